@@ -1,0 +1,265 @@
+//! `palisade.toml`: found upward from the scan root (or given with `--config`).
+//!
+//! ```toml
+//! [scan]
+//! engines = ["secrets"]          # which engines run (default: all)
+//! exclude = ["tests/fixtures/**"]
+//! max-file-size = "10MiB"
+//!
+//! [rules]
+//! disable = ["secrets/generic-password"]
+//! severity = { "secrets/jwt" = "low" }
+//!
+//! [secrets]
+//! rules = ["ci/extra-secrets.yml", "gitleaks.toml"]   # relative to this file
+//! ```
+//!
+//! Unknown keys are errors: a typo must not silently turn a check off. Errors name the
+//! file, line and column and quote the offending key (the `toml` crate's spans).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use palisade_finding::Severity;
+use serde::Deserialize;
+
+/// The names palisade looks for, in this order, in each directory.
+pub const FILE_NAMES: [&str; 2] = ["palisade.toml", ".palisade.toml"];
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    #[serde(default)]
+    pub scan: ScanConfig,
+    #[serde(default)]
+    pub rules: RulesConfig,
+    #[serde(default)]
+    pub secrets: SecretsConfig,
+    /// The file this came from (not part of the TOML).
+    #[serde(skip)]
+    pub source: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ScanConfig {
+    /// Engines to run; `None` means all.
+    pub engines: Option<Vec<String>>,
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// A size such as `10MiB`.
+    pub max_file_size: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RulesConfig {
+    /// Rule ids (or whole engines, `secrets`) not to report.
+    #[serde(default)]
+    pub disable: Vec<String>,
+    /// Rule ids to report even when an engine is disabled by default.
+    #[serde(default)]
+    pub enable: Vec<String>,
+    /// Severity overrides by rule id.
+    #[serde(default)]
+    pub severity: BTreeMap<String, Severity>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SecretsConfig {
+    /// Extra rule files: palisade YAML or gitleaks TOML, relative to the config file.
+    #[serde(default)]
+    pub rules: Vec<PathBuf>,
+}
+
+impl Config {
+    /// Parses TOML text; `path` is used in error messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let mut cfg: Config = toml::from_str(text).map_err(|e| ConfigError::Invalid {
+            path: path.display().to_string(),
+            message: e.to_string().trim_end().to_string(),
+        })?;
+        cfg.source = Some(path.to_path_buf());
+        cfg.validate(path)?;
+        Ok(cfg)
+    }
+
+    /// Reads a config file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Config::parse(&text, path)
+    }
+
+    /// Finds `palisade.toml` in `start` or the nearest parent directory.
+    pub fn discover(start: &Path) -> Option<PathBuf> {
+        let start = start.canonicalize().ok()?;
+        let mut dir = if start.is_file() {
+            start.parent()?.to_path_buf()
+        } else {
+            start
+        };
+        loop {
+            for name in FILE_NAMES {
+                let p = dir.join(name);
+                if p.is_file() {
+                    return Some(p);
+                }
+            }
+            if !dir.pop() {
+                return None;
+            }
+        }
+    }
+
+    /// A path from the config, resolved against the config file's directory.
+    pub fn resolve(&self, p: &Path) -> PathBuf {
+        match self.source.as_deref().and_then(Path::parent) {
+            Some(dir) if p.is_relative() => dir.join(p),
+            _ => p.to_path_buf(),
+        }
+    }
+
+    /// Whether a rule is switched off by `[rules] disable` (by id or by engine).
+    pub fn rule_disabled(&self, rule_id: &str) -> bool {
+        let engine = rule_id.split_once('/').map_or(rule_id, |(e, _)| e);
+        if self.rules.enable.iter().any(|r| r == rule_id) {
+            return false;
+        }
+        self.rules
+            .disable
+            .iter()
+            .any(|d| d == rule_id || d == engine)
+    }
+
+    fn validate(&self, path: &Path) -> Result<(), ConfigError> {
+        let bad = |message: String| ConfigError::Invalid {
+            path: path.display().to_string(),
+            message,
+        };
+        if let Some(size) = &self.scan.max_file_size
+            && parse_size_ok(size).is_none()
+        {
+            return Err(bad(format!(
+                "key `scan.max-file-size`: `{size}` is not a size (write e.g. `10MiB`, `512KiB`)"
+            )));
+        }
+        for id in self.rules.disable.iter().chain(self.rules.severity.keys()) {
+            if id.trim().is_empty() {
+                return Err(bad("key `rules`: an empty rule id".into()));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn parse_size_ok(s: &str) -> Option<()> {
+    let s = s.trim();
+    let split = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    num.parse::<f64>().ok()?;
+    matches!(
+        unit.trim().to_ascii_lowercase().as_str(),
+        "" | "b" | "k" | "kb" | "kib" | "m" | "mb" | "mib" | "g" | "gb" | "gib"
+    )
+    .then_some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_full_config() {
+        let c = Config::parse(
+            r#"
+[scan]
+engines = ["secrets"]
+exclude = ["vendor/**"]
+max-file-size = "2MiB"
+[rules]
+disable = ["secrets/jwt"]
+severity = { "secrets/slack-webhook" = "low" }
+[secrets]
+rules = ["extra.yml"]
+"#,
+            Path::new("palisade.toml"),
+        )
+        .expect("valid");
+        assert_eq!(
+            c.scan.engines.as_deref(),
+            Some(&["secrets".to_string()][..])
+        );
+        assert!(c.rule_disabled("secrets/jwt"));
+        assert!(!c.rule_disabled("secrets/aws-access-key"));
+        assert_eq!(c.rules.severity["secrets/slack-webhook"], Severity::Low);
+    }
+
+    #[test]
+    fn malformed_config_names_file_line_and_key() {
+        let err = Config::parse(
+            "[scan]\nexclued = [\"x\"]\n",
+            Path::new("conf/palisade.toml"),
+        )
+        .expect_err("unknown key");
+        let msg = err.to_string();
+        assert!(msg.starts_with("conf/palisade.toml: "), "{msg}");
+        assert!(msg.contains("line 2"), "{msg}");
+        assert!(msg.contains("exclued"), "{msg}");
+    }
+
+    #[test]
+    fn bad_severity_is_an_error() {
+        let err = Config::parse(
+            "[rules]\nseverity = { \"secrets/jwt\" = \"huge\" }\n",
+            Path::new("palisade.toml"),
+        )
+        .expect_err("bad severity");
+        assert!(err.to_string().contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn bad_size_is_an_error() {
+        let err = Config::parse("[scan]\nmax-file-size = \"ten\"\n", Path::new("p.toml"))
+            .expect_err("bad size");
+        assert!(err.to_string().contains("scan.max-file-size"), "{err}");
+    }
+
+    #[test]
+    fn engine_disable_covers_its_rules() {
+        let c = Config::parse(
+            "[rules]\ndisable = [\"secrets\"]\nenable = [\"secrets/jwt\"]\n",
+            Path::new("p.toml"),
+        )
+        .expect("valid");
+        assert!(c.rule_disabled("secrets/aws-access-key"));
+        assert!(!c.rule_disabled("secrets/jwt"));
+    }
+
+    #[test]
+    fn discovers_upward() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("palisade.toml"), "").expect("write");
+        let sub = dir.path().join("a/b");
+        std::fs::create_dir_all(&sub).expect("mkdir");
+        let found = Config::discover(&sub).expect("found");
+        assert!(found.ends_with("palisade.toml"));
+    }
+}

@@ -1,0 +1,104 @@
+//! palisade's renderers. Each takes the same [`Report`] and writes one format:
+//! text (for people; colour optional, never needed), `json` (the frozen v1 format of
+//! `docs/json-format.md`), SARIF 2.1.0 (code scanning), JUnit XML (CI test tabs) and
+//! Markdown (pull-request comments).
+
+mod json;
+mod junit;
+mod markdown;
+mod sarif;
+mod text;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use palisade_engine::RuleMeta;
+use palisade_engine::finding::{Diagnostic, Finding};
+
+pub use json::{JsonReport, JsonV1};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("cannot write the report: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("cannot serialise the report: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+    Junit,
+    Markdown,
+}
+
+impl Format {
+    pub const NAMES: &'static [&'static str] = &["text", "json", "sarif", "junit", "markdown"];
+
+    pub fn parse(s: &str) -> Option<Format> {
+        Some(match s {
+            "text" => Format::Text,
+            "json" => Format::Json,
+            "sarif" => Format::Sarif,
+            "junit" => Format::Junit,
+            "markdown" | "md" => Format::Markdown,
+            _ => return None,
+        })
+    }
+}
+
+/// Counts shown at the end of a report.
+#[derive(Debug, Default, Clone, Copy, serde::Serialize, PartialEq, Eq)]
+pub struct Summary {
+    pub files_scanned: u64,
+    pub bytes_scanned: u64,
+    pub files_skipped: u64,
+    pub errors: u64,
+    pub suppressed: u64,
+    pub baselined: u64,
+}
+
+/// Everything a renderer needs.
+pub struct Report<'a> {
+    pub tool_version: &'a str,
+    pub findings: &'a [Finding],
+    pub diagnostics: &'a [Diagnostic],
+    /// Metadata of every rule that may appear, by id.
+    pub rules: BTreeMap<&'a str, &'a RuleMeta>,
+    pub summary: Summary,
+}
+
+/// Options of the text renderer.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TextOptions {
+    pub color: bool,
+    /// Show `skip`-level diagnostics too.
+    pub verbose: bool,
+}
+
+impl Report<'_> {
+    pub fn render(
+        &self,
+        format: Format,
+        text: TextOptions,
+        out: &mut dyn Write,
+    ) -> Result<(), ReportError> {
+        match format {
+            Format::Text => text::render(self, text, out),
+            Format::Json => json::render(self, out),
+            Format::Sarif => sarif::render(self, out),
+            Format::Junit => junit::render(self, out),
+            Format::Markdown => markdown::render(self, out),
+        }
+    }
+
+    fn rule(&self, id: &str) -> Option<&RuleMeta> {
+        self.rules.get(id).copied()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,21 @@
+//! The built-in rules, embedded at build time: one YAML file per provider family.
+
+use palisade_engine::LoadError;
+
+use crate::{Rule, parse_yaml_rules};
+
+/// `(file name, contents)` of every built-in rule file.
+pub const FILES: &[(&str, &str)] = &[
+    ("aws.yml", include_str!("../rules/aws.yml")),
+    ("github.yml", include_str!("../rules/github.yml")),
+    ("keys.yml", include_str!("../rules/keys.yml")),
+    ("generic.yml", include_str!("../rules/generic.yml")),
+];
+
+pub fn rules() -> Result<Vec<Rule>, LoadError> {
+    let mut out = Vec::new();
+    for (name, text) in FILES {
+        out.extend(parse_yaml_rules(text, &format!("builtin:{name}"))?);
+    }
+    Ok(out)
+}

@@ -1,0 +1,241 @@
+//! Filters that tell a real secret from a placeholder, a documented example, an
+//! environment lookup or a test fixture.
+
+/// Shannon entropy of the bytes, in bits per byte.
+pub fn entropy(s: &[u8]) -> f64 {
+    if s.is_empty() {
+        return 0.0;
+    }
+    let mut counts = [0u32; 256];
+    for &b in s {
+        counts[b as usize] += 1;
+    }
+    let n = s.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = f64::from(c) / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// Words that mark a value as a placeholder or a documented example.
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "example",
+    "placeholder",
+    "changeme",
+    "change_me",
+    "change-me",
+    "redacted",
+    "dummy",
+    "sample",
+    "your_",
+    "your-",
+    "yourkey",
+    "yourtoken",
+    "yoursecret",
+    "insert",
+    "replace",
+    "xxxx",
+    "****",
+    "....",
+    "<",
+    ">",
+    "${",
+    "{{",
+    "}}",
+    "$(",
+    "%(",
+    "%s",
+    "fake",
+    "notreal",
+    "not_real",
+    "not-a-real",
+];
+
+/// Values that are never secrets, compared case-insensitively to the whole value.
+const NON_SECRETS: &[&str] = &[
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "true",
+    "false",
+    "null",
+    "none",
+    "nil",
+    "undefined",
+    "string",
+    "required",
+    "optional",
+    "test",
+    "testing",
+    "default",
+    "admin",
+    "root",
+    "user",
+    "username",
+    "changeit",
+    "hunter2",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "qwerty",
+    "letmein",
+    "abc123",
+    "foobar",
+    "secret123",
+    "password1",
+    "password123",
+];
+
+/// Whether the value looks like a placeholder rather than a secret.
+pub fn is_placeholder(secret: &[u8]) -> bool {
+    let lower: Vec<u8> = secret.to_ascii_lowercase();
+    if PLACEHOLDER_WORDS
+        .iter()
+        .any(|w| memchr::memmem::find(&lower, w.as_bytes()).is_some())
+    {
+        return true;
+    }
+    if let Some(&first) = secret.first() {
+        // `$VAR`, `%VAR%`: an environment lookup, not a value.
+        if first == b'$' || (first == b'%' && secret.last() == Some(&b'%')) {
+            return true;
+        }
+        // One repeated character: `aaaaaaaa`, `00000000`.
+        if secret.iter().all(|&b| b == first) {
+            return true;
+        }
+    }
+    is_sequential(&lower)
+}
+
+/// Stricter checks for generic assignment rules.
+pub fn is_unlikely_generic(secret: &[u8]) -> bool {
+    let lower = secret.to_ascii_lowercase();
+    let text = String::from_utf8_lossy(&lower);
+    if NON_SECRETS.iter().any(|w| *w == text) {
+        return true;
+    }
+    // Code, paths and URLs rather than values.
+    if secret.starts_with(b"/")
+        || secret.starts_with(b"./")
+        || secret.contains(&b'(')
+        || text.starts_with("http://")
+        || text.starts_with("https://")
+        || text.starts_with("os.")
+        || text.starts_with("process.env")
+        || text.starts_with("env.")
+        || text.starts_with("self.")
+        || text.starts_with("this.")
+        || text.starts_with("settings.")
+        || text.starts_with("config.")
+    {
+        return true;
+    }
+    // A dotted or snake/kebab identifier of only letters: `some.setting.name`, `auth_token_key`.
+    if secret
+        .iter()
+        .all(|b| b.is_ascii_lowercase() || matches!(b, b'_' | b'.' | b'-'))
+    {
+        return true;
+    }
+    if secret
+        .iter()
+        .all(|b| b.is_ascii_uppercase() || matches!(b, b'_' | b'.' | b'-'))
+    {
+        return true;
+    }
+    // Real secrets mix character classes.
+    let classes = [
+        secret.iter().any(u8::is_ascii_lowercase),
+        secret.iter().any(u8::is_ascii_uppercase),
+        secret.iter().any(u8::is_ascii_digit),
+        secret.iter().any(|b| b.is_ascii_punctuation()),
+    ];
+    classes.iter().filter(|&&c| c).count() < 2
+}
+
+fn is_sequential(lower: &[u8]) -> bool {
+    const RUNS: &[&str] = &[
+        "0123456789abcdefghijklmnopqrstuvwxyz",
+        "abcdefghijklmnopqrstuvwxyz",
+        "1234567890",
+    ];
+    lower.len() >= 8
+        && RUNS
+            .iter()
+            .any(|r| memchr::memmem::find(r.as_bytes(), lower).is_some())
+}
+
+/// Whether the path looks like a test fixture: findings there get low confidence.
+pub fn is_test_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let segs: Vec<&str> = lower.split('/').collect();
+    let dirs = &segs[..segs.len().saturating_sub(1)];
+    let file = segs.last().copied().unwrap_or("");
+    dirs.iter().any(|d| {
+        matches!(
+            *d,
+            "test"
+                | "tests"
+                | "testdata"
+                | "test-data"
+                | "fixtures"
+                | "fixture"
+                | "__tests__"
+                | "spec"
+                | "specs"
+                | "mocks"
+                | "__mocks__"
+                | "testing"
+        )
+    }) || file.starts_with("test_")
+        || file.contains("_test.")
+        || file.contains(".test.")
+        || file.contains(".spec.")
+        || file.contains("_spec.")
+        || file.contains("fixture")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entropy_of_uniform_and_repeated() {
+        assert!(entropy(b"aaaa") < 0.01);
+        assert!((entropy(b"abcd") - 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn placeholders() {
+        assert!(is_placeholder(b"AKIAIOSFODNN7EXAMPLE"));
+        assert!(is_placeholder(b"${GITHUB_TOKEN}"));
+        assert!(is_placeholder(b"<your-token>"));
+        assert!(is_placeholder(b"xxxxxxxxxxxxxxxxxxxx"));
+        assert!(is_placeholder(b"$API_KEY"));
+        assert!(is_placeholder(b"abcdefghijkl"));
+        assert!(!is_placeholder(b"q8Zr2LkP0vX1mN4s"));
+    }
+
+    #[test]
+    fn generic_values() {
+        assert!(is_unlikely_generic(b"password"));
+        assert!(is_unlikely_generic(b"settings.SECRET_KEY"));
+        assert!(is_unlikely_generic(b"auth_token_name"));
+        assert!(!is_unlikely_generic(b"q8Zr2LkP0vX1mN4s"));
+    }
+
+    #[test]
+    fn test_paths() {
+        assert!(is_test_path("src/tests/conf.py"));
+        assert!(is_test_path("pkg/api_test.go"));
+        assert!(is_test_path("web/app.spec.ts"));
+        assert!(!is_test_path("src/settings.py"));
+        assert!(!is_test_path("contest/main.py"));
+    }
+}

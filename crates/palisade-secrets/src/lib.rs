@@ -1,0 +1,491 @@
+//! palisade's secrets engine.
+//!
+//! ## How it matches
+//! Every rule names keywords (`ghp_`, `AKIA`, `-----BEGIN`, `password` ...). One
+//! Aho-Corasick pass (case-insensitive) over the file finds every keyword; only the rules
+//! whose keywords occur run their regex, and only in a window around each hit (the hit's
+//! line, cut at `max_line_len` either side, or `window` bytes for multi-line rules). A
+//! file with no keyword costs one linear pass; a 50 MB minified line costs the same, not
+//! a quadratic regex sweep. Regexes (the `regex` crate: linear time, no backtracking)
+//! are compiled on first use, so start-up does not pay for 100+ of them.
+//!
+//! Then each candidate goes through: the secret group, documented-example and
+//! placeholder filters, a minimum entropy, the format's own validator (checksums,
+//! JWT header), and rule-level allow patterns. A generic assignment rule yields to any
+//! specific rule that matched the same bytes.
+//!
+//! ## What it reports
+//! The secret never leaves this crate: messages and snippets show a short prefix and
+//! the length, and the fingerprint is a SHA-256 of rule and secret, so one key leaked in
+//! ten files is one finding with ten locations.
+
+mod builtin;
+pub mod filter;
+pub mod gitleaks;
+mod spec;
+pub mod validate;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use palisade_engine::finding::{Confidence, Finding, Location};
+use palisade_engine::{
+    Engine, EngineError, FileKind, Input, LineIndex, LoadError, Redaction, RuleMeta, ScanCx, Sink,
+    fingerprint, snippet_around,
+};
+use regex::bytes::Regex;
+
+pub use spec::{GroupRef, RuleFile, RuleSpec};
+
+/// A rule ready to run.
+pub struct Rule {
+    pub meta: RuleMeta,
+    keywords: Vec<String>,
+    pattern: String,
+    regex: OnceLock<Option<Regex>>,
+    group: Option<GroupRef>,
+    min_entropy: Option<f64>,
+    validator: Option<fn(&[u8]) -> bool>,
+    window: Option<usize>,
+    paths: Option<Regex>,
+    allow: Vec<Regex>,
+    /// Allow patterns tested against the whole match and the whole line (gitleaks).
+    allow_match: Vec<Regex>,
+    allow_line: Vec<Regex>,
+    /// Lowercase words: a secret containing one is not reported (gitleaks stopwords).
+    stopwords: Vec<String>,
+    /// Paths where the rule does not apply.
+    skip_paths: Vec<Regex>,
+    generic: bool,
+}
+
+impl Rule {
+    /// Builds a rule from its spec; `origin` names the file it came from, for errors.
+    pub fn from_spec(spec: RuleSpec, origin: &str) -> Result<Rule, LoadError> {
+        let bad = |message: String| LoadError::Rules {
+            path: origin.to_string(),
+            message: format!("rule `{}`: {message}", spec.id),
+        };
+        let validator = match &spec.validate {
+            Some(name) => Some(validate::by_name(name).ok_or_else(|| {
+                bad(format!(
+                    "unknown validator `{name}` (known: {})",
+                    validate::NAMES.join(", ")
+                ))
+            })?),
+            None => None,
+        };
+        let paths = spec
+            .paths
+            .as_deref()
+            .map(Regex::new)
+            .transpose()
+            .map_err(|e| bad(format!("bad `paths` regex: {e}")))?;
+        let allow = spec
+            .allow
+            .iter()
+            .map(|a| Regex::new(a))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| bad(format!("bad `allow` regex: {e}")))?;
+        let keywords: Vec<String> = spec
+            .keywords
+            .iter()
+            .map(|k| k.to_ascii_lowercase())
+            .collect();
+        if keywords.iter().any(String::is_empty) {
+            return Err(bad("an empty keyword".into()));
+        }
+        Ok(Rule {
+            meta: RuleMeta {
+                id: spec.id.clone(),
+                name: spec.name,
+                severity: spec.severity,
+                confidence: spec.confidence,
+                cwe: spec.cwe,
+                owasp: spec.owasp,
+                description: spec.description,
+                references: spec.references,
+                examples: spec.examples,
+                negative_examples: spec.negative_examples,
+            },
+            keywords,
+            pattern: spec.pattern,
+            regex: OnceLock::new(),
+            group: spec.secret_group,
+            min_entropy: spec.min_entropy,
+            validator,
+            window: spec.window,
+            paths,
+            allow,
+            allow_match: Vec::new(),
+            allow_line: Vec::new(),
+            stopwords: Vec::new(),
+            skip_paths: Vec::new(),
+            generic: spec.generic,
+        })
+    }
+
+    /// The compiled regex; `None` if the pattern does not compile (checked at load for
+    /// user rules and by the registry test for built-in ones).
+    fn regex(&self) -> Option<&Regex> {
+        self.regex
+            .get_or_init(|| {
+                regex::bytes::RegexBuilder::new(&self.pattern)
+                    .size_limit(32 * 1024 * 1024)
+                    .dfa_size_limit(8 * 1024 * 1024)
+                    .build()
+                    .ok()
+            })
+            .as_ref()
+    }
+
+    /// Compiles the pattern now, reporting an error.
+    pub fn check_pattern(&self) -> Result<(), String> {
+        regex::bytes::Regex::new(&self.pattern)
+            .map(|_| ())
+            .map_err(|e| e.to_string())?;
+        self.regex()
+            .map(|_| ())
+            .ok_or_else(|| "pattern too large".to_string())
+    }
+
+    fn secret_range(&self, caps: &regex::bytes::Captures<'_>) -> Option<(usize, usize)> {
+        let m = match &self.group {
+            Some(GroupRef::Index(i)) => caps.get(*i),
+            Some(GroupRef::Name(n)) => caps.name(n),
+            None => caps
+                .name("secret")
+                .or_else(|| caps.get(1))
+                .or_else(|| caps.get(0)),
+        }?;
+        Some((m.start(), m.end()))
+    }
+}
+
+/// The secrets engine: built-in rules plus any loaded from files.
+pub struct SecretsEngine {
+    rules: Vec<Rule>,
+    metas: Vec<RuleMeta>,
+    keywords: AhoCorasick,
+    /// Keyword pattern index → rules that list it.
+    keyword_rules: Vec<Vec<usize>>,
+    /// Rules with no keyword (only from gitleaks configs): run over every file.
+    always: Vec<usize>,
+}
+
+impl SecretsEngine {
+    /// The built-in rules only.
+    pub fn builtin() -> Result<Self, LoadError> {
+        Self::new(builtin::rules()?)
+    }
+
+    /// Built-in rules plus rule files (palisade YAML, or gitleaks TOML by extension).
+    pub fn with_rule_files(files: &[&Path]) -> Result<Self, LoadError> {
+        let mut rules = builtin::rules()?;
+        for f in files {
+            rules.extend(load_rule_file(f)?);
+        }
+        Self::new(rules)
+    }
+
+    pub fn new(rules: Vec<Rule>) -> Result<Self, LoadError> {
+        let mut kw_index: HashMap<String, usize> = HashMap::new();
+        let mut kw_list: Vec<String> = Vec::new();
+        let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
+        let mut always = Vec::new();
+        for (ri, rule) in rules.iter().enumerate() {
+            if rule.keywords.is_empty() {
+                always.push(ri);
+            }
+            for k in &rule.keywords {
+                let ki = *kw_index.entry(k.clone()).or_insert_with(|| {
+                    kw_list.push(k.clone());
+                    keyword_rules.push(Vec::new());
+                    kw_list.len() - 1
+                });
+                if !keyword_rules[ki].contains(&ri) {
+                    keyword_rules[ki].push(ri);
+                }
+            }
+        }
+        let keywords = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&kw_list)
+            .map_err(|e| LoadError::Rules {
+                path: "<keywords>".into(),
+                message: e.to_string(),
+            })?;
+        let metas = rules.iter().map(|r| r.meta.clone()).collect();
+        Ok(SecretsEngine {
+            rules,
+            metas,
+            keywords,
+            keyword_rules,
+            always,
+        })
+    }
+
+    pub fn rule_objects(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// Finds candidate matches in `content`: `(rule, match range, secret range)`.
+    fn candidates(&self, path: &str, content: &[u8], max_line: usize) -> Vec<Candidate> {
+        // Windows per rule, from keyword hits.
+        let mut windows: Vec<(usize, usize, usize)> = Vec::new();
+        for m in self.keywords.find_overlapping_iter(content) {
+            for &ri in &self.keyword_rules[m.pattern().as_usize()] {
+                let rule = &self.rules[ri];
+                let (s, e) = window(content, m.start(), m.end(), rule.window, max_line);
+                windows.push((ri, s, e));
+            }
+        }
+        for &ri in &self.always {
+            windows.push((ri, 0, content.len()));
+        }
+        if windows.is_empty() {
+            return Vec::new();
+        }
+        windows.sort_unstable();
+        let mut merged: Vec<(usize, usize, usize)> = Vec::with_capacity(windows.len());
+        for w in windows {
+            match merged.last_mut() {
+                Some(last) if last.0 == w.0 && w.1 <= last.2 => last.2 = last.2.max(w.2),
+                _ => merged.push(w),
+            }
+        }
+        let mut out = Vec::new();
+        for (ri, s, e) in merged {
+            let rule = &self.rules[ri];
+            if let Some(p) = &rule.paths
+                && !p.is_match(path.as_bytes())
+            {
+                continue;
+            }
+            if rule.skip_paths.iter().any(|p| p.is_match(path.as_bytes())) {
+                continue;
+            }
+            let Some(re) = rule.regex() else { continue };
+            let hay = &content[s..e];
+            for caps in re.captures_iter(hay) {
+                let Some(whole) = caps.get(0) else { continue };
+                let Some((ss, se)) = rule.secret_range(&caps) else {
+                    continue;
+                };
+                if ss == se {
+                    continue;
+                }
+                out.push(Candidate {
+                    rule: ri,
+                    start: s + whole.start(),
+                    end: s + whole.end(),
+                    secret_start: s + ss,
+                    secret_end: s + se,
+                });
+            }
+        }
+        out.sort_unstable_by_key(|c| (c.secret_start, c.secret_end, c.rule));
+        out.dedup_by_key(|c| (c.secret_start, c.secret_end, c.rule));
+        out
+    }
+
+    fn accept(&self, c: &Candidate, content: &[u8]) -> bool {
+        let rule = &self.rules[c.rule];
+        let secret = &content[c.secret_start..c.secret_end];
+        if filter::is_placeholder(secret) {
+            return false;
+        }
+        if rule.generic && filter::is_unlikely_generic(secret) {
+            return false;
+        }
+        if let Some(min) = rule.min_entropy
+            && filter::entropy(secret) < min
+        {
+            return false;
+        }
+        if let Some(v) = rule.validator
+            && !v(secret)
+        {
+            return false;
+        }
+        if !rule.stopwords.is_empty() {
+            let lower = secret.to_ascii_lowercase();
+            if rule
+                .stopwords
+                .iter()
+                .any(|w| memchr::memmem::find(&lower, w.as_bytes()).is_some())
+            {
+                return false;
+            }
+        }
+        if rule
+            .allow_match
+            .iter()
+            .any(|a| a.is_match(&content[c.start..c.end]))
+        {
+            return false;
+        }
+        if !rule.allow_line.is_empty() {
+            let ls = memchr::memrchr(b'\n', &content[..c.start]).map_or(0, |i| i + 1);
+            let le = memchr::memchr(b'\n', &content[c.end..]).map_or(content.len(), |i| c.end + i);
+            if rule.allow_line.iter().any(|a| a.is_match(&content[ls..le])) {
+                return false;
+            }
+        }
+        !rule.allow.iter().any(|a| a.is_match(secret))
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    rule: usize,
+    start: usize,
+    end: usize,
+    secret_start: usize,
+    secret_end: usize,
+}
+
+/// The window a keyword hit opens: its line, cut at `max_line` bytes either side, or
+/// `window` bytes from the line's start for multi-line rules.
+fn window(
+    content: &[u8],
+    start: usize,
+    end: usize,
+    multi: Option<usize>,
+    max_line: usize,
+) -> (usize, usize) {
+    let lo = start.saturating_sub(max_line);
+    let ws = memchr::memrchr(b'\n', &content[lo..start]).map_or(lo, |i| lo + i + 1);
+    let we = match multi {
+        Some(w) => (end + w).min(content.len()),
+        None => {
+            let hi = (end + max_line).min(content.len());
+            memchr::memchr(b'\n', &content[end..hi]).map_or(hi, |i| end + i)
+        }
+    };
+    (ws, we)
+}
+
+/// `ghp_ab…` — a short prefix of the secret, never more than a fifth of it.
+pub fn redact(secret: &[u8]) -> String {
+    let shown = (secret.len() / 5).min(6);
+    let prefix = String::from_utf8_lossy(&secret[..shown]);
+    let prefix: String = prefix.chars().filter(|c| !c.is_control()).collect();
+    format!("{prefix}…")
+}
+
+impl Engine for SecretsEngine {
+    fn id(&self) -> &'static str {
+        "secrets"
+    }
+
+    fn rules(&self) -> &[RuleMeta] {
+        &self.metas
+    }
+
+    fn wants(&self, _path: &Path, kind: &FileKind) -> bool {
+        kind.is_text
+    }
+
+    fn scan(&self, input: &Input<'_>, cx: &ScanCx, sink: &mut dyn Sink) -> Result<(), EngineError> {
+        let content = input.content;
+        let mut cands = self.candidates(input.path, content, cx.limits.max_line_len);
+        cands.retain(|c| self.accept(c, content));
+        if cands.is_empty() {
+            return Ok(());
+        }
+        // A generic rule yields to a specific one on overlapping secrets.
+        let specific: Vec<(usize, usize)> = cands
+            .iter()
+            .filter(|c| !self.rules[c.rule].generic)
+            .map(|c| (c.secret_start, c.secret_end))
+            .collect();
+        cands.retain(|c| {
+            !self.rules[c.rule].generic
+                || !specific
+                    .iter()
+                    .any(|&(s, e)| s < c.secret_end && c.secret_start < e)
+        });
+        let index = LineIndex::new(content);
+        let test_path = filter::is_test_path(input.path);
+        let redactions: Vec<Redaction> = cands
+            .iter()
+            .map(|c| Redaction {
+                start: c.secret_start,
+                end: c.secret_end,
+                replacement: redact(&content[c.secret_start..c.secret_end]),
+            })
+            .collect();
+        for (c, red) in cands.iter().zip(&redactions) {
+            let rule = &self.rules[c.rule];
+            let secret = &content[c.secret_start..c.secret_end];
+            let shown = &red.replacement;
+            let confidence = if test_path {
+                Confidence::Low
+            } else {
+                rule.meta.confidence
+            };
+            let span = index.span(c.secret_start, c.secret_end);
+            let snippet = snippet_around(
+                content,
+                &index,
+                c.secret_start,
+                c.secret_end,
+                &redactions,
+                1,
+                160,
+            );
+            sink.emit(Finding {
+                rule: palisade_engine::finding::RuleId::new(rule.meta.id.clone()),
+                severity: rule.meta.severity,
+                confidence,
+                message: format!("{}: `{shown}` ({} chars)", rule.meta.name, secret.len()),
+                locations: vec![Location::file(input.path, span)],
+                fingerprint: fingerprint(&[b"secrets", rule.meta.id.as_bytes(), secret]),
+                snippet: Some(snippet),
+                fix: None,
+                owners: Vec::new(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Loads a rule file: gitleaks TOML (`.toml`) or palisade YAML.
+pub fn load_rule_file(path: &Path) -> Result<Vec<Rule>, LoadError> {
+    let origin = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| LoadError::Rules {
+        path: origin.clone(),
+        message: format!("cannot read: {e}"),
+    })?;
+    let rules = if path.extension().is_some_and(|e| e == "toml") {
+        gitleaks::parse(&text, &origin)?
+    } else {
+        parse_yaml_rules(&text, &origin)?
+    };
+    for r in &rules {
+        r.check_pattern().map_err(|e| LoadError::Rules {
+            path: origin.clone(),
+            message: format!("rule `{}`: bad pattern: {e}", r.meta.id),
+        })?;
+    }
+    Ok(rules)
+}
+
+/// Parses palisade's YAML rule format.
+pub fn parse_yaml_rules(text: &str, origin: &str) -> Result<Vec<Rule>, LoadError> {
+    let file: RuleFile = serde_saphyr::from_str(text).map_err(|e| LoadError::Rules {
+        path: origin.to_string(),
+        message: e.to_string(),
+    })?;
+    file.rules
+        .into_iter()
+        .map(|s| Rule::from_spec(s, origin))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

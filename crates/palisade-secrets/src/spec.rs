@@ -1,0 +1,75 @@
+//! The YAML rule format of the secrets engine.
+//!
+//! ```yaml
+//! rules:
+//!   - id: secrets/github-pat-classic
+//!     name: GitHub personal access token (classic)
+//!     severity: critical
+//!     confidence: high
+//!     cwe: [798]
+//!     owasp: ["A07:2021"]
+//!     keywords: ["ghp_"]                  # at least one must occur (case-insensitive)
+//!     pattern: '\b(ghp_[A-Za-z0-9]{36})\b' # Rust regex syntax, bytes mode
+//!     secret-group: 1                      # or a name; default: `secret`, else 1, else 0
+//!     validate: github-checksum            # optional, see `validate.rs`
+//!     min-entropy: 3.0                     # optional, Shannon bits/byte of the secret
+//!     description: |
+//!       What it finds, why it matters, how to fix it.
+//!     references: ["https://..."]
+//!     examples: ["token = ghp_..."]
+//!     negative-examples: ["token = ghp_xxxxxxxx..."]
+//! ```
+
+use palisade_engine::Example;
+use palisade_engine::finding::{Confidence, Severity};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFile {
+    pub rules: Vec<RuleSpec>,
+}
+
+/// A secret group: by number or by name.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum GroupRef {
+    Index(usize),
+    Name(String),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RuleSpec {
+    pub id: String,
+    pub name: String,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    pub cwe: Vec<u32>,
+    #[serde(default)]
+    pub owasp: Vec<String>,
+    pub keywords: Vec<String>,
+    pub pattern: String,
+    pub secret_group: Option<GroupRef>,
+    pub min_entropy: Option<f64>,
+    pub validate: Option<String>,
+    /// For multi-line secrets (PEM blocks, JSON key files): how many bytes after a
+    /// keyword hit the pattern may span. Default: the keyword's line.
+    pub window: Option<usize>,
+    /// A regex the file path must match for the rule to apply.
+    pub paths: Option<String>,
+    /// Regexes: a secret matching any of them is not reported.
+    #[serde(default)]
+    pub allow: Vec<String>,
+    /// A generic rule (assignments guarded by entropy) yields to any specific rule that
+    /// matches the same secret, and gets the stricter placeholder checks.
+    #[serde(default)]
+    pub generic: bool,
+    pub description: String,
+    #[serde(default)]
+    pub references: Vec<String>,
+    #[serde(default)]
+    pub examples: Vec<Example>,
+    #[serde(default)]
+    pub negative_examples: Vec<Example>,
+}

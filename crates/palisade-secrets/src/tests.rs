@@ -1,0 +1,178 @@
+//! The registry test: every built-in rule's examples run through the real engine.
+
+use std::collections::BTreeSet;
+
+use palisade_engine::{Engine, Example, FileKind, Input, Language, ScanCx};
+
+use super::*;
+
+fn scan(engine: &SecretsEngine, ex: &Example) -> Vec<Finding> {
+    let kind = FileKind {
+        language: Language::Other,
+        is_text: true,
+        is_utf8: true,
+        size: ex.text().len() as u64,
+    };
+    let input = Input {
+        path: ex.path(),
+        content: ex.text().as_bytes(),
+        kind: &kind,
+    };
+    let mut out = Vec::new();
+    engine
+        .scan(&input, &ScanCx::default(), &mut out)
+        .expect("scan");
+    out
+}
+
+#[test]
+fn registry_examples_fire_and_negatives_do_not() {
+    let engine = SecretsEngine::builtin().expect("builtin rules load");
+    let mut problems = Vec::new();
+    let mut ids = BTreeSet::new();
+    for rule in engine.rule_objects() {
+        let meta = &rule.meta;
+        problems.extend(meta.lint("secrets"));
+        if !ids.insert(meta.id.clone()) {
+            problems.push(format!("{}: duplicate id", meta.id));
+        }
+        if rule.keywords.is_empty() {
+            problems.push(format!("{}: built-in rules need keywords", meta.id));
+        }
+        if let Err(e) = rule.check_pattern() {
+            problems.push(format!("{}: bad pattern: {e}", meta.id));
+            continue;
+        }
+        for ex in &meta.examples {
+            let found = scan(&engine, ex);
+            if !found.iter().any(|f| f.rule.as_str() == meta.id) {
+                problems.push(format!(
+                    "{}: positive example did not fire (fired: {:?}): {:?}",
+                    meta.id,
+                    found.iter().map(|f| f.rule.as_str()).collect::<Vec<_>>(),
+                    ex.text()
+                ));
+            }
+        }
+        for ex in &meta.negative_examples {
+            let found = scan(&engine, ex);
+            if found.iter().any(|f| f.rule.as_str() == meta.id) {
+                problems.push(format!(
+                    "{}: negative example fired: {:?}",
+                    meta.id,
+                    ex.text()
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn secret_never_appears_in_the_finding() {
+    let engine = SecretsEngine::builtin().expect("load");
+    let secret = "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";
+    let found = scan(&engine, &Example::Text(format!("token = \"{secret}\"\n")));
+    assert_eq!(found.len(), 1, "{found:?}");
+    let json = format!("{:?}", found[0]);
+    assert!(!json.contains(&secret[8..]), "secret leaked: {json}");
+    assert!(
+        found[0].message.contains("(40 chars)"),
+        "{}",
+        found[0].message
+    );
+}
+
+#[test]
+fn same_secret_same_fingerprint_across_files() {
+    let engine = SecretsEngine::builtin().expect("load");
+    let a = scan(
+        &engine,
+        &Example::File {
+            path: "a.env".into(),
+            text: "K=AKIAQ3EGUS7LGVHXN2PA\n".into(),
+        },
+    );
+    let b = scan(
+        &engine,
+        &Example::File {
+            path: "b/c.py".into(),
+            text: "\n\nx = 'AKIAQ3EGUS7LGVHXN2PA'\n".into(),
+        },
+    );
+    assert_eq!(a[0].fingerprint, b[0].fingerprint);
+}
+
+#[test]
+fn test_fixture_paths_get_low_confidence() {
+    let engine = SecretsEngine::builtin().expect("load");
+    let f = scan(
+        &engine,
+        &Example::File {
+            path: "tests/fixtures/creds.py".into(),
+            text: "k = 'AKIAQ3EGUS7LGVHXN2PA'".into(),
+        },
+    );
+    assert_eq!(f[0].confidence, Confidence::Low);
+}
+
+#[test]
+fn long_single_line_is_linear() {
+    // A 4 MB minified line full of keyword hits: windows are bounded, so this is fast.
+    let engine = SecretsEngine::builtin().expect("load");
+    let mut text = "var token=a;password=b;".repeat(200_000);
+    text.push_str("k='AKIAQ3EGUS7LGVHXN2PA'");
+    let found = scan(&engine, &Example::Text(text));
+    assert!(
+        found
+            .iter()
+            .any(|f| f.rule.as_str() == "secrets/aws-access-key-id")
+    );
+}
+
+#[test]
+fn gitleaks_config_rules_load_and_match() {
+    let cfg = r#"
+title = "custom"
+[[rules]]
+id = "acme-api-key"
+description = "ACME API key"
+regex = '''acme_[a-z0-9]{24}'''
+keywords = ["acme_"]
+[rules.allowlist]
+stopwords = ["test"]
+[[rules]]
+id = "internal-token"
+regex = '''itk-([A-Z0-9]{12})'''
+secretGroup = 1
+"#;
+    let rules = gitleaks::parse(cfg, "gitleaks.toml").expect("parse");
+    assert_eq!(rules.len(), 2);
+    assert_eq!(rules[0].meta.id, "secrets/acme-api-key");
+    let engine = SecretsEngine::new(rules).expect("engine");
+    let found = scan(&engine, &Example::Text("a = acme_k3x9q2l8w7z4m1n6b5v0c2x8\nb = itk-AB12CD34EF56\nc = acme_testq2l8w7z4m1n6b5v0c2x8\n".into()));
+    let ids: Vec<&str> = found.iter().map(|f| f.rule.as_str()).collect();
+    assert_eq!(ids, ["secrets/acme-api-key", "secrets/internal-token"]);
+}
+
+#[test]
+fn gitleaks_path_only_rule_is_a_clear_error() {
+    let err = gitleaks::parse("[[rules]]\nid = \"p12\"\npath = '''\\.p12$'''\n", "g.toml")
+        .err()
+        .expect("error");
+    let msg = err.to_string();
+    assert!(msg.contains("g.toml") && msg.contains("p12"), "{msg}");
+}
+
+#[test]
+fn malformed_yaml_rule_file_names_the_file() {
+    let err = parse_yaml_rules("rules:\n  - id: secrets/x\n    nme: typo\n", "extra.yml")
+        .err()
+        .expect("error");
+    assert!(err.to_string().starts_with("extra.yml"), "{err}");
+}

@@ -1,0 +1,167 @@
+//! The command line: `palisade <command> [options]`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "palisade",
+    version,
+    about = "The AppSec engineer's toolchain in one fast binary: secrets, code, dependencies and IaC in one pass.",
+    after_help = "Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage error, 3 configuration or internal error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run every static engine over a tree in one pass.
+    Scan(ScanArgs),
+    /// Look for secrets: in files, or with --git in every commit of the history.
+    Secrets(SecretsArgs),
+    /// List the rules.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+    /// Explain a rule: what it finds, why it matters, how to fix it, with examples.
+    Explain {
+        /// A rule id, e.g. `secrets/aws-access-key-id`.
+        rule: String,
+    },
+    /// Manage baselines (accepted findings that --baseline hides).
+    Baseline {
+        #[command(subcommand)]
+        command: BaselineCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List rules, one a line.
+    List {
+        /// Only this engine's rules.
+        #[arg(long)]
+        engine: Option<String>,
+        /// `text` or `json`.
+        #[arg(long, value_parser = ["text", "json"], default_value = "text")]
+        format: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Scan and write every current finding's fingerprint to a baseline file.
+    Create {
+        #[command(flatten)]
+        scan: ScanArgs,
+        /// Where to write the baseline.
+        #[arg(long, default_value = "palisade-baseline.json")]
+        baseline_file: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+    Sarif,
+    Junit,
+    Markdown,
+}
+
+impl OutputFormat {
+    pub fn to_report(self) -> palisade_report::Format {
+        use palisade_report::Format;
+        match self {
+            OutputFormat::Text => Format::Text,
+            OutputFormat::Json => Format::Json,
+            OutputFormat::Sarif => Format::Sarif,
+            OutputFormat::Junit => Format::Junit,
+            OutputFormat::Markdown => Format::Markdown,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Any finding fails (the default).
+    Any,
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+    /// Never fail on findings (still 3 on errors).
+    Never,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: OutputFormat,
+    /// Write the report to a file instead of standard output.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a finding at or above this severity remains.
+    #[arg(long, value_enum, default_value = "any")]
+    pub fail_on: FailOn,
+    /// Show what was skipped and why.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+    /// Never show a progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ScanArgs {
+    /// The file or directory to scan.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Engines to run, comma-separated (default: all, or `[scan] engines` of palisade.toml).
+    #[arg(long, value_delimiter = ',')]
+    pub engines: Vec<String>,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
+    /// The configuration file (default: palisade.toml found upward from PATH).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Ignore any palisade.toml.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+    /// Hide findings whose fingerprints are in this baseline file.
+    #[arg(long)]
+    pub baseline: Option<PathBuf>,
+    /// Skip files larger than this (e.g. 10MiB).
+    #[arg(long)]
+    pub max_file_size: Option<String>,
+    /// Do not scan paths matching this glob (repeatable).
+    #[arg(long)]
+    pub exclude: Vec<String>,
+    /// Scan files that .gitignore/.palisadeignore exclude too.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Extra rule files: palisade YAML, or a gitleaks TOML config (repeatable).
+    #[arg(long)]
+    pub rules: Vec<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SecretsArgs {
+    #[command(flatten)]
+    pub scan: ScanArgs,
+    /// Scan every blob reachable from any ref of the git repository at PATH.
+    #[arg(long)]
+    pub git: bool,
+    /// With --git: only commits after this revision.
+    #[arg(long, requires = "git")]
+    pub since: Option<String>,
+}

@@ -1,0 +1,385 @@
+//! What each command does.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use palisade_config::Config;
+use palisade_engine::finding::{Finding, Severity};
+use palisade_engine::{Limits, RuleMeta, ScanCx};
+use palisade_input::WalkOptions;
+use palisade_report::{Format, Report, Summary, TextOptions};
+use palisade_scan::baseline::Baseline;
+use palisade_scan::{Progress, ScanOutcome, Scanner};
+
+use crate::cli::{BaselineCommand, Cli, Command, FailOn, OutputArgs, RulesCommand, ScanArgs};
+use crate::registry;
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Scan(args) => scan_command(&args, None),
+        Command::Secrets(args) => {
+            if args.git {
+                bail!(
+                    "--git is not available in this build yet; scan the working tree with `palisade secrets {}`",
+                    args.scan.path.display()
+                );
+            }
+            scan_command(&args.scan, Some(&["secrets"]))
+        }
+        Command::Rules { command } => match command {
+            RulesCommand::List { engine, format } => rules_list(engine.as_deref(), &format),
+        },
+        Command::Explain { rule } => explain(&rule),
+        Command::Baseline { command } => match command {
+            BaselineCommand::Create {
+                scan,
+                baseline_file,
+            } => baseline_create(&scan, &baseline_file),
+        },
+    }
+}
+
+/// Configuration for a scan of `path`: `--config`, else palisade.toml found upward.
+fn load_config(args: &ScanArgs) -> Result<Config> {
+    if args.no_config {
+        return Ok(Config::default());
+    }
+    let path = match &args.config {
+        Some(p) => Some(p.clone()),
+        None => Config::discover(&args.path),
+    };
+    match path {
+        Some(p) => Config::load(&p)
+            .with_context(|| "fix the configuration file, or run with --no-config".to_string()),
+        None => Ok(Config::default()),
+    }
+}
+
+/// A scan, ready to run.
+struct Prepared {
+    scanner: Scanner<'static>,
+    walk: WalkOptions,
+    baseline: Option<Baseline>,
+}
+
+fn prepare(args: &ScanArgs, force_engines: Option<&[&str]>) -> Result<Prepared> {
+    let config = load_config(args)?;
+    let selected: Vec<String> = match force_engines {
+        Some(e) => e.iter().map(|s| (*s).to_string()).collect(),
+        None if !args.engines.is_empty() => args.engines.clone(),
+        None => config.scan.engines.clone().unwrap_or_default(),
+    };
+    let mut rule_files: Vec<PathBuf> = args.rules.clone();
+    rule_files.extend(config.secrets.rules.iter().map(|p| config.resolve(p)));
+    let engines = registry::build(&selected, &rule_files)?;
+
+    let mut limits = Limits::default();
+    let size_text = args
+        .max_file_size
+        .as_ref()
+        .or(config.scan.max_file_size.as_ref());
+    if let Some(s) = size_text {
+        limits.max_file_size = palisade_input::parse_size(s)
+            .with_context(|| format!("`{s}` is not a size; write e.g. 10MiB or 512KiB"))?;
+    }
+    let mut walk = WalkOptions::new(&args.path);
+    walk.jobs = args.jobs.unwrap_or(0);
+    walk.max_file_size = limits.max_file_size;
+    walk.exclude = config.scan.exclude.clone();
+    walk.exclude.extend(args.exclude.iter().cloned());
+    walk.respect_ignore_files = !args.no_ignore;
+
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(Baseline::load)
+        .transpose()
+        .context("pass a file written by `palisade baseline create`")?;
+    Ok(Prepared {
+        scanner: Scanner {
+            engines,
+            config,
+            cx: ScanCx::new(limits),
+        },
+        walk,
+        baseline,
+    })
+}
+
+fn show_progress(out: &OutputArgs) -> bool {
+    !out.no_progress && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none()
+}
+
+fn run_scan(p: &Prepared, out: &OutputArgs) -> Result<ScanOutcome> {
+    if !p.walk.root.exists() {
+        bail!("{}: no such file or directory", p.walk.root.display());
+    }
+    let progress = Arc::new(Progress::default());
+    let bar = show_progress(out).then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bar
+    });
+    let ticker = bar.clone().map(|bar| {
+        let progress = Arc::clone(&progress);
+        std::thread::spawn(move || {
+            while !bar.is_finished() {
+                let files = progress.files.load(Ordering::Relaxed);
+                let bytes = progress.bytes.load(Ordering::Relaxed);
+                bar.set_message(format!(
+                    "scanning: {files} files, {}",
+                    palisade_input::human_size(bytes)
+                ));
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        })
+    });
+    let result = p.scanner.scan_tree(&p.walk, &progress);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    if let Some(t) = ticker {
+        let _ = t.join();
+    }
+    let mut outcome = result.with_context(|| format!("cannot scan {}", p.walk.root.display()))?;
+    if let Some(b) = &p.baseline {
+        outcome.stats.baselined = b.filter(&mut outcome.findings);
+    }
+    Ok(outcome)
+}
+
+fn scan_command(args: &ScanArgs, force_engines: Option<&[&str]>) -> Result<ExitCode> {
+    let format = args.output.format.to_report();
+    let prepared = prepare(args, force_engines)?;
+    let outcome = run_scan(&prepared, &args.output)?;
+    let rules: Vec<&RuleMeta> = prepared
+        .scanner
+        .engines
+        .iter()
+        .flat_map(|e| e.rules())
+        .collect();
+    write_report(&outcome, &rules, format, &args.output)?;
+    Ok(exit_code(&outcome, args.output.fail_on))
+}
+
+fn write_report(
+    outcome: &ScanOutcome,
+    rules: &[&RuleMeta],
+    format: Format,
+    out: &OutputArgs,
+) -> Result<()> {
+    let report = Report {
+        tool_version: env!("CARGO_PKG_VERSION"),
+        findings: &outcome.findings,
+        diagnostics: &outcome.diagnostics,
+        rules: rules
+            .iter()
+            .map(|r| (r.id.as_str(), *r))
+            .collect::<BTreeMap<_, _>>(),
+        summary: Summary {
+            files_scanned: outcome.stats.files_scanned,
+            bytes_scanned: outcome.stats.bytes_scanned,
+            files_skipped: outcome.stats.files_skipped,
+            errors: outcome.stats.errors,
+            suppressed: outcome.stats.suppressed,
+            baselined: outcome.stats.baselined,
+        },
+    };
+    let color_ok = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    match &out.output {
+        Some(path) => {
+            let file =
+                File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+            let mut w = BufWriter::new(file);
+            report.render(
+                format,
+                TextOptions {
+                    color: false,
+                    verbose: out.verbose,
+                },
+                &mut w,
+            )?;
+            w.flush()
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            // Diagnostics still reach the terminal when the report goes to a file.
+            if format != Format::Text {
+                print_diagnostics(outcome, out.verbose);
+            }
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let color = color_ok && stdout.is_terminal();
+            let mut w = BufWriter::new(stdout.lock());
+            report.render(
+                format,
+                TextOptions {
+                    color,
+                    verbose: out.verbose,
+                },
+                &mut w,
+            )?;
+            w.flush().context("cannot write to standard output")?;
+            if format != Format::Text {
+                print_diagnostics(outcome, out.verbose);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// For machine formats, diagnostics also go to stderr so a person sees them.
+fn print_diagnostics(outcome: &ScanOutcome, verbose: bool) {
+    let mut err = std::io::stderr().lock();
+    for d in &outcome.diagnostics {
+        if verbose || d.level != palisade_engine::finding::DiagnosticLevel::Skip {
+            let _ = writeln!(err, "{d}");
+        }
+    }
+}
+
+fn exit_code(outcome: &ScanOutcome, fail_on: FailOn) -> ExitCode {
+    let threshold = match fail_on {
+        FailOn::Never => None,
+        FailOn::Any | FailOn::Info => Some(Severity::Info),
+        FailOn::Low => Some(Severity::Low),
+        FailOn::Medium => Some(Severity::Medium),
+        FailOn::High => Some(Severity::High),
+        FailOn::Critical => Some(Severity::Critical),
+    };
+    let failing =
+        threshold.is_some_and(|t| outcome.findings.iter().any(|f: &Finding| f.severity >= t));
+    if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn rules_list(engine: Option<&str>, format: &str) -> Result<ExitCode> {
+    let rules = registry::all_rules()?;
+    if let Some(e) = engine
+        && !registry::ENGINES.contains(&e)
+    {
+        bail!(
+            "unknown engine `{e}` (known: {})",
+            registry::ENGINES.join(", ")
+        );
+    }
+    let rules: Vec<&RuleMeta> = rules
+        .iter()
+        .filter(|r| engine.is_none_or(|e| r.id.split('/').next() == Some(e)))
+        .collect();
+    let mut out = std::io::stdout().lock();
+    match format {
+        "json" => {
+            let list: Vec<serde_json::Value> = rules
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "id": r.id, "name": r.name, "severity": r.severity,
+                        "confidence": r.confidence, "cwe": r.cwe, "owasp": r.owasp,
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &list)?;
+            writeln!(out)?;
+        }
+        "text" => {
+            let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
+            for r in &rules {
+                writeln!(
+                    out,
+                    "{:<width$}  {:<8}  {}",
+                    r.id,
+                    r.severity.as_str(),
+                    r.name
+                )?;
+            }
+            writeln!(out, "{} rule(s)", rules.len())?;
+        }
+        other => bail!("unknown format `{other}` for rules list (use text or json)"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn explain(id: &str) -> Result<ExitCode> {
+    let rules = registry::all_rules()?;
+    let Some(r) = rules.iter().find(|r| r.id == id) else {
+        let close = similar_ids(id, &rules);
+        let hint = if close.is_empty() {
+            "run `palisade rules list` to see every rule".to_string()
+        } else {
+            format!("did you mean {}?", close.join(", "))
+        };
+        bail!("no rule `{id}`; {hint}");
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{} — {}", r.id, r.name)?;
+    writeln!(out, "severity {}, confidence {}", r.severity, r.confidence)?;
+    let cwe: Vec<String> = r.cwe.iter().map(|c| format!("CWE-{c}")).collect();
+    writeln!(out, "{}  OWASP {}", cwe.join(", "), r.owasp.join(", "))?;
+    writeln!(out)?;
+    writeln!(out, "{}", r.description.trim())?;
+    if let Some(ex) = r.examples.first() {
+        writeln!(out, "\nExample (fires):\n{}", indent(ex.text()))?;
+    }
+    if let Some(ex) = r.negative_examples.first() {
+        writeln!(out, "\nDoes not fire:\n{}", indent(ex.text()))?;
+    }
+    if !r.references.is_empty() {
+        writeln!(out, "\nReferences:")?;
+        for reference in &r.references {
+            writeln!(out, "  - {reference}")?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Rule ids sharing the most kebab parts with `id`, best first.
+fn similar_ids<'a>(id: &str, rules: &'a [RuleMeta]) -> Vec<&'a str> {
+    let name = id.rsplit('/').next().unwrap_or(id).to_ascii_lowercase();
+    let parts: Vec<&str> = name.split(['-', '_']).filter(|p| p.len() >= 3).collect();
+    let mut scored: Vec<(usize, &str)> = rules
+        .iter()
+        .map(|r| {
+            (
+                parts.iter().filter(|p| r.id.contains(*p)).count(),
+                r.id.as_str(),
+            )
+        })
+        .filter(|(n, _)| *n > 0)
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    scored.into_iter().take(5).map(|(_, id)| id).collect()
+}
+
+fn indent(s: &str) -> String {
+    s.trim_end()
+        .lines()
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn baseline_create(args: &ScanArgs, path: &Path) -> Result<ExitCode> {
+    let prepared = prepare(args, None)?;
+    let outcome = run_scan(&prepared, &args.output)?;
+    let baseline = Baseline::from_findings(&outcome.findings);
+    baseline.save(path)?;
+    let mut err = std::io::stderr().lock();
+    writeln!(
+        err,
+        "wrote {} finding(s) to {}; use it with --baseline {}",
+        baseline.findings.len(),
+        path.display(),
+        path.display()
+    )?;
+    Ok(ExitCode::SUCCESS)
+}

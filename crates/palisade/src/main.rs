@@ -1,0 +1,22 @@
+//! The `palisade` binary: command line, engine registry, exit codes.
+
+mod cli;
+mod commands;
+mod registry;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match commands::run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            let mut stderr = std::io::stderr().lock();
+            let _ = writeln!(stderr, "error: {err:#}");
+            ExitCode::from(3)
+        }
+    }
+}

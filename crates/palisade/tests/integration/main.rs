@@ -1,0 +1,4 @@
+//! One integration-test binary for the `palisade` command line.
+
+mod cli;
+mod common;
