@@ -322,6 +322,42 @@ mod tests {
     use super::*;
 
     #[test]
+    fn read_error_names_the_path() {
+        let dir = tempfile::tempdir().expect("tmp");
+        // Opening a directory succeeds on Linux and reading it fails: an unreadable file
+        // even for root.
+        match load(dir.path(), "some/dir.txt".into(), 1 << 20) {
+            Event::Diagnostic(d) => {
+                assert_eq!(d.path, "some/dir.txt");
+                assert_eq!(d.level, DiagnosticLevel::Error);
+                assert!(d.message.starts_with("cannot"), "{}", d.message);
+            }
+            Event::File(_) => panic!("a directory is not a file"),
+        }
+    }
+
+    #[test]
+    fn walk_reports_files_and_skips() {
+        let dir = tempfile::tempdir().expect("tmp");
+        std::fs::write(dir.path().join("a.py"), "x = 1\n").expect("write");
+        std::fs::write(dir.path().join("b.bin"), b"\0\0").expect("write");
+        std::fs::create_dir(dir.path().join(".git")).expect("mkdir");
+        std::fs::write(dir.path().join(".git/config"), "x").expect("write");
+        let events = std::sync::Mutex::new(Vec::new());
+        walk(&WalkOptions::new(dir.path()), |e| {
+            let label = match e {
+                Event::File(f) => format!("file {}", f.display_path),
+                Event::Diagnostic(d) => format!("{:?} {}", d.level, d.path),
+            };
+            events.lock().expect("lock").push(label);
+        })
+        .expect("walk");
+        let mut events = events.into_inner().expect("lock");
+        events.sort();
+        assert_eq!(events, ["Skip b.bin", "file a.py"]);
+    }
+
+    #[test]
     fn sizes() {
         assert_eq!(parse_size("10MiB"), Some(10 * 1024 * 1024));
         assert_eq!(parse_size("512k"), Some(512 * 1024));

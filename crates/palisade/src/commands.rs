@@ -113,8 +113,13 @@ fn prepare(args: &ScanArgs, force_engines: Option<&[&str]>) -> Result<Prepared> 
     })
 }
 
+/// A progress bar only for a person watching a terminal: not in CI, not when the
+/// report is piped somewhere, not with --no-progress.
 fn show_progress(out: &OutputArgs) -> bool {
-    !out.no_progress && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none()
+    !out.no_progress
+        && std::io::stderr().is_terminal()
+        && (out.output.is_some() || std::io::stdout().is_terminal())
+        && std::env::var_os("CI").is_none()
 }
 
 fn run_scan(p: &Prepared, out: &OutputArgs) -> Result<ScanOutcome> {

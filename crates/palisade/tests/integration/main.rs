@@ -1,4 +1,5 @@
 //! One integration-test binary for the `palisade` command line.
 
+mod bad_input;
 mod cli;
 mod common;
