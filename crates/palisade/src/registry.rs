@@ -50,3 +50,76 @@ pub fn all_rules() -> Result<Vec<RuleMeta>> {
         .flat_map(|e| e.rules().iter().cloned())
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use palisade_config::Config;
+    use palisade_engine::{Input, ScanCx};
+    use palisade_scan::{Scanner, kind_for};
+
+    use super::*;
+
+    /// Every rule of every registered engine: metadata complete, ids unique, every
+    /// positive example fires and no negative one does, through the same path a scan takes.
+    #[test]
+    fn every_rule_is_documented_and_its_examples_hold() {
+        let scanner = Scanner {
+            engines: build(&[], &[]).expect("engines"),
+            config: Config::default(),
+            cx: ScanCx::default(),
+        };
+        let mut problems = Vec::new();
+        let mut ids = BTreeSet::new();
+        for engine in &scanner.engines {
+            for rule in engine.rules() {
+                problems.extend(rule.lint(engine.id()));
+                if !ids.insert(rule.id.clone()) {
+                    problems.push(format!("{}: duplicate id", rule.id));
+                }
+                let fired = |text: &str, path: &str| {
+                    let kind = kind_for(path, text.as_bytes());
+                    let input = Input {
+                        path,
+                        content: text.as_bytes(),
+                        kind: &kind,
+                    };
+                    let mut diags = Vec::new();
+                    let (found, _) = scanner.scan_input(&input, &mut diags);
+                    found.iter().any(|f| f.rule.as_str() == rule.id)
+                };
+                for ex in &rule.examples {
+                    if !fired(ex.text(), ex.path()) {
+                        problems.push(format!(
+                            "{}: positive example did not fire: {:?}",
+                            rule.id,
+                            ex.text()
+                        ));
+                    }
+                }
+                for ex in &rule.negative_examples {
+                    if fired(ex.text(), ex.path()) {
+                        problems.push(format!(
+                            "{}: negative example fired: {:?}",
+                            rule.id,
+                            ex.text()
+                        ));
+                    }
+                }
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    /// The list of rule ids, for review: ids are never reused or silently dropped.
+    #[test]
+    fn rule_ids() {
+        let ids: Vec<String> = all_rules()
+            .expect("rules")
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        insta::assert_snapshot!(ids.join("\n"));
+    }
+}
