@@ -3,20 +3,27 @@ use palisade_engine::finding::Finding;
 /// One inline suppression: `palisade:ignore[rule-id, other-rule] reason`, in any comment
 /// syntax, on the line of the finding or on the line above it. A bare engine name
 /// (`palisade:ignore[secrets] ...`) covers all of that engine's rules.
+///
+/// For teams coming from gitleaks, a `gitleaks:allow` comment is honoured as it is
+/// there: it covers the secrets findings of its own line only.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Suppression {
     /// 1-based line of the comment.
     pub line: u32,
     pub rules: Vec<String>,
     pub reason: Option<String>,
+    /// Covers its own line only (`gitleaks:allow`).
+    pub same_line_only: bool,
 }
 
 const MARKER: &[u8] = b"palisade:ignore[";
+const GITLEAKS_MARKER: &[u8] = b"gitleaks:allow";
 
 impl Suppression {
     pub fn covers(&self, f: &Finding) -> bool {
         let line = f.line();
-        if line != self.line && line != self.line + 1 {
+        let next_line_ok = !self.same_line_only && line == self.line + 1;
+        if line != self.line && !next_line_ok {
             return false;
         }
         self.rules
@@ -55,6 +62,19 @@ pub fn parse_suppressions(content: &[u8]) -> Vec<Suppression> {
             line: line_no,
             rules,
             reason: (!reason.is_empty()).then(|| reason.to_string()),
+            same_line_only: false,
+        });
+    }
+    let mut line_no = 1u32;
+    let mut line_start = 0usize;
+    for hit in memchr::memmem::find_iter(content, GITLEAKS_MARKER) {
+        line_no += count_newlines(&content[line_start..hit]);
+        line_start = hit;
+        out.push(Suppression {
+            line: line_no,
+            rules: vec!["secrets".to_string()],
+            reason: Some("gitleaks:allow".to_string()),
+            same_line_only: true,
         });
     }
     out
@@ -79,6 +99,14 @@ mod tests {
         assert_eq!(s[0].reason.as_deref(), Some("test fixture"));
         assert_eq!(s[1].line, 4);
         assert_eq!(s[1].reason, None);
+    }
+
+    #[test]
+    fn gitleaks_allow_covers_its_own_line_only() {
+        let s = parse_suppressions(b"a\nkey = 'x' # gitleaks:allow\n");
+        assert_eq!(s.len(), 1);
+        assert_eq!((s[0].line, s[0].same_line_only), (2, true));
+        assert_eq!(s[0].rules, vec!["secrets"]);
     }
 
     #[test]

@@ -213,3 +213,18 @@ fn output_file_and_sarif_fingerprints() {
         v["runs"][0]["tool"]["driver"]["rules"][0]["properties"]["security-severity"].is_string()
     );
 }
+
+#[test]
+fn gitleaks_allow_comments_are_honoured_on_their_line() {
+    let dir = tempfile::tempdir().expect("tmp");
+    fs::write(
+        dir.path().join("a.py"),
+        "A = 'AKIAQ3EGUS7LGVHXN2PA'  # gitleaks:allow\n# gitleaks:allow\nB = 'ASIA5XKPLM2QRSTU7VWY'\n",
+    )
+    .expect("write");
+    let r = run(bin().args(["scan", "--format", "json"]).arg(dir.path()));
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let f = v["findings"].as_array().expect("findings");
+    assert_eq!(f.len(), 1, "{}", r.stdout);
+    assert_eq!(f[0]["locations"][0]["start_line"], 3);
+}
