@@ -370,7 +370,13 @@ pub fn compare(ecosystem: Ecosystem, a: &str, b: &str) -> Ordering {
     if a == b {
         return Ordering::Equal;
     }
-    Version::parse(ecosystem, a).cmp(&Version::parse(ecosystem, b))
+    // The string-walking orderings need no parsed form: skip the allocations.
+    let direct = match ecosystem {
+        Ecosystem::Rpm => Some(rpm::compare_str(a, b)),
+        Ecosystem::Debian => dpkg::compare_str(a, b),
+        _ => None,
+    };
+    direct.unwrap_or_else(|| Version::parse(ecosystem, a).cmp(&Version::parse(ecosystem, b)))
 }
 
 /// A fuzzing entry point: the first byte picks an ecosystem, the rest is split at the
@@ -409,4 +415,78 @@ pub fn fuzz_compare(data: &[u8]) {
     );
     assert_eq!(va.cmp(&va), Ordering::Equal);
     assert_eq!(vb.cmp(&vb.clone()), Ordering::Equal);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn osv_names_map_to_orderings() {
+        for (name, eco) in [
+            ("npm", Ecosystem::Npm),
+            ("PyPI", Ecosystem::PyPI),
+            ("crates.io", Ecosystem::CratesIo),
+            ("Go", Ecosystem::Go),
+            ("Maven", Ecosystem::Maven),
+            ("Maven:https://maven.google.com", Ecosystem::Maven),
+            ("Debian:12", Ecosystem::Debian),
+            ("Ubuntu:Pro:18.04:LTS", Ecosystem::Debian),
+            ("Alpine:v3.19", Ecosystem::Alpine),
+            ("Red Hat", Ecosystem::Rpm),
+            ("Red Hat:rhel_aus:8.4::appstream", Ecosystem::Rpm),
+            ("Rocky Linux:9", Ecosystem::Rpm),
+            ("Bitnami", Ecosystem::SemVer),
+            ("CRAN", Ecosystem::Cran),
+            ("Hackage", Ecosystem::Hackage),
+            ("pypi", Ecosystem::PyPI),
+        ] {
+            assert_eq!(Ecosystem::from_osv(name), Ok(eco), "{name}");
+            assert_eq!(name.parse::<Ecosystem>(), Ok(eco), "{name}");
+        }
+        for eco in Ecosystem::ALL {
+            assert_eq!(Ecosystem::from_osv(eco.osv_name()), Ok(eco));
+        }
+        assert_eq!(
+            Ecosystem::from_osv("GIT"),
+            Err(Error::UnknownEcosystem("GIT".to_owned()))
+        );
+    }
+
+    #[test]
+    fn invalid_versions_sort_first_and_bytewise() {
+        let v = |s| Version::parse(Ecosystem::Npm, s);
+        assert!(!v("latest").is_valid());
+        assert!(v("0.0.0-0").is_valid());
+        assert!(v("latest") < v("0.0.0-0"));
+        assert!(v("beta") < v("latest"));
+        assert_eq!(
+            compare(Ecosystem::RubyGems, "1..0", "1..0"),
+            Ordering::Equal
+        );
+        assert_eq!(compare(Ecosystem::RubyGems, "1..0", "0"), Ordering::Less);
+        assert_eq!(compare(Ecosystem::Debian, "a:1", "0"), Ordering::Less);
+        assert_eq!(compare(Ecosystem::Hackage, "1.0-x", "0"), Ordering::Less);
+    }
+
+    #[test]
+    fn versions_of_different_ecosystems_order_by_ecosystem() {
+        let npm = Version::parse(Ecosystem::Npm, "9.9.9");
+        let pypi = Version::parse(Ecosystem::PyPI, "0.0.1");
+        assert!(npm < pypi);
+        assert_eq!(npm.ecosystem(), Ecosystem::Npm);
+        assert_eq!(npm.to_string(), "9.9.9");
+    }
+
+    #[test]
+    fn compare_agrees_with_version_for_the_direct_paths() {
+        for (eco, a, b) in [
+            (Ecosystem::Debian, "1:1.0-1", "1.0~rc1"),
+            (Ecosystem::Debian, "x:1", "1"),
+            (Ecosystem::Rpm, "1.0^git1", "1.0"),
+        ] {
+            let parsed = Version::parse(eco, a).cmp(&Version::parse(eco, b));
+            assert_eq!(compare(eco, a, b), parsed, "{eco}: {a} vs {b}");
+        }
+    }
 }

@@ -28,8 +28,15 @@ pub(crate) struct Rpm {
     release: Option<Box<str>>,
 }
 
-impl Rpm {
-    pub(crate) fn parse(input: &str) -> Rpm {
+/// A borrowed `[epoch:]version[-release]`.
+struct Evr<'a> {
+    epoch: &'a str,
+    version: &'a str,
+    release: Option<&'a str>,
+}
+
+impl<'a> Evr<'a> {
+    fn split(input: &'a str) -> Evr<'a> {
         let s = input.trim();
         let digits = s.bytes().take_while(u8::is_ascii_digit).count();
         let (epoch, rest) = match s[digits..].strip_prefix(':') {
@@ -40,22 +47,50 @@ impl Rpm {
             Some((version, release)) => (version, Some(release)),
             None => (rest, None),
         };
-        Rpm {
-            epoch: epoch.into(),
-            version: version.into(),
-            release: release.map(Into::into),
+        Evr {
+            epoch,
+            version,
+            release,
         }
     }
 
-    pub(crate) fn compare(&self, other: &Self) -> Ordering {
+    fn compare(&self, other: &Evr<'_>) -> Ordering {
         rpmvercmp(self.epoch.as_bytes(), other.epoch.as_bytes())
             .then_with(|| rpmvercmp(self.version.as_bytes(), other.version.as_bytes()))
-            .then_with(|| match (&self.release, &other.release) {
+            .then_with(|| match (self.release, other.release) {
                 (Some(a), Some(b)) => rpmvercmp(a.as_bytes(), b.as_bytes()),
                 (None, None) => Ordering::Equal,
                 (None, Some(_)) => Ordering::Less,
                 (Some(_), None) => Ordering::Greater,
             })
+    }
+}
+
+/// Compares two strings directly, without building [`Rpm`] values (no allocation).
+pub(crate) fn compare_str(a: &str, b: &str) -> Ordering {
+    Evr::split(a).compare(&Evr::split(b))
+}
+
+impl Rpm {
+    pub(crate) fn parse(input: &str) -> Rpm {
+        let evr = Evr::split(input);
+        Rpm {
+            epoch: evr.epoch.into(),
+            version: evr.version.into(),
+            release: evr.release.map(Into::into),
+        }
+    }
+
+    fn as_evr(&self) -> Evr<'_> {
+        Evr {
+            epoch: &self.epoch,
+            version: &self.version,
+            release: self.release.as_deref(),
+        }
+    }
+
+    pub(crate) fn compare(&self, other: &Self) -> Ordering {
+        self.as_evr().compare(&other.as_evr())
     }
 }
 
