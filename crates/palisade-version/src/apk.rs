@@ -215,5 +215,25 @@ mod tests {
         assert_eq!(cmp("1", "1-r0"), Ordering::Equal);
         assert_eq!(cmp("1-r-1", "1-r0"), Ordering::Less);
         assert_eq!(cmp("1-ruff2", "1-r0-1"), Ordering::Equal);
+        assert_eq!(cmp("1", "1-ruff"), Ordering::Greater);
+    }
+
+    #[test]
+    fn unreadable_remainders() {
+        assert_eq!(cmp("1.2", "1.2_blah"), Ordering::Greater);
+        assert_eq!(cmp("6.6.2p1", "6.6.2p2"), Ordering::Less);
+        assert_eq!(cmp("6.6.2p1", "6.6.2_p2"), Ordering::Greater);
+        assert_eq!(cmp("0..8", "0...8"), Ordering::Greater);
+        assert_eq!(cmp(".1", "1"), Ordering::Less);
+        assert_eq!(cmp("a", "b"), Ordering::Less);
+        assert_eq!(cmp("1.2.0A", "1.2.0d"), Ordering::Less);
+    }
+
+    #[test]
+    fn leading_zeros_compare_as_text() {
+        assert_eq!(cmp("1.05", "1.1"), Ordering::Less);
+        assert_eq!(cmp("1.050", "1.05"), Ordering::Equal);
+        assert_eq!(cmp("006", "1.06"), Ordering::Greater);
+        assert_eq!(cmp("1.0_git1~abc123", "1.0_git1~def456"), Ordering::Equal);
     }
 }

@@ -43,9 +43,17 @@
 //!
 //! # Transitivity
 //!
-//! Every ordering here is a total order except Packagist's, which — exactly like PHP's
-//! `version_compare` — is not transitive for versions with a literal `#` part (see the
-//! [`Ecosystem::Packagist`] notes). Sorting such versions with `slice::sort` may panic.
+//! Every ordering here is a total order except two, which reproduce the reference
+//! implementations' own inconsistencies because advisories are written against them:
+//!
+//! - Packagist, like PHP's `version_compare`, for versions with a literal `#` part:
+//!   `1.2.3.#` equals both `1.2.3` and `1.2.3.1`;
+//! - Maven, like `ComparableVersion`, when a `.qualifier` and a `-qualifier` meet the end
+//!   of a shorter version: `1.sp` < `1-alpha` < `1` < `1.sp`.
+//!
+//! Comparing such versions pairwise (what range matching does) is well defined; sorting a
+//! list that mixes them with `slice::sort` may panic, as the standard library documents
+//! for inconsistent orders.
 //!
 //! # Fuzzing
 //!
@@ -92,6 +100,7 @@ pub enum Ecosystem {
     /// PyPI: PEP 440, with the legacy ordering for non-PEP 440 strings.
     PyPI,
     /// Maven: the POM reference's version order specification (`ComparableVersion`).
+    /// Not transitive in one corner, as in Maven: `1.sp` < `1-alpha` < `1` < `1.sp`.
     Maven,
     /// Go modules: SemVer with the `v` prefix; `+incompatible` is build metadata and
     /// pseudo-versions order by their timestamp.

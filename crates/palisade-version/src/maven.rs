@@ -21,6 +21,10 @@
 //!    `alpha` < `beta` < `milestone` < `rc` < `snapshot` < `""` < `sp` < anything
 //!    else, unknown qualifiers alphabetically among themselves.
 //!
+//! Padding makes the end of a version compare like `""` against a qualifier whatever its
+//! separator, while `.qualifier` < `-qualifier` elsewhere; so, as in Maven itself, the
+//! order is not transitive in that corner: `1.sp` < `1-alpha` < `1` < `1.sp`.
+//!
 //! Every string is a Maven version; there is no fallback.
 
 use std::cmp::Ordering;
@@ -250,5 +254,26 @@ mod tests {
             assert_eq!(cmp(pair[0], pair[1]), Ordering::Less, "{pair:?}");
         }
         assert_eq!(cmp("1-CR1", "1-rc1"), Ordering::Equal);
+    }
+
+    #[test]
+    fn the_intransitive_corner_matches_maven() {
+        assert_eq!(cmp("1.sp", "1-alpha"), Ordering::Less);
+        assert_eq!(cmp("1-alpha", "1"), Ordering::Less);
+        assert_eq!(cmp("1", "1.sp"), Ordering::Less);
+    }
+
+    #[test]
+    fn big_numbers_and_case() {
+        assert_eq!(
+            cmp(
+                "123456789012345.1H.5-beta",
+                "12345678901234567890.1H.5-beta"
+            ),
+            Ordering::Less
+        );
+        assert_eq!(cmp("1RELeaSE", "1"), Ordering::Equal);
+        assert_eq!(cmp("1MILESTONE3", "1m3"), Ordering::Equal);
+        assert_eq!(cmp("", "0"), Ordering::Equal);
     }
 }
