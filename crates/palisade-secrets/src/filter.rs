@@ -91,6 +91,31 @@ const NON_SECRETS: &[&str] = &[
     "password123",
 ];
 
+/// Distinctive parts of values that vendors publish in their documentation, samples and
+/// emulators (Azurite's well-known storage key, the jwt.io sample, Stripe's and
+/// Telegram's documented keys ...): a secret containing one is not reported.
+const DOCUMENTED_EXAMPLES: &[&str] = &[
+    // Azurite / Azure Storage Emulator: the same key in every installation.
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+    // jwt.io's sample tokens (HS256 `your-256-bit-secret`).
+    "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+    "KMUFsIDTnFmyG3nMiGM6H9FNFUROf3wh7SmqJp-QV30",
+    // Stripe's documented test keys.
+    "4eC39HqLyjWDarjtT1zdp7dc",
+    "BQokikJOvBiI2HlWgH4olfQ2",
+    // Telegram Bot API documentation.
+    "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
+    // Slack API documentation.
+    "pdFZKVeTuE8sk7oOcBrzbqgy",
+];
+
+/// Whether the value is (or contains) a value published in vendor documentation.
+pub fn is_documented_example(secret: &[u8]) -> bool {
+    DOCUMENTED_EXAMPLES
+        .iter()
+        .any(|e| memchr::memmem::find(secret, e.as_bytes()).is_some())
+}
+
 /// Whether the value looks like a placeholder rather than a secret.
 pub fn is_placeholder(secret: &[u8]) -> bool {
     let lower: Vec<u8> = secret.to_ascii_lowercase();
@@ -110,7 +135,49 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
             return true;
         }
     }
-    is_sequential(&lower)
+    // A token-sized value with a long run of one character (`sk_live_000000000000`) or
+    // a keyboard or alphabet sequence (`ghp_1234567890abcdef...`) was typed by a person.
+    // Random values of these lengths practically never contain either; long encoded
+    // blobs (keys, certificates) may, so they are exempt from the run check.
+    if secret.len() <= 128 && longest_run(secret) >= 8 {
+        return true;
+    }
+    is_sequential(&lower) || contains_sequence(&lower)
+}
+
+/// The longest run of one repeated ASCII letter or digit.
+fn longest_run(s: &[u8]) -> usize {
+    let mut best = 0;
+    let mut run = 0;
+    let mut prev = None;
+    for &b in s {
+        if b.is_ascii_alphanumeric() && prev == Some(b) {
+            run += 1;
+        } else {
+            run = 1;
+        }
+        prev = Some(b);
+        best = best.max(run);
+    }
+    best
+}
+
+/// Whether the value contains 8 consecutive characters of an alphabet, digit or
+/// keyboard sequence.
+fn contains_sequence(lower: &[u8]) -> bool {
+    const SEQUENCES: &[&[u8]] = &[
+        b"0123456789abcdefghijklmnopqrstuvwxyz",
+        b"1234567890",
+        b"zyxwvutsrqponmlkjihgfedcba9876543210",
+        b"qwertyuiop",
+        b"asdfghjkl",
+    ];
+    const WIDTH: usize = 8;
+    lower.len() >= WIDTH
+        && SEQUENCES.iter().any(|seq| {
+            seq.windows(WIDTH)
+                .any(|w| memchr::memmem::find(lower, w).is_some())
+        })
 }
 
 /// Stricter checks for generic assignment rules.
@@ -220,6 +287,25 @@ mod tests {
         assert!(is_placeholder(b"$API_KEY"));
         assert!(is_placeholder(b"abcdefghijkl"));
         assert!(!is_placeholder(b"q8Zr2LkP0vX1mN4s"));
+        assert!(is_placeholder(b"sk_live_000000000000000000000000"));
+        assert!(is_placeholder(b"ghp_1234567890abcdefghijABCDEFGHIJ123456"));
+        assert!(is_placeholder(b"xoxb-qwertyuiop"));
+        assert!(!is_placeholder(b"sk_live_51Hq8ZtKJ3mXbR2vN0pLw7Yd"));
+        // Long encoded blobs may contain runs (`AAAAAAAA` in DER): not placeholders.
+        let long = format!(
+            "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAAB{}",
+            "Qx7".repeat(40)
+        );
+        assert!(!is_placeholder(long.as_bytes()));
+    }
+
+    #[test]
+    fn documented_examples() {
+        assert!(is_documented_example(b"sk_test_4eC39HqLyjWDarjtT1zdp7dc"));
+        assert!(is_documented_example(
+            b"Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+        ));
+        assert!(!is_documented_example(b"sk_test_51Hq8ZtKJ3mXbR2vN0pLw7Yd"));
     }
 
     #[test]

@@ -104,6 +104,8 @@ pub fn parse(text: &str, origin: &str) -> Result<Vec<Rule>, LoadError> {
             paths: r.path.clone(),
             allow: Vec::new(),
             generic: false,
+            distinct_from: None,
+            yields_to: Vec::new(),
             description: format!("{description}\n\n(From the gitleaks config `{origin}`.)"),
             references: Vec::new(),
             examples: Vec::new(),

@@ -59,6 +59,10 @@ pub struct Rule {
     /// Paths where the rule does not apply.
     skip_paths: Vec<Regex>,
     generic: bool,
+    /// A capture group the secret must differ from (`guest:guest` is no secret).
+    distinct_from: Option<String>,
+    /// Rule ids this rule gives way to when they report an overlapping secret.
+    yields_to: Vec<String>,
 }
 
 impl Rule {
@@ -124,6 +128,8 @@ impl Rule {
             stopwords: Vec::new(),
             skip_paths: Vec::new(),
             generic: spec.generic,
+            distinct_from: spec.distinct_from,
+            yields_to: spec.yields_to,
         })
     }
 
@@ -149,6 +155,11 @@ impl Rule {
         self.regex()
             .map(|_| ())
             .ok_or_else(|| "pattern too large".to_string())
+    }
+
+    /// The rule ids this rule yields to (see the spec's `yields-to`).
+    pub fn yields_to(&self) -> &[String] {
+        &self.yields_to
     }
 
     fn secret_range(&self, caps: &regex::bytes::Captures<'_>) -> Option<(usize, usize)> {
@@ -278,12 +289,18 @@ impl SecretsEngine {
                 if ss == se {
                     continue;
                 }
+                let other = rule
+                    .distinct_from
+                    .as_deref()
+                    .and_then(|n| caps.name(n))
+                    .map(|m| (s + m.start(), s + m.end()));
                 out.push(Candidate {
                     rule: ri,
                     start: s + whole.start(),
                     end: s + whole.end(),
                     secret_start: s + ss,
                     secret_end: s + se,
+                    other,
                 });
             }
         }
@@ -295,7 +312,12 @@ impl SecretsEngine {
     fn accept(&self, c: &Candidate, content: &[u8]) -> bool {
         let rule = &self.rules[c.rule];
         let secret = &content[c.secret_start..c.secret_end];
-        if filter::is_placeholder(secret) {
+        if filter::is_placeholder(secret) || filter::is_documented_example(secret) {
+            return false;
+        }
+        if let Some((os, oe)) = c.other
+            && content[os..oe].eq_ignore_ascii_case(secret)
+        {
             return false;
         }
         if rule.generic && filter::is_unlikely_generic(secret) {
@@ -346,6 +368,8 @@ struct Candidate {
     end: usize,
     secret_start: usize,
     secret_end: usize,
+    /// The `distinct-from` group's range, if the rule has one and it matched.
+    other: Option<(usize, usize)>,
 }
 
 /// The window a keyword hit opens: its line, cut at `max_line` bytes either side, or
@@ -409,6 +433,21 @@ impl Engine for SecretsEngine {
                     .iter()
                     .any(|&(s, e)| s < c.secret_end && c.secret_start < e)
         });
+        // A rule with `yields-to` gives way to the rules it names on overlapping secrets.
+        let keep: Vec<bool> = cands
+            .iter()
+            .map(|c| {
+                let yields = &self.rules[c.rule].yields_to;
+                yields.is_empty()
+                    || !cands.iter().any(|o| {
+                        o.secret_start < c.secret_end
+                            && c.secret_start < o.secret_end
+                            && yields.iter().any(|y| *y == self.rules[o.rule].meta.id)
+                    })
+            })
+            .collect();
+        let mut keep = keep.into_iter();
+        cands.retain(|_| keep.next().unwrap_or(true));
         let index = LineIndex::new(content);
         let test_path = filter::is_test_path(input.path);
         let redactions: Vec<Redaction> = cands

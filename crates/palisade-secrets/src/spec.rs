@@ -13,6 +13,11 @@
 //!     secret-group: 1                      # or a name; default: `secret`, else 1, else 0
 //!     validate: github-checksum            # optional, see `validate.rs`
 //!     min-entropy: 3.0                     # optional, Shannon bits/byte of the secret
+//!     window: 4096                         # optional: bytes after the keyword the match may span
+//!     generic: false                       # optional: yields to specific rules, stricter filters
+//!     distinct-from: user                  # optional: drop a secret equal to this group
+//!     yields-to: [secrets/other-rule]      # optional: drop when these report the same bytes
+//!     allow: ['^AKIA0{16}$']               # optional: secrets matching these are dropped
 //!     description: |
 //!       What it finds, why it matters, how to fix it.
 //!     references: ["https://..."]
@@ -65,6 +70,14 @@ pub struct RuleSpec {
     /// matches the same secret, and gets the stricter placeholder checks.
     #[serde(default)]
     pub generic: bool,
+    /// The name of another capture group: a match whose secret equals it (ignoring
+    /// case) is not reported, e.g. the password of `amqp://guest:guest@host`.
+    pub distinct_from: Option<String>,
+    /// Rule ids this rule gives way to: when one of them reports a secret overlapping
+    /// this rule's, only theirs is kept (a PEM key inside a GCP key file is reported as
+    /// the key file).
+    #[serde(default)]
+    pub yields_to: Vec<String>,
     pub description: String,
     #[serde(default)]
     pub references: Vec<String>,
