@@ -7,7 +7,12 @@ use crate::{Rule, parse_yaml_rules};
 /// `(file name, contents)` of every built-in rule file.
 pub const FILES: &[(&str, &str)] = &[
     ("aws.yml", include_str!("../rules/aws.yml")),
+    ("gcp.yml", include_str!("../rules/gcp.yml")),
+    ("azure.yml", include_str!("../rules/azure.yml")),
     ("github.yml", include_str!("../rules/github.yml")),
+    ("gitlab.yml", include_str!("../rules/gitlab.yml")),
+    ("slack.yml", include_str!("../rules/slack.yml")),
+    ("payments.yml", include_str!("../rules/payments.yml")),
     ("keys.yml", include_str!("../rules/keys.yml")),
     ("generic.yml", include_str!("../rules/generic.yml")),
 ];

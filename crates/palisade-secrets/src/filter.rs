@@ -31,11 +31,13 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "redacted",
     "dummy",
     "sample",
-    "your_",
-    "your-",
-    "yourkey",
-    "yourtoken",
-    "yoursecret",
+    "your",
+    "mypassword",
+    "my_password",
+    "mysecret",
+    "my_secret",
+    "p@ssw0rd",
+    "passw0rd",
     "insert",
     "replace",
     "xxxx",
@@ -116,10 +118,22 @@ pub fn is_documented_example(secret: &[u8]) -> bool {
         .any(|e| memchr::memmem::find(secret, e.as_bytes()).is_some())
 }
 
+/// Template markers: a value containing one is filled in elsewhere.
+const TEMPLATE_MARKERS: &[&str] = &["${", "{{", "}}", "$(", "%(", "<", ">"];
+
+/// Values longer than this (keys, certificates, session tokens) are encoded blobs, in
+/// which a short word can occur by chance: only template markers are looked for there.
+const BLOB_LEN: usize = 256;
+
 /// Whether the value looks like a placeholder rather than a secret.
 pub fn is_placeholder(secret: &[u8]) -> bool {
     let lower: Vec<u8> = secret.to_ascii_lowercase();
-    if PLACEHOLDER_WORDS
+    let words: &[&str] = if secret.len() > BLOB_LEN {
+        TEMPLATE_MARKERS
+    } else {
+        PLACEHOLDER_WORDS
+    };
+    if words
         .iter()
         .any(|w| memchr::memmem::find(&lower, w.as_bytes()).is_some())
     {
@@ -185,6 +199,13 @@ pub fn is_unlikely_generic(secret: &[u8]) -> bool {
     let lower = secret.to_ascii_lowercase();
     let text = String::from_utf8_lossy(&lower);
     if NON_SECRETS.iter().any(|w| *w == text) {
+        return true;
+    }
+    // A template slot: `{password}`, `[password]`, `(secret)`, `:password`.
+    let wrapped =
+        |open: u8, close: u8| secret.first() == Some(&open) && secret.last() == Some(&close);
+    if wrapped(b'{', b'}') || wrapped(b'[', b']') || wrapped(b'(', b')') || secret.starts_with(b":")
+    {
         return true;
     }
     // Code, paths and URLs rather than values.
@@ -314,6 +335,8 @@ mod tests {
         assert!(is_unlikely_generic(b"settings.SECRET_KEY"));
         assert!(is_unlikely_generic(b"auth_token_name"));
         assert!(!is_unlikely_generic(b"q8Zr2LkP0vX1mN4s"));
+        assert!(is_unlikely_generic(b"{db_password}"));
+        assert!(is_unlikely_generic(b"[PASSWORD_1]"));
     }
 
     #[test]

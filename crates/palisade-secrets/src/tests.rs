@@ -73,6 +73,65 @@ fn registry_examples_fire_and_negatives_do_not() {
     );
 }
 
+fn byte_range(f: &Finding) -> Option<(u64, u64)> {
+    f.locations.iter().find_map(|l| match l {
+        palisade_engine::finding::Location::File { span: Some(s), .. } => {
+            Some((s.byte_start, s.byte_end))
+        }
+        _ => None,
+    })
+}
+
+/// One secret, one finding: no example makes two rules report overlapping bytes (a
+/// duplicate the user would have to triage twice), and every `yields-to` names a rule.
+#[test]
+fn examples_never_report_one_secret_twice() {
+    let engine = SecretsEngine::builtin().expect("builtin rules load");
+    let ids: BTreeSet<&str> = engine
+        .rule_objects()
+        .iter()
+        .map(|r| r.meta.id.as_str())
+        .collect();
+    let mut problems = Vec::new();
+    for rule in engine.rule_objects() {
+        for y in rule.yields_to() {
+            if !ids.contains(y.as_str()) {
+                problems.push(format!("{}: yields to unknown rule {y}", rule.meta.id));
+            }
+        }
+        for ex in rule
+            .meta
+            .examples
+            .iter()
+            .chain(&rule.meta.negative_examples)
+        {
+            let found = scan(&engine, ex);
+            for (i, a) in found.iter().enumerate() {
+                for b in &found[i + 1..] {
+                    let (Some((a0, a1)), Some((b0, b1))) = (byte_range(a), byte_range(b)) else {
+                        continue;
+                    };
+                    if a0 < b1 && b0 < a1 {
+                        problems.push(format!(
+                            "{}: example reported twice, by {} and {}: {:?}",
+                            rule.meta.id,
+                            a.rule.as_str(),
+                            b.rule.as_str(),
+                            ex.text()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
 #[test]
 fn secret_never_appears_in_the_finding() {
     let engine = SecretsEngine::builtin().expect("load");
