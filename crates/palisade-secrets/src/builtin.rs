@@ -13,7 +13,17 @@ pub const FILES: &[(&str, &str)] = &[
     ("gitlab.yml", include_str!("../rules/gitlab.yml")),
     ("slack.yml", include_str!("../rules/slack.yml")),
     ("payments.yml", include_str!("../rules/payments.yml")),
+    ("comms.yml", include_str!("../rules/comms.yml")),
+    ("registries.yml", include_str!("../rules/registries.yml")),
+    ("ai.yml", include_str!("../rules/ai.yml")),
+    (
+        "observability.yml",
+        include_str!("../rules/observability.yml"),
+    ),
+    ("devops.yml", include_str!("../rules/devops.yml")),
+    ("saas.yml", include_str!("../rules/saas.yml")),
     ("keys.yml", include_str!("../rules/keys.yml")),
+    ("urls.yml", include_str!("../rules/urls.yml")),
     ("generic.yml", include_str!("../rules/generic.yml")),
 ];
 

@@ -201,6 +201,19 @@ pub fn is_unlikely_generic(secret: &[u8]) -> bool {
     if NON_SECRETS.iter().any(|w| *w == text) {
         return true;
     }
+    // Real secrets are ASCII; a word in another script is a label or a translation.
+    if !secret.is_ascii() {
+        return true;
+    }
+    // A password hash (Django, Werkzeug, passlib ...) is not a credential.
+    if HASH_SCHEMES.iter().any(|h| text.starts_with(h)) {
+        return true;
+    }
+    // An identifier, a header or class name: letters only, in words (`X-CSRF-Token`,
+    // `RefreshToken`, `Some_Setting.Name`), without a digit.
+    if is_identifier_like(secret) {
+        return true;
+    }
     // A template slot: `{password}`, `[password]`, `(secret)`, `:password`.
     let wrapped =
         |open: u8, close: u8| secret.first() == Some(&open) && secret.last() == Some(&close);
@@ -245,6 +258,57 @@ pub fn is_unlikely_generic(secret: &[u8]) -> bool {
         secret.iter().any(|b| b.is_ascii_punctuation()),
     ];
     classes.iter().filter(|&&c| c).count() < 2
+}
+
+/// Prefixes of password-hash encodings.
+const HASH_SCHEMES: &[&str] = &[
+    "pbkdf2_",
+    "pbkdf2:",
+    "pbkdf2-",
+    "argon2",
+    "bcrypt",
+    "scrypt:",
+    "scrypt$",
+    "sha1$",
+    "md5$",
+    "sha256$",
+    "sha512$",
+    "unsalted_",
+    "crypt$",
+    "{ssha}",
+    "{sha}",
+    "{bcrypt}",
+];
+
+/// Letters in words, no digit: `X-CSRF-Token`, `RefreshToken`, `Some_Setting.Name`.
+fn is_identifier_like(s: &[u8]) -> bool {
+    if s.iter().any(u8::is_ascii_digit)
+        || !s
+            .iter()
+            .all(|b| b.is_ascii_alphabetic() || matches!(b, b'-' | b'_' | b'.'))
+    {
+        return false;
+    }
+    // Separated words ...
+    if s.iter().any(|b| matches!(b, b'-' | b'_' | b'.')) {
+        return true;
+    }
+    // ... or CamelCase words: each capital starts a run of at least two lower-case
+    // letters (`RefreshToken`, `sessionKey`; not `qPzRwXyT`).
+    let mut words = 0;
+    let mut run = 0;
+    for (i, &b) in s.iter().enumerate() {
+        if b.is_ascii_uppercase() {
+            if i > 0 && run < 2 {
+                return false;
+            }
+            words += 1;
+            run = 0;
+        } else {
+            run += 1;
+        }
+    }
+    words >= 1 && run >= 2 && s.len() >= 2 * (words + 1)
 }
 
 fn is_sequential(lower: &[u8]) -> bool {
@@ -337,6 +401,14 @@ mod tests {
         assert!(!is_unlikely_generic(b"q8Zr2LkP0vX1mN4s"));
         assert!(is_unlikely_generic(b"{db_password}"));
         assert!(is_unlikely_generic(b"[PASSWORD_1]"));
+        assert!(is_unlikely_generic(b"X-CSRF-Token"));
+        assert!(is_unlikely_generic(b"RefreshToken"));
+        assert!(is_unlikely_generic("Contraseña".as_bytes()));
+        assert!(is_unlikely_generic(
+            b"pbkdf2_sha256$600000$Qx7ab$kX1bT2ZJ0Hy3c="
+        ));
+        assert!(!is_unlikely_generic(b"qPzRwXyTbNmKvLs"));
+        assert!(!is_unlikely_generic(b"Tr0ub4dor&3x"));
     }
 
     #[test]

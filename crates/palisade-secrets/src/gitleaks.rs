@@ -93,6 +93,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Vec<Rule>, LoadError> {
             cwe: vec![798],
             owasp: vec!["A07:2021".into()],
             keywords: r.keywords.clone(),
+            case_sensitive_keywords: false,
             pattern: regex.clone(),
             secret_group: r
                 .secret_group

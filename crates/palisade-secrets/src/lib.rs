@@ -43,6 +43,8 @@ pub use spec::{GroupRef, RuleFile, RuleSpec};
 pub struct Rule {
     pub meta: RuleMeta,
     keywords: Vec<String>,
+    /// The keywords as written, when they must match with their case (`SG.`, not `msg.`).
+    exact_keywords: Option<Vec<Vec<u8>>>,
     pattern: String,
     regex: OnceLock<Option<Regex>>,
     group: Option<GroupRef>,
@@ -101,6 +103,12 @@ impl Rule {
         if keywords.iter().any(String::is_empty) {
             return Err(bad("an empty keyword".into()));
         }
+        let exact_keywords = spec.case_sensitive_keywords.then(|| {
+            spec.keywords
+                .iter()
+                .map(|k| k.as_bytes().to_vec())
+                .collect()
+        });
         Ok(Rule {
             meta: RuleMeta {
                 id: spec.id.clone(),
@@ -115,6 +123,7 @@ impl Rule {
                 negative_examples: spec.negative_examples,
             },
             keywords,
+            exact_keywords,
             pattern: spec.pattern,
             regex: OnceLock::new(),
             group: spec.secret_group,
@@ -245,12 +254,44 @@ impl SecretsEngine {
 
     /// Finds candidate matches in `content`: `(rule, match range, secret range)`.
     fn candidates(&self, path: &str, content: &[u8], max_line: usize) -> Vec<Candidate> {
-        // Windows per rule, from keyword hits.
+        // Windows per rule, from keyword hits. Hits arrive in (nearly) increasing order,
+        // so each rule's latest window is extended in place while hits overlap it, and
+        // the line bounds are found with cached newline searches: a long line full of
+        // hits costs one pass, not a search per hit.
         let mut windows: Vec<(usize, usize, usize)> = Vec::new();
+        let mut open: Vec<Option<(usize, usize)>> = vec![None; self.rules.len()];
+        let mut lines = LineFinder::new(content);
         for m in self.keywords.find_overlapping_iter(content) {
-            for &ri in &self.keyword_rules[m.pattern().as_usize()] {
+            let rules = &self.keyword_rules[m.pattern().as_usize()];
+            let (start, end) = (m.start(), m.end());
+            let ws = lines.line_start(start, max_line);
+            let mut line_end = None;
+            for &ri in rules {
                 let rule = &self.rules[ri];
-                let (s, e) = window(content, m.start(), m.end(), rule.window, max_line);
+                if let Some(exact) = &rule.exact_keywords
+                    && !exact.iter().any(|k| k.as_slice() == &content[start..end])
+                {
+                    continue;
+                }
+                let we = match rule.window {
+                    Some(w) => (end + w).min(content.len()),
+                    None => *line_end.get_or_insert_with(|| lines.line_end(end, max_line)),
+                };
+                match &mut open[ri] {
+                    Some((s, e)) if ws <= *e && *s <= we => {
+                        *s = (*s).min(ws);
+                        *e = (*e).max(we);
+                    }
+                    slot => {
+                        if let Some((s, e)) = slot.replace((ws, we)) {
+                            windows.push((ri, s, e));
+                        }
+                    }
+                }
+            }
+        }
+        for (ri, slot) in open.into_iter().enumerate() {
+            if let Some((s, e)) = slot {
                 windows.push((ri, s, e));
             }
         }
@@ -372,25 +413,61 @@ struct Candidate {
     other: Option<(usize, usize)>,
 }
 
-/// The window a keyword hit opens: its line, cut at `max_line` bytes either side, or
-/// `window` bytes from the line's start for multi-line rules.
-fn window(
-    content: &[u8],
-    start: usize,
-    end: usize,
-    multi: Option<usize>,
-    max_line: usize,
-) -> (usize, usize) {
-    let lo = start.saturating_sub(max_line);
-    let ws = memchr::memrchr(b'\n', &content[lo..start]).map_or(lo, |i| lo + i + 1);
-    let we = match multi {
-        Some(w) => (end + w).min(content.len()),
-        None => {
-            let hi = (end + max_line).min(content.len());
-            memchr::memchr(b'\n', &content[end..hi]).map_or(hi, |i| end + i)
+/// Finds the bounds of the line around keyword hits, remembering the newlines it has
+/// seen so that hits on one long line do not each search it again.
+struct LineFinder<'a> {
+    content: &'a [u8],
+    /// Everything before this offset has been searched for the last newline.
+    scanned_to: usize,
+    /// The last newline before `scanned_to`.
+    last_newline: Option<usize>,
+    /// No newline in `[next_from, next_newline)`; `next_newline` is a newline or the end.
+    next_from: usize,
+    next_newline: Option<usize>,
+}
+
+impl<'a> LineFinder<'a> {
+    fn new(content: &'a [u8]) -> Self {
+        LineFinder {
+            content,
+            scanned_to: 0,
+            last_newline: None,
+            next_from: 0,
+            next_newline: None,
         }
-    };
-    (ws, we)
+    }
+
+    /// The start of `pos`'s line, or `pos - max_line` if the line starts before that.
+    fn line_start(&mut self, pos: usize, max_line: usize) -> usize {
+        let lo = pos.saturating_sub(max_line);
+        if pos >= self.scanned_to {
+            if let Some(i) = memchr::memrchr(b'\n', &self.content[self.scanned_to..pos]) {
+                self.last_newline = Some(self.scanned_to + i);
+            }
+            self.scanned_to = pos;
+            self.last_newline.map_or(0, |i| i + 1).max(lo)
+        } else {
+            // A hit that starts before an earlier one (overlapping keywords): search its
+            // bounded window directly.
+            memchr::memrchr(b'\n', &self.content[lo..pos]).map_or(lo, |i| lo + i + 1)
+        }
+    }
+
+    /// The end of `pos`'s line (its newline), or `pos + max_line` if that comes first.
+    fn line_end(&mut self, pos: usize, max_line: usize) -> usize {
+        let hi = (pos + max_line).min(self.content.len());
+        let newline = match self.next_newline {
+            Some(n) if self.next_from <= pos && pos <= n => n,
+            _ => {
+                let n = memchr::memchr(b'\n', &self.content[pos..])
+                    .map_or(self.content.len(), |i| pos + i);
+                self.next_from = pos;
+                self.next_newline = Some(n);
+                n
+            }
+        };
+        newline.min(hi)
+    }
 }
 
 /// `ghp_ab…` — a short prefix of the secret, never more than a fifth of it.
@@ -433,6 +510,22 @@ impl Engine for SecretsEngine {
                     .iter()
                     .any(|&(s, e)| s < c.secret_end && c.secret_start < e)
         });
+        // Of overlapping generic matches (a URL password that is also a query parameter),
+        // the first rule's is kept.
+        let generic_keep: Vec<bool> = cands
+            .iter()
+            .map(|c| {
+                !self.rules[c.rule].generic
+                    || !cands.iter().any(|o| {
+                        o.rule < c.rule
+                            && self.rules[o.rule].generic
+                            && o.secret_start < c.secret_end
+                            && c.secret_start < o.secret_end
+                    })
+            })
+            .collect();
+        let mut generic_keep = generic_keep.into_iter();
+        cands.retain(|_| generic_keep.next().unwrap_or(true));
         // A rule with `yields-to` gives way to the rules it names on overlapping secrets.
         let keep: Vec<bool> = cands
             .iter()

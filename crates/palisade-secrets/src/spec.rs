@@ -9,6 +9,7 @@
 //!     cwe: [798]
 //!     owasp: ["A07:2021"]
 //!     keywords: ["ghp_"]                  # at least one must occur (case-insensitive)
+//!     case-sensitive-keywords: false       # optional: keywords must match with their case
 //!     pattern: '\b(ghp_[A-Za-z0-9]{36})\b' # Rust regex syntax, bytes mode
 //!     secret-group: 1                      # or a name; default: `secret`, else 1, else 0
 //!     validate: github-checksum            # optional, see `validate.rs`
@@ -54,6 +55,10 @@ pub struct RuleSpec {
     #[serde(default)]
     pub owasp: Vec<String>,
     pub keywords: Vec<String>,
+    /// Keywords match case-insensitively by default; set this when only the exact case
+    /// identifies the secret (`SG.` of SendGrid keys, not every `msg.`).
+    #[serde(default)]
+    pub case_sensitive_keywords: bool,
     pub pattern: String,
     pub secret_group: Option<GroupRef>,
     pub min_entropy: Option<f64>,

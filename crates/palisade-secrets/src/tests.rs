@@ -235,3 +235,67 @@ fn malformed_yaml_rule_file_names_the_file() {
         .expect("error");
     assert!(err.to_string().starts_with("extra.yml"), "{err}");
 }
+
+fn custom_engine(yaml: &str) -> SecretsEngine {
+    SecretsEngine::new(parse_yaml_rules(yaml, "test.yml").expect("parse")).expect("engine")
+}
+
+fn ids(found: &[Finding]) -> Vec<&str> {
+    found.iter().map(|f| f.rule.as_str()).collect()
+}
+
+const RULE_HEAD: &str = "  severity: high\n  confidence: high\n  cwe: [798]\n  description: d\n";
+
+#[test]
+fn case_sensitive_keywords_open_windows_only_in_their_case() {
+    let engine = custom_engine(&format!(
+        "rules:\n- id: secrets/tok\n  name: t\n{RULE_HEAD}  keywords: [TOK-]\n  case-sensitive-keywords: true\n  pattern: '(?i)\\b(tok-[0-9]{{4}})\\b'\n"
+    ));
+    let hit = scan(&engine, &Example::Text("a = TOK-4821".into()));
+    assert_eq!(ids(&hit), ["secrets/tok"]);
+    let miss = scan(&engine, &Example::Text("a = tok-4821".into()));
+    assert!(miss.is_empty(), "{miss:?}");
+}
+
+#[test]
+fn distinct_from_drops_user_equal_to_password() {
+    let engine = custom_engine(&format!(
+        "rules:\n- id: secrets/u\n  name: u\n{RULE_HEAD}  keywords: ['amqp://']\n  distinct-from: user\n  pattern: 'amqp://(?P<user>[a-z]+):(?P<secret>[A-Za-z0-9]+)@'\n"
+    ));
+    assert!(scan(&engine, &Example::Text("amqp://guest:GUEST@h".into())).is_empty());
+    assert_eq!(
+        ids(&scan(
+            &engine,
+            &Example::Text("amqp://guest:Qx7aZ9@h".into())
+        )),
+        ["secrets/u"]
+    );
+}
+
+#[test]
+fn yields_to_keeps_only_the_preferred_rule() {
+    let engine = custom_engine(&format!(
+        "rules:\n- id: secrets/wide\n  name: w\n{RULE_HEAD}  keywords: [key_]\n  yields-to: [secrets/narrow]\n  pattern: '(key_[a-z0-9]{{12}})'\n- id: secrets/narrow\n  name: n\n{RULE_HEAD}  keywords: [key_live]\n  pattern: '(key_live[a-z0-9]{{8}})'\n"
+    ));
+    let found = scan(&engine, &Example::Text("k = key_live7q2m9x4z".into()));
+    assert_eq!(ids(&found), ["secrets/narrow"]);
+    let found = scan(&engine, &Example::Text("k = key_test7q2m9x4z".into()));
+    assert_eq!(ids(&found), ["secrets/wide"]);
+}
+
+#[test]
+fn windows_follow_each_line_of_a_many_line_file() {
+    // Keyword hits on many lines, and several on one line: every line is searched.
+    let engine = SecretsEngine::builtin().expect("load");
+    let mut text = String::new();
+    for i in 0..50 {
+        text.push_str(&format!("line {i} token password secret\n"));
+    }
+    text.push_str("x = 'AKIAQ3EGUS7LGVHXN2PA' token token\n");
+    text.push_str("y = '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'\n");
+    let found = scan(&engine, &Example::Text(text));
+    assert_eq!(
+        ids(&found),
+        ["secrets/aws-access-key-id", "secrets/github-pat-classic"]
+    );
+}

@@ -86,7 +86,16 @@ pub fn jwt(token: &[u8]) -> bool {
         let text = String::from_utf8_lossy(&d);
         text.trim_start().starts_with('{') && text.contains("\"alg\"")
     });
-    header_ok && is_object(payload)
+    header_ok && is_object(payload) && !is_anonymous_role(payload)
+}
+
+/// A payload granting the anonymous role (`"role":"anon"`, Supabase's public anon key):
+/// meant to ship in front-end code, so not a secret.
+fn is_anonymous_role(payload: &[u8]) -> bool {
+    base64url_decode(payload).is_some_and(|d| {
+        let compact: Vec<u8> = d.into_iter().filter(|b| !b.is_ascii_whitespace()).collect();
+        memchr::memmem::find(&compact, b"\"role\":\"anon\"").is_some()
+    })
 }
 
 /// A PyPI API token (`pypi-` + base64url): a version-2 macaroon in its binary form,
@@ -206,7 +215,8 @@ pub fn discord_bot_token(s: &[u8]) -> bool {
         .is_some_and(|d| (17..=20).contains(&d.len()) && d.iter().all(u8::is_ascii_digit))
 }
 
-/// HTTP basic credentials: base64 of printable `user:password`, both parts non-empty.
+/// HTTP basic credentials: base64 of printable `user:password`, both parts non-empty,
+/// and the password not a placeholder (`user:password`, `admin:changeme`).
 pub fn basic_auth(s: &[u8]) -> bool {
     let Some(d) = decode(s, false) else {
         return false;
@@ -214,7 +224,12 @@ pub fn basic_auth(s: &[u8]) -> bool {
     let Some(colon) = d.iter().position(|&b| b == b':') else {
         return false;
     };
-    colon > 0 && colon + 1 < d.len() && d.iter().all(|b| (0x20..0x7f).contains(b))
+    let password = &d[colon + 1..];
+    colon > 0
+        && !password.is_empty()
+        && d.iter().all(|b| (0x20..0x7f).contains(b))
+        && !crate::filter::is_placeholder(password)
+        && !crate::filter::is_unlikely_generic(password)
 }
 
 /// A Grafana service-account token, `glsa_<32 chars>_<8 hex>`: the hex is the CRC32 of
@@ -349,13 +364,9 @@ pub fn openssh_key(s: &[u8]) -> bool {
     decode(&pem_body(s), false).is_some_and(|d| d.len() >= 64 && d.starts_with(b"openssh-key-v1\0"))
 }
 
+/// Base64 (standard or URL-safe), ignoring line breaks, including escaped ones (`\n`).
 fn base64_decodes(s: &[u8]) -> bool {
-    let trimmed: Vec<u8> = s
-        .iter()
-        .copied()
-        .filter(|b| !b.is_ascii_whitespace())
-        .collect();
-    decode(&trimmed, false).is_some()
+    decode(&pem_body(s), false).is_some()
 }
 
 /// Decodes standard or URL-safe base64, padded or not.
@@ -476,6 +487,8 @@ mod tests {
         assert!(basic_auth(b"ZGVwbG95OnE4WnIyTGtQMHZYMW1ONHM="));
         assert!(!basic_auth(b"bm8tY29sb24taGVyZQ=="));
         assert!(!basic_auth(b"not base64!"));
+        // `user:password`
+        assert!(!basic_auth(b"dXNlcjpwYXNzd29yZA=="));
     }
 
     #[test]
