@@ -91,6 +91,12 @@ const NON_SECRETS: &[&str] = &[
     "secret123",
     "password1",
     "password123",
+    "tiger",
+    "guest",
+    "pass",
+    "passw0rd",
+    "s3cr3t",
+    "s3cret",
 ];
 
 /// Distinctive parts of values that vendors publish in their documentation, samples and
@@ -139,9 +145,22 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     {
         return true;
     }
+    // In a long blob, only an exact-case marker counts (AWS's documented session
+    // tokens carry `EXAMPLE`).
+    if secret.len() > BLOB_LEN
+        && [&b"EXAMPLE"[..], b"example", b"Example"]
+            .iter()
+            .any(|w| memchr::memmem::find(secret, w).is_some())
+    {
+        return true;
+    }
     if let Some(&first) = secret.first() {
         // `$VAR`, `%VAR%`: an environment lookup, not a value.
         if first == b'$' || (first == b'%' && secret.last() == Some(&b'%')) {
+            return true;
+        }
+        // A Windows environment reference anywhere: `%APPDATA%\\key`.
+        if has_percent_variable(secret) {
             return true;
         }
         // One repeated character: `aaaaaaaa`, `00000000`.
@@ -157,6 +176,23 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
         return true;
     }
     is_sequential(&lower) || contains_sequence(&lower)
+}
+
+/// `%NAME%`: a Windows environment variable reference.
+fn has_percent_variable(s: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(p) = s[i..].iter().position(|&b| b == b'%') {
+        let start = i + p + 1;
+        let len = s[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+            .count();
+        if len >= 2 && s.get(start + len) == Some(&b'%') && s[start].is_ascii_alphabetic() {
+            return true;
+        }
+        i = start;
+    }
+    false
 }
 
 /// The longest run of one repeated ASCII letter or digit.
@@ -210,8 +246,33 @@ pub fn is_unlikely_generic(secret: &[u8]) -> bool {
         return true;
     }
     // An identifier, a header or class name: letters only, in words (`X-CSRF-Token`,
-    // `RefreshToken`, `Some_Setting.Name`), without a digit.
-    if is_identifier_like(secret) {
+    // `RefreshToken`, `Some_Setting.Name`), without a digit; or a CONSTANT_CASE or
+    // snake_case name (`FORBIDDEN_VALUE2`).
+    if is_identifier_like(secret) || is_constant_or_snake_case(secret) {
+        return true;
+    }
+    // A value that spells out what it stands for: `some:password`, `my-secret-value`,
+    // `MySekretPa$$word`, `pa33w0rd`.
+    if spells_a_secret_word(&lower) {
+        return true;
+    }
+    // Well-known demo passwords inside a value (`tiger^5HHH`), and test values.
+    if ["tiger", "hunter2", "letmein", "changeit", "qwerty", "test"]
+        .iter()
+        .any(|w| text.contains(w))
+    {
+        return true;
+    }
+    // Code around a string literal, not a value: `"+e.accessKeyId+"`.
+    if secret.first() == Some(&b'+') || secret.last() == Some(&b'+') {
+        return true;
+    }
+    // A date or time: `2016-09-19T22:21:48Z`.
+    if is_timestamp(secret) {
+        return true;
+    }
+    // A file name or path: `custom_admin/password_change_form.html`, `certs/key.pem`.
+    if is_file_path(secret) {
         return true;
     }
     // A template slot: `{password}`, `[password]`, `(secret)`, `:password`.
@@ -237,16 +298,17 @@ pub fn is_unlikely_generic(secret: &[u8]) -> bool {
     {
         return true;
     }
-    // A dotted or snake/kebab identifier of only letters: `some.setting.name`, `auth_token_key`.
+    // A dotted, snake, kebab or path identifier of only letters: `some.setting.name`,
+    // `auth_token_key`, `latest/api/token`.
     if secret
         .iter()
-        .all(|b| b.is_ascii_lowercase() || matches!(b, b'_' | b'.' | b'-'))
+        .all(|b| b.is_ascii_lowercase() || matches!(b, b'_' | b'.' | b'-' | b'/'))
     {
         return true;
     }
     if secret
         .iter()
-        .all(|b| b.is_ascii_uppercase() || matches!(b, b'_' | b'.' | b'-'))
+        .all(|b| b.is_ascii_uppercase() || matches!(b, b'_' | b'.' | b'-' | b'/'))
     {
         return true;
     }
@@ -280,7 +342,42 @@ const HASH_SCHEMES: &[&str] = &[
     "{bcrypt}",
 ];
 
-/// Letters in words, no digit: `X-CSRF-Token`, `RefreshToken`, `Some_Setting.Name`.
+/// `SOME_NAME_2`, `some_name_2`: one case, letters, digits and underscores, with an
+/// underscore, starting with a letter.
+fn is_constant_or_snake_case(s: &[u8]) -> bool {
+    let word = s.first().is_some_and(u8::is_ascii_alphabetic)
+        && s.contains(&b'_')
+        && s.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_');
+    word && (!s.iter().any(u8::is_ascii_lowercase) || !s.iter().any(u8::is_ascii_uppercase))
+}
+
+/// A path with a directory and a file extension, or a bare file name with a common
+/// extension.
+fn is_file_path(s: &[u8]) -> bool {
+    const EXTENSIONS: &[&str] = &[
+        "html", "htm", "txt", "json", "yaml", "yml", "xml", "py", "js", "ts", "rb", "go", "java",
+        "pem", "key", "crt", "cer", "der", "p12", "pfx", "jks", "keystore", "conf", "cfg", "ini",
+        "env", "log", "csv", "md", "png", "jpg", "gif", "svg", "sh", "toml",
+    ];
+    let Some(dot) = s.iter().rposition(|&b| b == b'.') else {
+        return false;
+    };
+    let ext = &s[dot + 1..];
+    let name_like = s[..dot]
+        .iter()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/' | b'\\'));
+    if !name_like || ext.is_empty() || ext.len() > 8 {
+        return false;
+    }
+    let has_dir = s.iter().any(|b| matches!(b, b'/' | b'\\'));
+    let known = EXTENSIONS
+        .iter()
+        .any(|e| e.as_bytes().eq_ignore_ascii_case(ext));
+    known || (has_dir && ext.iter().all(u8::is_ascii_lowercase))
+}
+
+/// Letters in words, no digit: `X-CSRF-Token`, `RefreshToken`, `AWSAccessKeyId`,
+/// `Some_Setting.Name`.
 fn is_identifier_like(s: &[u8]) -> bool {
     if s.iter().any(u8::is_ascii_digit)
         || !s
@@ -293,22 +390,57 @@ fn is_identifier_like(s: &[u8]) -> bool {
     if s.iter().any(|b| matches!(b, b'-' | b'_' | b'.')) {
         return true;
     }
-    // ... or CamelCase words: each capital starts a run of at least two lower-case
-    // letters (`RefreshToken`, `sessionKey`; not `qPzRwXyT`).
-    let mut words = 0;
+    // ... or CamelCase words: every run of lower-case letters but the last is at least
+    // two letters long (`AWSAccessKeyId`; not the random `qPzRwXyT`).
+    let mut runs = Vec::new();
     let mut run = 0;
-    for (i, &b) in s.iter().enumerate() {
-        if b.is_ascii_uppercase() {
-            if i > 0 && run < 2 {
-                return false;
-            }
-            words += 1;
-            run = 0;
-        } else {
+    for &b in s {
+        if b.is_ascii_lowercase() {
             run += 1;
+        } else if run > 0 {
+            runs.push(run);
+            run = 0;
         }
     }
-    words >= 1 && run >= 2 && s.len() >= 2 * (words + 1)
+    if run > 0 {
+        runs.push(run);
+    }
+    let Some((_, inner)) = runs.split_last() else {
+        return false;
+    };
+    s.iter().any(u8::is_ascii_uppercase) && inner.iter().all(|&r| r >= 2)
+}
+
+/// Whether the value spells "password" or "secret", leetspeak included.
+fn spells_a_secret_word(lower: &[u8]) -> bool {
+    const WORDS: &[&[u8]] = &[b"passw", b"secret", b"sekret", b"passwd"];
+    // `3` stands for `e` (`s3cr3t`) or `s` (`pa33w0rd`): try both readings.
+    [b'e', b's'].iter().any(|&three| {
+        let plain: Vec<u8> = lower
+            .iter()
+            .map(|&b| match b {
+                b'0' => b'o',
+                b'1' | b'!' => b'i',
+                b'3' => three,
+                b'4' | b'@' => b'a',
+                b'5' | b'$' => b's',
+                b'7' => b't',
+                other => other,
+            })
+            .collect();
+        WORDS
+            .iter()
+            .any(|w| memchr::memmem::find(&plain, w).is_some())
+    })
+}
+
+/// `2016-09-19`, `2016-09-19T22:21:48Z`, `22:21:48.123`: digits and date punctuation.
+fn is_timestamp(s: &[u8]) -> bool {
+    let digits = s.iter().filter(|b| b.is_ascii_digit()).count();
+    digits >= 6
+        && s.iter().all(|b| {
+            b.is_ascii_digit() || matches!(b, b'-' | b':' | b'.' | b'T' | b'Z' | b'+' | b'/')
+        })
 }
 
 fn is_sequential(lower: &[u8]) -> bool {
@@ -351,6 +483,24 @@ pub fn is_test_path(path: &str) -> bool {
         || file.contains(".spec.")
         || file.contains("_spec.")
         || file.contains("fixture")
+}
+
+/// Whether the path is documentation (a docs tree, Markdown, reStructuredText,
+/// AsciiDoc) or a template or sample file: heuristic findings there get low confidence.
+pub fn is_docs_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let segs: Vec<&str> = lower.split('/').collect();
+    let dirs = &segs[..segs.len().saturating_sub(1)];
+    let file = segs.last().copied().unwrap_or("");
+    dirs.iter()
+        .any(|d| matches!(*d, "docs" | "doc" | "documentation" | "man"))
+        || [".md", ".markdown", ".rst", ".adoc", ".asciidoc"]
+            .iter()
+            .any(|e| file.ends_with(e))
+        // Templates and samples: `.env.example`, `config.sample.yml`, `examples-1.json`.
+        || ["example", "sample", ".dist"]
+            .iter()
+            .any(|w| file.contains(w))
 }
 
 #[cfg(test)]
@@ -409,6 +559,22 @@ mod tests {
         ));
         assert!(!is_unlikely_generic(b"qPzRwXyTbNmKvLs"));
         assert!(!is_unlikely_generic(b"Tr0ub4dor&3x"));
+        assert!(is_unlikely_generic(b"FORBIDDEN_VALUE2"));
+        assert!(is_unlikely_generic(b"some:password"));
+        assert!(is_unlikely_generic(
+            b"custom_admin/password_change_form.html"
+        ));
+        assert!(is_unlikely_generic(b"server.key"));
+        assert!(!is_unlikely_generic(b"q8Zr2LkP0vX1mN4s.x"));
+        assert!(is_unlikely_generic(b"AWSAccessKeyId"));
+        assert!(is_unlikely_generic(b"ExclusiveStartShardId"));
+        assert!(is_unlikely_generic(b"MySekretPa$$word"));
+        assert!(is_unlikely_generic(b"'03#pa33w0rd'"));
+        assert!(is_unlikely_generic(b"2016-09-19T22:21:48Z"));
+        assert!(is_unlikely_generic(b"latest/api/token"));
+        assert!(is_unlikely_generic(b"tiger^5HHH"));
+        assert!(is_unlikely_generic(b"+e.accessKeyId+"));
+        assert!(is_unlikely_generic(b"This-is-my-test-99!"));
     }
 
     #[test]
@@ -418,5 +584,25 @@ mod tests {
         assert!(is_test_path("web/app.spec.ts"));
         assert!(!is_test_path("src/settings.py"));
         assert!(!is_test_path("contest/main.py"));
+    }
+
+    #[test]
+    fn docs_paths() {
+        assert!(is_docs_path("docs/topics/db/multi-db.txt"));
+        assert!(is_docs_path("README.md"));
+        assert!(!is_docs_path("src/docstring.py"));
+        assert!(is_docs_path("deploy/.env.example"));
+        assert!(is_docs_path("botocore/data/iam/2010-05-08/examples-1.json"));
+    }
+
+    #[test]
+    fn percent_variables() {
+        assert!(is_placeholder(b"%HOMEPATH%\\x"));
+        assert!(!is_placeholder(b"q8Zr%2LkP0vX1mN4s"));
+        let blob = format!(
+            "IQoJb3JpZ2luX2Vj{}wEXAMPLEtMSJHMEUCIDoKK3JH9uGQE",
+            "Qx7b".repeat(70)
+        );
+        assert!(is_placeholder(blob.as_bytes()));
     }
 }

@@ -104,6 +104,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Vec<Rule>, LoadError> {
             window: None,
             paths: r.path.clone(),
             allow: Vec::new(),
+            allow_match: Vec::new(),
             generic: false,
             distinct_from: None,
             yields_to: Vec::new(),

@@ -95,6 +95,12 @@ impl Rule {
             .map(|a| Regex::new(a))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| bad(format!("bad `allow` regex: {e}")))?;
+        let allow_match = spec
+            .allow_match
+            .iter()
+            .map(|a| Regex::new(a))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| bad(format!("bad `allow-match` regex: {e}")))?;
         let keywords: Vec<String> = spec
             .keywords
             .iter()
@@ -132,7 +138,7 @@ impl Rule {
             window: spec.window,
             paths,
             allow,
-            allow_match: Vec::new(),
+            allow_match,
             allow_line: Vec::new(),
             stopwords: Vec::new(),
             skip_paths: Vec::new(),
@@ -175,9 +181,11 @@ impl Rule {
         let m = match &self.group {
             Some(GroupRef::Index(i)) => caps.get(*i),
             Some(GroupRef::Name(n)) => caps.name(n),
+            // The `secret` group, else the first group that took part in the match (so
+            // alternatives can each capture: `"(…)"|'(…)'`), else the whole match.
             None => caps
                 .name("secret")
-                .or_else(|| caps.get(1))
+                .or_else(|| (1..caps.len()).find_map(|i| caps.get(i)))
                 .or_else(|| caps.get(0)),
         }?;
         Some((m.start(), m.end()))
@@ -543,6 +551,7 @@ impl Engine for SecretsEngine {
         cands.retain(|_| keep.next().unwrap_or(true));
         let index = LineIndex::new(content);
         let test_path = filter::is_test_path(input.path);
+        let docs_path = filter::is_docs_path(input.path);
         let redactions: Vec<Redaction> = cands
             .iter()
             .map(|c| Redaction {
@@ -555,7 +564,8 @@ impl Engine for SecretsEngine {
             let rule = &self.rules[c.rule];
             let secret = &content[c.secret_start..c.secret_end];
             let shown = &red.replacement;
-            let confidence = if test_path {
+            // Heuristic (generic) matches in documentation are usually illustrations.
+            let confidence = if test_path || (rule.generic && docs_path) {
                 Confidence::Low
             } else {
                 rule.meta.confidence

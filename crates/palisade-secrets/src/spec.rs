@@ -11,7 +11,8 @@
 //!     keywords: ["ghp_"]                  # at least one must occur (case-insensitive)
 //!     case-sensitive-keywords: false       # optional: keywords must match with their case
 //!     pattern: '\b(ghp_[A-Za-z0-9]{36})\b' # Rust regex syntax, bytes mode
-//!     secret-group: 1                      # or a name; default: `secret`, else 1, else 0
+//!     secret-group: 1                      # or a name; default: `secret`, else the
+//!                                          # first group that matched, else the match
 //!     validate: github-checksum            # optional, see `validate.rs`
 //!     min-entropy: 3.0                     # optional, Shannon bits/byte of the secret
 //!     window: 4096                         # optional: bytes after the keyword the match may span
@@ -19,6 +20,7 @@
 //!     distinct-from: user                  # optional: drop a secret equal to this group
 //!     yields-to: [secrets/other-rule]      # optional: drop when these report the same bytes
 //!     allow: ['^AKIA0{16}$']               # optional: secrets matching these are dropped
+//!     allow-match: ['(?i)^next_?token']    # optional: whole matches matching these too
 //!     description: |
 //!       What it finds, why it matters, how to fix it.
 //!     references: ["https://..."]
@@ -71,6 +73,10 @@ pub struct RuleSpec {
     /// Regexes: a secret matching any of them is not reported.
     #[serde(default)]
     pub allow: Vec<String>,
+    /// Regexes tested against the whole match (key name included): a match of any is
+    /// not reported (`NextToken: "…"` is a pagination cursor, not a credential).
+    #[serde(default)]
+    pub allow_match: Vec<String>,
     /// A generic rule (assignments guarded by entropy) yields to any specific rule that
     /// matches the same secret, and gets the stricter placeholder checks.
     #[serde(default)]

@@ -86,7 +86,20 @@ pub fn jwt(token: &[u8]) -> bool {
         let text = String::from_utf8_lossy(&d);
         text.trim_start().starts_with('{') && text.contains("\"alg\"")
     });
-    header_ok && is_object(payload) && !is_anonymous_role(payload)
+    header_ok && is_object(payload) && !is_anonymous_role(payload) && !is_example_claims(payload)
+}
+
+/// Claims that say they are an example (`"iss": "https://example.com"`,
+/// `EXAMPLEIDENTITYCONTEXT`) or name the sample people of the JWT and identity-platform
+/// documentation: not a live token.
+fn is_example_claims(payload: &[u8]) -> bool {
+    const MARKERS: &[&[u8]] = &[b"example", b"john doe", b"jane doe", b"abe lincoln"];
+    base64url_decode(payload).is_some_and(|d| {
+        let lower = d.to_ascii_lowercase();
+        MARKERS
+            .iter()
+            .any(|m| memchr::memmem::find(&lower, m).is_some())
+    })
 }
 
 /// A payload granting the anonymous role (`"role":"anon"`, Supabase's public anon key):
