@@ -42,7 +42,7 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "replace",
     "xxxx",
     "****",
-    "....",
+    "...",
     "<",
     ">",
     "${",
@@ -171,8 +171,10 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     // A token-sized value with a long run of one character (`sk_live_000000000000`) or
     // a keyboard or alphabet sequence (`ghp_1234567890abcdef...`) was typed by a person.
     // Random values of these lengths practically never contain either; long encoded
-    // blobs (keys, certificates) may, so they are exempt from the run check.
-    if secret.len() <= 128 && longest_run(secret) >= 8 {
+    // blobs (keys, certificates) may hold runs of `A` (zero bytes), so they need a much
+    // longer run.
+    let max_run = if secret.len() <= BLOB_LEN { 8 } else { 24 };
+    if longest_run(secret) >= max_run {
         return true;
     }
     is_sequential(&lower) || contains_sequence(&lower)
@@ -529,7 +531,7 @@ mod tests {
         // Long encoded blobs may contain runs (`AAAAAAAA` in DER): not placeholders.
         let long = format!(
             "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAAB{}",
-            "Qx7".repeat(40)
+            "Qx7".repeat(100)
         );
         assert!(!is_placeholder(long.as_bytes()));
     }

@@ -502,16 +502,18 @@ impl Engine for SecretsEngine {
     fn scan(&self, input: &Input<'_>, cx: &ScanCx, sink: &mut dyn Sink) -> Result<(), EngineError> {
         let content = input.content;
         let mut cands = self.candidates(input.path, content, cx.limits.max_line_len);
-        cands.retain(|c| self.accept(c, content));
-        if cands.is_empty() {
-            return Ok(());
-        }
-        // A generic rule yields to a specific one on overlapping secrets.
+        // A generic rule yields to a specific one on overlapping secrets — also when the
+        // specific rule rejected its match: a GitHub-shaped token with a wrong checksum
+        // is a look-alike, not a password for the generic rules to report.
         let specific: Vec<(usize, usize)> = cands
             .iter()
             .filter(|c| !self.rules[c.rule].generic)
             .map(|c| (c.secret_start, c.secret_end))
             .collect();
+        cands.retain(|c| self.accept(c, content));
+        if cands.is_empty() {
+            return Ok(());
+        }
         cands.retain(|c| {
             !self.rules[c.rule].generic
                 || !specific

@@ -299,3 +299,15 @@ fn windows_follow_each_line_of_a_many_line_file() {
         ["secrets/aws-access-key-id", "secrets/github-pat-classic"]
     );
 }
+
+#[test]
+fn look_alike_token_with_a_bad_checksum_is_not_a_generic_secret() {
+    // The classic-token shape with a wrong CRC32: neither the GitHub rule (checksum) nor
+    // the generic password rules (it is claimed by the specific rule's shape) report it.
+    let engine = SecretsEngine::builtin().expect("load");
+    let found = scan(
+        &engine,
+        &Example::Text("GITHUB_TOKEN = \"ghp_Zq3LmT7pX2vB9nR4kW8yH1cJ5dF6gS1N3EHX\"\n".into()),
+    );
+    assert!(found.is_empty(), "{:?}", ids(&found));
+}
