@@ -54,8 +54,12 @@ fn base62_fixed(mut n: u32, width: usize) -> Vec<u8> {
 }
 
 /// GitHub's token format (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, and npm's `npm_`):
-/// 30 random base62 characters then 6 characters of their CRC32 in base62.
-/// See <https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/>.
+/// 30 random base62 characters, then the CRC32 (IEEE, as zlib computes it) of those 30
+/// characters alone — not of the prefix — in base62 with the digits-upper-lower
+/// alphabet (`0-9A-Za-z`), left-padded with `0` to 6 characters.
+/// See <https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/>;
+/// the alphabet and padding were checked against tokens GitHub issued (revoked ones
+/// published in public code: all validate with this alphabet and none with `0-9a-zA-Z`).
 pub fn github_checksum(token: &[u8]) -> bool {
     let Some(us) = token.iter().position(|&b| b == b'_') else {
         return false;
@@ -431,6 +435,16 @@ mod tests {
     pub(crate) fn make_github_token(prefix: &str, random30: &str) -> String {
         let check = base62_fixed(crc32fast::hash(random30.as_bytes()), 6);
         format!("{prefix}{random30}{}", String::from_utf8_lossy(&check))
+    }
+
+    #[test]
+    fn github_checksum_documented_vector() {
+        // The worked example of the base62-token.js documentation: its checksum starts
+        // with the `0` padding.
+        assert!(github_checksum(b"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"));
+        assert!(!github_checksum(
+            b"ghp_zQWBuTSOoRi4A9spHcVY5ncnsDkxkJmLq170"
+        ));
     }
 
     #[test]
