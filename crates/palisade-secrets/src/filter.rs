@@ -300,12 +300,28 @@ pub fn is_unlikely_generic(secret: &[u8]) -> bool {
     {
         return true;
     }
-    // A dotted, snake, kebab or path identifier of only letters: `some.setting.name`,
-    // `auth_token_key`, `latest/api/token`.
+    // A dotted, snake, kebab, namespaced or path identifier of only letters:
+    // `some.setting.name`, `auth_token_key`, `cargo:token`, `latest/api/token`.
     if secret
         .iter()
-        .all(|b| b.is_ascii_lowercase() || matches!(b, b'_' | b'.' | b'-' | b'/'))
+        .all(|b| b.is_ascii_lowercase() || matches!(b, b'_' | b'.' | b'-' | b'/' | b':'))
     {
+        return true;
+    }
+    // A lower-case path with digits: `yegor256/home`, `v1/keys/2`.
+    if secret.contains(&b'/')
+        && secret.iter().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'.' | b'-' | b'/')
+        })
+    {
+        return true;
+    }
+    // Escaped bytes (`\x9b\xbe…`): a test vector in a byte string, not a typed secret.
+    if memchr::memmem::find_iter(secret, b"\\x").count() >= 2 {
+        return true;
+    }
+    // Words: `correct_master_key_123!`, `correct-horse-battery`.
+    if is_wordy(secret) {
         return true;
     }
     if secret
@@ -413,12 +429,26 @@ fn is_identifier_like(s: &[u8]) -> bool {
     s.iter().any(u8::is_ascii_uppercase) && inner.iter().all(|&r| r >= 2)
 }
 
+/// Mostly lower-case words of five letters or more: a phrase, not a random value.
+fn is_wordy(s: &[u8]) -> bool {
+    let mut covered = 0;
+    let mut words = 0;
+    for run in s.split(|b| !b.is_ascii_alphabetic()) {
+        if run.len() >= 5 && run[1..].iter().all(u8::is_ascii_lowercase) {
+            covered += run.len();
+            words += 1;
+        }
+    }
+    words >= 2 && covered * 2 >= s.len()
+}
+
 /// Whether the value spells "password" or "secret", leetspeak included.
 fn spells_a_secret_word(lower: &[u8]) -> bool {
     const WORDS: &[&[u8]] = &[b"passw", b"secret", b"sekret", b"passwd"];
     // `3` stands for `e` (`s3cr3t`) or `s` (`pa33w0rd`): try both readings.
+    let decoded = percent_decode(lower);
     [b'e', b's'].iter().any(|&three| {
-        let plain: Vec<u8> = lower
+        let plain: Vec<u8> = decoded
             .iter()
             .map(|&b| match b {
                 b'0' => b'o',
@@ -434,6 +464,31 @@ fn spells_a_secret_word(lower: &[u8]) -> bool {
             .iter()
             .any(|w| memchr::memmem::find(&plain, w).is_some())
     })
+}
+
+/// `%XX` escapes decoded, and the escaped spaces dropped (`pass%20word` → `password`).
+fn percent_decode(s: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut out = Vec::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        if s[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                s.get(i + 1).copied().and_then(hex),
+                s.get(i + 2).copied().and_then(hex),
+            )
+        {
+            let byte = (h * 16 + l) as u8;
+            if byte != b' ' {
+                out.push(byte.to_ascii_lowercase());
+            }
+            i += 3;
+        } else {
+            out.push(s[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 /// `2016-09-19`, `2016-09-19T22:21:48Z`, `22:21:48.123`: digits and date punctuation.
@@ -455,6 +510,17 @@ fn is_sequential(lower: &[u8]) -> bool {
         && RUNS
             .iter()
             .any(|r| memchr::memmem::find(r.as_bytes(), lower).is_some())
+}
+
+/// Inline allowlist markers of other secret scanners (`gitleaks:allow`, detect-secrets'
+/// `pragma: allowlist secret`): a person already reviewed the line, so it is not
+/// reported again. palisade's own `palisade:ignore[…]` is handled by the scanner.
+pub fn has_foreign_allow_marker(line: &[u8]) -> bool {
+    const MARKERS: &[&[u8]] = &[b"gitleaks:allow", b"pragma: allowlist secret"];
+    line.len() >= 14
+        && MARKERS
+            .iter()
+            .any(|m| memchr::memmem::find(line, m).is_some())
 }
 
 /// Whether the path looks like a test fixture: findings there get low confidence.
@@ -577,6 +643,12 @@ mod tests {
         assert!(is_unlikely_generic(b"tiger^5HHH"));
         assert!(is_unlikely_generic(b"+e.accessKeyId+"));
         assert!(is_unlikely_generic(b"This-is-my-test-99!"));
+        assert!(is_unlikely_generic(b"cargo:token"));
+        assert!(is_unlikely_generic(b"yegor256/home"));
+        assert!(is_unlikely_generic(b"\\x9b\\xbe\\x43\\x6b"));
+        assert!(is_unlikely_generic(b"correct_master_key_123!"));
+        assert!(is_unlikely_generic(b"pass%20word"));
+        assert!(!is_unlikely_generic(b"Xk9pQ2zLm8Rt4Wv7"));
     }
 
     #[test]
@@ -586,6 +658,15 @@ mod tests {
         assert!(is_test_path("web/app.spec.ts"));
         assert!(!is_test_path("src/settings.py"));
         assert!(!is_test_path("contest/main.py"));
+    }
+
+    #[test]
+    fn foreign_allow_markers() {
+        assert!(has_foreign_allow_marker(b"key = 'x' # gitleaks:allow"));
+        assert!(has_foreign_allow_marker(
+            b"k = 'x'  # pragma: allowlist secret"
+        ));
+        assert!(!has_foreign_allow_marker(b"k = 'x'  # allow"));
     }
 
     #[test]

@@ -364,6 +364,9 @@ impl SecretsEngine {
         if filter::is_placeholder(secret) || filter::is_documented_example(secret) {
             return false;
         }
+        if filter::has_foreign_allow_marker(line_of(content, c.start, c.end)) {
+            return false;
+        }
         if let Some((os, oe)) = c.other
             && content[os..oe].eq_ignore_ascii_case(secret)
         {
@@ -400,14 +403,20 @@ impl SecretsEngine {
             return false;
         }
         if !rule.allow_line.is_empty() {
-            let ls = memchr::memrchr(b'\n', &content[..c.start]).map_or(0, |i| i + 1);
-            let le = memchr::memchr(b'\n', &content[c.end..]).map_or(content.len(), |i| c.end + i);
-            if rule.allow_line.iter().any(|a| a.is_match(&content[ls..le])) {
+            let line = line_of(content, c.start, c.end);
+            if rule.allow_line.iter().any(|a| a.is_match(line)) {
                 return false;
             }
         }
         !rule.allow.iter().any(|a| a.is_match(secret))
     }
+}
+
+/// The line(s) holding `start..end`, without their newlines.
+fn line_of(content: &[u8], start: usize, end: usize) -> &[u8] {
+    let ls = memchr::memrchr(b'\n', &content[..start]).map_or(0, |i| i + 1);
+    let le = memchr::memchr(b'\n', &content[end..]).map_or(content.len(), |i| end + i);
+    &content[ls..le]
 }
 
 #[derive(Debug, Clone, Copy)]
