@@ -269,6 +269,12 @@ pub fn is_unlikely_generic(secret: &[u8]) -> bool {
     if secret.first() == Some(&b'+') || secret.last() == Some(&b'+') {
         return true;
     }
+    // A placeholder in base64 (a Kubernetes Secret's `password: cGFzc3dvcmQ=`).
+    if let Some(decoded) = decode_printable_base64(secret)
+        && (is_placeholder(&decoded) || is_unlikely_generic(&decoded))
+    {
+        return true;
+    }
     // A date or time: `2016-09-19T22:21:48Z`.
     if is_timestamp(secret) {
         return true;
@@ -466,6 +472,15 @@ fn spells_a_secret_word(lower: &[u8]) -> bool {
     })
 }
 
+/// A base64 value (padded to a multiple of 4) that decodes to printable ASCII.
+fn decode_printable_base64(s: &[u8]) -> Option<Vec<u8>> {
+    if s.len() < 8 || s.len() % 4 != 0 {
+        return None;
+    }
+    let d = crate::validate::base64url_decode(s)?;
+    (d.len() >= 3 && d.iter().all(|b| (0x20..0x7f).contains(b))).then_some(d)
+}
+
 /// `%XX` escapes decoded, and the escaped spaces dropped (`pass%20word` → `password`).
 fn percent_decode(s: &[u8]) -> Vec<u8> {
     let hex = |b: u8| (b as char).to_digit(16);
@@ -649,6 +664,9 @@ mod tests {
         assert!(is_unlikely_generic(b"correct_master_key_123!"));
         assert!(is_unlikely_generic(b"pass%20word"));
         assert!(!is_unlikely_generic(b"Xk9pQ2zLm8Rt4Wv7"));
+        // base64 of `password`, of `changeme`
+        assert!(is_unlikely_generic(b"cGFzc3dvcmQ="));
+        assert!(is_unlikely_generic(b"Y2hhbmdlbWU="));
     }
 
     #[test]

@@ -10,9 +10,15 @@
 //! are compiled on first use, so start-up does not pay for 100+ of them.
 //!
 //! Then each candidate goes through: the secret group, documented-example and
-//! placeholder filters, a minimum entropy, the format's own validator (checksums,
-//! JWT header), and rule-level allow patterns. A generic assignment rule yields to any
-//! specific rule that matched the same bytes.
+//! placeholder filters, other scanners' inline allowlist markers, a minimum entropy,
+//! the format's own validator (checksums, macaroon and JWT structure, DER bodies), and
+//! rule-level allow patterns. A generic rule (assignments, URLs, headers) yields to any
+//! specific rule whose pattern matched the same bytes — even one its validator
+//! rejected, since a look-alike with a wrong checksum is no password either — and a
+//! rule may name the rules it yields to (`yields-to`).
+//!
+//! Findings in test fixtures get low confidence, and so do generic findings in
+//! documentation and sample files (`docs/`, Markdown, `.env.example`).
 //!
 //! ## What it reports
 //! The secret never leaves this crate: messages and snippets show a short prefix and

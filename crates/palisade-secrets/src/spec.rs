@@ -21,10 +21,11 @@
 //!     yields-to: [secrets/other-rule]      # optional: drop when these report the same bytes
 //!     allow: ['^AKIA0{16}$']               # optional: secrets matching these are dropped
 //!     allow-match: ['(?i)^next_?token']    # optional: whole matches matching these too
+//!     paths: '\.env$'                      # optional: the rule applies to these paths only
 //!     description: |
 //!       What it finds, why it matters, how to fix it.
 //!     references: ["https://..."]
-//!     examples: ["token = ghp_..."]
+//!     examples: ["token = ghp_...", {path: deploy/.env, text: "TOKEN=ghp_..."}]
 //!     negative-examples: ["token = ghp_xxxxxxxx..."]
 //! ```
 
