@@ -474,7 +474,7 @@ fn spells_a_secret_word(lower: &[u8]) -> bool {
 
 /// A base64 value (padded to a multiple of 4) that decodes to printable ASCII.
 fn decode_printable_base64(s: &[u8]) -> Option<Vec<u8>> {
-    if s.len() < 8 || s.len() % 4 != 0 {
+    if s.len() < 8 || !s.len().is_multiple_of(4) {
         return None;
     }
     let d = crate::validate::base64url_decode(s)?;
