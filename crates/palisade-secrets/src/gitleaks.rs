@@ -93,6 +93,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Vec<Rule>, LoadError> {
             cwe: vec![798],
             owasp: vec!["A07:2021".into()],
             keywords: r.keywords.clone(),
+            case_sensitive_keywords: false,
             pattern: regex.clone(),
             secret_group: r
                 .secret_group
@@ -103,7 +104,10 @@ pub fn parse(text: &str, origin: &str) -> Result<Vec<Rule>, LoadError> {
             window: None,
             paths: r.path.clone(),
             allow: Vec::new(),
+            allow_match: Vec::new(),
             generic: false,
+            distinct_from: None,
+            yields_to: Vec::new(),
             description: format!("{description}\n\n(From the gitleaks config `{origin}`.)"),
             references: Vec::new(),
             examples: Vec::new(),

@@ -10,9 +10,15 @@
 //! are compiled on first use, so start-up does not pay for 100+ of them.
 //!
 //! Then each candidate goes through: the secret group, documented-example and
-//! placeholder filters, a minimum entropy, the format's own validator (checksums,
-//! JWT header), and rule-level allow patterns. A generic assignment rule yields to any
-//! specific rule that matched the same bytes.
+//! placeholder filters, other scanners' inline allowlist markers, a minimum entropy,
+//! the format's own validator (checksums, macaroon and JWT structure, DER bodies), and
+//! rule-level allow patterns. A generic rule (assignments, URLs, headers) yields to any
+//! specific rule whose pattern matched the same bytes — even one its validator
+//! rejected, since a look-alike with a wrong checksum is no password either — and a
+//! rule may name the rules it yields to (`yields-to`).
+//!
+//! Findings in test fixtures get low confidence, and so do generic findings in
+//! documentation and sample files (`docs/`, Markdown, `.env.example`).
 //!
 //! ## What it reports
 //! The secret never leaves this crate: messages and snippets show a short prefix and
@@ -43,6 +49,8 @@ pub use spec::{GroupRef, RuleFile, RuleSpec};
 pub struct Rule {
     pub meta: RuleMeta,
     keywords: Vec<String>,
+    /// The keywords as written, when they must match with their case (`SG.`, not `msg.`).
+    exact_keywords: Option<Vec<Vec<u8>>>,
     pattern: String,
     regex: OnceLock<Option<Regex>>,
     group: Option<GroupRef>,
@@ -59,6 +67,10 @@ pub struct Rule {
     /// Paths where the rule does not apply.
     skip_paths: Vec<Regex>,
     generic: bool,
+    /// A capture group the secret must differ from (`guest:guest` is no secret).
+    distinct_from: Option<String>,
+    /// Rule ids this rule gives way to when they report an overlapping secret.
+    yields_to: Vec<String>,
 }
 
 impl Rule {
@@ -89,6 +101,12 @@ impl Rule {
             .map(|a| Regex::new(a))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| bad(format!("bad `allow` regex: {e}")))?;
+        let allow_match = spec
+            .allow_match
+            .iter()
+            .map(|a| Regex::new(a))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| bad(format!("bad `allow-match` regex: {e}")))?;
         let keywords: Vec<String> = spec
             .keywords
             .iter()
@@ -97,6 +115,12 @@ impl Rule {
         if keywords.iter().any(String::is_empty) {
             return Err(bad("an empty keyword".into()));
         }
+        let exact_keywords = spec.case_sensitive_keywords.then(|| {
+            spec.keywords
+                .iter()
+                .map(|k| k.as_bytes().to_vec())
+                .collect()
+        });
         Ok(Rule {
             meta: RuleMeta {
                 id: spec.id.clone(),
@@ -111,6 +135,7 @@ impl Rule {
                 negative_examples: spec.negative_examples,
             },
             keywords,
+            exact_keywords,
             pattern: spec.pattern,
             regex: OnceLock::new(),
             group: spec.secret_group,
@@ -119,11 +144,13 @@ impl Rule {
             window: spec.window,
             paths,
             allow,
-            allow_match: Vec::new(),
+            allow_match,
             allow_line: Vec::new(),
             stopwords: Vec::new(),
             skip_paths: Vec::new(),
             generic: spec.generic,
+            distinct_from: spec.distinct_from,
+            yields_to: spec.yields_to,
         })
     }
 
@@ -151,13 +178,20 @@ impl Rule {
             .ok_or_else(|| "pattern too large".to_string())
     }
 
+    /// The rule ids this rule yields to (see the spec's `yields-to`).
+    pub fn yields_to(&self) -> &[String] {
+        &self.yields_to
+    }
+
     fn secret_range(&self, caps: &regex::bytes::Captures<'_>) -> Option<(usize, usize)> {
         let m = match &self.group {
             Some(GroupRef::Index(i)) => caps.get(*i),
             Some(GroupRef::Name(n)) => caps.name(n),
+            // The `secret` group, else the first group that took part in the match (so
+            // alternatives can each capture: `"(…)"|'(…)'`), else the whole match.
             None => caps
                 .name("secret")
-                .or_else(|| caps.get(1))
+                .or_else(|| (1..caps.len()).find_map(|i| caps.get(i)))
                 .or_else(|| caps.get(0)),
         }?;
         Some((m.start(), m.end()))
@@ -234,12 +268,44 @@ impl SecretsEngine {
 
     /// Finds candidate matches in `content`: `(rule, match range, secret range)`.
     fn candidates(&self, path: &str, content: &[u8], max_line: usize) -> Vec<Candidate> {
-        // Windows per rule, from keyword hits.
+        // Windows per rule, from keyword hits. Hits arrive in (nearly) increasing order,
+        // so each rule's latest window is extended in place while hits overlap it, and
+        // the line bounds are found with cached newline searches: a long line full of
+        // hits costs one pass, not a search per hit.
         let mut windows: Vec<(usize, usize, usize)> = Vec::new();
+        let mut open: Vec<Option<(usize, usize)>> = vec![None; self.rules.len()];
+        let mut lines = LineFinder::new(content);
         for m in self.keywords.find_overlapping_iter(content) {
-            for &ri in &self.keyword_rules[m.pattern().as_usize()] {
+            let rules = &self.keyword_rules[m.pattern().as_usize()];
+            let (start, end) = (m.start(), m.end());
+            let ws = lines.line_start(start, max_line);
+            let mut line_end = None;
+            for &ri in rules {
                 let rule = &self.rules[ri];
-                let (s, e) = window(content, m.start(), m.end(), rule.window, max_line);
+                if let Some(exact) = &rule.exact_keywords
+                    && !exact.iter().any(|k| k.as_slice() == &content[start..end])
+                {
+                    continue;
+                }
+                let we = match rule.window {
+                    Some(w) => (end + w).min(content.len()),
+                    None => *line_end.get_or_insert_with(|| lines.line_end(end, max_line)),
+                };
+                match &mut open[ri] {
+                    Some((s, e)) if ws <= *e && *s <= we => {
+                        *s = (*s).min(ws);
+                        *e = (*e).max(we);
+                    }
+                    slot => {
+                        if let Some((s, e)) = slot.replace((ws, we)) {
+                            windows.push((ri, s, e));
+                        }
+                    }
+                }
+            }
+        }
+        for (ri, slot) in open.into_iter().enumerate() {
+            if let Some((s, e)) = slot {
                 windows.push((ri, s, e));
             }
         }
@@ -278,12 +344,18 @@ impl SecretsEngine {
                 if ss == se {
                     continue;
                 }
+                let other = rule
+                    .distinct_from
+                    .as_deref()
+                    .and_then(|n| caps.name(n))
+                    .map(|m| (s + m.start(), s + m.end()));
                 out.push(Candidate {
                     rule: ri,
                     start: s + whole.start(),
                     end: s + whole.end(),
                     secret_start: s + ss,
                     secret_end: s + se,
+                    other,
                 });
             }
         }
@@ -295,7 +367,15 @@ impl SecretsEngine {
     fn accept(&self, c: &Candidate, content: &[u8]) -> bool {
         let rule = &self.rules[c.rule];
         let secret = &content[c.secret_start..c.secret_end];
-        if filter::is_placeholder(secret) {
+        if filter::is_placeholder(secret) || filter::is_documented_example(secret) {
+            return false;
+        }
+        if filter::has_foreign_allow_marker(line_of(content, c.start, c.end)) {
+            return false;
+        }
+        if let Some((os, oe)) = c.other
+            && content[os..oe].eq_ignore_ascii_case(secret)
+        {
             return false;
         }
         if rule.generic && filter::is_unlikely_generic(secret) {
@@ -329,14 +409,20 @@ impl SecretsEngine {
             return false;
         }
         if !rule.allow_line.is_empty() {
-            let ls = memchr::memrchr(b'\n', &content[..c.start]).map_or(0, |i| i + 1);
-            let le = memchr::memchr(b'\n', &content[c.end..]).map_or(content.len(), |i| c.end + i);
-            if rule.allow_line.iter().any(|a| a.is_match(&content[ls..le])) {
+            let line = line_of(content, c.start, c.end);
+            if rule.allow_line.iter().any(|a| a.is_match(line)) {
                 return false;
             }
         }
         !rule.allow.iter().any(|a| a.is_match(secret))
     }
+}
+
+/// The line(s) holding `start..end`, without their newlines.
+fn line_of(content: &[u8], start: usize, end: usize) -> &[u8] {
+    let ls = memchr::memrchr(b'\n', &content[..start]).map_or(0, |i| i + 1);
+    let le = memchr::memchr(b'\n', &content[end..]).map_or(content.len(), |i| end + i);
+    &content[ls..le]
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -346,27 +432,65 @@ struct Candidate {
     end: usize,
     secret_start: usize,
     secret_end: usize,
+    /// The `distinct-from` group's range, if the rule has one and it matched.
+    other: Option<(usize, usize)>,
 }
 
-/// The window a keyword hit opens: its line, cut at `max_line` bytes either side, or
-/// `window` bytes from the line's start for multi-line rules.
-fn window(
-    content: &[u8],
-    start: usize,
-    end: usize,
-    multi: Option<usize>,
-    max_line: usize,
-) -> (usize, usize) {
-    let lo = start.saturating_sub(max_line);
-    let ws = memchr::memrchr(b'\n', &content[lo..start]).map_or(lo, |i| lo + i + 1);
-    let we = match multi {
-        Some(w) => (end + w).min(content.len()),
-        None => {
-            let hi = (end + max_line).min(content.len());
-            memchr::memchr(b'\n', &content[end..hi]).map_or(hi, |i| end + i)
+/// Finds the bounds of the line around keyword hits, remembering the newlines it has
+/// seen so that hits on one long line do not each search it again.
+struct LineFinder<'a> {
+    content: &'a [u8],
+    /// Everything before this offset has been searched for the last newline.
+    scanned_to: usize,
+    /// The last newline before `scanned_to`.
+    last_newline: Option<usize>,
+    /// No newline in `[next_from, next_newline)`; `next_newline` is a newline or the end.
+    next_from: usize,
+    next_newline: Option<usize>,
+}
+
+impl<'a> LineFinder<'a> {
+    fn new(content: &'a [u8]) -> Self {
+        LineFinder {
+            content,
+            scanned_to: 0,
+            last_newline: None,
+            next_from: 0,
+            next_newline: None,
         }
-    };
-    (ws, we)
+    }
+
+    /// The start of `pos`'s line, or `pos - max_line` if the line starts before that.
+    fn line_start(&mut self, pos: usize, max_line: usize) -> usize {
+        let lo = pos.saturating_sub(max_line);
+        if pos >= self.scanned_to {
+            if let Some(i) = memchr::memrchr(b'\n', &self.content[self.scanned_to..pos]) {
+                self.last_newline = Some(self.scanned_to + i);
+            }
+            self.scanned_to = pos;
+            self.last_newline.map_or(0, |i| i + 1).max(lo)
+        } else {
+            // A hit that starts before an earlier one (overlapping keywords): search its
+            // bounded window directly.
+            memchr::memrchr(b'\n', &self.content[lo..pos]).map_or(lo, |i| lo + i + 1)
+        }
+    }
+
+    /// The end of `pos`'s line (its newline), or `pos + max_line` if that comes first.
+    fn line_end(&mut self, pos: usize, max_line: usize) -> usize {
+        let hi = (pos + max_line).min(self.content.len());
+        let newline = match self.next_newline {
+            Some(n) if self.next_from <= pos && pos <= n => n,
+            _ => {
+                let n = memchr::memchr(b'\n', &self.content[pos..])
+                    .map_or(self.content.len(), |i| pos + i);
+                self.next_from = pos;
+                self.next_newline = Some(n);
+                n
+            }
+        };
+        newline.min(hi)
+    }
 }
 
 /// `ghp_ab…` — a short prefix of the secret, never more than a fifth of it.
@@ -393,24 +517,58 @@ impl Engine for SecretsEngine {
     fn scan(&self, input: &Input<'_>, cx: &ScanCx, sink: &mut dyn Sink) -> Result<(), EngineError> {
         let content = input.content;
         let mut cands = self.candidates(input.path, content, cx.limits.max_line_len);
-        cands.retain(|c| self.accept(c, content));
-        if cands.is_empty() {
-            return Ok(());
-        }
-        // A generic rule yields to a specific one on overlapping secrets.
+        // A generic rule yields to a specific one on overlapping secrets — also when the
+        // specific rule rejected its match: a GitHub-shaped token with a wrong checksum
+        // is a look-alike, not a password for the generic rules to report.
         let specific: Vec<(usize, usize)> = cands
             .iter()
             .filter(|c| !self.rules[c.rule].generic)
             .map(|c| (c.secret_start, c.secret_end))
             .collect();
+        cands.retain(|c| self.accept(c, content));
+        if cands.is_empty() {
+            return Ok(());
+        }
         cands.retain(|c| {
             !self.rules[c.rule].generic
                 || !specific
                     .iter()
                     .any(|&(s, e)| s < c.secret_end && c.secret_start < e)
         });
+        // Of overlapping generic matches (a URL password that is also a query parameter),
+        // the first rule's is kept.
+        let generic_keep: Vec<bool> = cands
+            .iter()
+            .map(|c| {
+                !self.rules[c.rule].generic
+                    || !cands.iter().any(|o| {
+                        o.rule < c.rule
+                            && self.rules[o.rule].generic
+                            && o.secret_start < c.secret_end
+                            && c.secret_start < o.secret_end
+                    })
+            })
+            .collect();
+        let mut generic_keep = generic_keep.into_iter();
+        cands.retain(|_| generic_keep.next().unwrap_or(true));
+        // A rule with `yields-to` gives way to the rules it names on overlapping secrets.
+        let keep: Vec<bool> = cands
+            .iter()
+            .map(|c| {
+                let yields = &self.rules[c.rule].yields_to;
+                yields.is_empty()
+                    || !cands.iter().any(|o| {
+                        o.secret_start < c.secret_end
+                            && c.secret_start < o.secret_end
+                            && yields.iter().any(|y| *y == self.rules[o.rule].meta.id)
+                    })
+            })
+            .collect();
+        let mut keep = keep.into_iter();
+        cands.retain(|_| keep.next().unwrap_or(true));
         let index = LineIndex::new(content);
         let test_path = filter::is_test_path(input.path);
+        let docs_path = filter::is_docs_path(input.path);
         let redactions: Vec<Redaction> = cands
             .iter()
             .map(|c| Redaction {
@@ -423,7 +581,8 @@ impl Engine for SecretsEngine {
             let rule = &self.rules[c.rule];
             let secret = &content[c.secret_start..c.secret_end];
             let shown = &red.replacement;
-            let confidence = if test_path {
+            // Heuristic (generic) matches in documentation are usually illustrations.
+            let confidence = if test_path || (rule.generic && docs_path) {
                 Confidence::Low
             } else {
                 rule.meta.confidence

@@ -73,6 +73,65 @@ fn registry_examples_fire_and_negatives_do_not() {
     );
 }
 
+fn byte_range(f: &Finding) -> Option<(u64, u64)> {
+    f.locations.iter().find_map(|l| match l {
+        palisade_engine::finding::Location::File { span: Some(s), .. } => {
+            Some((s.byte_start, s.byte_end))
+        }
+        _ => None,
+    })
+}
+
+/// One secret, one finding: no example makes two rules report overlapping bytes (a
+/// duplicate the user would have to triage twice), and every `yields-to` names a rule.
+#[test]
+fn examples_never_report_one_secret_twice() {
+    let engine = SecretsEngine::builtin().expect("builtin rules load");
+    let ids: BTreeSet<&str> = engine
+        .rule_objects()
+        .iter()
+        .map(|r| r.meta.id.as_str())
+        .collect();
+    let mut problems = Vec::new();
+    for rule in engine.rule_objects() {
+        for y in rule.yields_to() {
+            if !ids.contains(y.as_str()) {
+                problems.push(format!("{}: yields to unknown rule {y}", rule.meta.id));
+            }
+        }
+        for ex in rule
+            .meta
+            .examples
+            .iter()
+            .chain(&rule.meta.negative_examples)
+        {
+            let found = scan(&engine, ex);
+            for (i, a) in found.iter().enumerate() {
+                for b in &found[i + 1..] {
+                    let (Some((a0, a1)), Some((b0, b1))) = (byte_range(a), byte_range(b)) else {
+                        continue;
+                    };
+                    if a0 < b1 && b0 < a1 {
+                        problems.push(format!(
+                            "{}: example reported twice, by {} and {}: {:?}",
+                            rule.meta.id,
+                            a.rule.as_str(),
+                            b.rule.as_str(),
+                            ex.text()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
 #[test]
 fn secret_never_appears_in_the_finding() {
     let engine = SecretsEngine::builtin().expect("load");
@@ -175,4 +234,80 @@ fn malformed_yaml_rule_file_names_the_file() {
         .err()
         .expect("error");
     assert!(err.to_string().starts_with("extra.yml"), "{err}");
+}
+
+fn custom_engine(yaml: &str) -> SecretsEngine {
+    SecretsEngine::new(parse_yaml_rules(yaml, "test.yml").expect("parse")).expect("engine")
+}
+
+fn ids(found: &[Finding]) -> Vec<&str> {
+    found.iter().map(|f| f.rule.as_str()).collect()
+}
+
+const RULE_HEAD: &str = "  severity: high\n  confidence: high\n  cwe: [798]\n  description: d\n";
+
+#[test]
+fn case_sensitive_keywords_open_windows_only_in_their_case() {
+    let engine = custom_engine(&format!(
+        "rules:\n- id: secrets/tok\n  name: t\n{RULE_HEAD}  keywords: [TOK-]\n  case-sensitive-keywords: true\n  pattern: '(?i)\\b(tok-[0-9]{{4}})\\b'\n"
+    ));
+    let hit = scan(&engine, &Example::Text("a = TOK-4821".into()));
+    assert_eq!(ids(&hit), ["secrets/tok"]);
+    let miss = scan(&engine, &Example::Text("a = tok-4821".into()));
+    assert!(miss.is_empty(), "{miss:?}");
+}
+
+#[test]
+fn distinct_from_drops_user_equal_to_password() {
+    let engine = custom_engine(&format!(
+        "rules:\n- id: secrets/u\n  name: u\n{RULE_HEAD}  keywords: ['amqp://']\n  distinct-from: user\n  pattern: 'amqp://(?P<user>[a-z]+):(?P<secret>[A-Za-z0-9]+)@'\n"
+    ));
+    assert!(scan(&engine, &Example::Text("amqp://guest:GUEST@h".into())).is_empty());
+    assert_eq!(
+        ids(&scan(
+            &engine,
+            &Example::Text("amqp://guest:Qx7aZ9@h".into())
+        )),
+        ["secrets/u"]
+    );
+}
+
+#[test]
+fn yields_to_keeps_only_the_preferred_rule() {
+    let engine = custom_engine(&format!(
+        "rules:\n- id: secrets/wide\n  name: w\n{RULE_HEAD}  keywords: [key_]\n  yields-to: [secrets/narrow]\n  pattern: '(key_[a-z0-9]{{12}})'\n- id: secrets/narrow\n  name: n\n{RULE_HEAD}  keywords: [key_live]\n  pattern: '(key_live[a-z0-9]{{8}})'\n"
+    ));
+    let found = scan(&engine, &Example::Text("k = key_live7q2m9x4z".into()));
+    assert_eq!(ids(&found), ["secrets/narrow"]);
+    let found = scan(&engine, &Example::Text("k = key_test7q2m9x4z".into()));
+    assert_eq!(ids(&found), ["secrets/wide"]);
+}
+
+#[test]
+fn windows_follow_each_line_of_a_many_line_file() {
+    // Keyword hits on many lines, and several on one line: every line is searched.
+    let engine = SecretsEngine::builtin().expect("load");
+    let mut text = String::new();
+    for i in 0..50 {
+        text.push_str(&format!("line {i} token password secret\n"));
+    }
+    text.push_str("x = 'AKIAQ3EGUS7LGVHXN2PA' token token\n");
+    text.push_str("y = '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'\n");
+    let found = scan(&engine, &Example::Text(text));
+    assert_eq!(
+        ids(&found),
+        ["secrets/aws-access-key-id", "secrets/github-pat-classic"]
+    );
+}
+
+#[test]
+fn look_alike_token_with_a_bad_checksum_is_not_a_generic_secret() {
+    // The classic-token shape with a wrong CRC32: neither the GitHub rule (checksum) nor
+    // the generic password rules (it is claimed by the specific rule's shape) report it.
+    let engine = SecretsEngine::builtin().expect("load");
+    let found = scan(
+        &engine,
+        &Example::Text("GITHUB_TOKEN = \"ghp_Zq3LmT7pX2vB9nR4kW8yH1cJ5dF6gS1N3EHX\"\n".into()),
+    );
+    assert!(found.is_empty(), "{:?}", ids(&found));
 }
