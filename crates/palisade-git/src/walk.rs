@@ -19,7 +19,8 @@ pub(crate) struct BlobEntry {
     pub id: ObjectId,
     /// Index into [`History::commits`].
     pub commit: u32,
-    pub path: Box<str>,
+    /// Index into [`History::paths`].
+    pub path: u32,
 }
 
 /// Every unique blob of the history, in first-seen order, with the commits that introduced them.
@@ -27,7 +28,10 @@ pub(crate) struct BlobEntry {
 pub(crate) struct History {
     /// Only commits that introduced at least one blob.
     pub commits: Vec<Commit>,
+    /// In reading order: by path, newest first (see [`History::collect`]).
     pub blobs: Vec<BlobEntry>,
+    /// Each distinct path once (many blobs are versions of one file).
+    pub paths: Vec<Box<str>>,
     pub trees: u64,
     pub commits_walked: u64,
 }
@@ -93,6 +97,8 @@ impl History {
             seen_blobs: IdSet::default(),
             buf: Vec::new(),
             stack: Vec::new(),
+            path_ids: HashMap::new(),
+            paths: Vec::new(),
         };
         let mut history = History {
             commits_walked: order.len() as u64,
@@ -126,6 +132,14 @@ impl History {
             }
         }
         history.trees = (t.seen_trees.len() - trees_before) as u64;
+        history.paths = t.paths;
+        // Read the versions of a file one after the other, newest first: git packs store
+        // older versions as deltas against newer ones, so each blob then finds its delta
+        // base in the pack cache instead of rebuilding the whole chain.
+        history
+            .blobs
+            .sort_unstable_by_key(|b| (b.path, Reverse(b.commit)));
+        history.blobs.shrink_to_fit();
         Ok(history)
     }
 }
@@ -313,6 +327,8 @@ struct TreeWalk<'r> {
     seen_blobs: IdSet,
     buf: Vec<u8>,
     stack: Vec<(ObjectId, String)>,
+    path_ids: HashMap<Box<str>, u32>,
+    paths: Vec<Box<str>>,
 }
 
 impl TreeWalk<'_> {
@@ -383,10 +399,21 @@ impl TreeWalk<'_> {
                         if self.seen_blobs.insert(id)
                             && let Some((ci, blobs)) = out.as_mut()
                         {
+                            let path = format!("{prefix}{name}");
+                            let path = match self.path_ids.get(path.as_str()) {
+                                Some(&p) => p,
+                                None => {
+                                    let p = u32::try_from(self.paths.len()).unwrap_or(u32::MAX);
+                                    let path = path.into_boxed_str();
+                                    self.paths.push(path.clone());
+                                    self.path_ids.insert(path, p);
+                                    p
+                                }
+                            };
                             blobs.push(BlobEntry {
                                 id,
                                 commit: *ci,
-                                path: format!("{prefix}{name}").into_boxed_str(),
+                                path,
                             });
                         }
                     }

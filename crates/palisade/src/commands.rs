@@ -188,13 +188,15 @@ fn run_git_scan(p: &Prepared, since: Option<&str>, out: &OutputArgs) -> Result<S
         let mut err = std::io::stderr().lock();
         let _ = writeln!(
             err,
-            "git history of {}: {} commit(s), {} tree(s), {} unique blob(s) read ({}), {} over the size limit",
+            "git history of {}: {} commit(s), {} tree(s), {} unique blob(s) read ({}), {} over the size limit; walk {:.1}s, read and scan {:.1}s",
             root.display(),
             stats.commits,
             stats.trees,
             stats.blobs,
             palisade_input::human_size(stats.bytes),
-            stats.skipped
+            stats.skipped,
+            stats.walk_time.as_secs_f64(),
+            stats.read_time.as_secs_f64()
         );
     }
     p.apply_baseline(&mut outcome);
