@@ -148,12 +148,17 @@ pub fn scan<F>(path: &Path, options: &Options, visit: F) -> Result<Outcome, GitE
 where
     F: Fn(&Blob<'_>) + Sync,
 {
-    let repo = gix::open_opts(path, gix::open::Options::isolated()).map_err(|cause| {
+    let mut repo = gix::open_opts(path, gix::open::Options::isolated()).map_err(|cause| {
         GitError::NotARepository {
             path: path.to_path_buf(),
             cause,
         }
     })?;
+    repo.objects.set_pack_cache(|| {
+        Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
+            walk::WALK_PACK_CACHE_BYTES,
+        ))
+    });
     let start = Instant::now();
     let mut diagnostics = Vec::new();
     let history = walk::History::collect(&repo, path, options.since.as_deref(), &mut diagnostics)?;
@@ -186,8 +191,8 @@ struct ReadOutcome {
 }
 
 /// The delta-base cache of each reader thread: entries and bytes at most.
-const PACK_CACHE_ENTRIES: usize = 16;
-const PACK_CACHE_BYTES: usize = 16 << 20;
+const PACK_CACHE_ENTRIES: usize = 8;
+const PACK_CACHE_BYTES: usize = 4 << 20;
 
 /// Blobs a worker takes at a time: neighbours in the list are often neighbours in a pack.
 const CHUNK: usize = 256;

@@ -331,3 +331,47 @@ fn not_a_repository_is_an_error_naming_the_path() {
         "{err}"
     );
 }
+
+#[test]
+fn reading_trees_ahead_does_not_change_attribution() {
+    if git_missing() {
+        return;
+    }
+    let mut r = Repo::new();
+    for i in 0..12 {
+        let a = format!("a {i}\n");
+        let deep = format!("deep {}\n", i / 3);
+        r.commit(
+            if i % 2 == 0 { "Alice" } else { "Bob" },
+            &[("src/a.txt", Some(&a)), ("src/x/y/deep.txt", Some(&deep))],
+        );
+        if i == 6 {
+            r.git(&["gc", "-q"]);
+        }
+    }
+    let repo = gix::open(&r.path).expect("open");
+    let attribution = |limit: usize| {
+        let mut diags = Vec::new();
+        let h =
+            walk::History::collect_with(&repo, &r.path, None, limit, &mut diags).expect("collect");
+        assert!(diags.is_empty(), "{diags:?}");
+        let mut v: Vec<(String, String, String)> = h
+            .blobs
+            .iter()
+            .map(|b| {
+                (
+                    b.id.to_string(),
+                    h.paths[b.path as usize].to_string(),
+                    h.commits[b.commit as usize].id.to_string(),
+                )
+            })
+            .collect();
+        v.sort();
+        (v, h.trees)
+    };
+    let none = attribution(0);
+    assert_eq!(none.0.len(), 12 + 4);
+    assert_eq!(attribution(1), none);
+    assert_eq!(attribution(300), none);
+    assert_eq!(attribution(usize::MAX), none);
+}

@@ -59,6 +59,17 @@ impl History {
         since: Option<&str>,
         diags: &mut Vec<Diagnostic>,
     ) -> Result<History, GitError> {
+        Self::collect_with(repo, path, since, PREFETCH_BYTES, diags)
+    }
+
+    /// [`History::collect`] reading ahead at most `prefetch_limit` bytes of trees.
+    pub(crate) fn collect_with(
+        repo: &gix::Repository,
+        path: &Path,
+        since: Option<&str>,
+        prefetch_limit: usize,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Result<History, GitError> {
         let tips = tips(repo, path, diags)?;
         let shallow: IdSet = match repo.shallow_commits() {
             Ok(Some(c)) => c.iter().copied().collect(),
@@ -99,6 +110,9 @@ impl History {
             stack: Vec::new(),
             path_ids: HashMap::new(),
             paths: Vec::new(),
+            prefetched: IdMap::default(),
+            ahead: Vec::new(),
+            prefetch_limit,
         };
         let mut history = History {
             commits_walked: order.len() as u64,
@@ -116,20 +130,25 @@ impl History {
             }
         }
         let trees_before = t.seen_trees.len();
-        for &i in &order {
-            let node = &graph.nodes[i as usize];
-            let ci = u32::try_from(history.commits.len()).unwrap_or(u32::MAX);
-            let before = history.blobs.len();
-            t.traverse(node.tree, node.id, Some((ci, &mut history.blobs)), diags);
-            if history.blobs.len() > before {
-                let (author, email) = &graph.authors[node.author as usize];
-                history.commits.push(Commit {
-                    id: node.id,
-                    author: author.clone(),
-                    email: email.clone(),
-                    time: node.time,
-                });
+        for batch in order.chunks(BATCH) {
+            t.prefetch(batch.iter().rev().map(|&i| graph.nodes[i as usize].tree));
+            for &i in batch {
+                let node = &graph.nodes[i as usize];
+                let ci = u32::try_from(history.commits.len()).unwrap_or(u32::MAX);
+                let before = history.blobs.len();
+                t.traverse(node.tree, node.id, Some((ci, &mut history.blobs)), diags);
+                if history.blobs.len() > before {
+                    let (author, email) = &graph.authors[node.author as usize];
+                    history.commits.push(Commit {
+                        id: node.id,
+                        author: author.clone(),
+                        email: email.clone(),
+                        time: node.time,
+                    });
+                }
             }
+            t.prefetched.clear();
+            t.ahead.clear();
         }
         history.trees = (t.seen_trees.len() - trees_before) as u64;
         history.paths = t.paths;
@@ -329,9 +348,59 @@ struct TreeWalk<'r> {
     stack: Vec<(ObjectId, String)>,
     path_ids: HashMap<Box<str>, u32>,
     paths: Vec<Box<str>>,
+    /// Trees read ahead by [`TreeWalk::prefetch`], waiting for [`TreeWalk::traverse`].
+    /// Tree id → its range in `ahead`.
+    prefetched: IdMap<ObjectId, (usize, usize)>,
+    /// The bytes of the trees read ahead, one buffer (one allocation, freed whole).
+    ahead: Vec<u8>,
+    prefetch_limit: usize,
 }
 
+/// Commits whose new trees are read ahead at once.
+const BATCH: usize = 32;
+/// At most about this many bytes of trees are held read ahead.
+const PREFETCH_BYTES: usize = 16 << 20;
+/// The pack cache of the walk: large enough to hold a commit's worth of trees, so the
+/// trees of the previous (newer) commit are still there as delta bases.
+pub(crate) const WALK_PACK_CACHE_BYTES: usize = 8 << 20;
+
 impl TreeWalk<'_> {
+    /// Reads ahead, newest commit first, the trees under `roots` not seen yet.
+    ///
+    /// The walk must visit commits oldest first, but git stores older trees as deltas
+    /// against newer ones: read oldest first, each tree rebuilds its whole delta chain.
+    /// Read newest first, each finds its base in the pack cache. Errors are left for
+    /// `traverse`, which reads the tree again and reports them.
+    fn prefetch(&mut self, roots: impl Iterator<Item = ObjectId>) {
+        let mut stack = Vec::new();
+        for root in roots {
+            stack.push(root);
+            while let Some(id) = stack.pop() {
+                if self.seen_trees.contains(&id) || self.prefetched.contains_key(&id) {
+                    continue;
+                }
+                if self.ahead.len() >= self.prefetch_limit {
+                    return;
+                }
+                let Ok(Some(data)) = self.repo.objects.try_find(&id, &mut self.buf) else {
+                    continue;
+                };
+                if data.kind != Kind::Tree {
+                    continue;
+                }
+                stack.extend(
+                    TreeRefIter::from_bytes(data.data, self.hash)
+                        .map_while(Result::ok)
+                        .filter(|e| e.mode.is_tree())
+                        .map(|e| e.oid.to_owned()),
+                );
+                let start = self.ahead.len();
+                self.ahead.extend_from_slice(data.data);
+                self.prefetched.insert(id, (start, self.ahead.len()));
+            }
+        }
+    }
+
     /// Visits the trees under `root` not seen before; new blobs go to `out` (attributed to
     /// commit `out.0`), or are only marked as seen when `out` is `None`.
     fn traverse(
@@ -363,22 +432,25 @@ impl TreeWalk<'_> {
                     ),
                 )
             };
-            let data = match self.repo.objects.try_find(&tree, &mut self.buf) {
-                Ok(Some(d)) if d.kind == Kind::Tree => d,
-                Ok(Some(d)) => {
-                    diags.push(bad(format!("a {}, not a tree", d.kind)));
-                    continue;
-                }
-                Ok(None) => {
-                    diags.push(bad("the object is missing".into()));
-                    continue;
-                }
-                Err(e) => {
-                    diags.push(bad(format!("cannot read it: {e}")));
-                    continue;
-                }
+            let data = match self.prefetched.remove(&tree) {
+                Some((a, b)) => &self.ahead[a..b],
+                None => match self.repo.objects.try_find(&tree, &mut self.buf) {
+                    Ok(Some(d)) if d.kind == Kind::Tree => d.data,
+                    Ok(Some(d)) => {
+                        diags.push(bad(format!("a {}, not a tree", d.kind)));
+                        continue;
+                    }
+                    Ok(None) => {
+                        diags.push(bad("the object is missing".into()));
+                        continue;
+                    }
+                    Err(e) => {
+                        diags.push(bad(format!("cannot read it: {e}")));
+                        continue;
+                    }
+                },
             };
-            for entry in TreeRefIter::from_bytes(data.data, self.hash) {
+            for entry in TreeRefIter::from_bytes(data, self.hash) {
                 let entry = match entry {
                     Ok(e) => e,
                     Err(e) => {
