@@ -458,12 +458,13 @@ impl TreeWalk<'_> {
                         break;
                     }
                 };
-                let name = String::from_utf8_lossy(entry.filename);
+                // Decoded only for new trees and blobs: most entries were seen before.
+                let name = || String::from_utf8_lossy(entry.filename);
                 match entry.mode.kind() {
                     EntryKind::Tree => {
                         let id = entry.oid.to_owned();
                         if !self.seen_trees.contains(&id) {
-                            self.stack.push((id, format!("{prefix}{name}/")));
+                            self.stack.push((id, format!("{prefix}{}/", name())));
                         }
                     }
                     EntryKind::Blob | EntryKind::BlobExecutable => {
@@ -471,7 +472,7 @@ impl TreeWalk<'_> {
                         if self.seen_blobs.insert(id)
                             && let Some((ci, blobs)) = out.as_mut()
                         {
-                            let path = format!("{prefix}{name}");
+                            let path = format!("{prefix}{}", name());
                             let path = match self.path_ids.get(path.as_str()) {
                                 Some(&p) => p,
                                 None => {
