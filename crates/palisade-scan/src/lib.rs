@@ -241,3 +241,63 @@ fn git_time(f: &Finding) -> Option<(i64, &str)> {
 pub fn kind_for(path: &str, content: &[u8]) -> FileKind {
     palisade_input::classify(path, content)
 }
+
+#[cfg(test)]
+mod tests {
+    use palisade_engine::finding::{Confidence, Fingerprint, GitOrigin, RuleId, Severity, Span};
+
+    use super::*;
+
+    fn in_blob(path: &str, line: u32, commit: &str, time: i64) -> Finding {
+        let span = Span {
+            start_line: line,
+            start_column: 1,
+            end_line: line,
+            end_column: 5,
+            byte_start: 0,
+            byte_end: 4,
+        };
+        Finding {
+            rule: RuleId::new("secrets/x"),
+            severity: Severity::High,
+            confidence: Confidence::High,
+            message: format!("in {commit}"),
+            locations: vec![Location::File {
+                path: path.into(),
+                span: Some(span),
+                git: Some(GitOrigin {
+                    commit: commit.into(),
+                    blob: "b".into(),
+                    author: "a".into(),
+                    email: "a@example.com".into(),
+                    time,
+                }),
+            }],
+            fingerprint: Fingerprint("same-secret".into()),
+            snippet: None,
+            fix: None,
+            owners: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_earliest_commit_is_the_primary_location_of_a_merged_finding() {
+        let merged = merge_and_sort(vec![
+            in_blob("a.py", 1, "late", 300),
+            in_blob("z.py", 9, "early", 100),
+            in_blob("m.py", 4, "middle", 200),
+        ]);
+        assert_eq!(merged.len(), 1);
+        let f = &merged[0];
+        assert_eq!(f.message, "in early");
+        let commits: Vec<&str> = f
+            .locations
+            .iter()
+            .filter_map(|l| match l {
+                Location::File { git: Some(g), .. } => Some(g.commit.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(commits, ["early", "middle", "late"]);
+    }
+}
