@@ -163,11 +163,14 @@ pub fn scan<F>(path: &Path, options: &Options, visit: F) -> Result<Outcome, GitE
 where
     F: Fn(&Blob<'_>) + Sync,
 {
-    let mut repo = gix::open_opts(path, gix::open::Options::isolated()).map_err(|cause| {
-        GitError::NotARepository {
-            path: path.to_path_buf(),
-            cause,
-        }
+    // A corrupt or hostile pack entry may claim any size: gix refuses to allocate more
+    // than this for one object (blobs are also checked against the size limit first).
+    let alloc_limit = options.max_blob_size.saturating_mul(2).max(MIN_ALLOC_LIMIT);
+    let open = gix::open::Options::isolated()
+        .config_overrides([format!("gitoxide.objects.allocLimit={alloc_limit}")]);
+    let mut repo = gix::open_opts(path, open).map_err(|cause| GitError::NotARepository {
+        path: path.to_path_buf(),
+        cause,
     })?;
     repo.objects.set_pack_cache(|| {
         Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
@@ -204,6 +207,10 @@ struct ReadOutcome {
     bytes: u64,
     skipped: u64,
 }
+
+/// The least of gix's allocation limit for one object (trees and commits have no size
+/// limit of their own).
+const MIN_ALLOC_LIMIT: u64 = 256 << 20;
 
 /// The delta-base cache of each reader thread: entries and bytes at most.
 const PACK_CACHE_ENTRIES: usize = 8;
