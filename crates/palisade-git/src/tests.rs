@@ -375,3 +375,32 @@ fn reading_trees_ahead_does_not_change_attribution() {
     assert_eq!(attribution(300), none);
     assert_eq!(attribution(usize::MAX), none);
 }
+
+#[test]
+fn a_corrupt_tree_names_its_directory_and_the_rest_is_scanned() {
+    if git_missing() {
+        return;
+    }
+    let mut r = Repo::new();
+    r.commit(
+        "Alice",
+        &[("ok.txt", Some("ok\n")), ("lib/inner.txt", Some("inner\n"))],
+    );
+    let tree = r.blob_id("HEAD:lib");
+    let file = r
+        .path
+        .join(".git/objects")
+        .join(&tree[..2])
+        .join(&tree[2..]);
+    std::fs::remove_file(&file).expect("rm");
+    std::fs::write(&file, [0x78u8, 0x9c, 1, 2, 3, 4, 5]).expect("corrupt");
+    let (seen, outcome) = scan_all(&r.path, &Options::default());
+    let paths: Vec<&str> = seen.values().map(|v| v.0.as_str()).collect();
+    assert_eq!(paths, ["ok.txt"]);
+    let d = &outcome.diagnostics;
+    assert!(
+        d.len() == 1 && d[0].path == "lib/" && d[0].message.contains(&tree),
+        "{d:?}"
+    );
+    assert_eq!(outcome.stats.errors, 1);
+}
