@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use palisade_config::Config;
-use palisade_engine::finding::{Diagnostic, DiagnosticLevel, Finding};
+use palisade_engine::finding::{Diagnostic, DiagnosticLevel, Finding, Location, RuleId};
 use palisade_engine::{Engine, FileKind, Input, ScanCx};
 use palisade_input::{Event, WalkOptions};
 
@@ -188,15 +188,11 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// Findings with one fingerprint become one finding with all their locations (the
 /// same leaked key in ten files is one secret); the result is sorted by path, line, rule.
+///
+/// For findings in git blobs, the earliest commit comes first: the merged finding's
+/// primary location (and its snippet) is where the secret first entered the history.
 pub fn merge_and_sort(mut findings: Vec<Finding>) -> Vec<Finding> {
-    findings.sort_by(|a, b| {
-        (a.path(), a.line(), &a.rule, &a.fingerprint).cmp(&(
-            b.path(),
-            b.line(),
-            &b.rule,
-            &b.fingerprint,
-        ))
-    });
+    findings.sort_by(|a, b| merge_order(a).cmp(&merge_order(b)));
     let mut by_fp: HashMap<String, usize> = HashMap::new();
     let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
     for f in findings {
@@ -217,10 +213,91 @@ pub fn merge_and_sort(mut findings: Vec<Finding>) -> Vec<Finding> {
             }
         }
     }
+    out.sort_by(|a, b| {
+        (a.path(), a.line(), &a.rule, &a.fingerprint).cmp(&(
+            b.path(),
+            b.line(),
+            &b.rule,
+            &b.fingerprint,
+        ))
+    });
     out
+}
+
+/// Earliest commit first, then path, line, rule, fingerprint.
+fn merge_order(f: &Finding) -> (Option<(i64, &str)>, &str, u32, &RuleId, &str) {
+    (git_time(f), f.path(), f.line(), &f.rule, &f.fingerprint.0)
+}
+
+/// The commit time of a finding's primary location in a git blob (`None` for files).
+fn git_time(f: &Finding) -> Option<(i64, &str)> {
+    match f.primary() {
+        Some(Location::File { git: Some(g), .. }) => Some((g.time, g.commit.as_str())),
+        _ => None,
+    }
 }
 
 /// A `FileKind` for content that did not come from the walker (git blobs, examples).
 pub fn kind_for(path: &str, content: &[u8]) -> FileKind {
     palisade_input::classify(path, content)
+}
+
+#[cfg(test)]
+mod tests {
+    use palisade_engine::finding::{Confidence, Fingerprint, GitOrigin, RuleId, Severity, Span};
+
+    use super::*;
+
+    fn in_blob(path: &str, line: u32, commit: &str, time: i64) -> Finding {
+        let span = Span {
+            start_line: line,
+            start_column: 1,
+            end_line: line,
+            end_column: 5,
+            byte_start: 0,
+            byte_end: 4,
+        };
+        Finding {
+            rule: RuleId::new("secrets/x"),
+            severity: Severity::High,
+            confidence: Confidence::High,
+            message: format!("in {commit}"),
+            locations: vec![Location::File {
+                path: path.into(),
+                span: Some(span),
+                git: Some(GitOrigin {
+                    commit: commit.into(),
+                    blob: "b".into(),
+                    author: "a".into(),
+                    email: "a@example.com".into(),
+                    time,
+                }),
+            }],
+            fingerprint: Fingerprint("same-secret".into()),
+            snippet: None,
+            fix: None,
+            owners: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_earliest_commit_is_the_primary_location_of_a_merged_finding() {
+        let merged = merge_and_sort(vec![
+            in_blob("a.py", 1, "late", 300),
+            in_blob("z.py", 9, "early", 100),
+            in_blob("m.py", 4, "middle", 200),
+        ]);
+        assert_eq!(merged.len(), 1);
+        let f = &merged[0];
+        assert_eq!(f.message, "in early");
+        let commits: Vec<&str> = f
+            .locations
+            .iter()
+            .filter_map(|l| match l {
+                Location::File { git: Some(g), .. } => Some(g.commit.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(commits, ["early", "middle", "late"]);
+    }
 }

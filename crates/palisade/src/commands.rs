@@ -18,21 +18,16 @@ use palisade_report::{Format, Report, Summary, TextOptions};
 use palisade_scan::baseline::Baseline;
 use palisade_scan::{Progress, ScanOutcome, Scanner};
 
-use crate::cli::{BaselineCommand, Cli, Command, FailOn, OutputArgs, RulesCommand, ScanArgs};
+use crate::cli::{
+    BaselineCommand, Cli, Command, FailOn, OutputArgs, RulesCommand, ScanArgs, SecretsArgs,
+};
 use crate::registry;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Scan(args) => scan_command(&args, None),
-        Command::Secrets(args) => {
-            if args.git {
-                bail!(
-                    "--git is not available in this build yet; scan the working tree with `palisade secrets {}`",
-                    args.scan.path.display()
-                );
-            }
-            scan_command(&args.scan, Some(&["secrets"]))
-        }
+        Command::Secrets(args) if args.git => git_command(&args),
+        Command::Secrets(args) => scan_command(&args.scan, Some(&["secrets"])),
         Command::Rules { command } => match command {
             RulesCommand::List { engine, format } => rules_list(engine.as_deref(), &format),
         },
@@ -113,6 +108,14 @@ fn prepare(args: &ScanArgs, force_engines: Option<&[&str]>) -> Result<Prepared> 
     })
 }
 
+impl Prepared {
+    fn apply_baseline(&self, outcome: &mut ScanOutcome) {
+        if let Some(b) = &self.baseline {
+            outcome.stats.baselined = b.filter(&mut outcome.findings);
+        }
+    }
+}
+
 /// A progress bar only for a person watching a terminal: not in CI, not when the
 /// report is piped somewhere, not with --no-progress.
 fn show_progress(out: &OutputArgs) -> bool {
@@ -122,56 +125,111 @@ fn show_progress(out: &OutputArgs) -> bool {
         && std::env::var_os("CI").is_none()
 }
 
-fn run_scan(p: &Prepared, out: &OutputArgs) -> Result<ScanOutcome> {
-    if !p.walk.root.exists() {
-        bail!("{}: no such file or directory", p.walk.root.display());
-    }
-    let progress = Arc::new(Progress::default());
+/// Runs `work` under a spinner that shows `progress` (when stderr is a terminal).
+fn with_progress<T>(
+    out: &OutputArgs,
+    progress: &Arc<Progress>,
+    what: &'static str,
+    work: impl FnOnce() -> T,
+) -> T {
     let bar = show_progress(out).then(|| {
         let bar = indicatif::ProgressBar::new_spinner();
         bar.enable_steady_tick(Duration::from_millis(120));
         bar
     });
     let ticker = bar.clone().map(|bar| {
-        let progress = Arc::clone(&progress);
+        let progress = Arc::clone(progress);
         std::thread::spawn(move || {
             while !bar.is_finished() {
                 let files = progress.files.load(Ordering::Relaxed);
                 let bytes = progress.bytes.load(Ordering::Relaxed);
                 bar.set_message(format!(
-                    "scanning: {files} files, {}",
+                    "{what}: {files} files, {}",
                     palisade_input::human_size(bytes)
                 ));
                 std::thread::sleep(Duration::from_millis(100));
             }
         })
     });
-    let result = p.scanner.scan_tree(&p.walk, &progress);
+    let result = work();
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     if let Some(t) = ticker {
         let _ = t.join();
     }
-    let mut outcome = result.with_context(|| format!("cannot scan {}", p.walk.root.display()))?;
-    if let Some(b) = &p.baseline {
-        outcome.stats.baselined = b.filter(&mut outcome.findings);
+    result
+}
+
+fn run_scan(p: &Prepared, out: &OutputArgs) -> Result<ScanOutcome> {
+    if !p.walk.root.exists() {
+        bail!("{}: no such file or directory", p.walk.root.display());
     }
+    let progress = Arc::new(Progress::default());
+    let result = with_progress(out, &progress, "scanning", || {
+        p.scanner.scan_tree(&p.walk, &progress)
+    });
+    let mut outcome = result.with_context(|| format!("cannot scan {}", p.walk.root.display()))?;
+    p.apply_baseline(&mut outcome);
+    Ok(outcome)
+}
+
+/// `palisade secrets --git`: the history instead of the tree, reported the same way.
+fn run_git_scan(p: &Prepared, since: Option<&str>, out: &OutputArgs) -> Result<ScanOutcome> {
+    let root = &p.walk.root;
+    if !root.exists() {
+        bail!("{}: no such file or directory", root.display());
+    }
+    let options = palisade_git::Options {
+        since: since.map(str::to_owned),
+        max_blob_size: p.walk.max_file_size,
+        threads: p.walk.jobs,
+    };
+    let progress = Arc::new(Progress::default());
+    let (mut outcome, stats) = with_progress(out, &progress, "scanning history", || {
+        crate::git::scan_history(&p.scanner, root, &options, &progress)
+    })?;
+    if out.verbose {
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(
+            err,
+            "git history of {}: {} commit(s), {} tree(s), {} unique blob(s) read ({}), {} over the size limit; walk {:.1}s, read and scan {:.1}s",
+            root.display(),
+            stats.commits,
+            stats.trees,
+            stats.blobs,
+            palisade_input::human_size(stats.bytes),
+            stats.skipped,
+            stats.walk_time.as_secs_f64(),
+            stats.read_time.as_secs_f64()
+        );
+    }
+    p.apply_baseline(&mut outcome);
     Ok(outcome)
 }
 
 fn scan_command(args: &ScanArgs, force_engines: Option<&[&str]>) -> Result<ExitCode> {
-    let format = args.output.format.to_report();
     let prepared = prepare(args, force_engines)?;
     let outcome = run_scan(&prepared, &args.output)?;
+    finish(&prepared, &outcome, &args.output)
+}
+
+fn git_command(args: &SecretsArgs) -> Result<ExitCode> {
+    let prepared = prepare(&args.scan, Some(&["secrets"]))?;
+    let outcome = run_git_scan(&prepared, args.since.as_deref(), &args.scan.output)?;
+    finish(&prepared, &outcome, &args.scan.output)
+}
+
+/// Writes the report of a finished scan and says how to exit.
+fn finish(prepared: &Prepared, outcome: &ScanOutcome, out: &OutputArgs) -> Result<ExitCode> {
     let rules: Vec<&RuleMeta> = prepared
         .scanner
         .engines
         .iter()
         .flat_map(|e| e.rules())
         .collect();
-    write_report(&outcome, &rules, format, &args.output)?;
-    Ok(exit_code(&outcome, args.output.fail_on))
+    write_report(outcome, &rules, out.format.to_report(), out)?;
+    Ok(exit_code(outcome, out.fail_on))
 }
 
 fn write_report(

@@ -2,6 +2,7 @@
 
 mod cli;
 mod commands;
+mod git;
 mod registry;
 
 use std::io::Write;
