@@ -35,7 +35,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use palisade_engine::finding::{Confidence, Finding, Location};
 use palisade_engine::{
     Engine, EngineError, FileKind, Input, LineIndex, LoadError, Redaction, RuleMeta, ScanCx, Sink,
@@ -244,9 +244,13 @@ impl SecretsEngine {
                 }
             }
         }
+        // A full DFA: overlapping search over every byte is the hot loop of the engine,
+        // and a DFA of a few hundred short keywords is small (measured: Django's 37 MB
+        // in about half the time of the default noncontiguous NFA).
         let keywords = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&kw_list)
             .map_err(|e| LoadError::Rules {
                 path: "<keywords>".into(),
