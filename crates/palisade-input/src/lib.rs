@@ -27,6 +27,9 @@ pub use classify::{classify, language_of};
 #[derive(Debug, Clone)]
 pub struct WalkOptions {
     pub root: PathBuf,
+    /// More files or directories to walk in the same pass (e.g. the file names a
+    /// pre-commit hook passes). With more than one root, paths are shown as walked.
+    pub extra_roots: Vec<PathBuf>,
     /// Walker threads; 0 means one per core.
     pub jobs: usize,
     pub max_file_size: u64,
@@ -40,6 +43,7 @@ impl WalkOptions {
     pub fn new(root: impl Into<PathBuf>) -> Self {
         WalkOptions {
             root: root.into(),
+            extra_roots: Vec::new(),
             jobs: 0,
             max_file_size: 10 * 1024 * 1024,
             exclude: Vec::new(),
@@ -85,14 +89,15 @@ pub fn walk<F>(opts: &WalkOptions, visit: F) -> Result<(), InputError>
 where
     F: Fn(Event) + Sync,
 {
-    let root_canon = opts
-        .root
-        .canonicalize()
-        .map_err(|source| InputError::Root {
-            path: opts.root.display().to_string(),
+    let mut roots_canon = Vec::with_capacity(1 + opts.extra_roots.len());
+    for r in std::iter::once(&opts.root).chain(&opts.extra_roots) {
+        roots_canon.push(r.canonicalize().map_err(|source| InputError::Root {
+            path: r.display().to_string(),
             source,
-        })?;
-    let root_is_file = root_canon.is_file();
+        })?);
+    }
+    let multi = !opts.extra_roots.is_empty();
+    let root_is_file = multi || roots_canon[0].is_file();
 
     let mut overrides = OverrideBuilder::new(&opts.root);
     for pattern in &opts.exclude {
@@ -109,6 +114,9 @@ where
     })?;
 
     let mut builder = ignore::WalkBuilder::new(&opts.root);
+    for r in &opts.extra_roots {
+        builder.add(r);
+    }
     builder
         .hidden(false)
         .follow_links(false)
@@ -127,7 +135,7 @@ where
 
     let root = opts.root.clone();
     let visit = &visit;
-    let root_canon = &root_canon;
+    let roots_canon = &roots_canon;
     let max = opts.max_file_size;
     builder.build_parallel().run(|| {
         let root = root.clone();
@@ -148,7 +156,9 @@ where
             let display = display_path(&root, path, root_is_file);
             if entry.path_is_symlink() {
                 visit(Event::Diagnostic(symlink_diagnostic(
-                    path, &display, root_canon,
+                    path,
+                    &display,
+                    roots_canon,
                 )));
                 return WalkState::Skip;
             }
@@ -218,9 +228,9 @@ pub fn load(path: &Path, display_path: String, max_file_size: u64) -> Event {
     })
 }
 
-fn symlink_diagnostic(path: &Path, display: &str, root_canon: &Path) -> Diagnostic {
+fn symlink_diagnostic(path: &Path, display: &str, roots_canon: &[PathBuf]) -> Diagnostic {
     match path.canonicalize() {
-        Ok(target) if target.starts_with(root_canon) => Diagnostic::new(
+        Ok(target) if roots_canon.iter().any(|r| target.starts_with(r)) => Diagnostic::new(
             DiagnosticLevel::Skip,
             display,
             format!(
@@ -260,7 +270,7 @@ fn describe_walk_error(err: &ignore::Error) -> (String, String) {
 
 fn display_path(root: &Path, path: &Path, root_is_file: bool) -> String {
     let rel = if root_is_file {
-        path
+        path.strip_prefix(".").unwrap_or(path)
     } else {
         path.strip_prefix(root).unwrap_or(path)
     };

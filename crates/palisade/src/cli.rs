@@ -120,9 +120,9 @@ pub struct OutputArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ScanArgs {
-    /// The file or directory to scan.
-    #[arg(default_value = ".")]
-    pub path: PathBuf,
+    /// The files or directories to scan (several for a pre-commit hook's file list).
+    #[arg(default_value = ".", num_args = 1..)]
+    pub paths: Vec<PathBuf>,
     /// Engines to run, comma-separated (default: all, or `[scan] engines` of palisade.toml).
     #[arg(long, value_delimiter = ',')]
     pub engines: Vec<String>,

@@ -48,7 +48,7 @@ fn load_config(args: &ScanArgs) -> Result<Config> {
     }
     let path = match &args.config {
         Some(p) => Some(p.clone()),
-        None => Config::discover(&args.path),
+        None => args.paths.first().and_then(|p| Config::discover(p)),
     };
     match path {
         Some(p) => Config::load(&p)
@@ -84,7 +84,12 @@ fn prepare(args: &ScanArgs, force_engines: Option<&[&str]>) -> Result<Prepared> 
         limits.max_file_size = palisade_input::parse_size(s)
             .with_context(|| format!("`{s}` is not a size; write e.g. 10MiB or 512KiB"))?;
     }
-    let mut walk = WalkOptions::new(&args.path);
+    let (first, rest) = args
+        .paths
+        .split_first()
+        .map_or((Path::new("."), &[][..]), |(f, r)| (f.as_path(), r));
+    let mut walk = WalkOptions::new(first);
+    walk.extra_roots = rest.to_vec();
     walk.jobs = args.jobs.unwrap_or(0);
     walk.max_file_size = limits.max_file_size;
     walk.exclude = config.scan.exclude.clone();
@@ -162,8 +167,10 @@ fn with_progress<T>(
 }
 
 fn run_scan(p: &Prepared, out: &OutputArgs) -> Result<ScanOutcome> {
-    if !p.walk.root.exists() {
-        bail!("{}: no such file or directory", p.walk.root.display());
+    for root in std::iter::once(&p.walk.root).chain(&p.walk.extra_roots) {
+        if !root.exists() {
+            bail!("{}: no such file or directory", root.display());
+        }
     }
     let progress = Arc::new(Progress::default());
     let result = with_progress(out, &progress, "scanning", || {
@@ -177,6 +184,9 @@ fn run_scan(p: &Prepared, out: &OutputArgs) -> Result<ScanOutcome> {
 /// `palisade secrets --git`: the history instead of the tree, reported the same way.
 fn run_git_scan(p: &Prepared, since: Option<&str>, out: &OutputArgs) -> Result<ScanOutcome> {
     let root = &p.walk.root;
+    if !p.walk.extra_roots.is_empty() {
+        bail!("--git scans one repository; give a single PATH");
+    }
     if !root.exists() {
         bail!("{}: no such file or directory", root.display());
     }

@@ -228,3 +228,23 @@ fn gitleaks_allow_comments_are_honoured_on_their_line() {
     assert_eq!(f.len(), 1, "{}", r.stdout);
     assert_eq!(f[0]["locations"][0]["start_line"], 3);
 }
+
+#[test]
+fn several_paths_in_one_pass_for_pre_commit_hooks() {
+    let dir = tempfile::tempdir().expect("tmp");
+    fs::write(dir.path().join("a.env"), "K=AKIAQ3EGUS7LGVHXN2PA\n").expect("write");
+    fs::write(dir.path().join("b.py"), "T = 'ASIA5XKPLM2QRSTU7VWY'\n").expect("write");
+    fs::write(dir.path().join("c.txt"), "K=AKIAQ3EGUS7LGVHXN3PB\n").expect("write");
+    let r = run(bin()
+        .current_dir(dir.path())
+        .args(["secrets", "--format", "json", "a.env", "b.py"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let paths: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["locations"][0]["path"].as_str())
+        .collect();
+    assert_eq!(paths, ["a.env", "b.py"]);
+}
