@@ -16,6 +16,7 @@ pub fn scan_history(
     scanner: &Scanner<'_>,
     path: &Path,
     options: &palisade_git::Options,
+    excludes: &palisade_input::Excludes,
     progress: &Progress,
 ) -> Result<(ScanOutcome, palisade_git::Stats), palisade_git::GitError> {
     let start = Instant::now();
@@ -23,6 +24,10 @@ pub fn scan_history(
     let diagnostics = Mutex::new(Vec::new());
     let suppressed = AtomicU64::new(0);
     let git = palisade_git::scan(path, options, |blob| {
+        // `--exclude` and `[scan] exclude` apply to the paths of history as to the tree.
+        if excludes.excludes(blob.path) {
+            return;
+        }
         progress
             .bytes
             .fetch_add(blob.content.len() as u64, Ordering::Relaxed);
