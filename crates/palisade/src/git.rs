@@ -28,13 +28,14 @@ pub fn scan_history(
         if excludes.excludes(blob.path) {
             return;
         }
-        progress
-            .bytes
-            .fetch_add(blob.content.len() as u64, Ordering::Relaxed);
         let kind = palisade_scan::kind_for(blob.path, blob.content);
         let mut diags = Vec::new();
         if kind.is_text {
+            // As in a tree scan: files and bytes count what the engines saw.
             progress.files.fetch_add(1, Ordering::Relaxed);
+            progress
+                .bytes
+                .fetch_add(blob.content.len() as u64, Ordering::Relaxed);
             if !kind.is_utf8 {
                 diags.push(Diagnostic::new(
                     DiagnosticLevel::Skip,
@@ -82,7 +83,7 @@ pub fn scan_history(
     diagnostics.sort();
     let stats = Stats {
         files_scanned: progress.files.load(Ordering::Relaxed),
-        bytes_scanned: git.stats.bytes,
+        bytes_scanned: progress.bytes.load(Ordering::Relaxed),
         files_skipped: progress.skipped.load(Ordering::Relaxed) + git.stats.skipped,
         errors: diagnostics
             .iter()
