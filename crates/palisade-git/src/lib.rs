@@ -216,7 +216,9 @@ const MIN_ALLOC_LIMIT: u64 = 256 << 20;
 const PACK_CACHE_ENTRIES: usize = 8;
 const PACK_CACHE_BYTES: usize = 4 << 20;
 
-/// Blobs a worker takes at a time: neighbours in the list are often neighbours in a pack.
+/// Blobs a worker takes at a time. The list holds the versions of each file in a row,
+/// newest first, so that each finds its delta base in the cache: a cut between two
+/// workers costs one delta chain rebuilt.
 const CHUNK: usize = 256;
 
 fn read_blobs<F>(
@@ -263,7 +265,7 @@ where
                         let commit = &history.commits[entry.commit as usize];
                         let path = &history.paths[entry.path as usize];
                         match read_one(&repo, entry, path, commit, options.max_blob_size, &mut buf) {
-                            Ok(Some(content)) => {
+                            Ok(Read::Content(content)) => {
                                 blobs.fetch_add(1, Ordering::Relaxed);
                                 bytes.fetch_add(content.len() as u64, Ordering::Relaxed);
                                 visit(&Blob {
@@ -273,13 +275,13 @@ where
                                     commit,
                                 });
                             }
-                            Ok(None) => {
+                            Ok(Read::TooLarge(size)) => {
                                 skipped.fetch_add(1, Ordering::Relaxed);
                                 diags.push(Diagnostic::new(
                                     DiagnosticLevel::Skip,
                                     path.as_ref(),
                                     format!(
-                                        "git blob {} (commit {}) is over the {} byte size limit (raise it with --max-file-size)",
+                                        "git blob {} (commit {}): {size} bytes, over the size limit of {} bytes (raise it with --max-file-size)",
                                         entry.id,
                                         short(&commit.id),
                                         options.max_blob_size
@@ -313,7 +315,14 @@ where
     }
 }
 
-/// Reads one blob; `Ok(None)` when it is over the size limit.
+/// What became of one blob.
+enum Read<'b> {
+    Content(&'b [u8]),
+    /// Over the size limit, by its header: not inflated.
+    TooLarge(u64),
+}
+
+/// Reads one blob, unless its header says it is over `max_size`.
 fn read_one<'b>(
     repo: &gix::Repository,
     entry: &walk::BlobEntry,
@@ -321,7 +330,7 @@ fn read_one<'b>(
     commit: &Commit,
     max_size: u64,
     buf: &'b mut Vec<u8>,
-) -> Result<Option<&'b [u8]>, Diagnostic> {
+) -> Result<Read<'b>, Diagnostic> {
     let fail = |what: String| {
         Diagnostic::new(
             DiagnosticLevel::Error,
@@ -337,13 +346,13 @@ fn read_one<'b>(
         Ok(Some(h)) if h.kind() != gix::objs::Kind::Blob => {
             return Err(fail(format!("it is a {}, not a blob", h.kind())));
         }
-        Ok(Some(h)) if h.size() > max_size => return Ok(None),
+        Ok(Some(h)) if h.size() > max_size => return Ok(Read::TooLarge(h.size())),
         Ok(Some(_)) => {}
         Ok(None) => return Err(fail("the object is missing".into())),
         Err(e) => return Err(fail(e.to_string())),
     }
     match repo.objects.try_find(&entry.id, buf) {
-        Ok(Some(data)) if data.kind == gix::objs::Kind::Blob => Ok(Some(data.data)),
+        Ok(Some(data)) if data.kind == gix::objs::Kind::Blob => Ok(Read::Content(data.data)),
         Ok(Some(data)) => Err(fail(format!("it is a {}, not a blob", data.kind))),
         Ok(None) => Err(fail("the object is missing".into())),
         Err(e) => Err(fail(e.to_string())),

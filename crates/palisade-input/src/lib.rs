@@ -83,6 +83,45 @@ pub enum InputError {
     Exclude { pattern: String, message: String },
 }
 
+/// The `--exclude` / `[scan] exclude` globs (gitignore syntax, relative to the scan root).
+///
+/// The walker applies them itself; this is for paths that do not come from a walk, such
+/// as the paths of git blobs.
+#[derive(Debug, Clone)]
+pub struct Excludes(ignore::overrides::Override);
+
+impl Excludes {
+    /// # Errors
+    /// When a pattern is not a valid glob.
+    pub fn new(root: &Path, patterns: &[String]) -> Result<Excludes, InputError> {
+        let mut overrides = OverrideBuilder::new(root);
+        for pattern in patterns {
+            overrides
+                .add(&format!("!{pattern}"))
+                .map_err(|e| InputError::Exclude {
+                    pattern: pattern.clone(),
+                    message: e.to_string(),
+                })?;
+        }
+        let overrides = overrides.build().map_err(|e| InputError::Exclude {
+            pattern: patterns.join(", "),
+            message: e.to_string(),
+        })?;
+        Ok(Excludes(overrides))
+    }
+
+    /// Whether the file at `path` (relative to the root, `/`-separated) is excluded,
+    /// by itself or by one of its directories, as the walker would decide.
+    pub fn excludes(&self, path: &str) -> bool {
+        if self.0.is_empty() {
+            return false;
+        }
+        path.match_indices('/')
+            .any(|(i, _)| self.0.matched(&path[..i], true).is_ignore())
+            || self.0.matched(path, false).is_ignore()
+    }
+}
+
 /// Walks the tree once, in parallel, and calls `visit` for every file and every
 /// diagnostic. `visit` runs on the walker's threads.
 pub fn walk<F>(opts: &WalkOptions, visit: F) -> Result<(), InputError>
@@ -99,19 +138,7 @@ where
     let multi = !opts.extra_roots.is_empty();
     let root_is_file = multi || roots_canon[0].is_file();
 
-    let mut overrides = OverrideBuilder::new(&opts.root);
-    for pattern in &opts.exclude {
-        overrides
-            .add(&format!("!{pattern}"))
-            .map_err(|e| InputError::Exclude {
-                pattern: pattern.clone(),
-                message: e.to_string(),
-            })?;
-    }
-    let overrides = overrides.build().map_err(|e| InputError::Exclude {
-        pattern: opts.exclude.join(", "),
-        message: e.to_string(),
-    })?;
+    let overrides = Excludes::new(&opts.root, &opts.exclude)?.0;
 
     let mut builder = ignore::WalkBuilder::new(&opts.root);
     for r in &opts.extra_roots {
@@ -329,6 +356,27 @@ pub fn is_known(language: Language) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn excludes_match_files_and_their_directories() {
+        let ex = super::Excludes::new(
+            std::path::Path::new("/repo"),
+            &[
+                "tests/fixtures/**".into(),
+                "vendor/".into(),
+                "*.min.js".into(),
+            ],
+        )
+        .expect("valid globs");
+        assert!(ex.excludes("tests/fixtures/keys.env"));
+        assert!(ex.excludes("tests/fixtures/deep/er/x.py"));
+        assert!(ex.excludes("vendor/lib/a.py"));
+        assert!(ex.excludes("web/app.min.js"));
+        assert!(!ex.excludes("tests/test_app.py"));
+        assert!(!ex.excludes("src/vendor.py"));
+        let none = super::Excludes::new(std::path::Path::new("/repo"), &[]).expect("empty");
+        assert!(!none.excludes("anything"));
+    }
+
     use super::*;
 
     #[test]

@@ -195,9 +195,10 @@ fn run_git_scan(p: &Prepared, since: Option<&str>, out: &OutputArgs) -> Result<S
         max_blob_size: p.walk.max_file_size,
         threads: p.walk.jobs,
     };
+    let excludes = palisade_input::Excludes::new(root, &p.walk.exclude)?;
     let progress = Arc::new(Progress::default());
     let (mut outcome, stats) = with_progress(out, &progress, "scanning history", || {
-        crate::git::scan_history(&p.scanner, root, &options, &progress)
+        crate::git::scan_history(&p.scanner, root, &options, &excludes, &progress)
     })?;
     if out.verbose {
         let mut err = std::io::stderr().lock();

@@ -16,6 +16,7 @@ pub fn scan_history(
     scanner: &Scanner<'_>,
     path: &Path,
     options: &palisade_git::Options,
+    excludes: &palisade_input::Excludes,
     progress: &Progress,
 ) -> Result<(ScanOutcome, palisade_git::Stats), palisade_git::GitError> {
     let start = Instant::now();
@@ -23,13 +24,18 @@ pub fn scan_history(
     let diagnostics = Mutex::new(Vec::new());
     let suppressed = AtomicU64::new(0);
     let git = palisade_git::scan(path, options, |blob| {
-        progress
-            .bytes
-            .fetch_add(blob.content.len() as u64, Ordering::Relaxed);
+        // `--exclude` and `[scan] exclude` apply to the paths of history as to the tree.
+        if excludes.excludes(blob.path) {
+            return;
+        }
         let kind = palisade_scan::kind_for(blob.path, blob.content);
         let mut diags = Vec::new();
         if kind.is_text {
+            // As in a tree scan: files and bytes count what the engines saw.
             progress.files.fetch_add(1, Ordering::Relaxed);
+            progress
+                .bytes
+                .fetch_add(blob.content.len() as u64, Ordering::Relaxed);
             if !kind.is_utf8 {
                 diags.push(Diagnostic::new(
                     DiagnosticLevel::Skip,
@@ -77,7 +83,7 @@ pub fn scan_history(
     diagnostics.sort();
     let stats = Stats {
         files_scanned: progress.files.load(Ordering::Relaxed),
-        bytes_scanned: git.stats.bytes,
+        bytes_scanned: progress.bytes.load(Ordering::Relaxed),
         files_skipped: progress.skipped.load(Ordering::Relaxed) + git.stats.skipped,
         errors: diagnostics
             .iter()

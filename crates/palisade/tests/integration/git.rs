@@ -294,6 +294,31 @@ fn a_corrupt_object_is_reported_and_the_other_findings_stand() {
 }
 
 #[test]
+fn excludes_apply_to_the_paths_of_history() {
+    if git_missing() {
+        return;
+    }
+    let mut r = Repo::new();
+    r.commit(
+        "Alice",
+        &[("tests/fixtures/keys.py", Some(&leaked("fixture")))],
+    );
+    r.commit("Alice", &[("tests/fixtures/keys.py", None)]);
+    let (out, _) = scan_json(&r.path, &[]);
+    assert_eq!(out.code, 1);
+    let (out, v) = scan_json(&r.path, &["--exclude", "tests/fixtures/**"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(findings(&v).is_empty());
+    std::fs::write(
+        r.path.join("palisade.toml"),
+        "[scan]\nexclude = [\"tests/\"]\n",
+    )
+    .expect("write");
+    let (out, _) = scan_json(&r.path, &[]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+}
+
+#[test]
 fn not_a_git_repository_exits_3_naming_the_path() {
     let dir = tempfile::tempdir().expect("tmp");
     std::fs::write(dir.path().join("a.py"), "x = 1\n").expect("write");
