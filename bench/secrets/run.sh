@@ -66,7 +66,10 @@ fi
 
 log "cargo build --release -p palisade"
 cargo build --quiet --release -p palisade
-PALISADE=$CARGO_TARGET_DIR/release/palisade
+# A private copy: a target directory shared with other worktrees may be rebuilt under us.
+mkdir -p "$BENCH/.tools"
+cp "$CARGO_TARGET_DIR/release/palisade" "$BENCH/.tools/palisade"
+PALISADE=$BENCH/.tools/palisade
 
 if [ ! -f "$BENCH/.corpus/secrets/labels.json" ]; then
   log "generating the corpus (bench/.corpus/secrets)"
