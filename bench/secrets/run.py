@@ -154,7 +154,7 @@ def make_tools(palisade: Path, results: Path, jobs: int, tree: Path) -> list[Too
             "kingfisher-c-low", VENV / "kingfisher", [str(VENV / "kingfisher"), "--version"],
             kingfisher("--confidence", "low"), parse_kingfisher, ok_rc=(0, 200, 205),
             env={"KF_RULE_CACHE_DIR": str(kf_cache)},
-            note="the same with --confidence low (its default, medium, drops several token types)",
+            note="the same with --confidence low (its default, medium, drops most credential-URL findings)",
         ),
         Tool(
             "ripsecrets", TOOLS_BIN / "ripsecrets", [str(TOOLS_BIN / "ripsecrets"), "--version"],
@@ -307,9 +307,12 @@ def main() -> None:
     meta = json.loads((a.corpus / "labels.json").read_text())
     labels = meta["labels"]
     mb = meta["bytes"] / 1e6
-    results = a.corpus / "results"
-    shutil.rmtree(results, ignore_errors=True)
+    results = a.corpus / "results" / time.strftime("%Y%m%d-%H%M%S")
     results.mkdir(parents=True)
+    latest = a.corpus / "results" / "latest"
+    if latest.is_symlink():
+        latest.unlink()
+    latest.symlink_to(results.name)
 
     wanted = a.tools.split(",")
     tools = [t for t in make_tools(a.palisade.resolve(), results, a.jobs, tree) if t.name in wanted]
@@ -401,6 +404,16 @@ def main() -> None:
             cells = [str(len(ids & set(summary[n]["hit_ids"]))) for n in names]
             print(f"| {ty} | {len(ids)} | " + " | ".join(cells) + " |")
 
+    print()
+    print("Secrets found per carrier (where the secret was put):")
+    print()
+    print("| carrier | n | " + " | ".join(names) + " |")
+    print("|---|---|" + "---|" * len(names))
+    for car in sorted({l["carrier"] for l in labels if l["class"] == "secret"}):
+        ids = {l["id"] for l in labels if l["class"] == "secret" and l["carrier"] == car}
+        cells = [str(len(ids & set(summary[n]["hit_ids"]))) for n in names]
+        print(f"| {car} | {len(ids)} | " + " | ".join(cells) + " |")
+
     notes = [f"- {n}: {s['note']}" for n, s in summary.items() if s["note"]]
     if notes:
         print()
@@ -435,7 +448,7 @@ def main() -> None:
     (results / "summary.json").write_text(json.dumps(
         {"started": started, "nproc": os.cpu_count(), "load_before": load_before, "load_after": load_after,
          "corpus": {k: v for k, v in meta.items() if k != "labels"}, "tools": summary, "precommit": pre}, indent=1))
-    print(f"\n(raw outputs, summary.json and other-hits-TOOL.txt in {results}; "
+    print(f"\n(raw outputs, summary.json and other-hits-TOOL.txt in {latest} -> {results.name}; "
           f"the whole benchmark took {(time.monotonic() - t0) / 60:.1f} minutes)")
 
 
