@@ -1,0 +1,376 @@
+//! OSV range evaluation (<https://ossf.github.io/osv-schema/#evaluation>), alias merging
+//! and the smallest fixing upgrade.
+
+use std::cmp::Ordering;
+use std::collections::BTreeSet;
+
+use palisade_version::{Ecosystem, Version};
+
+use crate::cvss::{self, Rating};
+use crate::model::{Advisory, Affected, Event, Range, normalize_name};
+
+/// An installed package to match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackageRef<'a> {
+    /// The OSV ecosystem name (`crates.io`, `PyPI`, …).
+    pub ecosystem: &'a str,
+    /// The package name, in any spelling the ecosystem treats as the same.
+    pub name: &'a str,
+    /// The installed version.
+    pub version: &'a str,
+}
+
+/// What evaluating one advisory against one package found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Evaluation {
+    /// The version is affected.
+    pub affected: bool,
+    /// GIT ranges of this package that were skipped (commit ranges need a repository).
+    pub skipped_git_ranges: usize,
+    /// Ranges that could not be evaluated: ECOSYSTEM ranges of an ecosystem with no known
+    /// version ordering, or ranges of an unknown type.
+    pub unevaluated_ranges: usize,
+}
+
+/// Whether `version` of the package is affected by the advisory. Withdrawn advisories
+/// affect nothing. See [`evaluate`] for the counts of skipped ranges.
+pub fn affected(advisory: &Advisory, ecosystem: &str, name: &str, version: &str) -> bool {
+    evaluate(
+        advisory,
+        &PackageRef {
+            ecosystem,
+            name,
+            version,
+        },
+    )
+    .affected
+}
+
+/// Evaluates an advisory against a package: every `affected[]` entry for the package
+/// (same ecosystem, same normalised name) is checked, by its `versions` list and each of
+/// its ranges; one hit is enough.
+pub fn evaluate(advisory: &Advisory, pkg: &PackageRef<'_>) -> Evaluation {
+    let mut out = Evaluation::default();
+    if advisory.withdrawn.is_some() {
+        return out;
+    }
+    let name = normalize_name(pkg.ecosystem, pkg.name);
+    for entry in entries_for(advisory, pkg.ecosystem, &name) {
+        if entry.versions.iter().any(|v| v == pkg.version) {
+            out.affected = true;
+        }
+        for range in &entry.ranges {
+            match range_ordering(range, pkg.ecosystem) {
+                RangeKind::Git => out.skipped_git_ranges += 1,
+                RangeKind::Unknown => out.unevaluated_ranges += 1,
+                RangeKind::Ordered(eco) => {
+                    if in_range(range, eco, &Version::parse(eco, pkg.version)) {
+                        out.affected = true;
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn entries_for<'a>(
+    advisory: &'a Advisory,
+    ecosystem: &'a str,
+    normalized: &'a str,
+) -> impl Iterator<Item = &'a Affected> + 'a {
+    advisory.affected.iter().filter(move |a| {
+        a.package.as_ref().is_some_and(|p| {
+            p.ecosystem == ecosystem && normalize_name(&p.ecosystem, &p.name) == normalized
+        })
+    })
+}
+
+enum RangeKind {
+    Git,
+    Unknown,
+    Ordered(Ecosystem),
+}
+
+fn range_ordering(range: &Range, ecosystem: &str) -> RangeKind {
+    match range.kind.as_str() {
+        "SEMVER" => RangeKind::Ordered(Ecosystem::SemVer),
+        "ECOSYSTEM" => {
+            Ecosystem::from_osv(ecosystem).map_or(RangeKind::Unknown, RangeKind::Ordered)
+        }
+        "GIT" => RangeKind::Git,
+        _ => RangeKind::Unknown,
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum EventKind {
+    // Ties at one version sort in this order: `introduced: X, fixed: X` is empty and
+    // `introduced: X, last_affected: X` is exactly X.
+    Introduced,
+    LastAffected,
+    Fixed,
+    Limit,
+}
+
+struct SortedEvent {
+    kind: EventKind,
+    /// `None` for `introduced: "0"`, which sorts before every version.
+    at: Option<Version>,
+}
+
+fn sorted_events(range: &Range, eco: Ecosystem) -> Vec<SortedEvent> {
+    let mut events: Vec<SortedEvent> = range
+        .events
+        .iter()
+        .filter_map(|e: &Event| {
+            let (kind, text) = if let Some(v) = &e.introduced {
+                (EventKind::Introduced, v)
+            } else if let Some(v) = &e.fixed {
+                (EventKind::Fixed, v)
+            } else if let Some(v) = &e.last_affected {
+                (EventKind::LastAffected, v)
+            } else if let Some(v) = &e.limit {
+                (EventKind::Limit, v)
+            } else {
+                return None;
+            };
+            let at = if kind == EventKind::Introduced && text == "0" {
+                None
+            } else {
+                Some(Version::parse(eco, text))
+            };
+            Some(SortedEvent { kind, at })
+        })
+        .collect();
+    events.sort_by(|a, b| {
+        let by_version = match (&a.at, &b.at) {
+            (None, None) => Ordering::Equal,
+            (None, Some(_)) => Ordering::Less,
+            (Some(_), None) => Ordering::Greater,
+            (Some(x), Some(y)) => x.cmp(y),
+        };
+        by_version.then(a.kind.cmp(&b.kind))
+    });
+    events
+}
+
+/// The schema's evaluation: walk the sorted events, `introduced` at or below the version
+/// turns "affected" on, `fixed` at or below (or `last_affected` strictly below) turns it
+/// off; `limit` events bound the range from above (below at least one limit).
+fn in_range(range: &Range, eco: Ecosystem, version: &Version) -> bool {
+    let events = sorted_events(range, eco);
+    let limits: Vec<&Version> = events
+        .iter()
+        .filter(|e| e.kind == EventKind::Limit)
+        .filter_map(|e| e.at.as_ref())
+        .collect();
+    if !limits.is_empty() && !limits.iter().any(|l| version < *l) {
+        return false;
+    }
+    let mut affected = false;
+    for event in &events {
+        match (event.kind, &event.at) {
+            (EventKind::Introduced, None) => affected = true,
+            (EventKind::Introduced, Some(at)) if version >= at => affected = true,
+            (EventKind::Fixed, Some(at)) if version >= at => affected = false,
+            (EventKind::LastAffected, Some(at)) if version > at => affected = false,
+            _ => {}
+        }
+    }
+    affected
+}
+
+/// The `fixed` versions an advisory names for a package (candidates for an upgrade).
+fn fixed_versions(advisory: &Advisory, ecosystem: &str, normalized: &str) -> Vec<String> {
+    entries_for(advisory, ecosystem, normalized)
+        .flat_map(|a| a.ranges.iter())
+        .filter(|r| r.kind != "GIT")
+        .flat_map(|r| r.events.iter())
+        .filter_map(|e| e.fixed.clone())
+        .collect()
+}
+
+/// The severity computed for a vulnerability.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Severity {
+    /// The CVSS base score.
+    pub score: f64,
+    /// Its rating.
+    pub rating: Rating,
+    /// The vector it was computed from.
+    pub vector: String,
+}
+
+/// One vulnerability in one package: advisories that share an id or alias, merged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Vulnerability {
+    /// Every id and alias, CVE first, then GHSA, then the rest in alphabetical order.
+    pub ids: Vec<String>,
+    /// The ids of the advisories of the database that matched (a subset of `ids`).
+    pub advisories: Vec<String>,
+    /// The first summary among the merged advisories (in advisory id order).
+    pub summary: Option<String>,
+    /// The highest severity computed from a CVSS v3.x vector of any merged advisory;
+    /// `None` when no such vector exists (CVSS v4.0 vectors are not computed).
+    pub severity: Option<Severity>,
+    /// The smallest version above the installed one fixing these advisories, if any.
+    pub fixed_in: Option<String>,
+}
+
+/// The result of matching one package.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PackageMatch {
+    /// The database holds no advisory for the package's ecosystem: the package was not
+    /// checked and must not be counted as clean.
+    pub no_data_for_ecosystem: bool,
+    /// The vulnerabilities found, one per merged alias group.
+    pub vulnerabilities: Vec<Vulnerability>,
+    /// The smallest version above the installed one that fixes every vulnerability found;
+    /// `None` when there is none (or nothing was found).
+    pub upgrade_to: Option<String>,
+    /// GIT ranges skipped while matching.
+    pub skipped_git_ranges: usize,
+    /// Ranges that could not be evaluated.
+    pub unevaluated_ranges: usize,
+}
+
+/// Matches the advisories of a package (as returned by a lookup) against its version.
+pub fn match_advisories(advisories: &[Advisory], pkg: &PackageRef<'_>) -> PackageMatch {
+    let normalized = normalize_name(pkg.ecosystem, pkg.name);
+    let mut skipped_git_ranges = 0;
+    let mut unevaluated_ranges = 0;
+    let mut hits: Vec<&Advisory> = Vec::new();
+    for advisory in advisories {
+        let eval = evaluate(advisory, pkg);
+        skipped_git_ranges += eval.skipped_git_ranges;
+        unevaluated_ranges += eval.unevaluated_ranges;
+        if eval.affected {
+            hits.push(advisory);
+        }
+    }
+    hits.sort_by(|a, b| a.id.cmp(&b.id));
+    hits.dedup_by(|a, b| a.id == b.id);
+
+    // Union the advisories whose id sets intersect.
+    let sets: Vec<BTreeSet<&str>> = hits
+        .iter()
+        .map(|a| {
+            std::iter::once(a.id.as_str())
+                .chain(a.aliases.iter().map(String::as_str))
+                .collect()
+        })
+        .collect();
+    let mut group: Vec<usize> = (0..hits.len()).collect();
+    fn root(group: &mut [usize], mut i: usize) -> usize {
+        while group[i] != i {
+            group[i] = group[group[i]];
+            i = group[i];
+        }
+        i
+    }
+    for i in 0..hits.len() {
+        for j in (i + 1)..hits.len() {
+            if !sets[i].is_disjoint(&sets[j]) {
+                let (ri, rj) = (root(&mut group, i), root(&mut group, j));
+                if ri != rj {
+                    group[rj.max(ri)] = rj.min(ri);
+                }
+            }
+        }
+    }
+    let eco = Ecosystem::from_osv(pkg.ecosystem).ok();
+    let installed = eco.map(|e| Version::parse(e, pkg.version));
+    let mut vulnerabilities = Vec::new();
+    for r in 0..hits.len() {
+        let members: Vec<&Advisory> = (0..hits.len())
+            .filter(|&i| root(&mut group, i) == r)
+            .map(|i| hits[i])
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        let mut ids: Vec<String> = members
+            .iter()
+            .flat_map(|a| std::iter::once(&a.id).chain(a.aliases.iter()))
+            .cloned()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        ids.sort_by_key(|id| {
+            let rank = if id.starts_with("CVE-") {
+                0
+            } else if id.starts_with("GHSA-") {
+                1
+            } else {
+                2
+            };
+            (rank, id.clone())
+        });
+        let severity = members
+            .iter()
+            .flat_map(|a| a.severity.iter())
+            .filter_map(|s| {
+                cvss::score(&s.score).ok().map(|sc| Severity {
+                    score: sc.base,
+                    rating: sc.rating,
+                    vector: s.score.clone(),
+                })
+            })
+            .max_by(|a, b| a.score.total_cmp(&b.score));
+        let fixed_in = match (eco, &installed) {
+            (Some(eco), Some(installed)) => {
+                smallest_fix(&members, pkg, eco, installed, &normalized)
+            }
+            _ => None,
+        };
+        vulnerabilities.push(Vulnerability {
+            ids,
+            advisories: members.iter().map(|a| a.id.clone()).collect(),
+            summary: members.iter().find_map(|a| a.summary.clone()),
+            severity,
+            fixed_in,
+        });
+    }
+    let upgrade_to = match (eco, &installed) {
+        (Some(eco), Some(installed)) if !hits.is_empty() => {
+            smallest_fix(&hits, pkg, eco, installed, &normalized)
+        }
+        _ => None,
+    };
+    PackageMatch {
+        no_data_for_ecosystem: false,
+        vulnerabilities,
+        upgrade_to,
+        skipped_git_ranges,
+        unevaluated_ranges,
+    }
+}
+
+/// The smallest `fixed` version (named by any of the advisories) above `installed` at
+/// which none of the advisories applies any more.
+fn smallest_fix(
+    advisories: &[&Advisory],
+    pkg: &PackageRef<'_>,
+    eco: Ecosystem,
+    installed: &Version,
+    normalized: &str,
+) -> Option<String> {
+    // No sort: two orderings are not transitive in corner cases (see palisade-version),
+    // and `min` stays well defined where `sort` may panic.
+    advisories
+        .iter()
+        .flat_map(|a| fixed_versions(a, pkg.ecosystem, normalized))
+        .map(|v| Version::parse(eco, &v))
+        .filter(|v| v > installed)
+        .filter(|c| {
+            let probe = PackageRef {
+                ecosystem: pkg.ecosystem,
+                name: pkg.name,
+                version: c.as_str(),
+            };
+            advisories.iter().all(|a| !evaluate(a, &probe).affected)
+        })
+        .min()
+        .map(|c| c.as_str().to_owned())
+}
