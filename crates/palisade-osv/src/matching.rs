@@ -374,3 +374,257 @@ fn smallest_fix(
         .min()
         .map(|c| c.as_str().to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn adv(value: serde_json::Value) -> Advisory {
+        match serde_json::from_value(value) {
+            Ok(a) => a,
+            Err(e) => panic!("bad test advisory: {e}"),
+        }
+    }
+
+    /// An advisory for crates.io `demo` with one range of `kind` and these events.
+    fn ranged(kind: &str, events: serde_json::Value) -> Advisory {
+        adv(json!({
+            "id": "TEST-1", "modified": "2024-01-01T00:00:00Z",
+            "affected": [{"package": {"ecosystem": "crates.io", "name": "demo"},
+                          "ranges": [{"type": kind, "events": events}]}]
+        }))
+    }
+
+    fn hit(a: &Advisory, v: &str) -> bool {
+        affected(a, "crates.io", "demo", v)
+    }
+
+    #[test]
+    fn introduced_zero_and_fixed() {
+        let a = ranged("SEMVER", json!([{"introduced": "0"}, {"fixed": "1.2.3"}]));
+        assert!(hit(&a, "0.0.1"));
+        assert!(hit(&a, "1.2.2"));
+        assert!(hit(&a, "1.2.3-rc.1"));
+        assert!(!hit(&a, "1.2.3"));
+        assert!(!hit(&a, "2.0.0"));
+    }
+
+    #[test]
+    fn introduced_is_inclusive() {
+        let a = ranged(
+            "SEMVER",
+            json!([{"introduced": "1.0.0"}, {"fixed": "1.5.0"}]),
+        );
+        assert!(!hit(&a, "0.9.9"));
+        assert!(!hit(&a, "1.0.0-beta"));
+        assert!(hit(&a, "1.0.0"));
+        assert!(hit(&a, "1.4.9"));
+        assert!(!hit(&a, "1.5.0"));
+    }
+
+    #[test]
+    fn last_affected_is_inclusive() {
+        let a = ranged(
+            "SEMVER",
+            json!([{"introduced": "1.0.0"}, {"last_affected": "1.4.0"}]),
+        );
+        assert!(hit(&a, "1.4.0"));
+        assert!(!hit(&a, "1.4.1"));
+        assert!(!hit(&a, "0.1.0"));
+    }
+
+    #[test]
+    fn introduced_without_end_affects_everything_above() {
+        let a = ranged("SEMVER", json!([{"introduced": "2.0.0"}]));
+        assert!(!hit(&a, "1.9.9"));
+        assert!(hit(&a, "2.0.0"));
+        assert!(hit(&a, "99.0.0"));
+    }
+
+    #[test]
+    fn limit_bounds_the_range() {
+        let a = ranged("SEMVER", json!([{"introduced": "0"}, {"limit": "2.0.0"}]));
+        assert!(hit(&a, "1.9.9"));
+        assert!(!hit(&a, "2.0.0"));
+        assert!(!hit(&a, "3.0.0"));
+    }
+
+    #[test]
+    fn unsorted_events_with_several_intervals() {
+        // 1.0 <= v < 1.2, 2.0 <= v < 2.3, written out of order.
+        let a = ranged(
+            "SEMVER",
+            json!([{"fixed": "2.3.0"}, {"introduced": "2.0.0"}, {"fixed": "1.2.0"}, {"introduced": "1.0.0"}]),
+        );
+        for (v, want) in [
+            ("0.9.0", false),
+            ("1.0.0", true),
+            ("1.1.9", true),
+            ("1.2.0", false),
+            ("1.9.0", false),
+            ("2.0.0", true),
+            ("2.2.9", true),
+            ("2.3.0", false),
+        ] {
+            assert_eq!(hit(&a, v), want, "{v}");
+        }
+    }
+
+    #[test]
+    fn empty_range_when_introduced_equals_fixed() {
+        let a = ranged(
+            "SEMVER",
+            json!([{"introduced": "1.0.0"}, {"fixed": "1.0.0"}]),
+        );
+        assert!(!hit(&a, "1.0.0"));
+        let b = ranged(
+            "SEMVER",
+            json!([{"introduced": "1.0.0"}, {"last_affected": "1.0.0"}]),
+        );
+        assert!(hit(&b, "1.0.0"));
+        assert!(!hit(&b, "1.0.1"));
+    }
+
+    #[test]
+    fn multiple_ranges_and_versions_list() {
+        let a = adv(json!({
+            "id": "TEST-2",
+            "affected": [{
+                "package": {"ecosystem": "PyPI", "name": "Django_Rest.Framework"},
+                "ranges": [
+                    {"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1.0rc1"}]},
+                    {"type": "ECOSYSTEM", "events": [{"introduced": "2.0"}, {"fixed": "2.0.post1"}]}
+                ],
+                "versions": ["1.5"]
+            }]
+        }));
+        let p = |v| affected(&a, "PyPI", "django-rest-framework", v);
+        assert!(p("0.9"));
+        assert!(p("1.0b2")); // PEP 440: 1.0b2 < 1.0rc1
+        assert!(!p("1.0rc1"));
+        assert!(!p("1.0"));
+        assert!(p("1.5")); // only through the versions list
+        assert!(p("2.0"));
+        assert!(!p("2.0.post1"));
+        assert!(!affected(&a, "PyPI", "other", "0.9"));
+        assert!(!affected(&a, "npm", "django-rest-framework", "0.9"));
+    }
+
+    #[test]
+    fn ecosystem_ranges_use_the_ecosystem_order() {
+        // RubyGems: 1.0.0.a is a pre-release of 1.0.0; SemVer cannot parse it.
+        let a = adv(json!({
+            "id": "TEST-3",
+            "affected": [{"package": {"ecosystem": "RubyGems", "name": "rack"},
+                "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1.0.0"}]}]}]
+        }));
+        assert!(affected(&a, "RubyGems", "rack", "1.0.0.a"));
+        assert!(!affected(&a, "RubyGems", "rack", "1.0.0"));
+        assert!(!affected(&a, "RubyGems", "rack", "1.0.0.1"));
+    }
+
+    #[test]
+    fn withdrawn_affects_nothing() {
+        let mut a = ranged("SEMVER", json!([{"introduced": "0"}]));
+        assert!(hit(&a, "1.0.0"));
+        a.withdrawn = Some("2024-02-01T00:00:00Z".to_owned());
+        assert!(!hit(&a, "1.0.0"));
+    }
+
+    #[test]
+    fn git_ranges_are_skipped_and_counted() {
+        let a = adv(json!({
+            "id": "TEST-4",
+            "affected": [{"package": {"ecosystem": "crates.io", "name": "demo"},
+                "ranges": [
+                    {"type": "GIT", "repo": "https://example.invalid/r", "events": [{"introduced": "0"}, {"fixed": "abc123"}]},
+                    {"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1.0.0"}]}
+                ]}]
+        }));
+        let pkg = PackageRef {
+            ecosystem: "crates.io",
+            name: "demo",
+            version: "2.0.0",
+        };
+        let eval = evaluate(&a, &pkg);
+        assert!(!eval.affected);
+        assert_eq!(eval.skipped_git_ranges, 1);
+    }
+
+    #[test]
+    fn aliases_merge_and_upgrade_fixes_everything() {
+        let ghsa = adv(json!({
+            "id": "GHSA-aaaa-bbbb-cccc", "aliases": ["CVE-2024-0001"],
+            "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}],
+            "affected": [{"package": {"ecosystem": "crates.io", "name": "demo"},
+                "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1.2.0"}]}]}]
+        }));
+        let rustsec = adv(json!({
+            "id": "RUSTSEC-2024-0001", "aliases": ["CVE-2024-0001"], "summary": "one bug",
+            "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N"}],
+            "affected": [{"package": {"ecosystem": "crates.io", "name": "demo"},
+                "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1.1.0"}]}]}]
+        }));
+        let other = adv(json!({
+            "id": "RUSTSEC-2024-0002",
+            "affected": [{"package": {"ecosystem": "crates.io", "name": "demo"},
+                "ranges": [{"type": "SEMVER", "events": [{"introduced": "1.0.0"}, {"fixed": "1.3.0"}, {"introduced": "2.0.0"}, {"fixed": "2.0.1"}]}]}]
+        }));
+        let not_hit = adv(json!({
+            "id": "RUSTSEC-2020-0001",
+            "affected": [{"package": {"ecosystem": "crates.io", "name": "demo"},
+                "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "0.5.0"}]}]}]
+        }));
+        let all = [ghsa, rustsec, other, not_hit];
+        let pkg = PackageRef {
+            ecosystem: "crates.io",
+            name: "Demo",
+            version: "1.0.5",
+        };
+        let found = match_advisories(&all, &pkg);
+        assert!(!found.no_data_for_ecosystem);
+        assert_eq!(found.vulnerabilities.len(), 2);
+        let merged = &found.vulnerabilities[0];
+        assert_eq!(
+            merged.ids,
+            ["CVE-2024-0001", "GHSA-aaaa-bbbb-cccc", "RUSTSEC-2024-0001"]
+        );
+        assert_eq!(
+            merged.advisories,
+            ["GHSA-aaaa-bbbb-cccc", "RUSTSEC-2024-0001"]
+        );
+        assert_eq!(merged.summary.as_deref(), Some("one bug"));
+        let severity = merged.severity.as_ref().map(|s| (s.score, s.rating));
+        assert_eq!(severity, Some((9.8, Rating::Critical)));
+        assert_eq!(merged.fixed_in.as_deref(), Some("1.2.0"));
+        assert_eq!(found.vulnerabilities[1].ids, ["RUSTSEC-2024-0002"]);
+        assert_eq!(found.vulnerabilities[1].fixed_in.as_deref(), Some("1.3.0"));
+        assert_eq!(found.upgrade_to.as_deref(), Some("1.3.0"));
+
+        // On the 2.x line only the second advisory applies, fixed in 2.0.1.
+        let pkg = PackageRef {
+            version: "2.0.0",
+            ..pkg
+        };
+        let found = match_advisories(&all, &pkg);
+        assert_eq!(found.upgrade_to.as_deref(), Some("2.0.1"));
+    }
+
+    #[test]
+    fn no_upgrade_when_nothing_fixes() {
+        let a = ranged(
+            "SEMVER",
+            json!([{"introduced": "0"}, {"last_affected": "3.0.0"}]),
+        );
+        let pkg = PackageRef {
+            ecosystem: "crates.io",
+            name: "demo",
+            version: "1.0.0",
+        };
+        let found = match_advisories(&[a], &pkg);
+        assert_eq!(found.vulnerabilities.len(), 1);
+        assert_eq!(found.vulnerabilities[0].fixed_in, None);
+        assert_eq!(found.upgrade_to, None);
+    }
+}

@@ -172,3 +172,34 @@ pub fn normalize_name(ecosystem: &str, name: &str) -> String {
         _ => name.to_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pep_503() {
+        assert_eq!(
+            normalize_name("PyPI", "Django_Rest.Framework"),
+            "django-rest-framework"
+        );
+        assert_eq!(normalize_name("PyPI", "a--_.b"), "a-b");
+        assert_eq!(normalize_name("crates.io", "Serde"), "serde");
+        assert_eq!(
+            normalize_name("Go", "github.com/Foo/bar"),
+            "github.com/Foo/bar"
+        );
+    }
+
+    #[test]
+    fn tolerant_of_nulls_and_unknown_fields() {
+        let json = r#"{"id":"X-1","aliases":null,"affected":[{"package":{"ecosystem":"npm","name":"a"},
+            "ranges":null,"versions":["1.0.0"],"new_field":{"x":1}}],"schema_version":"1.7.0"}"#;
+        let a: Advisory = match serde_json::from_str(json) {
+            Ok(a) => a,
+            Err(e) => panic!("{e}"),
+        };
+        assert!(a.aliases.is_empty());
+        assert_eq!(a.affected[0].versions, ["1.0.0"]);
+    }
+}
