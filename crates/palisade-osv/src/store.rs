@@ -69,13 +69,16 @@ pub struct ImportReport {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// The head, encoded by [`encode_head`]: the sources as JSON (small, and free to grow
+/// fields), then the record table in a compact binary form that decodes in a few
+/// milliseconds even unoptimised.
+#[derive(Debug, Clone, Default)]
 struct Head {
     sources: Vec<SourceStatus>,
     records: Vec<Entry>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 struct Entry {
     id: String,
     modified: String,
@@ -173,8 +176,7 @@ impl Db {
         }
         let json =
             zstd::decode_all(packed.as_slice()).map_err(|e| corrupt(path, format!("head: {e}")))?;
-        let head: Head =
-            serde_json::from_slice(&json).map_err(|e| corrupt(path, format!("head: {e}")))?;
+        let head = decode_head(&json).ok_or_else(|| corrupt(path, "damaged head"))?;
         let mut index: HashMap<(String, String), Vec<u32>> = HashMap::new();
         let mut ecosystems = BTreeSet::new();
         for (i, entry) in head.records.iter().enumerate() {
@@ -476,7 +478,7 @@ fn write_store(path: &Path, head: &Head, body: &mut FrameSource<'_>) -> Result<(
                 .map_err(|_| corrupt(path, format!("record {} too large", entry.id)))?;
             offset += u64::from(entry.len);
         }
-        let json = serde_json::to_vec(&head).map_err(|e| corrupt(path, format!("head: {e}")))?;
+        let json = encode_head(&head).map_err(|e| corrupt(path, format!("head: {e}")))?;
         let packed = zstd::encode_all(json.as_slice(), LEVEL).map_err(io(path))?;
         let file = File::create(&tmp).map_err(io(&tmp))?;
         let mut out = BufWriter::new(file);
@@ -497,4 +499,83 @@ fn write_store(path: &Path, head: &Head, body: &mut FrameSource<'_>) -> Result<(
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// `u32` length + sources JSON, `u32` record count, then per record: id, modified,
+/// `u64` offset, `u32` length, `u32` key count and each key's ecosystem and name; strings
+/// are a `u32` length and UTF-8 bytes; integers little-endian.
+fn encode_head(head: &Head) -> Result<Vec<u8>, serde_json::Error> {
+    fn put_str(out: &mut Vec<u8>, s: &str) {
+        put_u32(out, s.len());
+        out.extend_from_slice(s.as_bytes());
+    }
+    #[allow(clippy::cast_possible_truncation)]
+    fn put_u32(out: &mut Vec<u8>, n: usize) {
+        out.extend_from_slice(&(n as u32).to_le_bytes());
+    }
+    let mut out = Vec::new();
+    let sources = serde_json::to_vec(&head.sources)?;
+    put_u32(&mut out, sources.len());
+    out.extend_from_slice(&sources);
+    put_u32(&mut out, head.records.len());
+    for e in &head.records {
+        put_str(&mut out, &e.id);
+        put_str(&mut out, &e.modified);
+        out.extend_from_slice(&e.offset.to_le_bytes());
+        out.extend_from_slice(&e.len.to_le_bytes());
+        put_u32(&mut out, e.keys.len());
+        for (eco, name) in &e.keys {
+            put_str(&mut out, eco);
+            put_str(&mut out, name);
+        }
+    }
+    Ok(out)
+}
+
+fn decode_head(bytes: &[u8]) -> Option<Head> {
+    struct Cursor<'a>(&'a [u8]);
+    impl<'a> Cursor<'a> {
+        fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+            if self.0.len() < n {
+                return None;
+            }
+            let (head, rest) = self.0.split_at(n);
+            self.0 = rest;
+            Some(head)
+        }
+        fn u32(&mut self) -> Option<u32> {
+            Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+        }
+        fn u64(&mut self) -> Option<u64> {
+            Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+        }
+        fn string(&mut self) -> Option<String> {
+            let n = self.u32()? as usize;
+            String::from_utf8(self.take(n)?.to_vec()).ok()
+        }
+    }
+    let mut c = Cursor(bytes);
+    let n = c.u32()? as usize;
+    let sources = serde_json::from_slice(c.take(n)?).ok()?;
+    let count = c.u32()? as usize;
+    let mut records = Vec::with_capacity(count.min(bytes.len()));
+    for _ in 0..count {
+        let id = c.string()?;
+        let modified = c.string()?;
+        let offset = c.u64()?;
+        let len = c.u32()?;
+        let nkeys = c.u32()? as usize;
+        let mut keys = Vec::with_capacity(nkeys.min(c.0.len()));
+        for _ in 0..nkeys {
+            keys.push((c.string()?, c.string()?));
+        }
+        records.push(Entry {
+            id,
+            modified,
+            keys,
+            offset,
+            len,
+        });
+    }
+    c.0.is_empty().then_some(Head { sources, records })
 }
