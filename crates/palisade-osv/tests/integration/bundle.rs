@@ -1,8 +1,6 @@
 //! The whole shared bundle: import counts against MANIFEST.json, real lookups, and the
 //! open + lookup time (printed, not asserted).
 
-#![allow(clippy::print_stdout)]
-
 use std::path::PathBuf;
 use std::time::Instant;
 
