@@ -103,10 +103,8 @@ fn range_ordering(range: &Range, ecosystem: &str) -> RangeKind {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum EventKind {
-    // Ties at one version sort in this order: `introduced: X, fixed: X` is empty and
-    // `introduced: X, last_affected: X` is exactly X.
     Introduced,
     LastAffected,
     Fixed,
@@ -117,6 +115,15 @@ struct SortedEvent {
     kind: EventKind,
     /// `None` for `introduced: "0"`, which sorts before every version.
     at: Option<Version>,
+}
+
+fn version_cmp(a: &SortedEvent, b: &SortedEvent) -> Ordering {
+    match (&a.at, &b.at) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Less,
+        (Some(_), None) => Ordering::Greater,
+        (Some(x), Some(y)) => x.cmp(y),
+    }
 }
 
 fn sorted_events(range: &Range, eco: Ecosystem) -> Vec<SortedEvent> {
@@ -143,15 +150,17 @@ fn sorted_events(range: &Range, eco: Ecosystem) -> Vec<SortedEvent> {
             Some(SortedEvent { kind, at })
         })
         .collect();
-    events.sort_by(|a, b| {
-        let by_version = match (&a.at, &b.at) {
-            (None, None) => Ordering::Equal,
-            (None, Some(_)) => Ordering::Less,
-            (Some(_), None) => Ordering::Greater,
-            (Some(x), Some(y)) => x.cmp(y),
-        };
-        by_version.then(a.kind.cmp(&b.kind))
-    });
+    // A stable insertion sort by version alone: events at the same version keep the
+    // record's order, which is how records mean them (`fixed: 2.4.50, introduced: 2.4.50`
+    // re-opens at 2.4.50; `introduced: X, fixed: X` is empty), and it cannot panic on the
+    // two orderings that are not transitive in corner cases (see palisade-version).
+    for i in 1..events.len() {
+        let mut j = i;
+        while j > 0 && version_cmp(&events[j - 1], &events[j]) == Ordering::Greater {
+            events.swap(j - 1, j);
+            j -= 1;
+        }
+    }
     events
 }
 
@@ -211,8 +220,10 @@ pub struct Vulnerability {
     pub advisories: Vec<String>,
     /// The first summary among the merged advisories (in advisory id order).
     pub summary: Option<String>,
-    /// The highest severity computed from a CVSS v3.x vector of any merged advisory;
-    /// `None` when no such vector exists (CVSS v4.0 vectors are not computed).
+    /// The highest severity computed from a CVSS v3.x vector of any merged advisory
+    /// (record-level or on this package's `affected` entry); `None` when no such vector
+    /// exists (CVSS v4.0 vectors are not computed, and ratings given as text are not
+    /// copied).
     pub severity: Option<Severity>,
     /// The smallest version above the installed one fixing these advisories, if any.
     pub fixed_in: Option<String>,
@@ -307,9 +318,14 @@ pub fn match_advisories(advisories: &[Advisory], pkg: &PackageRef<'_>) -> Packag
             };
             (rank, id.clone())
         });
+        // Record-level vectors and (schema 1.7) those of this package's entries.
         let severity = members
             .iter()
-            .flat_map(|a| a.severity.iter())
+            .flat_map(|a| {
+                a.severity.iter().chain(
+                    entries_for(a, pkg.ecosystem, &normalized).flat_map(|e| e.severity.iter()),
+                )
+            })
             .filter_map(|s| {
                 cvss::score(&s.score).ok().map(|sc| Severity {
                     score: sc.base,
@@ -472,6 +488,26 @@ mod tests {
     }
 
     #[test]
+    fn ties_keep_the_record_order() {
+        // Bitnami's CVE-2021-42013 record: 2.4.49 fixed in 2.4.50, 2.4.50 fixed in 2.4.51.
+        let a = ranged(
+            "SEMVER",
+            json!([{"introduced": "2.4.49"}, {"fixed": "2.4.50"}, {"introduced": "2.4.50"}, {"fixed": "2.4.51"}]),
+        );
+        assert!(hit(&a, "2.4.49"));
+        assert!(hit(&a, "2.4.50"));
+        assert!(!hit(&a, "2.4.51"));
+        // A trailing `introduced: X, fixed: X` opens nothing.
+        let b = ranged(
+            "SEMVER",
+            json!([{"introduced": "0"}, {"fixed": "3.5.4"}, {"introduced": "4.0.0"}, {"fixed": "4.0.0"}]),
+        );
+        assert!(hit(&b, "3.5.3"));
+        assert!(!hit(&b, "4.0.0"));
+        assert!(!hit(&b, "5.0.0"));
+    }
+
+    #[test]
     fn empty_range_when_introduced_equals_fixed() {
         let a = ranged(
             "SEMVER",
@@ -609,6 +645,36 @@ mod tests {
         };
         let found = match_advisories(&all, &pkg);
         assert_eq!(found.upgrade_to.as_deref(), Some("2.0.1"));
+    }
+
+    #[test]
+    fn unknown_orderings_are_counted_not_guessed() {
+        let a = adv(json!({
+            "id": "TEST-5",
+            "severity": [{"type": "CVSS_V4", "score": "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"}],
+            "affected": [{"package": {"ecosystem": "Ruby-engines(rubysec)", "name": "jruby"},
+                "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:U/C:L/I:N/A:N"}],
+                "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1.4.1"}]}],
+                "versions": ["1.4.0"]}]
+        }));
+        let pkg = PackageRef {
+            ecosystem: "Ruby-engines(rubysec)",
+            name: "jruby",
+            version: "1.3.0",
+        };
+        let eval = evaluate(&a, &pkg);
+        assert!(!eval.affected);
+        assert_eq!(eval.unevaluated_ranges, 1);
+        // The versions list needs no ordering; the package-level vector gives the severity.
+        let pkg = PackageRef {
+            version: "1.4.0",
+            ..pkg
+        };
+        let found = match_advisories(std::slice::from_ref(&a), &pkg);
+        assert_eq!(found.vulnerabilities.len(), 1);
+        let severity = found.vulnerabilities[0].severity.as_ref().map(|s| s.score);
+        assert_eq!(severity, Some(4.3));
+        assert_eq!(found.unevaluated_ranges, 1);
     }
 
     #[test]

@@ -106,3 +106,85 @@ fn whole_bundle() {
         .unwrap();
     assert!(npm.no_data_for_ecosystem);
 }
+
+/// Every real record agrees with itself: a range's own `introduced` version is affected
+/// and its own `fixed` version is not, unless another range or the `versions` list of
+/// the same package says otherwise, or the range both introduces and fixes that version.
+#[test]
+fn real_records_agree_with_their_own_events() {
+    use std::io::BufRead;
+    let Some(dir) = bundle() else { return };
+    let (mut checked, mut disagree) = (0_usize, Vec::new());
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".jsonl.zst"))
+        .collect();
+    files.sort();
+    for file in files {
+        let reader = std::io::BufReader::new(
+            zstd::Decoder::new(std::fs::File::open(&file).unwrap()).unwrap(),
+        );
+        for line in reader.lines() {
+            let advisory: palisade_osv::Advisory = serde_json::from_str(&line.unwrap()).unwrap();
+            if advisory.withdrawn.is_some() {
+                continue;
+            }
+            for entry in &advisory.affected {
+                let Some(pkg) = &entry.package else { continue };
+                if palisade_version::Ecosystem::from_osv(&pkg.ecosystem).is_err()
+                    || entry.ranges.len() != 1
+                    || !entry.versions.is_empty()
+                    || advisory
+                        .affected
+                        .iter()
+                        .filter(|e| e.package.as_ref() == Some(pkg))
+                        .count()
+                        != 1
+                {
+                    continue;
+                }
+                let range = &entry.ranges[0];
+                if range.kind == "GIT" {
+                    continue;
+                }
+                for event in &range.events {
+                    let probe = match (&event.introduced, &event.fixed) {
+                        (Some(v), _) if v != "0" => Some((v, true)),
+                        (_, Some(v)) => Some((v, false)),
+                        _ => None,
+                    };
+                    let Some((version, want)) = probe else {
+                        continue;
+                    };
+                    // A version both introduced and fixed in one range is ambiguous by
+                    // construction (see the unit test `ties_keep_the_record_order`).
+                    if range
+                        .events
+                        .iter()
+                        .any(|e| e.introduced.as_ref() == Some(version))
+                        && range
+                            .events
+                            .iter()
+                            .any(|e| e.fixed.as_ref() == Some(version))
+                    {
+                        continue;
+                    }
+                    checked += 1;
+                    if affected(&advisory, &pkg.ecosystem, &pkg.name, version) != want {
+                        disagree.push(format!("{} {} {version}", advisory.id, pkg.name));
+                    }
+                }
+            }
+        }
+    }
+    println!(
+        "self-consistency: {checked} events checked, {} disagree",
+        disagree.len()
+    );
+    for d in disagree.iter().take(20) {
+        println!("  {d}");
+    }
+    assert!(checked > 10_000);
+    assert!(disagree.is_empty());
+}
