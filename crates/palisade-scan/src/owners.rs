@@ -47,7 +47,10 @@ impl Owners {
     pub fn repo_path(&self, path: &str) -> Option<String> {
         let full = self.base.join(path);
         let rel = full.strip_prefix(&self.repo_root).ok()?;
-        Some(rel.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/"))
+        Some(
+            rel.to_string_lossy()
+                .replace(std::path::MAIN_SEPARATOR, "/"),
+        )
     }
 
     /// The invalid lines of the file, as warnings naming file and line.
