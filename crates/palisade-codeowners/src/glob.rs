@@ -80,6 +80,24 @@ impl Seg {
         }
     }
 
+    /// For `*.ext` (a star, then only literal text with a `.`): the text after the
+    /// last `.`, which a matching name's own extension must equal.
+    pub(crate) fn extension(&self) -> Option<String> {
+        let Seg::Glob(toks) = self else { return None };
+        let (Tok::Star, rest) = toks.split_first()? else {
+            return None;
+        };
+        let mut suffix = String::new();
+        for t in rest {
+            match t {
+                Tok::Lit(c) => suffix.push(*c),
+                _ => return None,
+            }
+        }
+        let (_, ext) = suffix.rsplit_once('.')?;
+        (!ext.is_empty()).then(|| ext.to_string())
+    }
+
     pub(crate) fn is_star(&self) -> bool {
         matches!(self, Seg::Glob(t) if t.as_slice() == [Tok::Star])
     }

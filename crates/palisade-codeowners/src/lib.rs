@@ -11,9 +11,11 @@
 //! glob set does not express directly (GitHub's "a pattern matches a directory and
 //! everything in it, except `dir/*`", GitLab's per-section last match), and GitHub
 //! rejects `[ ]` ranges that a glob library would accept. Patterns are compiled once
-//! into path segments; rules are indexed by their first literal segment, so a path is
-//! tested only against the rules that can match it, newest first, stopping at the first
-//! match (per section for GitLab).
+//! into path segments and indexed by what a matching path must contain (the leading
+//! literal directories of an anchored pattern, the name after `**/`, the extension of
+//! `**/*.ext`), so a path is tested only against the rules that can match it, newest
+//! first, stopping at the first match (per section for GitLab). Patterns starting with
+//! any other wildcard are tested for every path.
 //!
 //! ## GitHub
 //! gitignore-style patterns: a pattern with a `/` at its start or middle is anchored at
@@ -167,7 +169,11 @@ pub struct CodeOwners {
     pub invalid: Vec<InvalidLine>,
     /// Rules by the literal segments their pattern starts with (`a/b` for `/a/b/*.rs`).
     by_prefix: HashMap<String, Vec<u32>>,
-    /// Rules whose pattern starts with a wildcard.
+    /// Rules `**/name...` (any depth), by `name`: some path segment must equal it.
+    by_segment: HashMap<String, Vec<u32>>,
+    /// Rules `**/*.ext`, by `ext`: some path segment must have that extension.
+    by_extension: HashMap<String, Vec<u32>>,
+    /// The other rules (`*`, `**/a*`...), tested for every path.
     unkeyed: Vec<u32>,
 }
 
@@ -200,6 +206,8 @@ impl CodeOwners {
             }],
             invalid: Vec::new(),
             by_prefix: HashMap::new(),
+            by_segment: HashMap::new(),
+            by_extension: HashMap::new(),
             unkeyed: Vec::new(),
         };
         let mut section_ids: HashMap<String, usize> = HashMap::new();
@@ -262,12 +270,7 @@ impl CodeOwners {
             match compiled {
                 Ok((segs, dir_only, exact)) => {
                     let idx = co.rules.len() as u32;
-                    let prefix: Vec<&str> = segs.iter().map_while(Seg::literal).collect();
-                    if prefix.is_empty() {
-                        co.unkeyed.push(idx);
-                    } else {
-                        co.by_prefix.entry(prefix.join("/")).or_default().push(idx);
-                    }
+                    co.index(idx, &segs);
                     co.rules.push(Rule {
                         line: line_no,
                         pattern: pattern.to_string(),
@@ -287,6 +290,34 @@ impl CodeOwners {
         co
     }
 
+    /// Files rule `idx` under the key a path must have for the rule to match it.
+    fn index(&mut self, idx: u32, segs: &[Seg]) {
+        let prefix: Vec<&str> = segs.iter().map_while(Seg::literal).collect();
+        if !prefix.is_empty() {
+            self.by_prefix
+                .entry(prefix.join("/"))
+                .or_default()
+                .push(idx);
+            return;
+        }
+        if let [Seg::AnyDirs, second, ..] = segs {
+            if let Some(name) = second.literal() {
+                self.by_segment
+                    .entry(name.to_string())
+                    .or_default()
+                    .push(idx);
+                return;
+            }
+            if segs.len() == 2
+                && let Some(ext) = second.extension()
+            {
+                self.by_extension.entry(ext).or_default().push(idx);
+                return;
+            }
+        }
+        self.unkeyed.push(idx);
+    }
+
     /// The owners of `path` (relative to the repository root, `/`-separated; a
     /// leading `./` or `/` is ignored).
     pub fn owners_of(&self, path: &str) -> Match<'_> {
@@ -300,6 +331,18 @@ impl CodeOwners {
         for (k, s) in segs.iter().enumerate() {
             end += s.len() + usize::from(k > 0);
             if let Some(v) = self.by_prefix.get(&joined[..end]) {
+                lists.push(v);
+            }
+            if segs[..k].contains(s) {
+                continue;
+            }
+            if let Some(v) = self.by_segment.get(*s) {
+                lists.push(v);
+            }
+            if let Some(v) = s
+                .rsplit_once('.')
+                .and_then(|(_, ext)| self.by_extension.get(ext))
+            {
                 lists.push(v);
             }
         }

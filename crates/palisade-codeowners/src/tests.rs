@@ -270,6 +270,55 @@ fn a_100k_line_file_parses_and_matches_without_quadratic_cost() {
     assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
 }
 
+#[test]
+fn a_100k_line_file_of_patterns_at_any_depth_is_indexed_too() {
+    use std::fmt::Write as _;
+    for platform in [Platform::GitHub, Platform::GitLab] {
+        let mut text = String::from("* @everyone\n");
+        for i in 0..50_000 {
+            let _ = writeln!(text, "module{i}/ @m{i}");
+            let _ = writeln!(text, "*.ext{i} @e{i}");
+        }
+        let start = std::time::Instant::now();
+        let co = CodeOwners::parse(&text, "CODEOWNERS", platform);
+        for i in (0..50_000).step_by(25) {
+            assert_eq!(
+                owners(&co, &format!("a/module{i}/x.rs")),
+                [format!("@m{i}")]
+            );
+            assert_eq!(owners(&co, &format!("b/file.ext{i}")), [format!("@e{i}")]);
+            assert_eq!(owners(&co, "src/lib.rs"), ["@everyone"]);
+        }
+        assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
+    }
+}
+
+#[test]
+fn index_keys_never_hide_a_match() {
+    // The same path segment twice, an extension on a directory (GitHub), a literal
+    // after `**`, patterns with a wildcard first.
+    let co = gh("a @a\n*.d @d\n**/x/y @xy\n*a* @star\n");
+    check(
+        &co,
+        &[
+            ("a/a", &["@star"]),
+            ("q/dir.d/file", &["@d"]),
+            ("p/x/y/z", &["@xy"]),
+            ("bab", &["@star"]),
+            ("zzz/a/q", &["@star"]),
+        ],
+    );
+    let co = gh("a @a\n*.d @d\n");
+    check(
+        &co,
+        &[
+            ("a/a", &["@a"]),
+            ("q/dir.d/file", &["@d"]),
+            ("q/file.e", &[]),
+        ],
+    );
+}
+
 // GitLab: the example file of "Code Owners syntax and error handling"
 // (docs.gitlab.com/17.7/ee/user/project/codeowners/reference.html), re-typed.
 const GITLAB_EXAMPLE: &str = "\
