@@ -76,6 +76,10 @@ impl fmt::Display for Platform {
     }
 }
 
+/// GitHub does not load a CODEOWNERS file of 3 MB or more; neither does palisade
+/// (for either platform: it also bounds what a hostile repository can make it read).
+pub const MAX_FILE_SIZE: u64 = 3 * 1024 * 1024;
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("cannot read {path}: {source}")]
@@ -83,6 +87,10 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{path} is {size} bytes, over the 3 MB limit of CODEOWNERS files: not loaded")]
+    TooLarge { path: PathBuf, size: u64 },
+    #[error("{path} is a symbolic link: not followed")]
+    Symlink { path: PathBuf },
 }
 
 /// A line the platform would not use, with why.
@@ -180,10 +188,23 @@ pub struct CodeOwners {
 impl CodeOwners {
     /// Reads and parses a file.
     pub fn load(path: &Path, display: &str, platform: Platform) -> Result<CodeOwners, Error> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        let read_err = |source| Error::Read {
             path: path.to_path_buf(),
             source,
-        })?;
+        };
+        let meta = std::fs::symlink_metadata(path).map_err(read_err)?;
+        if meta.file_type().is_symlink() {
+            return Err(Error::Symlink {
+                path: path.to_path_buf(),
+            });
+        }
+        if meta.len() >= MAX_FILE_SIZE {
+            return Err(Error::TooLarge {
+                path: path.to_path_buf(),
+                size: meta.len(),
+            });
+        }
+        let bytes = std::fs::read(path).map_err(read_err)?;
         Ok(CodeOwners::parse(
             &String::from_utf8_lossy(&bytes),
             display,
@@ -608,7 +629,10 @@ pub fn discover(repo_root: &Path) -> Option<(PathBuf, Platform)> {
         .locations()
         .iter()
         .map(|l| repo_root.join(l))
-        .find(|p| p.is_file())
+        .find(|p| {
+            // A symbolic link is found (and refused by `load`), not skipped silently.
+            std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file() || m.file_type().is_symlink())
+        })
         .map(|p| (p, platform))
 }
 

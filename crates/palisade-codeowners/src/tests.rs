@@ -609,3 +609,26 @@ fn discovery_order_per_platform() {
         Some((root.join("CODEOWNERS"), Platform::GitLab))
     );
 }
+
+#[test]
+fn load_refuses_symlinks_and_files_over_3_mb() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let root = dir.path();
+    let big = root.join("CODEOWNERS");
+    let f = std::fs::File::create(&big).unwrap_or_else(|e| panic!("{e}"));
+    f.set_len(MAX_FILE_SIZE).unwrap_or_else(|e| panic!("{e}"));
+    let err = CodeOwners::load(&big, "CODEOWNERS", Platform::GitHub).err();
+    assert!(matches!(err, Some(Error::TooLarge { .. })), "{err:?}");
+    #[cfg(unix)]
+    {
+        let outside = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let target = outside.path().join("owners");
+        std::fs::write(&target, "* @x\n").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir_all(root.join(".github")).unwrap_or_else(|e| panic!("{e}"));
+        let link = root.join(".github/CODEOWNERS");
+        std::os::unix::fs::symlink(&target, &link).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(discover(root), Some((link.clone(), Platform::GitHub)));
+        let err = CodeOwners::load(&link, "x", Platform::GitHub).err();
+        assert!(matches!(err, Some(Error::Symlink { .. })), "{err:?}");
+    }
+}
