@@ -12,10 +12,16 @@ use crate::cli::OwnersArgs;
 
 pub fn owners_command(args: &OwnersArgs) -> Result<ExitCode> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let owners =
-        Owners::discover(&cwd).with_context(|| "fix or remove the CODEOWNERS file".to_string())?;
+    // The repository of the first path that exists (else of the current directory).
+    let start = match args.paths.iter().find(|p| p.exists()) {
+        Some(p) if p.is_dir() => cwd.join(p),
+        Some(p) => cwd.join(p.parent().unwrap_or(Path::new("."))),
+        None => cwd.clone(),
+    };
+    let owners = Owners::discover(&start)
+        .with_context(|| "fix or remove the CODEOWNERS file".to_string())?;
     let Some(owners) = owners else {
-        let root = palisade_codeowners::repo_root(&cwd).unwrap_or(cwd);
+        let root = palisade_codeowners::repo_root(&start).unwrap_or(start);
         let mut looked: Vec<&str> = Platform::GitHub.locations().to_vec();
         looked.push(".gitlab/CODEOWNERS");
         bail!(
@@ -35,7 +41,7 @@ pub fn owners_command(args: &OwnersArgs) -> Result<ExitCode> {
         owners.codeowners.file, owners.codeowners.platform
     )?;
     for path in &args.paths {
-        let Some(rel) = relative(&owners, path) else {
+        let Some(rel) = relative(&owners, &cwd, path) else {
             writeln!(
                 out,
                 "{}  (outside the repository {})\n",
@@ -51,8 +57,8 @@ pub fn owners_command(args: &OwnersArgs) -> Result<ExitCode> {
 }
 
 /// `path` (as given, relative to the current directory) relative to the repository.
-fn relative(owners: &Owners, path: &Path) -> Option<String> {
-    let full: PathBuf = std::fs::canonicalize(path).unwrap_or_else(|_| owners.base.join(path));
+fn relative(owners: &Owners, cwd: &Path, path: &Path) -> Option<String> {
+    let full: PathBuf = std::fs::canonicalize(path).unwrap_or_else(|_| cwd.join(path));
     let rel = full.strip_prefix(&owners.repo_root).ok()?;
     let s = rel
         .to_string_lossy()

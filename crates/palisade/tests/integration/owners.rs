@@ -178,6 +178,22 @@ fn owners_command_gitlab_sections() {
 }
 
 #[test]
+fn owners_command_from_outside_the_repository() {
+    let dir = tree();
+    let elsewhere = tempfile::tempdir().expect("tmp");
+    let r = run(bin()
+        .current_dir(elsewhere.path())
+        .arg("owners")
+        .arg(dir.path().join("services/api/keys.py")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("services/api/keys.py  @org/api-team"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
 fn owners_command_without_codeowners_exits_3() {
     let dir = tempfile::tempdir().expect("tmp");
     fs::create_dir_all(dir.path().join(".git")).expect("mkdir");
