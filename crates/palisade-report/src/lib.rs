@@ -77,6 +77,32 @@ pub struct TextOptions {
     pub color: bool,
     /// Show `skip`-level diagnostics too.
     pub verbose: bool,
+    /// Text and markdown: findings under one heading per code owner (a finding with
+    /// several owners appears under each), `(no owner)` last.
+    pub group_by_owner: bool,
+}
+
+/// The heading of the findings without owners in `--group-by owner` output.
+pub const NO_OWNER: &str = "(no owner)";
+
+/// Findings by owner, owners sorted, the findings without owners last (`None`).
+pub(crate) fn owner_groups(findings: &[Finding]) -> Vec<(Option<&str>, Vec<&Finding>)> {
+    let mut by_owner: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    let mut none = Vec::new();
+    for f in findings {
+        if f.owners.is_empty() {
+            none.push(f);
+        }
+        for o in &f.owners {
+            by_owner.entry(o.as_str()).or_default().push(f);
+        }
+    }
+    let mut groups: Vec<(Option<&str>, Vec<&Finding>)> =
+        by_owner.into_iter().map(|(o, fs)| (Some(o), fs)).collect();
+    if !none.is_empty() {
+        groups.push((None, none));
+    }
+    groups
 }
 
 impl Report<'_> {
@@ -91,7 +117,7 @@ impl Report<'_> {
             Format::Json => json::render(self, out),
             Format::Sarif => sarif::render(self, out),
             Format::Junit => junit::render(self, out),
-            Format::Markdown => markdown::render(self, out),
+            Format::Markdown => markdown::render(self, text.group_by_owner, out),
         }
     }
 

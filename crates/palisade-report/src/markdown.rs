@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use palisade_engine::finding::{DiagnosticLevel, Severity};
+use palisade_engine::finding::{DiagnosticLevel, Finding, Severity};
 
 use crate::text::location_label;
 use crate::{Report, ReportError};
@@ -12,7 +12,34 @@ fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
-pub(crate) fn render(r: &Report<'_>, out: &mut dyn Write) -> Result<(), ReportError> {
+fn table(findings: &[&Finding], out: &mut dyn Write) -> Result<(), ReportError> {
+    writeln!(out, "| Severity | Rule | Location | Message |")?;
+    writeln!(out, "|---|---|---|---|")?;
+    for f in findings {
+        let loc = f.primary().map(location_label).unwrap_or_default();
+        let more = if f.locations.len() > 1 {
+            format!(" (+{} more)", f.locations.len() - 1)
+        } else {
+            String::new()
+        };
+        writeln!(
+            out,
+            "| {} | `{}` | `{}`{} | {} |",
+            f.severity,
+            cell(f.rule.as_str()),
+            cell(&loc),
+            more,
+            cell(&f.message)
+        )?;
+    }
+    Ok(())
+}
+
+pub(crate) fn render(
+    r: &Report<'_>,
+    group_by_owner: bool,
+    out: &mut dyn Write,
+) -> Result<(), ReportError> {
     writeln!(out, "## palisade: {} finding(s)\n", r.findings.len())?;
     if !r.findings.is_empty() {
         let counts: Vec<String> = Severity::ALL
@@ -24,26 +51,18 @@ pub(crate) fn render(r: &Report<'_>, out: &mut dyn Write) -> Result<(), ReportEr
             })
             .collect();
         writeln!(out, "{}\n", counts.join(" · "))?;
-        writeln!(out, "| Severity | Rule | Location | Message |")?;
-        writeln!(out, "|---|---|---|---|")?;
-        for f in r.findings {
-            let loc = f.primary().map(location_label).unwrap_or_default();
-            let more = if f.locations.len() > 1 {
-                format!(" (+{} more)", f.locations.len() - 1)
-            } else {
-                String::new()
-            };
-            writeln!(
-                out,
-                "| {} | `{}` | `{}`{} | {} |",
-                f.severity,
-                cell(f.rule.as_str()),
-                cell(&loc),
-                more,
-                cell(&f.message)
-            )?;
+        if group_by_owner {
+            for (owner, findings) in crate::owner_groups(r.findings) {
+                let owner = owner.unwrap_or(crate::NO_OWNER);
+                writeln!(out, "### {} ({})\n", cell(owner), findings.len())?;
+                table(&findings, out)?;
+                writeln!(out)?;
+            }
+        } else {
+            let all: Vec<&Finding> = r.findings.iter().collect();
+            table(&all, out)?;
+            writeln!(out)?;
         }
-        writeln!(out)?;
     }
     let diags: Vec<_> = r
         .diagnostics

@@ -223,3 +223,49 @@ fn sarif_validates_against_the_official_schema() {
     broken["runs"][0]["results"][0]["level"] = serde_json::json!("catastrophic");
     assert!(!validator.is_valid(&broken));
 }
+
+#[test]
+fn group_by_owner_lists_a_finding_under_each_owner_and_unowned_last() {
+    let m = meta();
+    let mut fs = findings();
+    let mut unowned = fs[0].clone();
+    unowned.owners.clear();
+    unowned.fingerprint = Fingerprint("ff".into());
+    let mut two = fs[0].clone();
+    two.owners = vec!["@z-team".into(), "@a-team".into()];
+    two.fingerprint = Fingerprint("ee".into());
+    fs.insert(0, unowned);
+    fs.push(two);
+    let mut rules = BTreeMap::new();
+    rules.insert(m.id.as_str(), &m);
+    let report = Report {
+        tool_version: "0.0.0-test",
+        findings: &fs,
+        diagnostics: &[],
+        rules,
+        summary: Summary::default(),
+    };
+    let opts = TextOptions {
+        group_by_owner: true,
+        ..TextOptions::default()
+    };
+    for (format, prefix) in [(Format::Text, "== "), (Format::Markdown, "### ")] {
+        let mut out = Vec::new();
+        report.render(format, opts, &mut out).expect("render");
+        let text = String::from_utf8(out).expect("utf-8");
+        let headings: Vec<&str> = text.lines().filter(|l| l.starts_with(prefix)).collect();
+        let want: Vec<String> = [
+            "@a-team (1",
+            "@org/platform (1",
+            "@z-team (1",
+            "(no owner) (1",
+        ]
+        .iter()
+        .map(|h| format!("{prefix}{h}"))
+        .collect();
+        assert_eq!(headings.len(), want.len(), "{text}");
+        for (h, w) in headings.iter().zip(&want) {
+            assert!(h.starts_with(w.as_str()), "{h} vs {w}");
+        }
+    }
+}

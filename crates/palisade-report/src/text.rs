@@ -128,8 +128,22 @@ pub(crate) fn render(
     out: &mut dyn Write,
 ) -> Result<(), ReportError> {
     let st = Style { color: opts.color };
-    for f in r.findings {
-        render_finding(f, &st, out)?;
+    if opts.group_by_owner {
+        for (owner, findings) in crate::owner_groups(r.findings) {
+            let heading = format!(
+                "== {} ({} finding(s))",
+                owner.unwrap_or(crate::NO_OWNER),
+                findings.len()
+            );
+            writeln!(out, "{}\n", st.paint("1", &heading))?;
+            for f in findings {
+                render_finding(f, &st, out)?;
+            }
+        }
+    } else {
+        for f in r.findings {
+            render_finding(f, &st, out)?;
+        }
     }
     for d in r.diagnostics {
         if d.level == DiagnosticLevel::Skip && !opts.verbose {

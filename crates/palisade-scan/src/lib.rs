@@ -7,6 +7,7 @@
 //! baseline, and a stable order.
 
 pub mod baseline;
+pub mod owners;
 mod suppress;
 
 use std::collections::HashMap;
@@ -154,12 +155,22 @@ impl Scanner<'_> {
                 lock(&diagnostics).push(d);
             }
         })?;
-        let findings = findings
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut findings = merge_and_sort(
+            findings
+                .into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
         let mut diagnostics = diagnostics
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Finding paths are relative to the root directory, or to the current
+        // directory when files were named.
+        let base = if walk.extra_roots.is_empty() && walk.root.is_dir() {
+            walk.root.as_path()
+        } else {
+            std::path::Path::new(".")
+        };
+        owners::assign_owners(base, &mut findings, &mut diagnostics);
         diagnostics.sort();
         let errors = diagnostics
             .iter()
@@ -175,7 +186,7 @@ impl Scanner<'_> {
             elapsed: start.elapsed(),
         };
         Ok(ScanOutcome {
-            findings: merge_and_sort(findings),
+            findings,
             diagnostics,
             stats,
         })

@@ -32,6 +32,8 @@ pub enum Command {
         /// A rule id, e.g. `secrets/aws-access-key-id`.
         rule: String,
     },
+    /// Show who owns paths, and which CODEOWNERS line decided it.
+    Owners(OwnersArgs),
     /// Manage baselines (accepted findings that --baseline hides).
     Baseline {
         #[command(subcommand)]
@@ -87,6 +89,19 @@ impl OutputFormat {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GroupBy {
+    /// One section per code owner (from CODEOWNERS), `(no owner)` last.
+    Owner,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct OwnersArgs {
+    /// Paths (files or directories), relative to the current directory.
+    #[arg(required = true, num_args = 1..)]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
     /// Any finding fails (the default).
     Any,
@@ -113,6 +128,9 @@ pub struct OutputArgs {
     /// Show what was skipped and why.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Group findings (text and markdown output).
+    #[arg(long, value_enum)]
+    pub group_by: Option<GroupBy>,
     /// Never show a progress bar.
     #[arg(long)]
     pub no_progress: bool,

@@ -19,11 +19,31 @@ use palisade_scan::baseline::Baseline;
 use palisade_scan::{Progress, ScanOutcome, Scanner};
 
 use crate::cli::{
-    BaselineCommand, Cli, Command, FailOn, OutputArgs, RulesCommand, ScanArgs, SecretsArgs,
+    BaselineCommand, Cli, Command, FailOn, GroupBy, OutputArgs, OutputFormat, RulesCommand,
+    ScanArgs, SecretsArgs,
 };
 use crate::registry;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    let output = match &cli.command {
+        Command::Scan(a)
+        | Command::Baseline {
+            command: BaselineCommand::Create { scan: a, .. },
+        } => Some(&a.output),
+        Command::Secrets(a) => Some(&a.scan.output),
+        _ => None,
+    };
+    if let Some(out) = output
+        && out.group_by.is_some()
+        && !matches!(out.format, OutputFormat::Text | OutputFormat::Markdown)
+    {
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(
+            err,
+            "error: --group-by owner is for text and markdown output; json and sarif carry each finding's owners already"
+        );
+        return Ok(ExitCode::from(2));
+    }
     match cli.command {
         Command::Scan(args) => scan_command(&args, None),
         Command::Secrets(args) if args.git => git_command(&args),
@@ -32,6 +52,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             RulesCommand::List { engine, format } => rules_list(engine.as_deref(), &format),
         },
         Command::Explain { rule } => explain(&rule),
+        Command::Owners(args) => crate::owners::owners_command(&args),
         Command::Baseline { command } => match command {
             BaselineCommand::Create {
                 scan,
@@ -215,6 +236,12 @@ fn run_git_scan(p: &Prepared, since: Option<&str>, out: &OutputArgs) -> Result<S
             stats.read_time.as_secs_f64()
         );
     }
+    // History paths are relative to the repository root: owners from its CODEOWNERS
+    // (today's file, as it routes today's work).
+    if root.join(".git").exists() {
+        palisade_scan::owners::assign_owners(root, &mut outcome.findings, &mut outcome.diagnostics);
+        outcome.diagnostics.sort();
+    }
     p.apply_baseline(&mut outcome);
     Ok(outcome)
 }
@@ -266,6 +293,7 @@ fn write_report(
             baselined: outcome.stats.baselined,
         },
     };
+    let group_by_owner = out.group_by == Some(GroupBy::Owner);
     let color_ok = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     match &out.output {
         Some(path) => {
@@ -277,6 +305,7 @@ fn write_report(
                 TextOptions {
                     color: false,
                     verbose: out.verbose,
+                    group_by_owner,
                 },
                 &mut w,
             )?;
@@ -296,6 +325,7 @@ fn write_report(
                 TextOptions {
                     color,
                     verbose: out.verbose,
+                    group_by_owner,
                 },
                 &mut w,
             )?;

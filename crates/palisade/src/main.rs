@@ -3,6 +3,7 @@
 mod cli;
 mod commands;
 mod git;
+mod owners;
 mod registry;
 
 use std::io::Write;
