@@ -1,0 +1,1 @@
+//! Small hand-written fixtures of each format.

@@ -1,0 +1,1 @@
+//! Malformed and hostile input: a diagnostic naming the file and line, never a panic.
