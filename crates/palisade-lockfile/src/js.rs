@@ -368,6 +368,9 @@ pub(crate) fn yarn_lock(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, Lockfi
             }
         }
     }
+    let mut specs_of: Vec<&[String]> = Vec::new();
+    let mut saw_workspace = false;
+    let mut direct_specs: HashSet<String> = HashSet::new();
     for e in &entries {
         let Some(first) = e.specs.first() else {
             continue;
@@ -392,7 +395,12 @@ pub(crate) fn yarn_lock(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, Lockfi
         }
         let protocol = range.split(':').next().unwrap_or("");
         if range.contains(':') && matches!(protocol, "workspace" | "link" | "portal" | "file") {
-            continue; // the project's own packages
+            // The project's own packages; berry lists their dependencies: the direct ones.
+            if protocol == "workspace" {
+                saw_workspace = true;
+                direct_specs.extend(e.deps.iter().map(|(d, r)| format!("{d}@{r}")));
+            }
+            continue;
         }
         let mut p = npm_pkg(name, e.version.clone(), Some(e.line));
         for (dep, r) in &e.deps {
@@ -406,7 +414,13 @@ pub(crate) fn yarn_lock(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, Lockfi
                 v.map_or_else(|| r.clone(), |v| (*v).to_owned()),
             ));
         }
+        specs_of.push(&e.specs);
         inv.packages.push(p);
+    }
+    if saw_workspace {
+        for (p, specs) in inv.packages.iter_mut().zip(&specs_of) {
+            p.direct = Some(specs.iter().any(|s| direct_specs.contains(s)));
+        }
     }
     Ok(inv)
 }

@@ -259,6 +259,9 @@ pub fn parse_with_loader(
             pkg.file = path.to_owned();
         }
     }
+    // File order: this file's packages by line, then those of included files.
+    inv.packages
+        .sort_by(|a, b| (a.file != path, &a.file, a.line).cmp(&(b.file != path, &b.file, b.line)));
     Ok(inv)
 }
 

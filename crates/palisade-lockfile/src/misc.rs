@@ -87,19 +87,12 @@ pub(crate) fn mix_lock(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, Lockfil
                 let mut p = eco_pkg("Hex", name, Some(version.clone()), Some(n));
                 // Dependencies: `{:name, "requirement", [hex: :name, ...]}` after the build tools.
                 if let Some(deps_start) = line.find("], [{") {
-                    let deps = elixir_tokens(&line[deps_start..]);
-                    let mut it = deps.iter().peekable();
-                    while let Some((quoted, tok)) = it.next() {
-                        if !quoted
-                            && tok != "hex"
-                            && tok != "repo"
-                            && tok != "optional"
-                            && tok != "false"
-                            && tok != "true"
-                            && let Some((true, req)) = it.peek()
+                    let deps = &line[deps_start..];
+                    for (at, _) in deps.match_indices("{:") {
+                        let toks = elixir_tokens(&deps[at..]);
+                        if let (Some((false, dep)), Some((true, req))) = (toks.first(), toks.get(1))
                         {
-                            p.dependencies.push((tok.clone(), req.clone()));
-                            it.next();
+                            p.dependencies.push((dep.clone(), req.clone()));
                         }
                     }
                 }
