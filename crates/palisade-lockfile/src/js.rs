@@ -33,6 +33,13 @@ pub(crate) fn entry<T: serde::de::DeserializeOwned>(
     }
 }
 
+/// A yarn spec or resolution, `name@range`, split at the first `@` that is not the first
+/// character (the range may hold more: `alias@npm:real@^1.0`, `name@patch:name@npm%3A1.0#...`).
+fn split_spec(s: &str) -> Option<(&str, &str)> {
+    let idx = s.get(1..)?.find('@')? + 1;
+    Some((&s[..idx], &s[idx + 1..]))
+}
+
 /// `name@version` split at the last `@` that is not the first character.
 pub(crate) fn split_at_version(s: &str) -> Option<(&str, &str)> {
     let idx = s.get(1..)?.rfind('@')? + 1;
@@ -377,8 +384,7 @@ pub(crate) fn yarn_lock(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, Lockfi
         };
         // The real name: from berry's resolution, else the spec (an `npm:` alias names it).
         let from = e.resolution.as_deref().unwrap_or(first);
-        let Some((mut name, range)) = split_at_version(from).or_else(|| split_at_version(first))
-        else {
+        let Some((mut name, range)) = split_spec(from).or_else(|| split_spec(first)) else {
             inv.diagnostics.push(cx.diag(
                 Some(e.line),
                 format!("cannot read a package name from `{first}`"),
@@ -386,12 +392,10 @@ pub(crate) fn yarn_lock(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, Lockfi
             continue;
         };
         if e.resolution.is_none() {
+            // classic: `alias@npm:real@^1.0.0`
             if let Some((real, _)) = range.strip_prefix("npm:").and_then(split_at_version) {
                 name = real;
             }
-        } else if let Some(i) = from.get(1..).and_then(|s| s.find('@')) {
-            // berry: `name@npm:1.2.3`, `name@patch:...`; the name ends at the first `@`.
-            name = &from[..=i];
         }
         let protocol = range.split(':').next().unwrap_or("");
         if range.contains(':') && matches!(protocol, "workspace" | "link" | "portal" | "file") {

@@ -12,9 +12,17 @@ use std::fmt::Write as _;
 /// Percent-encodes one purl component.
 #[must_use]
 pub fn encode(s: &str) -> String {
+    encode_keeping(s, b"")
+}
+
+/// Percent-encodes, keeping the unreserved characters, `:` and those of `keep`.
+fn encode_keeping(s: &str, keep: &[u8]) -> String {
     let mut out = String::with_capacity(s.len());
     for &b in s.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'~' | b':') {
+        if b.is_ascii_alphanumeric()
+            || matches!(b, b'.' | b'-' | b'_' | b'~' | b':')
+            || keep.contains(&b)
+        {
             out.push(char::from(b));
         } else {
             let _ = write!(out, "%{b:02X}");
@@ -59,7 +67,8 @@ pub fn build(
         out.push(if i == 0 { '?' } else { '&' });
         out.push_str(k);
         out.push('=');
-        out.push_str(&encode(v));
+        // A qualifier value may keep `/` (a `vcs_url`, a `repository_url`).
+        out.push_str(&encode_keeping(v, b"/"));
     }
     if let Some(sp) = subpath {
         let segs: Vec<String> = sp

@@ -297,13 +297,12 @@ fn requirements_file(
                     );
                 }
                 "-e" | "--editable" => {
-                    if (arg.contains("://") || arg.starts_with("git+"))
-                        && let Ok(r) = parse_requirement(arg)
-                    {
-                        let mut p = py_pkg(&r.name, None, Some(n));
-                        p.file = path.to_owned();
-                        p.direct = Some(true);
-                        inv.packages.push(p);
+                    if arg.contains("://") || arg.starts_with("git+") {
+                        if let Ok(r) = parse_requirement(arg) {
+                            let mut p = py_pkg(&r.name, None, Some(n));
+                            p.file = path.to_owned();
+                            inv.packages.push(p);
+                        }
                     }
                     // A local editable install is the project itself.
                 }
@@ -332,7 +331,7 @@ fn requirements_file(
                         Some(n),
                         format!(
                             "not pinned to one version: `{}`",
-                            truncate(&format!("{} {}", r.name, r.spec).replace("  ", " "))
+                            truncate(format!("{} {}", r.name, r.spec).trim())
                         ),
                     ));
                 }
@@ -516,6 +515,8 @@ struct PipfileLock {
 struct PipfileEntry {
     #[serde(default)]
     version: Option<String>,
+    #[serde(default)]
+    path: Option<String>,
 }
 
 pub(crate) fn pipfile_lock(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, LockfileError> {
@@ -538,6 +539,9 @@ pub(crate) fn pipfile_lock(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, Loc
             ) else {
                 continue;
             };
+            if e.path.is_some() && e.version.is_none() {
+                continue; // a local (editable) project
+            }
             let version = e.version.map(|v| {
                 v.trim_start_matches("===")
                     .trim_start_matches("==")

@@ -72,13 +72,18 @@ pub(crate) fn cargo_lock(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, Lockf
             *line,
         );
         if !source.starts_with("registry+") && !source.starts_with("sparse+") {
-            // A git dependency: the purl names where it came from.
+            // A git dependency: the purl names the repository and commit it came from.
+            let url = source.split(['?', '#']).next().unwrap_or(source);
+            let vcs = match source.rsplit_once('#') {
+                Some((_, commit)) => format!("{url}@{commit}"),
+                None => url.to_owned(),
+            };
             pk.purl = purl::build(
                 "cargo",
                 None,
                 &p.name,
                 Some(&p.version),
-                &[("vcs_url", source)],
+                &[("vcs_url", &vcs)],
                 None,
             );
         }
