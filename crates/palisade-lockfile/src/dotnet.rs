@@ -245,13 +245,7 @@ pub(crate) fn csproj(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, LockfileE
                 .attr("Version")
                 .map(str::to_owned)
                 .or_else(|| r.child_text("Version").map(str::to_owned));
-            let raw = raw.map(|v| {
-                let mut v = v;
-                for (k, val) in &props {
-                    v = v.replace(&format!("$({k})"), val);
-                }
-                v
-            });
+            let raw = raw.map(|v| msbuild_properties(&v, &props));
             let version = raw.as_deref().and_then(pinned);
             if version.is_none() {
                 let why = raw.map_or_else(
@@ -271,6 +265,31 @@ pub(crate) fn csproj(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, LockfileE
         }
     }
     Ok(inv)
+}
+
+/// Replaces each `$(Name)` with the project's property, once (no recursion).
+fn msbuild_properties(v: &str, props: &HashMap<String, String>) -> String {
+    let mut out = String::with_capacity(v.len());
+    let mut rest = v;
+    while let Some(start) = rest.find("$(") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        match after.find(')') {
+            Some(end) => {
+                match props.get(&after[..end]) {
+                    Some(val) => out.push_str(val),
+                    None => out.push_str(&rest[start..start + 2 + end + 1]),
+                }
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 // ---------------------------------------------------------------- paket.lock

@@ -132,10 +132,18 @@ pub(crate) fn go_mod(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, LockfileE
     }
     inv.packages
         .retain(|p| !excludes.contains(&(p.name.clone(), p.version.clone().unwrap_or_default())));
+    // Replace rules by module, so applying them stays linear.
+    let mut by_old: HashMap<&str, Vec<&Replace>> = HashMap::new();
+    for r in &replaces {
+        by_old.entry(r.0.as_str()).or_default().push(r);
+    }
     let mut keep = Vec::with_capacity(inv.packages.len());
     for mut p in std::mem::take(&mut inv.packages) {
-        let rule = replaces.iter().rev().find(|(old, ov, ..)| {
-            *old == p.name && ov.as_ref().is_none_or(|v| Some(v) == p.version.as_ref())
+        let rule = by_old.get(p.name.as_str()).and_then(|rules| {
+            rules
+                .iter()
+                .rev()
+                .find(|(_, ov, ..)| ov.as_ref().is_none_or(|v| Some(v) == p.version.as_ref()))
         });
         if let Some((_, _, new, nv, _)) = rule {
             if new.starts_with("./")

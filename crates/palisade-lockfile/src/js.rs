@@ -179,6 +179,9 @@ fn resolve_node_modules<'a>(
     path: &str,
     dep: &str,
 ) -> Option<&'a str> {
+    if path.len() > 4096 {
+        return None; // a hostile path: walking its ancestors would be quadratic
+    }
     let mut base = path;
     loop {
         let candidate = if base.is_empty() {
@@ -589,9 +592,7 @@ pub(crate) fn pnpm_lock(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, Lockfi
             } else {
                 strip_peers(v).to_owned()
             };
-            if !list.iter().any(|(n, r)| n == dep && *r == resolved) {
-                list.push((dep.clone(), resolved));
-            }
+            list.push((dep.clone(), resolved));
             full.push(if v.starts_with('/') {
                 v.trim_start_matches('/').to_owned()
             } else {
@@ -600,6 +601,10 @@ pub(crate) fn pnpm_lock(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, Lockfi
         }
     }
 
+    for list in edges.values_mut() {
+        list.sort();
+        list.dedup();
+    }
     // v9 has no `dev` flags: walk the graph from the importers' prod and dev roots.
     let mut reach_prod: HashSet<String> = HashSet::new();
     let mut reach_dev: HashSet<String> = HashSet::new();

@@ -253,7 +253,7 @@ pub(crate) fn pom_xml(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, Lockfile
                 inv.diagnostics.push(crate::Diagnostic {
                     file: pom.path.clone(),
                     line: Some(d.line),
-                    message: format!("{key}: {why}"),
+                    message: crate::clip(format!("{key}: {why}")),
                 });
             }
             let mut p = maven_pkg(&g, &a, version, Some(d.line));

@@ -259,6 +259,23 @@ pub fn parse_with_loader(
             pkg.file = path.to_owned();
         }
     }
+    let mut kept = Vec::with_capacity(inv.packages.len());
+    for p in std::mem::take(&mut inv.packages) {
+        let long =
+            p.name.len() > MAX_FIELD || p.version.as_ref().is_some_and(|v| v.len() > MAX_FIELD);
+        if long {
+            inv.diagnostics.push(Diagnostic {
+                file: p.file.clone(),
+                line: p.line,
+                message: format!(
+                    "package skipped: its name or version is longer than {MAX_FIELD} bytes"
+                ),
+            });
+        } else {
+            kept.push(p);
+        }
+    }
+    inv.packages = kept;
     // File order: this file's packages by line, then those of included files.
     inv.packages
         .sort_by(|a, b| (a.file != path, &a.file, a.line).cmp(&(b.file != path, &b.file, b.line)));
@@ -276,14 +293,14 @@ pub(crate) struct Cx<'a> {
 
 impl Cx<'_> {
     pub(crate) fn err(&self, line: Option<u32>, message: impl Into<String>) -> LockfileError {
-        LockfileError::invalid(self.path, line, message)
+        LockfileError::invalid(self.path, line, clip(message.into()))
     }
 
     pub(crate) fn diag(&self, line: Option<u32>, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             file: self.path.to_owned(),
             line,
-            message: message.into(),
+            message: clip(message.into()),
         }
     }
 
@@ -298,6 +315,25 @@ impl Cx<'_> {
         })
     }
 }
+
+/// Longest message kept: a hostile file's 1 MB string must not become a 1 MB diagnostic.
+const MAX_MESSAGE: usize = 400;
+
+/// Cuts a message to [`MAX_MESSAGE`] bytes on a character boundary.
+pub(crate) fn clip(mut s: String) -> String {
+    if s.len() > MAX_MESSAGE {
+        let mut end = MAX_MESSAGE;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.truncate(end);
+        s.push_str("...");
+    }
+    s
+}
+
+/// Longest name or version accepted; longer ones are hostile or broken, not packages.
+pub const MAX_FIELD: usize = 1024;
 
 fn memchr_count(bytes: &[u8]) -> u32 {
     u32::try_from(bytes.iter().filter(|&&b| b == b'\n').count()).unwrap_or(u32::MAX)

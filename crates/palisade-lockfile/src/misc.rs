@@ -225,7 +225,7 @@ pub(crate) fn podfile_lock(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, Loc
                 if let Some(p) = current.and_then(|i| inv.packages.get_mut(i)) {
                     let (dep, req) = pod_entry(item);
                     let dep = dep.split('/').next().unwrap_or(&dep).to_owned();
-                    if dep != p.name && !p.dependencies.iter().any(|(d, _)| *d == dep) {
+                    if dep != p.name {
                         p.dependencies.push((dep, req.unwrap_or_default()));
                     }
                 }
@@ -246,6 +246,9 @@ pub(crate) fn podfile_lock(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, Loc
         .filter_map(|p| Some((p.name.clone(), p.version.clone()?)))
         .collect();
     for p in &mut inv.packages {
+        // Subspecs repeat their pod's dependencies.
+        p.dependencies.sort();
+        p.dependencies.dedup_by(|a, b| a.0 == b.0);
         p.direct = Some(direct.contains(&p.name));
         for (d, req) in &mut p.dependencies {
             if let Some(v) = versions.get(d.as_str()) {

@@ -297,12 +297,12 @@ fn requirements_file(
                     );
                 }
                 "-e" | "--editable" => {
-                    if arg.contains("://") || arg.starts_with("git+") {
-                        if let Ok(r) = parse_requirement(arg) {
-                            let mut p = py_pkg(&r.name, None, Some(n));
-                            p.file = path.to_owned();
-                            inv.packages.push(p);
-                        }
+                    if (arg.contains("://") || arg.starts_with("git+"))
+                        && let Ok(r) = parse_requirement(arg)
+                    {
+                        let mut p = py_pkg(&r.name, None, Some(n));
+                        p.file = path.to_owned();
+                        inv.packages.push(p);
                     }
                     // A local editable install is the project itself.
                 }

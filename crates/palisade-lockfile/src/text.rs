@@ -43,6 +43,10 @@ pub struct JsonLines {
 }
 
 const SEP: char = '\u{0}';
+/// Values nested deeper than this are not recorded.
+const MAX_RECORDED_DEPTH: usize = 64;
+/// Paths longer than this (in bytes) are not recorded.
+const MAX_RECORDED_PATH: usize = 4096;
 
 impl JsonLines {
     /// Records the line of every value in `text`.
@@ -79,7 +83,11 @@ impl JsonLines {
                 }
                 path.push_str(&seg);
             }
-            lines.entry(path.clone()).or_insert(line);
+            // Bounded: deep or huge paths (hostile input) are not recorded, so the
+            // pass stays linear; nothing looks that deep.
+            if stack.len() <= MAX_RECORDED_DEPTH && path.len() <= MAX_RECORDED_PATH {
+                lines.entry(path.clone()).or_insert(line);
+            }
             before
         };
         while i < b.len() {

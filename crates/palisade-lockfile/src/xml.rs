@@ -128,9 +128,13 @@ pub(crate) fn parse(cx: &Cx<'_>, text: &str) -> Result<Element, LockfileError> {
         }
     }
     if stack.len() > 1 {
+        let (name, line) = stack
+            .last()
+            .map(|e| (e.name.clone(), e.line))
+            .unwrap_or_default();
         return Err(cx.err(
-            None,
-            "truncated XML: unclosed elements at the end of the file",
+            Some(line),
+            format!("truncated XML: <{name}> is not closed at the end of the file"),
         ));
     }
     let doc = stack.pop().unwrap_or_default();
