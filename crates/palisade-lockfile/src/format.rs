@@ -108,7 +108,7 @@ formats! {
     ApkInstalled = "apk-installed", ["lib/apk/db/installed"];
     /// The RPM database in Berkeley DB hash format, `var/lib/rpm/Packages`.
     RpmBdb = "rpm-bdb", ["var/lib/rpm/Packages"];
-    /// The RPM database in SQLite format, `var/lib/rpm/rpmdb.sqlite` (recognised; not parsed yet).
+    /// The RPM database in SQLite format, `var/lib/rpm/rpmdb.sqlite` (RPM 4.16 and later).
     RpmSqlite = "rpm-sqlite", ["var/lib/rpm/rpmdb.sqlite"];
 }
 
@@ -286,7 +286,7 @@ fn by_name(path: &str, base: &str) -> Option<Format> {
 /// (`status`, `installed`, `Packages`, `*.lock`, `*.json`, `*.xml`, `*.toml`...).
 fn sniff(base: &str, head: &[u8]) -> Option<Format> {
     if head.len() >= 16 && &head[..16] == b"SQLite format 3\0" {
-        return base.contains("rpm").then_some(Format::RpmSqlite);
+        return (base.contains("rpm") || base.starts_with("Packages")).then_some(Format::RpmSqlite);
     }
     if head.len() >= 16 {
         let magic = &head[12..16];

@@ -377,8 +377,38 @@ fn rpm_header(blob: &[u8]) -> Option<(String, String, Option<u32>, String, Strin
 }
 
 pub(crate) fn rpm_bdb(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, LockfileError> {
+    Ok(rpm_packages(cx, bdb_values(cx, content)?))
+}
+
+/// The RPM database of RPM 4.16 and later: an SQLite file whose `Packages` table holds one
+/// header blob per package. SQLite reads it from memory, read-only (no file is opened).
+pub(crate) fn rpm_sqlite(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, LockfileError> {
+    let sql_err =
+        |e: rusqlite::Error| cx.err(None, format!("not a readable RPM SQLite database: {e}"));
+    if i32::try_from(content.len()).is_err() {
+        return Err(cx.err(None, "RPM SQLite database larger than 2 GiB"));
+    }
+    if !content.starts_with(b"SQLite format 3\0") {
+        return Err(cx.err(None, "not an SQLite database (no `SQLite format 3` header)"));
+    }
+    let mut conn = rusqlite::Connection::open_in_memory().map_err(sql_err)?;
+    conn.deserialize_read_exact(rusqlite::MAIN_DB, content, content.len(), true)
+        .map_err(sql_err)?;
+    let mut stmt = conn
+        .prepare("SELECT blob FROM Packages ORDER BY hnum")
+        .map_err(sql_err)?;
+    let blobs = stmt
+        .query_map([], |row| row.get::<_, Vec<u8>>(0))
+        .map_err(sql_err)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(sql_err)?;
+    Ok(rpm_packages(cx, blobs))
+}
+
+/// Packages from RPM header blobs (either database format).
+fn rpm_packages(cx: &Cx<'_>, blobs: Vec<Vec<u8>>) -> Inventory {
     let mut inv = Inventory::default();
-    for blob in bdb_values(cx, content)? {
+    for blob in blobs {
         if blob.len() <= 8 {
             continue; // the database's own counters
         }
@@ -419,5 +449,5 @@ pub(crate) fn rpm_bdb(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, Lockfile
         inv.packages.push(pkg("Red Hat", name, Some(full), p, None));
     }
     inv.packages.sort();
-    Ok(inv)
+    inv
 }
