@@ -25,6 +25,27 @@
 //! # Ok::<(), palisade_lockfile::LockfileError>(())
 //! ```
 //!
+//! # Formats
+//!
+//! One [`Format`] variant per file kind; the versions of each are told apart by content:
+//!
+//! | ecosystem | files |
+//! |---|---|
+//! | npm | `package-lock.json` v1, v2, v3 and `npm-shrinkwrap.json`; `yarn.lock` classic (v1) and berry (v2+); `pnpm-lock.yaml` 5.x, 6.x, 9.x; `bun.lock` |
+//! | PyPI | `requirements*.txt` (`-r`/`-c` includes, hashes, markers, extras, URLs, pip-compile `# via`); `poetry.lock` 1.x and 2.x; `Pipfile.lock`; `uv.lock`; `pdm.lock`; `pylock.toml` |
+//! | Go | `go.mod` (require, `// indirect`, replace, exclude); `go.sum` |
+//! | crates.io | `Cargo.lock` v1 to v4 (workspace and path crates left out, git crates kept) |
+//! | RubyGems, Packagist | `Gemfile.lock` / `gems.locked`; `composer.lock` |
+//! | Maven | `pom.xml` (properties, `dependencyManagement`, `${project.*}`, local parent POMs); `gradle.lockfile`; Gradle `verification-metadata.xml`; `libs.versions.toml`; `build.gradle(.kts)` (literal coordinates only) |
+//! | NuGet | `packages.lock.json`; `packages.config`; `*.deps.json`; `*.csproj`/`*.fsproj`/`*.vbproj`; `paket.lock` |
+//! | others | `mix.lock` (Hex), `pubspec.lock` (Pub), `Podfile.lock` (CocoaPods), `Package.resolved` v1-v3 (SwiftURL), `conan.lock` 0.4 and 0.5 (ConanCenter), `renv.lock` (CRAN, Bioconductor), `stack.yaml.lock` and `cabal.project.freeze` (Hackage), `Manifest.toml` formats 1 and 2 (Julia) |
+//! | OS | dpkg `status` (Debian; opkg's for OpenWrt), apk `installed` (Alpine), RPM `Packages` (Berkeley DB) and `rpmdb.sqlite`; [`os_release::OsRelease`] adds the release (`Debian:12`) |
+//!
+//! Not done: container images (a later step), Gradle and Maven files whose versions come
+//! from outside the file (remote parent POMs, `import`-scope BOMs, Gradle plugins and
+//! platforms), Go's standard library as a package, and RPM databases in the older
+//! Berkeley DB B-tree or NDB formats.
+//!
 //! # Hostile input
 //!
 //! Lockfiles come from untrusted repositories. Every parser is total: any byte string gives
@@ -72,6 +93,7 @@ mod js;
 mod jvm;
 mod misc;
 mod os;
+pub mod os_release;
 pub mod purl;
 mod python;
 mod ruby_php;

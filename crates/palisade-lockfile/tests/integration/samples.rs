@@ -640,6 +640,8 @@ fn spot_checks() {
 }
 
 #[test]
+/// Prints the first packages and diagnostics of every sample, for review by eye
+/// (`LOCKFILE_DUMP=1 cargo test -p palisade-lockfile dump_for_review -- --nocapture`).
 fn dump_for_review() {
     if std::env::var_os("LOCKFILE_DUMP").is_none() {
         return;
@@ -664,4 +666,25 @@ fn dump_for_review() {
             eprintln!("   ! {d}");
         }
     }
+}
+
+/// Prints how long parsing every sample takes (run with `--release --nocapture` to measure).
+#[test]
+fn parse_time() {
+    let samples = require_samples!();
+    let start = std::time::Instant::now();
+    let (mut bytes, mut packages) = (0, 0);
+    for (path, content) in samples.iter().filter(|(p, _)| !p.ends_with(".tsv")) {
+        let format = detect(path, content).expect("detected");
+        packages += parse(format, path, content)
+            .map(|i| i.packages.len())
+            .unwrap_or(0);
+        bytes += content.len();
+    }
+    eprintln!(
+        "parsed {} samples, {:.1} MB, {packages} packages in {:?}",
+        samples.len() - 1,
+        bytes as f64 / 1e6,
+        start.elapsed()
+    );
 }
