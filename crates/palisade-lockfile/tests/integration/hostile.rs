@@ -378,3 +378,156 @@ fn quadratic_bombs_are_linear() {
     );
     let _ = run(Format::PackageLockJson, doc.as_bytes());
 }
+
+/// Random soups of each format's tokens, in every format: nothing panics. 20,000 inputs by
+/// default; `FUZZ_ITERS=20000000` (with `--release`) for a longer run (done once: clean).
+#[test]
+fn token_soup_never_panics() {
+    let iters: u64 = std::env::var("FUZZ_ITERS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(20_000);
+    let tokens: &[&str] = &[
+        "{",
+        "}",
+        "[",
+        "]",
+        "\"",
+        ":",
+        ",",
+        "\n",
+        "  ",
+        "    ",
+        "\t",
+        "-",
+        "- ",
+        "@",
+        "/",
+        "#",
+        "=",
+        "==",
+        "(",
+        ")",
+        "<",
+        ">",
+        "</",
+        "/>",
+        "'",
+        "\\",
+        "$",
+        "${",
+        "$(",
+        "%{",
+        ":hex",
+        "{:",
+        "node_modules/",
+        "packages",
+        "\"packages\"",
+        "dependencies",
+        "version",
+        "\"version\"",
+        "name",
+        "\"name\"",
+        "[[package]]",
+        "[[packages]]",
+        "[[deps.X]]",
+        "lockfileVersion",
+        "\"lockfileVersion\": 3",
+        "lockfileVersion: '9.0'",
+        "lockfileVersion: 5.4",
+        "importers:",
+        "snapshots:",
+        "__metadata:",
+        "resolution:",
+        "npm:",
+        "workspace:",
+        "link:",
+        "file:",
+        "-r ",
+        "-c ",
+        "-e ",
+        "--hash=",
+        "require",
+        "replace",
+        "=>",
+        "module",
+        "// indirect",
+        "GEM",
+        "specs:",
+        "DEPENDENCIES",
+        "PODS:",
+        "NUGET",
+        "remote:",
+        "<project>",
+        "<dependency>",
+        "<groupId>",
+        "<artifactId>",
+        "<version>",
+        "<parent>",
+        "<relativePath>",
+        "<packages>",
+        "<package id=\"a\" version=\"1\"/>",
+        "<Project>",
+        "<PackageReference Include=\"a\" Version=\"1\"/>",
+        "<component group=\"g\" name=\"n\" version=\"v\">",
+        "Package: ",
+        "Status: install ok installed",
+        "Version: ",
+        "P:",
+        "V:",
+        "constraints:",
+        "any.",
+        "hackage: ",
+        "completed:",
+        "1.0.0",
+        "v1.2.3",
+        "é",
+        "\u{0}",
+        "\u{feff}",
+        "\r\n",
+        "graph_lock",
+        "nodes",
+        "ref",
+        "\"requires\"",
+        "Packages",
+        "pins",
+        "location",
+        "state",
+        "libraries",
+        "targets",
+        "a",
+        "b",
+        "@scope/x",
+        "x@1.0.0",
+        "/x/1.0.0_y@2",
+        "(peer@1)",
+        "source",
+        "registry+x",
+        "editable",
+        "groups",
+        "dev",
+        "true",
+        "false",
+        "null",
+        "0",
+        "-1",
+        "99999999999999999999",
+    ];
+    let mut seed: u64 = 0x1234_5678_9abc_def1;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for i in 0..iters {
+        let n = (next() % 60) as usize;
+        let mut s = String::new();
+        for _ in 0..n {
+            s.push_str(tokens[(next() % tokens.len() as u64) as usize]);
+        }
+        let f = Format::ALL[(i % Format::ALL.len() as u64) as usize];
+        let r = std::panic::catch_unwind(|| parse(f, "fuzz", s.as_bytes()));
+        assert!(r.is_ok(), "{f} panicked on {s:?}");
+    }
+}
