@@ -34,8 +34,8 @@ impl LineIndex {
     }
 }
 
-/// The line of every value of a JSON document, by its path (object keys and array
-/// indexes). Built in one linear pass over text that `serde_json` has already accepted,
+/// The line of every object, array and array element of a JSON document, by its path
+/// (object keys and array indexes); scalar members of objects are not recorded. Built in one linear pass over text that `serde_json` has already accepted,
 /// so it need not handle invalid input gracefully beyond never panicking.
 #[derive(Debug, Default)]
 pub struct JsonLines {
@@ -60,14 +60,17 @@ impl JsonLines {
         let mut stack: Vec<(usize, Option<u32>)> = Vec::new();
         let mut pending_key: Option<String> = None;
         let mut i = 0;
-        // Starts a value at the current position: record its path.
+        // Starts a value at the current position: record its path if it is a container
+        // or an array element (scalar members of objects are never looked up).
         let start_value = |path: &mut String,
                            stack: &mut Vec<(usize, Option<u32>)>,
                            pending: &mut Option<String>,
                            lines: &mut HashMap<String, u32>,
-                           line: u32|
+                           line: u32,
+                           container: bool|
          -> usize {
             let before = path.len();
+            let record = container || matches!(stack.last(), Some((_, Some(_))) | None);
             let seg = match stack.last_mut() {
                 Some((_, Some(idx))) => {
                     let s = idx.to_string();
@@ -85,7 +88,7 @@ impl JsonLines {
             }
             // Bounded: deep or huge paths (hostile input) are not recorded, so the
             // pass stays linear; nothing looks that deep.
-            if stack.len() <= MAX_RECORDED_DEPTH && path.len() <= MAX_RECORDED_PATH {
+            if record && stack.len() <= MAX_RECORDED_DEPTH && path.len() <= MAX_RECORDED_PATH {
                 lines.entry(path.clone()).or_insert(line);
             }
             before
@@ -122,14 +125,26 @@ impl JsonLines {
                         pending_key = Some(key);
                         i = j + 1;
                     } else {
-                        let before =
-                            start_value(&mut path, &mut stack, &mut pending_key, &mut lines, line);
+                        let before = start_value(
+                            &mut path,
+                            &mut stack,
+                            &mut pending_key,
+                            &mut lines,
+                            line,
+                            false,
+                        );
                         path.truncate(before);
                     }
                 }
                 b'{' | b'[' => {
-                    let before =
-                        start_value(&mut path, &mut stack, &mut pending_key, &mut lines, line);
+                    let before = start_value(
+                        &mut path,
+                        &mut stack,
+                        &mut pending_key,
+                        &mut lines,
+                        line,
+                        true,
+                    );
                     stack.push((before, (b[i] == b'[').then_some(0)));
                     i += 1;
                 }
@@ -141,8 +156,14 @@ impl JsonLines {
                     i += 1;
                 }
                 c if c == b'-' || c.is_ascii_alphanumeric() => {
-                    let before =
-                        start_value(&mut path, &mut stack, &mut pending_key, &mut lines, line);
+                    let before = start_value(
+                        &mut path,
+                        &mut stack,
+                        &mut pending_key,
+                        &mut lines,
+                        line,
+                        false,
+                    );
                     path.truncate(before);
                     while i < b.len()
                         && (b[i] == b'-'
@@ -333,14 +354,14 @@ mod tests {
 
     #[test]
     fn json_lines_paths() {
-        let text = "{\n  \"a\": {\n    \"b\": 1,\n    \"c\": [\n      \"x\",\n      {\"d\": true}\n    ]\n  },\n  \"e\\\"q\": null\n}\n";
+        let text = "{\n  \"a\": {\n    \"b\": 1,\n    \"c\": [\n      \"x\",\n      {\"d\": true}\n    ]\n  },\n  \"e\\\"q\": {}\n}\n";
         let j = JsonLines::new(text);
         assert_eq!(j.get(&[]), Some(1));
         assert_eq!(j.get(&["a"]), Some(2));
-        assert_eq!(j.get(&["a", "b"]), Some(3));
+        assert_eq!(j.get(&["a", "b"]), None, "scalar members are not recorded");
         assert_eq!(j.get(&["a", "c", "0"]), Some(5));
         assert_eq!(j.get(&["a", "c", "1"]), Some(6));
-        assert_eq!(j.get(&["a", "c", "1", "d"]), Some(6));
+        assert_eq!(j.get(&["a", "c", "1", "d"]), None);
         assert_eq!(j.get(&["e\"q"]), Some(9));
     }
 

@@ -674,12 +674,17 @@ fn parse_time() {
     let samples = require_samples!();
     let start = std::time::Instant::now();
     let (mut bytes, mut packages) = (0, 0);
+    let mut slowest = Vec::new();
     for (path, content) in samples.iter().filter(|(p, _)| !p.ends_with(".tsv")) {
+        let one = std::time::Instant::now();
         let format = detect(path, content).expect("detected");
-        packages += parse(format, path, content)
-            .map(|i| i.packages.len())
-            .unwrap_or(0);
+        packages += parse(format, path, content).map_or(0, |i| i.packages.len());
         bytes += content.len();
+        slowest.push((one.elapsed(), path));
+    }
+    slowest.sort();
+    for (t, path) in slowest.iter().rev().take(8) {
+        eprintln!("  {t:?} {path}");
     }
     eprintln!(
         "parsed {} samples, {:.1} MB, {packages} packages in {:?}",
