@@ -429,6 +429,23 @@ pub(crate) fn yarn_lock(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, Lockfi
             p.direct = Some(specs.iter().any(|s| direct_specs.contains(s)));
         }
     }
+    // Berry's `patch:` entries repeat the package they patch: one package per version.
+    let mut index: HashMap<(String, Option<String>), usize> = HashMap::new();
+    let mut unique: Vec<Package> = Vec::with_capacity(inv.packages.len());
+    for p in std::mem::take(&mut inv.packages) {
+        let key = (p.name.clone(), p.version.clone());
+        if let Some(&i) = index.get(&key) {
+            let kept: &mut Package = &mut unique[i];
+            kept.direct = match (kept.direct, p.direct) {
+                (Some(a), Some(b)) => Some(a || b),
+                (a, b) => a.or(b),
+            };
+            continue;
+        }
+        index.insert(key, unique.len());
+        unique.push(p);
+    }
+    inv.packages = unique;
     Ok(inv)
 }
 
@@ -520,6 +537,25 @@ fn pnpm_key(key: &str, slash_form: bool) -> Option<(String, String)> {
     Some((name.to_owned(), version.to_owned()))
 }
 
+/// Where a dependency `name: version` points: the full key of its snapshot (peers kept),
+/// and its real `(name, version)`. The version may be a plain version (`1.0.0(peer@1)`),
+/// a path (`/name/1.0.0` in v5, `/name@1.0.0` in v6: aliases and tarballs) or, for a v9
+/// alias, `real-name@1.0.0`.
+fn pnpm_target(name: &str, v: &str, slash_form: bool) -> (String, (String, String)) {
+    if v.starts_with('/') {
+        let pair =
+            pnpm_key(v, slash_form).unwrap_or_else(|| (name.to_owned(), strip_peers(v).to_owned()));
+        return (v.trim_start_matches('/').to_owned(), pair);
+    }
+    if let Some((real, version)) = split_at_version(strip_peers(v)) {
+        return (v.to_owned(), (real.to_owned(), version.to_owned()));
+    }
+    (
+        format!("{name}@{v}"),
+        (name.to_owned(), strip_peers(v).to_owned()),
+    )
+}
+
 pub(crate) fn pnpm_lock(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, LockfileError> {
     let text = cx.text(content)?;
     let lock: Pnpm = if text.trim().is_empty() {
@@ -540,8 +576,8 @@ pub(crate) fn pnpm_lock(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, Lockfi
     let mut importers: Vec<&PnpmImporter> = lock.importers.values().collect();
     importers.push(&lock.root);
     let mut direct: HashSet<(String, String)> = HashSet::new();
-    let mut prod_roots: Vec<(String, String)> = Vec::new();
-    let mut dev_roots: Vec<(String, String)> = Vec::new();
+    let mut prod_roots: Vec<String> = Vec::new();
+    let mut dev_roots: Vec<String> = Vec::new();
     for imp in &importers {
         for (deps, dev) in [
             (&imp.dependencies, false),
@@ -553,17 +589,12 @@ pub(crate) fn pnpm_lock(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, Lockfi
                 if v.starts_with("link:") || v.starts_with("file:") {
                     continue;
                 }
-                // v5/v6 may write a path (`/name/1.0.0`) for aliases and tarballs.
-                let pair = if v.starts_with('/') {
-                    pnpm_key(v, slash_form).unwrap_or((name.clone(), strip_peers(v).to_owned()))
-                } else {
-                    (name.clone(), strip_peers(v).to_owned())
-                };
-                direct.insert(pair.clone());
+                let (full, pair) = pnpm_target(name, v, slash_form);
+                direct.insert(pair);
                 if dev {
-                    dev_roots.push((name.clone(), v.to_owned()))
+                    dev_roots.push(full);
                 } else {
-                    prod_roots.push((name.clone(), v.to_owned()))
+                    prod_roots.push(full);
                 }
             }
         }
@@ -587,17 +618,9 @@ pub(crate) fn pnpm_lock(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, Lockfi
             .entry(key.trim_start_matches('/').to_owned())
             .or_default();
         for (dep, v) in p.dependencies.iter().chain(&p.optional_dependencies) {
-            let resolved = if v.starts_with('/') {
-                pnpm_key(v, slash_form).map_or_else(|| strip_peers(v).to_owned(), |(_, v)| v)
-            } else {
-                strip_peers(v).to_owned()
-            };
+            let (target, (_, resolved)) = pnpm_target(dep, v, slash_form);
             list.push((dep.clone(), resolved));
-            full.push(if v.starts_with('/') {
-                v.trim_start_matches('/').to_owned()
-            } else {
-                format!("{dep}@{v}")
-            });
+            full.push(target);
         }
     }
 
@@ -610,7 +633,7 @@ pub(crate) fn pnpm_lock(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, Lockfi
     let mut reach_dev: HashSet<String> = HashSet::new();
     if !lock.snapshots.is_empty() {
         for (roots, seen) in [(&prod_roots, &mut reach_prod), (&dev_roots, &mut reach_dev)] {
-            let mut queue: Vec<String> = roots.iter().map(|(n, v)| format!("{n}@{v}")).collect();
+            let mut queue: Vec<String> = roots.clone();
             while let Some(k) = queue.pop() {
                 if seen.insert(k.clone())
                     && let Some(next) = full_edges.get(&k)
