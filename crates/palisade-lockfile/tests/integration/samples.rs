@@ -693,3 +693,18 @@ fn parse_time() {
         start.elapsed()
     );
 }
+
+/// Samples renamed to a name that says nothing: the content alone tells most formats.
+#[test]
+fn samples_are_recognised_by_content() {
+    let _ = require_samples!();
+    let mut misses = Vec::new();
+    for (path, (format, _)) in all().expect("parsed") {
+        let bytes = &samples().expect("samples")[path];
+        let got = detect("renamed", &bytes[..bytes.len().min(8192)]);
+        if got != Some(*format) {
+            misses.push(format!("{path}: {got:?}"));
+        }
+    }
+    assert!(misses.is_empty(), "not recognised by content: {misses:#?}");
+}
