@@ -98,10 +98,12 @@ pub(crate) fn pom_xml(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, Lockfile
         let Some(parent) = last.root.child("parent") else {
             break;
         };
-        let rel = parent.child_text("relativePath").unwrap_or("../pom.xml");
-        if rel.is_empty() {
-            break;
-        }
+        // An empty `<relativePath/>` says the parent comes from a repository, not a file.
+        let rel = match parent.child("relativePath") {
+            Some(r) if r.text.trim().is_empty() => break,
+            Some(r) => r.text.trim(),
+            None => "../pom.xml",
+        };
         let Some(mut target) = resolve_include(&last.path, rel) else {
             inv.diagnostics.push(cx.diag(
                 Some(parent.line),

@@ -72,6 +72,9 @@
 //! - `quick-xml`: pom.xml, packages.config, .csproj and Gradle's verification-metadata.xml.
 //!   A pull parser: no recursion, no DTD or external entity expansion, and byte offsets for
 //!   line numbers.
+//! - `serde` and `thiserror`: typed deserialisation and the one error type, as in every
+//!   palisade crate. Tests unpack the shared samples with `ruzstd` and `tar` (pure Rust: no
+//!   C zstd to build, no `tar` binary needed).
 //! - No crate for the line formats (requirements.txt, yarn.lock, go.mod, go.sum,
 //!   Gemfile.lock, mix.lock, paket.lock, gradle.lockfile, cabal freeze, dpkg/apk status):
 //!   they are small grammars, and a crate for each would add more than it saves.
