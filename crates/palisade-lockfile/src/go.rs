@@ -57,6 +57,7 @@ pub(crate) fn go_mod(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, LockfileE
     let text = cx.text(content)?;
     let mut inv = Inventory::default();
     let mut block: Option<String> = None;
+    let mut block_line = 0;
     let mut saw_module = false;
     // (module, version) -> replacement (module, version or None for a local path).
     let mut replaces: Vec<Replace> = Vec::new();
@@ -76,6 +77,7 @@ pub(crate) fn go_mod(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, LockfileE
             let v = f.remove(0);
             if f.first().is_some_and(|x| x == "(") {
                 block = Some(v);
+                block_line = n;
                 continue;
             }
             v
@@ -124,8 +126,10 @@ pub(crate) fn go_mod(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, LockfileE
         }
     }
     if block.is_some() {
-        inv.diagnostics
-            .push(cx.diag(None, "unclosed `(` block at the end of the file"));
+        inv.diagnostics.push(cx.diag(
+            Some(block_line),
+            "`(` block not closed at the end of the file",
+        ));
     }
     if !saw_module && !text.trim().is_empty() && inv.packages.is_empty() {
         return Err(cx.err(Some(1), "not a go.mod: no module directive"));

@@ -409,6 +409,12 @@ pub(crate) fn yarn_lock(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, Lockfi
             }
             continue;
         }
+        if e.version.is_none() {
+            inv.diagnostics.push(cx.diag(
+                Some(e.line),
+                format!("`{first}` has no version (a truncated entry?)"),
+            ));
+        }
         let mut p = npm_pkg(name, e.version.clone(), Some(e.line));
         for (dep, r) in &e.deps {
             let key1 = format!("{dep}@{r}");
@@ -517,21 +523,11 @@ fn strip_peers(v: &str) -> &str {
 fn pnpm_key(key: &str, slash_form: bool) -> Option<(String, String)> {
     let k = key.strip_prefix('/').unwrap_or(key);
     let k = k.split('(').next().unwrap_or(k);
-    if slash_form && !k.contains('@')
-        || slash_form && k.starts_with('@') && k.matches('@').count() == 1
-    {
-        // v5: `name/1.0.0_peer` or `@scope/name/1.0.0`
+    if slash_form {
+        // v5: `name/1.0.0`, `@scope/name/1.0.0`, `name/1.0.0_peer@2+@scope+peer@3`: the
+        // peer suffix never holds a `/` (pnpm writes scoped peers with `+`).
         let (name, version) = k.rsplit_once('/')?;
         return Some((name.to_owned(), strip_peers(version).to_owned()));
-    }
-    if slash_form {
-        // v5 with a peer suffix holding `@`: `name/1.0.0_@types+node@18`.
-        let base = k.split('_').next().unwrap_or(k);
-        if let Some((name, version)) = base.rsplit_once('/')
-            && !version.contains('@')
-        {
-            return Some((name.to_owned(), version.to_owned()));
-        }
     }
     let (name, version) = split_at_version(k)?;
     Some((name.to_owned(), version.to_owned()))

@@ -111,6 +111,44 @@ fn truncated_structured_files_fail_with_a_line() {
     );
 }
 
+/// Line formats cut mid-entry still give what they hold, plus a diagnostic with a line.
+#[test]
+fn truncated_line_files_say_where() {
+    let cases: &[(Format, &[u8], u32)] = &[
+        (
+            Format::YarnLock,
+            b"# yarn lockfile v1\n\na@^1.0.0:\n  version \"1.0.0\"\n\nb@^2.0.0:\n  resol",
+            6,
+        ),
+        (
+            Format::GoMod,
+            b"module x\n\nrequire (\n\tgithub.com/a/b v1.0.0\n",
+            3,
+        ),
+        (
+            Format::GemfileLock,
+            b"GEM\n  remote: https://rubygems.org/\n  specs:\n    rack (3.0.8)\n    rails (7.1",
+            5,
+        ),
+        (Format::RequirementsTxt, b"flask==2.0.1\nrequests==", 2),
+        (
+            Format::GoSum,
+            b"github.com/a/b v1.0.0 h1:abc=\ngithub.com/c/d v1.0",
+            2,
+        ),
+        (Format::GradleLockfile, b"a:b:1.0=compileClasspath\nc:d", 2),
+    ];
+    for (format, bytes, line) in cases {
+        let inv = parse(*format, FILE, bytes).unwrap_or_else(|e| panic!("{format}: {e}"));
+        assert!(!inv.packages.is_empty(), "{format}: nothing kept");
+        assert!(
+            inv.diagnostics.iter().any(|d| d.line == Some(*line)),
+            "{format}: no diagnostic at line {line}: {:?}",
+            inv.diagnostics
+        );
+    }
+}
+
 #[test]
 fn wrong_types() {
     // The whole document of the wrong shape: an error with a line.
