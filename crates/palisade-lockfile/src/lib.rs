@@ -54,20 +54,19 @@
 //! is skipped with a [`Diagnostic`] and the rest of the file is still read. Nesting depth is
 //! bounded by every structured parser (`serde_json` stops at 128 levels, `toml` at its
 //! own recursion limit, the YAML budget at 64 levels, and the XML and line-based parsers
-//! do not recurse), includes are bounded in depth and checked for cycles, and every loop is
-//! linear in the input. The maximum file size is the caller's business (palisade's walker
+//! do not recurse), includes are bounded in depth and checked for cycles, and no loop is
+//! quadratic in the input (the tests feed the inputs that were). The maximum file size is the caller's business (palisade's walker
 //! bounds it before reading).
 //!
 //! # Crates, and why
 //!
 //! - `serde_json`: the JSON formats. Its recursion limit is on by default. Line numbers are
-//!   recovered by [`text::JsonLines`], one linear pass over the already validated text that
-//!   records the line of every value by its path.
+//!   recovered by [`text::JsonLines`], one linear, allocation-free pass over the already
+//!   validated text that records the line of every value by a hash of its path.
 //! - `toml`: Cargo.lock, poetry.lock, uv.lock, pdm.lock, pylock.toml, libs.versions.toml
 //!   and Julia's Manifest.toml. It is the workspace's TOML crate, it keeps spans
 //!   (`toml::Spanned`) so each package gets its line, and it bounds recursion.
-//! - `serde-saphyr`: the YAML formats (pnpm-lock.yaml, pubspec.lock, stack.yaml.lock,
-//!   Podfile.lock). It is the workspace's YAML crate, pure Rust, and enforces a budget
+//! - `serde-saphyr`: the YAML formats (pnpm-lock.yaml, pubspec.lock, stack.yaml.lock). It is the workspace's YAML crate, pure Rust, and enforces a budget
 //!   (depth, events, aliases: no billion-laughs expansion).
 //! - `quick-xml`: pom.xml, packages.config, .csproj and Gradle's verification-metadata.xml.
 //!   A pull parser: no recursion, no DTD or external entity expansion, and byte offsets for
@@ -76,7 +75,8 @@
 //!   palisade crate. Tests unpack the shared samples with `ruzstd` and `tar` (pure Rust: no
 //!   C zstd to build, no `tar` binary needed).
 //! - No crate for the line formats (requirements.txt, yarn.lock, go.mod, go.sum,
-//!   Gemfile.lock, mix.lock, paket.lock, gradle.lockfile, cabal freeze, dpkg/apk status):
+//!   Gemfile.lock, mix.lock, paket.lock, Podfile.lock, gradle.lockfile, cabal freeze,
+//!   build.gradle, dpkg/apk status):
 //!   they are small grammars, and a crate for each would add more than it saves.
 //! - `rusqlite` (bundled SQLite, with `serialize`): the RPM SQLite database
 //!   (`rpmdb.sqlite`, RPM 4.16+). The file is handed to SQLite from memory, read-only; SQLite
@@ -223,6 +223,11 @@ pub fn parse(format: Format, path: &str, content: &[u8]) -> Result<Inventory, Lo
 /// Parses `content` as `format`, reading sibling files (requirements `-r`/`-c` includes,
 /// a pom.xml's local parent) through `loader`. Includes are bounded in depth
 /// ([`MAX_INCLUDE_DEPTH`]) and cycles are reported, not followed.
+///
+/// `path` should be the file's path relative to the scan root: includes are resolved
+/// against it lexically and refused (with a diagnostic) when absolute or when they climb
+/// above the root with `..`, so `loader` is only ever asked for relative paths inside the
+/// root. With an absolute `path`, every include is refused.
 ///
 /// # Errors
 ///
