@@ -181,8 +181,16 @@ pub enum LockfileError {
         message: String,
     },
     /// No format matches the name given to `--type`.
-    #[error("unknown lockfile format `{0}`; run with --type list to see the formats")]
+    #[error("unknown lockfile format `{0}`; expected one of: {names}", names = format_names())]
     UnknownFormat(String),
+}
+
+fn format_names() -> String {
+    Format::ALL
+        .iter()
+        .map(|f| f.name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl LockfileError {
