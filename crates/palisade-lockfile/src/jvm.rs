@@ -504,7 +504,13 @@ pub(crate) fn build_gradle(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, Loc
             if first.chars().next().is_some_and(char::is_alphabetic) {
                 first.clone_into(&mut config);
             }
-            for s in quoted(&line) {
+            let mut coordinates = quoted(&line);
+            // Map notation: `group: 'g', name: 'n', version: 'v'` (Kotlin: `group = "g"`).
+            if let (Some(g), Some(a)) = (keyed_value(&line, "group"), keyed_value(&line, "name")) {
+                let v = keyed_value(&line, "version").unwrap_or_default();
+                coordinates = vec![format!("{g}:{a}:{v}")];
+            }
+            for s in coordinates {
                 let s = interpolate_gradle(&s, &vars);
                 let parts: Vec<&str> = s.split(':').collect();
                 let ok = |p: &str| {
@@ -537,6 +543,32 @@ pub(crate) fn build_gradle(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, Loc
         }
     }
     Ok(inv)
+}
+
+/// The quoted value of `key: '...'` or `key = "..."` in a line.
+fn keyed_value(line: &str, key: &str) -> Option<String> {
+    let mut from = 0;
+    while let Some(at) = line.get(from..)?.find(key) {
+        let start = from + at;
+        from = start + key.len();
+        let before_ok = line[..start]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+        let rest = line[from..].trim_start();
+        let Some(rest) = rest.strip_prefix([':', '=']) else {
+            continue;
+        };
+        if !before_ok {
+            continue;
+        }
+        let rest = rest.trim_start();
+        let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let body = &rest[1..];
+        let end = body.find(quote)?;
+        return Some(body[..end].to_owned());
+    }
+    None
 }
 
 /// The contents of the `"..."` and `'...'` literals of a line.

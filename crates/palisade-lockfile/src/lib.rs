@@ -61,7 +61,7 @@
 //! # Crates, and why
 //!
 //! - `serde_json`: the JSON formats. Its recursion limit is on by default. Line numbers are
-//!   recovered by [`text::JsonLines`], one linear, allocation-free pass over the already
+//!   recovered by `text::JsonLines`, one linear, allocation-free pass over the already
 //!   validated text that records the line of every value by a hash of its path.
 //! - `toml`: Cargo.lock, poetry.lock, uv.lock, pdm.lock, pylock.toml, libs.versions.toml
 //!   and Julia's Manifest.toml. It is the workspace's TOML crate, it keeps spans
@@ -101,7 +101,7 @@ pub mod purl;
 mod python;
 mod ruby_php;
 mod rust;
-pub mod text;
+mod text;
 mod xml;
 
 use std::path::Path;
