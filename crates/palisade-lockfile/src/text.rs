@@ -252,6 +252,8 @@ pub(crate) fn yaml<T: DeserializeOwned>(cx: &Cx<'_>, text: &str) -> Result<T, Lo
     budget.max_depth = 64;
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
+    // Lockfiles do not use aliases; a few are tolerated, an expansion bomb is not.
+    options.alias_limits.max_total_replayed_events = 10_000;
     serde_saphyr::from_str_with_options(text, options).map_err(|e| {
         let line = e
             .location()

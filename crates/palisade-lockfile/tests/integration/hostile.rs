@@ -240,6 +240,41 @@ fn deep_nesting_is_refused() {
     }
 }
 
+/// Entity and alias expansion bombs: refused or not expanded.
+#[test]
+fn expansion_bombs() {
+    let mut yaml = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        let prev = i - 1;
+        yaml.push_str(&format!("a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"));
+    }
+    yaml.push_str("packages:\n  x: *a11\n");
+    for f in [Format::PnpmLock, Format::PubspecLock, Format::StackYamlLock] {
+        fails_at_line(f, yaml.as_bytes(), "a YAML alias bomb");
+    }
+    let mut xml =
+        String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n");
+    for i in 1..10 {
+        let prev = if i == 1 {
+            "lol".to_owned()
+        } else {
+            format!("lol{}", i - 1)
+        };
+        xml.push_str(&format!(
+            " <!ENTITY lol{i} \"{}\">\n",
+            format!("&{prev};").repeat(10)
+        ));
+    }
+    xml.push_str("]>\n<project><dependencies><dependency><groupId>&lol9;</groupId><artifactId>a</artifactId><version>1</version></dependency></dependencies></project>\n");
+    let inv = parse(Format::PomXml, FILE, xml.as_bytes()).expect("parses");
+    // Custom entities are not expanded: the group is empty, not a billion "lol"s.
+    assert!(
+        inv.packages.iter().all(|p| p.name.len() < 100),
+        "{:?}",
+        inv.packages
+    );
+}
+
 #[test]
 fn huge_strings() {
     let big = "x".repeat(1 << 20);
