@@ -161,7 +161,7 @@ impl Rule {
             .get_or_init(|| {
                 regex::bytes::RegexBuilder::new(&self.pattern)
                     .size_limit(32 * 1024 * 1024)
-                    .dfa_size_limit(8 * 1024 * 1024)
+                    .dfa_size_limit(1024 * 1024)
                     .build()
                     .ok()
             })
