@@ -167,6 +167,26 @@ pub struct Inventory {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl Inventory {
+    /// For formats whose graph names dependencies by name only: replaces each
+    /// dependency's requirement with the version the inventory pins for that name
+    /// (requirements of names it does not pin are kept as written).
+    pub(crate) fn pin_dependencies_by_name(&mut self) {
+        let versions: std::collections::HashMap<String, String> = self
+            .packages
+            .iter()
+            .filter_map(|p| Some((p.name.clone(), p.version.clone()?)))
+            .collect();
+        for p in &mut self.packages {
+            for (dep, req) in &mut p.dependencies {
+                if let Some(v) = versions.get(dep.as_str()) {
+                    req.clone_from(v);
+                }
+            }
+        }
+    }
+}
+
 /// A file that could not be read as its format at all.
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
 pub enum LockfileError {

@@ -111,18 +111,7 @@ pub(crate) fn mix_lock(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, Lockfil
                 .push(cx.diag(Some(n), format!("`{key}`: unknown dependency kind"))),
         }
     }
-    let versions: HashMap<String, String> = inv
-        .packages
-        .iter()
-        .filter_map(|p| Some((p.name.clone(), p.version.clone()?)))
-        .collect();
-    for p in &mut inv.packages {
-        for (d, req) in &mut p.dependencies {
-            if let Some(v) = versions.get(d.as_str()) {
-                req.clone_from(v);
-            }
-        }
-    }
+    inv.pin_dependencies_by_name();
     Ok(inv)
 }
 
@@ -240,22 +229,13 @@ pub(crate) fn podfile_lock(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, Loc
     if !saw_pods && !text.trim().is_empty() {
         return Err(cx.err(Some(1), "not a Podfile.lock: no PODS section"));
     }
-    let versions: HashMap<String, String> = inv
-        .packages
-        .iter()
-        .filter_map(|p| Some((p.name.clone(), p.version.clone()?)))
-        .collect();
     for p in &mut inv.packages {
         // Subspecs repeat their pod's dependencies.
         p.dependencies.sort();
         p.dependencies.dedup_by(|a, b| a.0 == b.0);
         p.direct = Some(direct.contains(&p.name));
-        for (d, req) in &mut p.dependencies {
-            if let Some(v) = versions.get(d.as_str()) {
-                req.clone_from(v);
-            }
-        }
     }
+    inv.pin_dependencies_by_name();
     Ok(inv)
 }
 
@@ -530,18 +510,7 @@ pub(crate) fn renv_lock(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, Lockfi
             .collect();
         inv.packages.push(pk);
     }
-    let versions: HashMap<String, String> = inv
-        .packages
-        .iter()
-        .filter_map(|p| Some((p.name.clone(), p.version.clone()?)))
-        .collect();
-    for p in &mut inv.packages {
-        for (d, v) in &mut p.dependencies {
-            if let Some(x) = versions.get(d.as_str()) {
-                v.clone_from(x);
-            }
-        }
-    }
+    inv.pin_dependencies_by_name();
     inv.packages.sort_by_key(|p| p.line);
     Ok(inv)
 }
@@ -738,18 +707,7 @@ pub(crate) fn julia_manifest(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, L
         }
         inv.packages.push(p);
     }
-    let versions: HashMap<String, String> = inv
-        .packages
-        .iter()
-        .filter_map(|p| Some((p.name.clone(), p.version.clone()?)))
-        .collect();
-    for p in &mut inv.packages {
-        // Standard libraries keep an empty version.
-        for (d, v) in &mut p.dependencies {
-            if let Some(x) = versions.get(d.as_str()) {
-                v.clone_from(x);
-            }
-        }
-    }
+    // Standard libraries keep an empty version.
+    inv.pin_dependencies_by_name();
     Ok(inv)
 }

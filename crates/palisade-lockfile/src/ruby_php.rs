@@ -78,19 +78,10 @@ pub(crate) fn gemfile_lock(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, Loc
     if sections_seen == 0 && !text.trim().is_empty() {
         return Err(cx.err(Some(1), "not a Gemfile.lock: no sections"));
     }
-    let versions: HashMap<String, String> = inv
-        .packages
-        .iter()
-        .filter_map(|p| Some((p.name.clone(), p.version.clone()?)))
-        .collect();
     for p in &mut inv.packages {
         p.direct = Some(direct.contains(&p.name));
-        for (dep, req) in &mut p.dependencies {
-            if let Some(v) = versions.get(dep.as_str()) {
-                req.clone_from(v);
-            }
-        }
     }
+    inv.pin_dependencies_by_name();
     Ok(inv)
 }
 
