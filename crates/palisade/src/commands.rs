@@ -113,7 +113,7 @@ fn prepare(args: &ScanArgs, force_engines: Option<&[&str]>) -> Result<Prepared> 
     walk.extra_roots = rest.to_vec();
     walk.jobs = args.jobs.unwrap_or(0);
     walk.max_file_size = limits.max_file_size;
-    walk.exclude = config.scan.exclude.clone();
+    walk.exclude = config_excludes_for_root(&config, first);
     walk.exclude.extend(args.exclude.iter().cloned());
     walk.respect_ignore_files = !args.no_ignore;
 
@@ -140,6 +140,50 @@ impl Prepared {
             outcome.stats.baselined = b.filter(&mut outcome.findings);
         }
     }
+}
+
+/// `[scan] exclude` patterns are written relative to the directory of palisade.toml; the
+/// walker matches relative to the scan root. When the root is a subdirectory of the
+/// config's directory, anchored patterns are re-based onto it (and dropped when they
+/// point elsewhere); unanchored ones (`*.min.js`, `vendor/`, `**/x`) match at any depth
+/// and are kept as they are.
+fn config_excludes_for_root(config: &Config, root: &Path) -> Vec<String> {
+    let prefix = config
+        .source
+        .as_deref()
+        .and_then(Path::parent)
+        .and_then(|dir| {
+            let dir = dir.canonicalize().ok()?;
+            let root = root.canonicalize().ok()?;
+            let root = if root.is_file() {
+                root.parent()?.to_path_buf()
+            } else {
+                root
+            };
+            let rel = root.strip_prefix(dir).ok()?;
+            Some(rel.to_string_lossy().replace('\\', "/"))
+        })
+        .unwrap_or_default();
+    config
+        .scan
+        .exclude
+        .iter()
+        .filter_map(|p| rebase_exclude(p, &prefix))
+        .collect()
+}
+
+fn rebase_exclude(pattern: &str, prefix: &str) -> Option<String> {
+    let body = pattern.trim_start_matches('/');
+    let anchored = pattern.starts_with('/') || body.trim_end_matches('/').contains('/');
+    if prefix.is_empty() || !anchored || body.starts_with("**/") {
+        return Some(pattern.to_string());
+    }
+    let rest = body.strip_prefix(prefix)?.strip_prefix('/')?;
+    Some(if rest.is_empty() {
+        "**".to_string()
+    } else {
+        rest.to_string()
+    })
 }
 
 /// A progress bar only for a person watching a terminal: not in CI, not when the
@@ -486,4 +530,45 @@ fn baseline_create(args: &ScanArgs, path: &Path) -> Result<ExitCode> {
         path.display()
     )?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rebase_exclude;
+
+    #[test]
+    fn config_excludes_follow_the_config_directory() {
+        // Scan root = the config's directory: unchanged.
+        assert_eq!(
+            rebase_exclude("tests/fixtures/**", "").as_deref(),
+            Some("tests/fixtures/**")
+        );
+        // Scan root = `crates/x` below it.
+        assert_eq!(
+            rebase_exclude("crates/x/tests/**", "crates/x").as_deref(),
+            Some("tests/**")
+        );
+        assert_eq!(
+            rebase_exclude("/crates/x/tests/**", "crates/x").as_deref(),
+            Some("tests/**")
+        );
+        assert_eq!(rebase_exclude("crates/y/tests/**", "crates/x"), None);
+        assert_eq!(
+            rebase_exclude("crates/x/", "crates/x").as_deref(),
+            Some("**")
+        );
+        // Unanchored patterns match at any depth.
+        assert_eq!(
+            rebase_exclude("*.min.js", "crates/x").as_deref(),
+            Some("*.min.js")
+        );
+        assert_eq!(
+            rebase_exclude("vendor/", "crates/x").as_deref(),
+            Some("vendor/")
+        );
+        assert_eq!(
+            rebase_exclude("**/gen/*.py", "crates/x").as_deref(),
+            Some("**/gen/*.py")
+        );
+    }
 }
