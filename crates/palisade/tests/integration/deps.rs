@@ -179,7 +179,7 @@ fn without_a_database_deps_fails_and_scan_warns() {
 fn the_shared_crates_io_bundle_finds_a_known_advisory() {
     let bundle = repo_root().join("../shared/data/advisories/crates.io.jsonl.zst");
     if !bundle.exists() {
-        println!("skipped: {} is absent", bundle.display());
+        eprintln!("skipped: {} is absent", bundle.display());
         return;
     }
     let tmp = tempfile::tempdir().expect("tempdir");
