@@ -123,7 +123,11 @@ fn import_status_and_deps_scan() {
         "a fixed version is not reported: {findings:#?}"
     );
     let diags = v["diagnostics"].to_string();
-    assert!(diags.contains("broken/Cargo.lock"), "{diags}\n{}", r.stderr);
+    assert!(
+        diags.contains("broken/Cargo.lock:3"),
+        "{diags}\n{}",
+        r.stderr
+    );
     assert!(
         r.stderr
             .contains("1 package(s) not audited: no advisory data for Maven"),
