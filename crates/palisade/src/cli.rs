@@ -22,6 +22,13 @@ pub enum Command {
     Scan(ScanArgs),
     /// Look for secrets: in files, or with --git in every commit of the history.
     Secrets(SecretsArgs),
+    /// Dependency vulnerabilities: every lockfile under PATH against the advisory database.
+    Deps(ScanArgs),
+    /// The offline advisory database (OSV).
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
     /// List the rules.
     Rules {
         #[command(subcommand)]
@@ -52,6 +59,30 @@ pub enum RulesCommand {
         #[arg(long, value_parser = ["text", "json"], default_value = "text")]
         format: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Import OSV records: .json files, directories, osv.dev all.zip archives, .jsonl(.zst) bundles.
+    Import {
+        /// The sources to import.
+        #[arg(required = true, num_args = 1..)]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Show what the database holds: advisories per ecosystem, sources and dates.
+    Status {
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DbArg {
+    /// The advisory database file (default: palisade/osv.db in the user's cache directory).
+    #[arg(long, env = "PALISADE_DB")]
+    pub db: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -168,6 +199,8 @@ pub struct ScanArgs {
     /// Extra rule files: palisade YAML, or a gitleaks TOML config (repeatable).
     #[arg(long)]
     pub rules: Vec<PathBuf>,
+    #[command(flatten)]
+    pub db: DbArg,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -19,8 +19,8 @@ use palisade_scan::baseline::Baseline;
 use palisade_scan::{Progress, ScanOutcome, Scanner};
 
 use crate::cli::{
-    BaselineCommand, Cli, Command, FailOn, GroupBy, OutputArgs, OutputFormat, RulesCommand,
-    ScanArgs, SecretsArgs,
+    BaselineCommand, Cli, Command, DbCommand, FailOn, GroupBy, OutputArgs, OutputFormat,
+    RulesCommand, ScanArgs, SecretsArgs,
 };
 use crate::registry;
 
@@ -31,6 +31,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             command: BaselineCommand::Create { scan: a, .. },
         } => Some(&a.output),
         Command::Secrets(a) => Some(&a.scan.output),
+        Command::Deps(a) => Some(&a.output),
         _ => None,
     };
     if let Some(out) = output
@@ -48,6 +49,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Scan(args) => scan_command(&args, None),
         Command::Secrets(args) if args.git => git_command(&args),
         Command::Secrets(args) => scan_command(&args.scan, Some(&["secrets"])),
+        Command::Deps(args) => scan_command(&args, Some(&["deps"])),
+        Command::Db { command } => match command {
+            DbCommand::Import { paths, db } => crate::db::import(&paths, &db),
+            DbCommand::Status { db } => crate::db::status(&db),
+        },
         Command::Rules { command } => match command {
             RulesCommand::List { engine, format } => rules_list(engine.as_deref(), &format),
         },
@@ -81,6 +87,7 @@ fn load_config(args: &ScanArgs) -> Result<Config> {
 /// A scan, ready to run.
 struct Prepared {
     scanner: Scanner<'static>,
+    deps_stats: Option<Arc<palisade_sca::AuditStats>>,
     walk: WalkOptions,
     baseline: Option<Baseline>,
 }
@@ -94,7 +101,20 @@ fn prepare(args: &ScanArgs, force_engines: Option<&[&str]>) -> Result<Prepared> 
     };
     let mut rule_files: Vec<PathBuf> = args.rules.clone();
     rule_files.extend(config.secrets.rules.iter().map(|p| config.resolve(p)));
-    let engines = registry::build(&selected, &rule_files)?;
+    let db_path = crate::db::resolve(&args.db);
+    let built = registry::build(
+        &selected,
+        &rule_files,
+        registry::AdvisoryDb::Path(db_path.as_deref()),
+    )?;
+    for (engine, why) in &built.skipped {
+        if force_engines.is_some_and(|f| f.contains(engine)) {
+            bail!("the {engine} engine cannot run: {why}");
+        }
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "warning: {engine} engine skipped: {why}");
+    }
+    let engines = built.engines;
 
     let mut limits = Limits::default();
     let size_text = args
@@ -124,6 +144,7 @@ fn prepare(args: &ScanArgs, force_engines: Option<&[&str]>) -> Result<Prepared> 
         .transpose()
         .context("pass a file written by `palisade baseline create`")?;
     Ok(Prepared {
+        deps_stats: built.deps_stats,
         scanner: Scanner {
             engines,
             config,
@@ -293,7 +314,11 @@ fn run_git_scan(p: &Prepared, since: Option<&str>, out: &OutputArgs) -> Result<S
 fn scan_command(args: &ScanArgs, force_engines: Option<&[&str]>) -> Result<ExitCode> {
     let prepared = prepare(args, force_engines)?;
     let outcome = run_scan(&prepared, &args.output)?;
-    finish(&prepared, &outcome, &args.output)
+    let code = finish(&prepared, &outcome, &args.output)?;
+    if let Some(stats) = &prepared.deps_stats {
+        crate::db::print_audit_summary(&stats.summary());
+    }
+    Ok(code)
 }
 
 fn git_command(args: &SecretsArgs) -> Result<ExitCode> {

@@ -1,17 +1,37 @@
 //! The explicit list of engines. A new engine is one line here.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use palisade_engine::{Engine, LoadError, RuleMeta};
+use palisade_sca::{AuditStats, ScaEngine};
 use palisade_secrets::SecretsEngine;
 
 /// Every engine id palisade knows, in run order.
-pub const ENGINES: &[&str] = &["secrets"];
+pub const ENGINES: &[&str] = &["secrets", "deps"];
+
+/// Which advisory database the deps engine reads.
+#[derive(Debug, Clone, Copy)]
+pub enum AdvisoryDb<'a> {
+    /// The store file (`None`: no default location is known on this machine).
+    Path(Option<&'a Path>),
+    /// The engine's built-in example records: rule examples and `rules list` only.
+    Examples,
+}
+
+/// The engines built, and what the registry has to tell about the ones it skipped.
+pub struct Built {
+    pub engines: Vec<Box<dyn Engine>>,
+    /// The deps engine's audit counters, when it was built.
+    pub deps_stats: Option<Arc<AuditStats>>,
+    /// `(engine, reason)` for every selected engine skipped.
+    pub skipped: Vec<(&'static str, String)>,
+}
 
 /// Builds the selected engines. `rule_files` are extra rule files (secrets: palisade
 /// YAML or gitleaks TOML).
-pub fn build(selected: &[String], rule_files: &[PathBuf]) -> Result<Vec<Box<dyn Engine>>> {
+pub fn build(selected: &[String], rule_files: &[PathBuf], db: AdvisoryDb<'_>) -> Result<Built> {
     for s in selected {
         if !ENGINES.contains(&s.as_str()) {
             bail!(
@@ -21,6 +41,8 @@ pub fn build(selected: &[String], rule_files: &[PathBuf]) -> Result<Vec<Box<dyn 
         }
     }
     let mut out: Vec<Box<dyn Engine>> = Vec::new();
+    let mut deps_stats = None;
+    let mut skipped = Vec::new();
     for id in ENGINES {
         if !selected.is_empty() && !selected.iter().any(|s| s == id) {
             continue;
@@ -31,20 +53,34 @@ pub fn build(selected: &[String], rule_files: &[PathBuf]) -> Result<Vec<Box<dyn 
                     rule_files.iter().map(PathBuf::as_path).collect();
                 SecretsEngine::with_rule_files(&files).map(|e| Box::new(e) as Box<dyn Engine>)
             }
+            "deps" => {
+                let engine = match db {
+                    AdvisoryDb::Path(p) => ScaEngine::open(p),
+                    AdvisoryDb::Examples => ScaEngine::with_examples(),
+                };
+                engine.map(|e| {
+                    deps_stats = Some(e.stats());
+                    Box::new(e) as Box<dyn Engine>
+                })
+            }
             _ => continue,
         };
         match built {
             Ok(e) => out.push(e),
-            Err(LoadError::Skip(_)) => {}
+            Err(LoadError::Skip(why)) => skipped.push((*id, why)),
             Err(e) => return Err(e).with_context(|| format!("cannot load the {id} engine")),
         }
     }
-    Ok(out)
+    Ok(Built {
+        engines: out,
+        deps_stats,
+        skipped,
+    })
 }
 
 /// Every rule of every engine (built-in rules only).
 pub fn all_rules() -> Result<Vec<RuleMeta>> {
-    let engines = build(&[], &[])?;
+    let engines = build(&[], &[], AdvisoryDb::Examples)?.engines;
     Ok(engines
         .iter()
         .flat_map(|e| e.rules().iter().cloned())
@@ -66,7 +102,9 @@ mod tests {
     #[test]
     fn every_rule_is_documented_and_its_examples_hold() {
         let scanner = Scanner {
-            engines: build(&[], &[]).expect("engines"),
+            engines: build(&[], &[], AdvisoryDb::Examples)
+                .expect("engines")
+                .engines,
             config: Config::default(),
             cx: ScanCx::default(),
         };

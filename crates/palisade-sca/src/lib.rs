@@ -1,0 +1,380 @@
+//! palisade's dependency engine (SCA): every package a lockfile pins, matched against the
+//! offline OSV advisory database of `palisade-osv`.
+//!
+//! - [`ScaEngine::wants`] the files `palisade_lockfile::detect` recognises by name.
+//! - [`ScaEngine::scan`] parses the file (`palisade_lockfile::parse`); a file that cannot
+//!   be read as its format is an [`EngineError`] naming the file and line, and the scan goes
+//!   on. Every pinned package is matched (`palisade_osv::Db::match_package`) and each
+//!   vulnerability (advisories merged by alias) becomes one `deps/vulnerable-dependency`
+//!   finding: severity from CVSS v3 (unknown → medium), the lockfile line and the package
+//!   URL as locations, the smallest fixing version as the fix.
+//! - What could not be audited is never silently clean: packages of an ecosystem the
+//!   database has no advisory for, and packages without a pinned version, are counted in
+//!   [`AuditStats`] (shared with the caller through [`ScaEngine::stats`]), as are the
+//!   lockfile's non-fatal diagnostics. The engine itself never prints.
+//!
+//! # The example database
+//!
+//! A rule's examples must run in the registry test without the real advisory database.
+//! [`ScaEngine::with_examples`] builds the engine over one built-in, hand-written OSV record
+//! (`src/examples.json`: RUSTSEC-2016-0001, openssl < 0.9.0) held in memory and matched with
+//! the same `palisade_osv::match_advisories` the store uses; it is for examples and tests
+//! only and is never used to scan a tree.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use palisade_engine::finding::{
+    Confidence, Finding, Fix, Location, RuleId, Severity as FindingSeverity, Span,
+};
+use palisade_engine::{
+    Engine, EngineError, Example, FileKind, Input, LoadError, RuleMeta, ScanCx, Sink, fingerprint,
+};
+use palisade_lockfile::Package;
+use palisade_osv::cvss::Rating;
+use palisade_osv::{Advisory, Db, PackageMatch, PackageRef, Vulnerability};
+
+/// The one rule of this engine.
+pub const RULE_ID: &str = "deps/vulnerable-dependency";
+
+const EXAMPLES_JSON: &str = include_str!("examples.json");
+
+/// What a scan could not audit, for the caller's summary.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct AuditSummary {
+    /// Packages matched against the database.
+    pub audited: usize,
+    /// Packages not audited because the database has no advisory for their ecosystem,
+    /// by ecosystem.
+    pub no_data: BTreeMap<String, usize>,
+    /// Packages without a pinned version (not matched).
+    pub unpinned: usize,
+    /// Non-fatal lockfile diagnostics (`file:line: message`).
+    pub diagnostics: Vec<String>,
+}
+
+/// Counters shared between the engine (which fills them from many threads) and its caller.
+#[derive(Debug, Default)]
+pub struct AuditStats {
+    inner: Mutex<AuditSummary>,
+}
+
+impl AuditStats {
+    /// A copy of the counts so far.
+    pub fn summary(&self) -> AuditSummary {
+        match self.inner.lock() {
+            Ok(g) => g.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    fn update(&self, f: impl FnOnce(&mut AuditSummary)) {
+        match self.inner.lock() {
+            Ok(mut g) => f(&mut g),
+            Err(poisoned) => f(&mut poisoned.into_inner()),
+        }
+    }
+}
+
+enum Source {
+    Db(Db),
+    Examples(Vec<Advisory>),
+}
+
+impl Source {
+    fn match_package(&self, pkg: &PackageRef<'_>) -> Result<PackageMatch, String> {
+        match self {
+            Source::Db(db) => db.match_package(pkg).map_err(|e| e.to_string()),
+            Source::Examples(advisories) => {
+                let has_eco = advisories.iter().any(|a| {
+                    a.affected.iter().any(|af| {
+                        af.package
+                            .as_ref()
+                            .is_some_and(|p| p.ecosystem == pkg.ecosystem)
+                    })
+                });
+                if !has_eco {
+                    return Ok(PackageMatch {
+                        no_data_for_ecosystem: true,
+                        vulnerabilities: Vec::new(),
+                        upgrade_to: None,
+                        skipped_git_ranges: 0,
+                        unevaluated_ranges: 0,
+                    });
+                }
+                Ok(palisade_osv::match_advisories(advisories, pkg))
+            }
+        }
+    }
+}
+
+/// The dependency engine.
+pub struct ScaEngine {
+    source: Source,
+    rules: Vec<RuleMeta>,
+    stats: Arc<AuditStats>,
+}
+
+impl std::fmt::Debug for ScaEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScaEngine").finish_non_exhaustive()
+    }
+}
+
+/// The message of the `Skip` returned when there is no database.
+pub fn no_database_message(path: Option<&Path>) -> String {
+    match path {
+        Some(p) => format!(
+            "no advisory database at {}: run `palisade db import …`",
+            p.display()
+        ),
+        None => "no advisory database: run `palisade db import …`".to_owned(),
+    }
+}
+
+impl ScaEngine {
+    /// The engine over the store at `path`.
+    ///
+    /// # Errors
+    ///
+    /// [`LoadError::Skip`] when there is no database file (or no path at all), so a scan
+    /// of every engine still runs; [`LoadError::Rules`] when the file is not a store.
+    pub fn open(path: Option<&Path>) -> Result<ScaEngine, LoadError> {
+        let Some(p) = path.filter(|p| p.exists()) else {
+            return Err(LoadError::Skip(no_database_message(path)));
+        };
+        let db = Db::open(p).map_err(|e| LoadError::Rules {
+            path: p.display().to_string(),
+            message: e.to_string(),
+        })?;
+        Ok(ScaEngine::from_source(Source::Db(db)))
+    }
+
+    /// The engine over an already opened store.
+    pub fn with_db(db: Db) -> ScaEngine {
+        ScaEngine::from_source(Source::Db(db))
+    }
+
+    /// The engine over the built-in example records (see the crate documentation): for
+    /// rule examples and tests, never for a real scan.
+    ///
+    /// # Errors
+    ///
+    /// [`LoadError::Rules`] if the built-in records do not parse (a build defect).
+    pub fn with_examples() -> Result<ScaEngine, LoadError> {
+        let advisories: Vec<Advisory> =
+            serde_json::from_str(EXAMPLES_JSON).map_err(|e| LoadError::Rules {
+                path: "palisade-sca/src/examples.json".to_owned(),
+                message: e.to_string(),
+            })?;
+        Ok(ScaEngine::from_source(Source::Examples(advisories)))
+    }
+
+    fn from_source(source: Source) -> ScaEngine {
+        ScaEngine {
+            source,
+            rules: rules(),
+            stats: Arc::new(AuditStats::default()),
+        }
+    }
+
+    /// The counters of what could and could not be audited, shared with the engine.
+    pub fn stats(&self) -> Arc<AuditStats> {
+        Arc::clone(&self.stats)
+    }
+}
+
+/// The engine's rules (also available without a database, for `rules list` and `explain`).
+pub fn rules() -> Vec<RuleMeta> {
+    let lock = |version: &str| Example::File {
+        path: "Cargo.lock".to_owned(),
+        text: format!(
+            "version = 4\n\n[[package]]\nname = \"openssl\"\nversion = \"{version}\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n"
+        ),
+    };
+    vec![RuleMeta {
+        id: RULE_ID.to_owned(),
+        name: "Dependency with a known vulnerability".to_owned(),
+        severity: FindingSeverity::High,
+        confidence: Confidence::High,
+        cwe: vec![1395],
+        owasp: vec!["A06:2021".to_owned()],
+        description: "A package pinned by a lockfile is in the affected range of a published \
+advisory (OSV: RustSec, GitHub, PyPI, Go and others; aliases of one vulnerability are merged \
+into one finding).\n\nWhy it matters: the vulnerable code ships with the application whether \
+or not the project calls it directly, and published advisories are what attackers scan for.\n\n\
+How to fix: upgrade the package to the fixed version named in the finding (for a transitive \
+dependency, upgrade the direct dependency that pulls it in, or pin/override it), regenerate the \
+lockfile, and re-run `palisade deps`. The severity comes from the advisory's CVSS v3 vector \
+(medium when it has none). Packages of ecosystems the local database has no data for are \
+reported as not audited, never as clean: refresh it with `palisade db import`."
+            .to_owned(),
+        references: vec![
+            "https://owasp.org/Top10/A06_2021-Vulnerable_and_Outdated_Components/".to_owned(),
+            "https://cwe.mitre.org/data/definitions/1395.html".to_owned(),
+            "https://osv.dev/".to_owned(),
+        ],
+        examples: vec![lock("0.8.0")],
+        negative_examples: vec![lock("0.9.0")],
+    }]
+}
+
+fn severity_of(v: &Vulnerability) -> FindingSeverity {
+    match v.severity.as_ref().map(|s| s.rating) {
+        None => FindingSeverity::Medium,
+        Some(Rating::Critical) => FindingSeverity::Critical,
+        Some(Rating::High) => FindingSeverity::High,
+        Some(Rating::Medium) => FindingSeverity::Medium,
+        Some(Rating::Low) => FindingSeverity::Low,
+        Some(Rating::None) => FindingSeverity::Info,
+    }
+}
+
+/// `openssl 0.8.0 has RUSTSEC-2016-0001 (CVE-2016-10931): summary; upgrade to 0.9.0`.
+fn message(pkg: &Package, version: &str, v: &Vulnerability) -> String {
+    let primary = v
+        .advisories
+        .first()
+        .or_else(|| v.ids.first())
+        .map_or("an advisory", String::as_str);
+    let others: Vec<&str> = v
+        .ids
+        .iter()
+        .map(String::as_str)
+        .filter(|id| *id != primary)
+        .collect();
+    let mut m = format!("{} {version} has {primary}", pkg.name);
+    if !others.is_empty() {
+        m.push_str(&format!(" ({})", others.join(", ")));
+    }
+    if let Some(summary) = v
+        .summary
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let line = summary.lines().next().unwrap_or(summary);
+        m.push_str(": ");
+        m.push_str(line);
+    }
+    match &v.fixed_in {
+        Some(fix) => m.push_str(&format!("; upgrade to {fix}")),
+        None => m.push_str("; no fixed version is known"),
+    }
+    m
+}
+
+fn finding(pkg: &Package, version: &str, v: &Vulnerability) -> Finding {
+    let mut ids = v.ids.clone();
+    ids.sort();
+    let ids = ids.join(",");
+    let fp = fingerprint(&[
+        RULE_ID.as_bytes(),
+        pkg.ecosystem.as_bytes(),
+        pkg.name.as_bytes(),
+        version.as_bytes(),
+        ids.as_bytes(),
+        pkg.file.as_bytes(),
+    ]);
+    let span = pkg.line.map(|l| Span {
+        start_line: l,
+        start_column: 1,
+        end_line: l,
+        end_column: 1,
+        byte_start: 0,
+        byte_end: 0,
+    });
+    Finding {
+        rule: RuleId::new(RULE_ID),
+        severity: severity_of(v),
+        confidence: Confidence::High,
+        message: message(pkg, version, v),
+        locations: vec![
+            Location::File {
+                path: pkg.file.clone(),
+                span,
+                git: None,
+            },
+            Location::Package {
+                purl: pkg.purl.clone(),
+                path: Some(pkg.file.clone()),
+            },
+        ],
+        fingerprint: fp,
+        snippet: None,
+        fix: v.fixed_in.as_ref().map(|f| Fix {
+            description: format!("upgrade {} to {f}", pkg.name),
+            replacement: None,
+        }),
+        owners: Vec::new(),
+    }
+}
+
+impl Engine for ScaEngine {
+    fn id(&self) -> &'static str {
+        "deps"
+    }
+
+    fn rules(&self) -> &[RuleMeta] {
+        &self.rules
+    }
+
+    fn wants(&self, path: &Path, _kind: &FileKind) -> bool {
+        let p: PathBuf = path.into();
+        palisade_lockfile::detect(&p.to_string_lossy(), b"").is_some()
+    }
+
+    fn scan(&self, input: &Input<'_>, cx: &ScanCx, sink: &mut dyn Sink) -> Result<(), EngineError> {
+        let Some(format) = palisade_lockfile::detect(input.path, input.content) else {
+            return Ok(());
+        };
+        let inventory = palisade_lockfile::parse(format, input.path, input.content)
+            .map_err(|e| EngineError::Parse(e.to_string()))?;
+        let mut audited = 0;
+        let mut unpinned = 0;
+        let mut no_data: BTreeMap<String, usize> = BTreeMap::new();
+        for pkg in &inventory.packages {
+            if cx.is_cancelled() {
+                break;
+            }
+            let Some(version) = pkg.version.as_deref() else {
+                unpinned += 1;
+                continue;
+            };
+            let m = self
+                .source
+                .match_package(&PackageRef {
+                    ecosystem: &pkg.ecosystem,
+                    name: &pkg.name,
+                    version,
+                })
+                .map_err(EngineError::Other)?;
+            if m.no_data_for_ecosystem {
+                *no_data.entry(pkg.ecosystem.clone()).or_insert(0) += 1;
+                continue;
+            }
+            audited += 1;
+            for v in &m.vulnerabilities {
+                sink.emit(finding(pkg, version, v));
+            }
+        }
+        let diagnostics: Vec<String> = inventory
+            .diagnostics
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        self.stats.update(|s| {
+            s.audited += audited;
+            s.unpinned += unpinned;
+            for (eco, n) in no_data {
+                *s.no_data.entry(eco).or_insert(0) += n;
+            }
+            s.diagnostics.extend(diagnostics);
+        });
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;
