@@ -1,0 +1,111 @@
+use super::*;
+
+fn pkg(eco: &str, name: &str, version: &str, purl: &str) -> Package {
+    Package {
+        ecosystem: eco.to_owned(),
+        name: name.to_owned(),
+        version: Some(version.to_owned()),
+        purl: purl.to_owned(),
+        direct: None,
+        dev: None,
+        file: "Cargo.lock".to_owned(),
+        line: Some(1),
+        dependencies: Vec::new(),
+    }
+}
+
+fn meta() -> Meta {
+    Meta {
+        name: "my project".to_owned(),
+        timestamp: "2026-01-02T03:04:05Z".to_owned(),
+        tool_version: "0.1.0".to_owned(),
+    }
+}
+
+/// An app crate depending on memchr, a dev-only npm package, memchr again from a second
+/// lockfile, and an edge to a package not in the list.
+fn packages() -> Vec<Package> {
+    let mut regex = pkg("crates.io", "regex", "1.11.1", "pkg:cargo/regex@1.11.1");
+    regex.direct = Some(true);
+    regex.dependencies = vec![
+        ("memchr".to_owned(), "2.7.4".to_owned()),
+        ("missing".to_owned(), "1.0.0".to_owned()),
+    ];
+    let memchr = pkg("crates.io", "memchr", "2.7.4", "pkg:cargo/memchr@2.7.4");
+    let mut memchr_again = memchr.clone();
+    memchr_again.file = "sub/Cargo.lock".to_owned();
+    let mut jest = pkg("npm", "@jest/core", "29.7.0", "pkg:npm/%40jest/core@29.7.0");
+    jest.direct = Some(true);
+    jest.dev = Some(true);
+    jest.file = "package-lock.json".to_owned();
+    vec![regex, memchr, jest, memchr_again]
+}
+
+#[test]
+fn cyclonedx_document() {
+    let doc = cyclonedx(&packages(), &meta());
+    assert_eq!(doc["components"].as_array().map(Vec::len), Some(3));
+    insta::assert_json_snapshot!(doc);
+}
+
+#[test]
+fn spdx_document() {
+    let doc = spdx(&packages(), &meta());
+    assert_eq!(doc["packages"].as_array().map(Vec::len), Some(3));
+    for p in doc["packages"].as_array().into_iter().flatten() {
+        let id = p["SPDXID"].as_str().unwrap_or_default();
+        assert!(
+            id.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-'),
+            "{id}"
+        );
+    }
+    insta::assert_json_snapshot!(doc);
+}
+
+#[test]
+fn output_is_reproducible_and_order_independent() {
+    let mut reversed = packages();
+    reversed.reverse();
+    assert_eq!(
+        cyclonedx(&packages(), &meta()),
+        cyclonedx(&reversed, &meta())
+    );
+    assert_eq!(spdx(&packages(), &meta()), spdx(&reversed, &meta()));
+    let mut fewer = packages();
+    fewer.pop();
+    fewer.pop();
+    assert_ne!(
+        cyclonedx(&fewer, &meta())["serialNumber"],
+        cyclonedx(&packages(), &meta())["serialNumber"]
+    );
+}
+
+#[test]
+fn serial_number_is_a_version_5_urn_uuid() {
+    let doc = cyclonedx(&packages(), &meta());
+    let serial = doc["serialNumber"].as_str().unwrap_or_default();
+    let uuid = serial.strip_prefix("urn:uuid:").unwrap_or_default();
+    let parts: Vec<&str> = uuid.split('-').collect();
+    assert_eq!(
+        parts.iter().map(|p| p.len()).collect::<Vec<_>>(),
+        [8, 4, 4, 4, 12]
+    );
+    assert!(parts[2].starts_with('5'), "{serial}");
+    assert!(matches!(parts[3].as_bytes()[0], b'8' | b'9' | b'a' | b'b'));
+}
+
+#[test]
+fn empty_inventory() {
+    let doc = cyclonedx(&[], &meta());
+    assert_eq!(doc["components"], json!([]));
+    let doc = spdx(&[], &meta());
+    assert_eq!(doc["relationships"], json!([]));
+}
+
+#[test]
+fn timestamps() {
+    assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+    assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+    assert_eq!(rfc3339(1_798_543_445), "2026-12-29T11:24:05Z");
+}
