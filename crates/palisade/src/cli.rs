@@ -24,6 +24,8 @@ pub enum Command {
     Secrets(SecretsArgs),
     /// Dependency vulnerabilities: every lockfile under PATH against the advisory database.
     Deps(ScanArgs),
+    /// A software bill of materials (CycloneDX or SPDX JSON) from every lockfile under PATH.
+    Sbom(SbomArgs),
     /// The offline advisory database (OSV).
     Db {
         #[command(subcommand)]
@@ -215,4 +217,34 @@ pub struct SecretsArgs {
     /// With --git: only commits after this revision.
     #[arg(long, requires = "git")]
     pub since: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SbomFormat {
+    /// CycloneDX 1.6 JSON.
+    Cyclonedx,
+    /// SPDX 2.3 JSON.
+    Spdx,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SbomArgs {
+    /// The directory (or lockfile) to inventory.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Document format.
+    #[arg(long, short = 'f', value_enum, default_value = "cyclonedx")]
+    pub format: SbomFormat,
+    /// Write the document to a file instead of standard output.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+    /// Skip files larger than this (e.g. 10MiB).
+    #[arg(long)]
+    pub max_file_size: Option<String>,
+    /// Do not read paths matching this glob (repeatable).
+    #[arg(long)]
+    pub exclude: Vec<String>,
+    /// Read files that .gitignore/.palisadeignore exclude too.
+    #[arg(long)]
+    pub no_ignore: bool,
 }

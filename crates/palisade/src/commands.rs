@@ -50,6 +50,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Secrets(args) if args.git => git_command(&args),
         Command::Secrets(args) => scan_command(&args.scan, Some(&["secrets"])),
         Command::Deps(args) => scan_command(&args, Some(&["deps"])),
+        Command::Sbom(args) => crate::sbom::sbom_command(&args),
         Command::Db { command } => match command {
             DbCommand::Import { paths, db } => crate::db::import(&paths, &db),
             DbCommand::Status { db } => crate::db::status(&db),

@@ -6,3 +6,4 @@ mod common;
 mod deps;
 mod git;
 mod owners;
+mod sbom;
