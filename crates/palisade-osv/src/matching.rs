@@ -32,6 +32,20 @@ pub struct Evaluation {
     pub unevaluated_ranges: usize,
 }
 
+impl PackageMatch {
+    /// The answer for a package whose ecosystem the data does not cover: not checked,
+    /// never clean.
+    pub fn no_data() -> Self {
+        PackageMatch {
+            no_data_for_ecosystem: true,
+            vulnerabilities: Vec::new(),
+            upgrade_to: None,
+            skipped_git_ranges: 0,
+            unevaluated_ranges: 0,
+        }
+    }
+}
+
 /// Whether `version` of the package is affected by the advisory. Withdrawn advisories
 /// affect nothing. See [`evaluate`] for the counts of skipped ranges.
 pub fn affected(advisory: &Advisory, ecosystem: &str, name: &str, version: &str) -> bool {

@@ -294,13 +294,7 @@ impl Db {
     /// As [`Db::lookup`].
     pub fn match_package(&self, pkg: &PackageRef<'_>) -> Result<PackageMatch, Error> {
         if !self.has_ecosystem(pkg.ecosystem) {
-            return Ok(PackageMatch {
-                no_data_for_ecosystem: true,
-                vulnerabilities: Vec::new(),
-                upgrade_to: None,
-                skipped_git_ranges: 0,
-                unevaluated_ranges: 0,
-            });
+            return Ok(PackageMatch::no_data());
         }
         let advisories = self.lookup(pkg.ecosystem, pkg.name)?;
         Ok(match_advisories(&advisories, pkg))

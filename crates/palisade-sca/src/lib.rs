@@ -95,13 +95,7 @@ impl Source {
                     })
                 });
                 if !has_eco {
-                    return Ok(PackageMatch {
-                        no_data_for_ecosystem: true,
-                        vulnerabilities: Vec::new(),
-                        upgrade_to: None,
-                        skipped_git_ranges: 0,
-                        unevaluated_ranges: 0,
-                    });
+                    return Ok(PackageMatch::no_data());
                 }
                 Ok(palisade_osv::match_advisories(advisories, pkg))
             }

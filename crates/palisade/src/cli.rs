@@ -189,15 +189,8 @@ pub struct ScanArgs {
     /// Hide findings whose fingerprints are in this baseline file.
     #[arg(long)]
     pub baseline: Option<PathBuf>,
-    /// Skip files larger than this (e.g. 10MiB).
-    #[arg(long)]
-    pub max_file_size: Option<String>,
-    /// Do not scan paths matching this glob (repeatable).
-    #[arg(long)]
-    pub exclude: Vec<String>,
-    /// Scan files that .gitignore/.palisadeignore exclude too.
-    #[arg(long)]
-    pub no_ignore: bool,
+    #[command(flatten)]
+    pub walk: WalkArgs,
     /// Extra rule files: palisade YAML, or a gitleaks TOML config (repeatable).
     #[arg(long)]
     pub rules: Vec<PathBuf>,
@@ -205,6 +198,35 @@ pub struct ScanArgs {
     pub db: DbArg,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// What the walk reads: shared by every command that walks a tree.
+#[derive(Debug, Clone, Args)]
+pub struct WalkArgs {
+    /// Skip files larger than this (e.g. 10MiB).
+    #[arg(long)]
+    pub max_file_size: Option<String>,
+    /// Do not read paths matching this glob (repeatable).
+    #[arg(long)]
+    pub exclude: Vec<String>,
+    /// Read files that .gitignore/.palisadeignore exclude too.
+    #[arg(long)]
+    pub no_ignore: bool,
+}
+
+impl WalkArgs {
+    /// `--max-file-size` (or `fallback`, from palisade.toml) in bytes, if given.
+    pub fn max_file_size_bytes(&self, fallback: Option<&String>) -> anyhow::Result<Option<u64>> {
+        use anyhow::Context;
+        self.max_file_size
+            .as_ref()
+            .or(fallback)
+            .map(|s| {
+                palisade_input::parse_size(s)
+                    .with_context(|| format!("`{s}` is not a size; write e.g. 10MiB or 512KiB"))
+            })
+            .transpose()
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -238,13 +260,6 @@ pub struct SbomArgs {
     /// Write the document to a file instead of standard output.
     #[arg(long, short = 'o')]
     pub output: Option<PathBuf>,
-    /// Skip files larger than this (e.g. 10MiB).
-    #[arg(long)]
-    pub max_file_size: Option<String>,
-    /// Do not read paths matching this glob (repeatable).
-    #[arg(long)]
-    pub exclude: Vec<String>,
-    /// Read files that .gitignore/.palisadeignore exclude too.
-    #[arg(long)]
-    pub no_ignore: bool,
+    #[command(flatten)]
+    pub walk: WalkArgs,
 }

@@ -118,13 +118,11 @@ fn prepare(args: &ScanArgs, force_engines: Option<&[&str]>) -> Result<Prepared> 
     let engines = built.engines;
 
     let mut limits = Limits::default();
-    let size_text = args
-        .max_file_size
-        .as_ref()
-        .or(config.scan.max_file_size.as_ref());
-    if let Some(s) = size_text {
-        limits.max_file_size = palisade_input::parse_size(s)
-            .with_context(|| format!("`{s}` is not a size; write e.g. 10MiB or 512KiB"))?;
+    if let Some(max) = args
+        .walk
+        .max_file_size_bytes(config.scan.max_file_size.as_ref())?
+    {
+        limits.max_file_size = max;
     }
     let (first, rest) = args
         .paths
@@ -135,8 +133,8 @@ fn prepare(args: &ScanArgs, force_engines: Option<&[&str]>) -> Result<Prepared> 
     walk.jobs = args.jobs.unwrap_or(0);
     walk.max_file_size = limits.max_file_size;
     walk.exclude = config_excludes_for_root(&config, first);
-    walk.exclude.extend(args.exclude.iter().cloned());
-    walk.respect_ignore_files = !args.no_ignore;
+    walk.exclude.extend(args.walk.exclude.iter().cloned());
+    walk.respect_ignore_files = !args.walk.no_ignore;
 
     let baseline = args
         .baseline

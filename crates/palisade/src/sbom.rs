@@ -14,12 +14,11 @@ use crate::cli::{SbomArgs, SbomFormat};
 
 pub fn sbom_command(args: &SbomArgs) -> Result<ExitCode> {
     let mut walk = WalkOptions::new(&args.path);
-    if let Some(s) = &args.max_file_size {
-        walk.max_file_size = palisade_input::parse_size(s)
-            .with_context(|| format!("`{s}` is not a size; write e.g. 10MiB or 512KiB"))?;
+    if let Some(max) = args.walk.max_file_size_bytes(None)? {
+        walk.max_file_size = max;
     }
-    walk.exclude.clone_from(&args.exclude);
-    walk.respect_ignore_files = !args.no_ignore;
+    walk.exclude.clone_from(&args.walk.exclude);
+    walk.respect_ignore_files = !args.walk.no_ignore;
 
     let packages: Mutex<Vec<Package>> = Mutex::new(Vec::new());
     let warnings: Mutex<Vec<String>> = Mutex::new(Vec::new());
