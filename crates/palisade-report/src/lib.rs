@@ -1,8 +1,15 @@
 //! palisade's renderers. Each takes the same [`Report`] and writes one format:
 //! text (for people; colour optional, never needed), `json` (the frozen v1 format of
 //! `docs/json-format.md`), SARIF 2.1.0 (code scanning), JUnit XML (CI test tabs) and
-//! Markdown (pull-request comments).
+//! Markdown (pull-request comments, sized for GitHub's 65,536-character limit) and a
+//! self-contained HTML report.
+//!
+//! Dependencies: `sha2` hashes the HTML report's one stylesheet and one script for its
+//! Content-Security-Policy (so no nonce, and no `'unsafe-inline'`); `flate2` (pure-Rust
+//! zlib-rs backend, already in the build through `zip`) measures the gzipped size of
+//! SARIF against GitHub's 10 MB upload limit.
 
+mod html;
 mod json;
 mod junit;
 mod markdown;
@@ -15,7 +22,10 @@ use std::io::Write;
 use palisade_engine::RuleMeta;
 use palisade_engine::finding::{Diagnostic, Finding};
 
+pub use html::{HtmlOptions, TrendPoint, content_security_policy};
 pub use json::{JsonReport, JsonV1};
+pub use markdown::GITHUB_COMMENT_LIMIT;
+pub use sarif::SarifLimits;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
@@ -33,10 +43,12 @@ pub enum Format {
     Sarif,
     Junit,
     Markdown,
+    Html,
 }
 
 impl Format {
-    pub const NAMES: &'static [&'static str] = &["text", "json", "sarif", "junit", "markdown"];
+    pub const NAMES: &'static [&'static str] =
+        &["text", "json", "sarif", "junit", "markdown", "html"];
 
     pub fn parse(s: &str) -> Option<Format> {
         Some(match s {
@@ -45,6 +57,7 @@ impl Format {
             "sarif" => Format::Sarif,
             "junit" => Format::Junit,
             "markdown" | "md" => Format::Markdown,
+            "html" => Format::Html,
             _ => return None,
         })
     }
@@ -80,6 +93,25 @@ pub struct TextOptions {
     /// Text and markdown: findings under one heading per code owner (a finding with
     /// several owners appears under each), `(no owner)` last.
     pub group_by_owner: bool,
+}
+
+/// Options of the formats that have any beyond [`TextOptions`].
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    pub html: HtmlOptions,
+    pub sarif: SarifLimits,
+    /// The most characters of Markdown output (default: GitHub's comment limit).
+    pub markdown_limit: usize,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            html: HtmlOptions::default(),
+            sarif: SarifLimits::default(),
+            markdown_limit: GITHUB_COMMENT_LIMIT,
+        }
+    }
 }
 
 /// The heading of the findings without owners in `--group-by owner` output.
@@ -118,6 +150,28 @@ impl Report<'_> {
             Format::Sarif => sarif::render(self, out),
             Format::Junit => junit::render(self, out),
             Format::Markdown => markdown::render(self, text.group_by_owner, out),
+            Format::Html => html::render(self, &HtmlOptions::default(), out),
+        }
+    }
+
+    /// Like [`Report::render`], with the options of the HTML report and the limits of
+    /// SARIF; returns warnings about what was left out to respect those limits (for
+    /// stderr: the report itself says so too).
+    pub fn render_with(
+        &self,
+        format: Format,
+        text: TextOptions,
+        options: &RenderOptions,
+        out: &mut dyn Write,
+    ) -> Result<Vec<String>, ReportError> {
+        match format {
+            Format::Html => html::render(self, &options.html, out).map(|()| Vec::new()),
+            Format::Sarif => sarif::render_limited(self, &options.sarif, out),
+            Format::Markdown => {
+                markdown::render_within(self, text.group_by_owner, options.markdown_limit, out)
+                    .map(|()| Vec::new())
+            }
+            other => self.render(other, text, out).map(|()| Vec::new()),
         }
     }
 
@@ -128,3 +182,8 @@ impl Report<'_> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+pub(crate) fn html_test_base64(bytes: &[u8]) -> String {
+    html::base64_for_tests(bytes)
+}

@@ -186,8 +186,35 @@ fn result(f: &Finding, rule_index: Option<usize>) -> Value {
     r
 }
 
-pub(crate) fn render(r: &Report<'_>, out: &mut dyn Write) -> Result<(), ReportError> {
-    let used: BTreeSet<&str> = r.findings.iter().map(|f| f.rule.as_str()).collect();
+/// GitHub code scanning's documented hard limits on an uploaded SARIF file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SarifLimits {
+    /// Results per run (GitHub: 25,000).
+    pub results_per_run: usize,
+    /// Runs per file (GitHub: 20).
+    pub runs: usize,
+    /// Locations per result, primary and related together (GitHub: 1,000).
+    pub locations_per_result: usize,
+    /// The file's size once gzipped (GitHub: 10 MB).
+    pub gzip_bytes: usize,
+}
+
+impl Default for SarifLimits {
+    fn default() -> Self {
+        SarifLimits {
+            results_per_run: 25_000,
+            runs: 20,
+            locations_per_result: 1_000,
+            gzip_bytes: 10 * 1024 * 1024,
+        }
+    }
+}
+
+fn rules_and_taxa(
+    r: &Report<'_>,
+    findings: &[&Finding],
+) -> (Vec<Value>, Option<Value>, Vec<String>) {
+    let used: BTreeSet<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
     let metas: Vec<&RuleMeta> = used.iter().filter_map(|id| r.rule(id)).collect();
     let rules: Vec<Value> = metas.iter().map(|m| rule_descriptor(m)).collect();
     let cwes: BTreeSet<u32> = metas.iter().flat_map(|m| m.cwe.iter().copied()).collect();
@@ -201,22 +228,59 @@ pub(crate) fn render(r: &Report<'_>, out: &mut dyn Write) -> Result<(), ReportEr
             })
         })
         .collect();
-    let results: Vec<Value> = r
-        .findings
+    let taxonomy = (!taxa.is_empty()).then(|| {
+        json!([{
+            "name": "CWE",
+            "organization": "MITRE",
+            "shortDescription": { "text": "The MITRE Common Weakness Enumeration" },
+            "informationUri": "https://cwe.mitre.org/",
+            "taxa": taxa,
+        }])
+    });
+    let ids = metas.iter().map(|m| m.id.clone()).collect();
+    (rules, taxonomy, ids)
+}
+
+fn build_run(
+    r: &Report<'_>,
+    findings: &[&Finding],
+    limits: &SarifLimits,
+    warnings: &[String],
+    first: bool,
+) -> Value {
+    let (rules, taxonomy, ids) = rules_and_taxa(r, findings);
+    let results: Vec<Value> = findings
         .iter()
-        .map(|f| result(f, metas.iter().position(|m| m.id == f.rule.as_str())))
-        .collect();
-    let notifications: Vec<Value> = r
-        .diagnostics
-        .iter()
-        .filter(|d| d.level != DiagnosticLevel::Skip)
-        .map(|d| {
-            json!({
-                "level": if d.level == DiagnosticLevel::Error { "error" } else { "warning" },
-                "message": { "text": format!("{}: {}", d.path, d.message) },
-            })
+        .map(|f| {
+            let mut v = result(f, ids.iter().position(|id| id == f.rule.as_str()));
+            // Related locations beyond GitHub's per-result limit are dropped.
+            if let Some(rel) = v.get_mut("relatedLocations").and_then(Value::as_array_mut) {
+                rel.truncate(limits.locations_per_result.saturating_sub(1));
+            }
+            v
         })
         .collect();
+    let mut notifications: Vec<Value> = if first {
+        r.diagnostics
+            .iter()
+            .filter(|d| d.level != DiagnosticLevel::Skip)
+            .map(|d| {
+                json!({
+                    "level": if d.level == DiagnosticLevel::Error { "error" } else { "warning" },
+                    "message": { "text": format!("{}: {}", d.path, d.message) },
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if first {
+        notifications.extend(
+            warnings
+                .iter()
+                .map(|w| json!({ "level": "warning", "message": { "text": w } })),
+        );
+    }
     let mut run = json!({
         "tool": {
             "driver": {
@@ -235,22 +299,118 @@ pub(crate) fn render(r: &Report<'_>, out: &mut dyn Write) -> Result<(), ReportEr
         }],
         "columnKind": "unicodeCodePoints",
     });
-    if !taxa.is_empty() {
-        run["taxonomies"] = json!([{
-            "name": "CWE",
-            "organization": "MITRE",
-            "shortDescription": { "text": "The MITRE Common Weakness Enumeration" },
-            "informationUri": "https://cwe.mitre.org/",
-            "taxa": taxa,
-        }]);
+    if let Some(t) = taxonomy {
+        run["taxonomies"] = t;
         run["tool"]["driver"]["supportedTaxonomies"] = json!([{ "name": "CWE" }]);
     }
-    let log = json!({
+    run
+}
+
+fn build_log(
+    r: &Report<'_>,
+    findings: &[&Finding],
+    limits: &SarifLimits,
+    warnings: &[String],
+) -> Value {
+    let per_run = limits.results_per_run.max(1);
+    let runs: Vec<Value> = if findings.len() <= per_run {
+        vec![build_run(r, findings, limits, warnings, true)]
+    } else {
+        findings
+            .chunks(per_run)
+            .enumerate()
+            .map(|(i, chunk)| build_run(r, chunk, limits, warnings, i == 0))
+            .collect()
+    };
+    json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [run],
-    });
-    serde_json::to_writer_pretty(&mut *out, &log)?;
+        "runs": runs,
+    })
+}
+
+fn gzip_len(bytes: &[u8]) -> usize {
+    use flate2::Compression;
+    use flate2::write::GzEncoder;
+    let mut enc = GzEncoder::new(Vec::new(), Compression::default());
+    if enc.write_all(bytes).is_err() {
+        return usize::MAX;
+    }
+    enc.finish().map_or(usize::MAX, |v| v.len())
+}
+
+/// Writes SARIF within `limits`: more results than one run may hold are split into
+/// several runs (most severe first); beyond the run limit, or when the gzipped file would
+/// be too large, the least severe results are left out. Returns a warning for each cut,
+/// also written into the log as tool execution notifications.
+pub(crate) fn render_limited(
+    r: &Report<'_>,
+    limits: &SarifLimits,
+    out: &mut dyn Write,
+) -> Result<Vec<String>, ReportError> {
+    let mut findings: Vec<&Finding> = r.findings.iter().collect();
+    let per_run = limits.results_per_run.max(1);
+    let mut warnings = Vec::new();
+    if findings.len() > per_run {
+        // Stable: within a severity, the scan's order (path, line) is kept.
+        findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+        let runs = findings.len().div_ceil(per_run);
+        warnings.push(format!(
+            "{} results are more than GitHub's limit of {per_run} per run: split into {} runs, most severe first",
+            findings.len(),
+            runs.min(limits.runs.max(1))
+        ));
+        let max = per_run.saturating_mul(limits.runs.max(1));
+        if findings.len() > max {
+            warnings.push(format!(
+                "{} least severe result(s) left out: GitHub accepts at most {} runs of {per_run} results",
+                findings.len() - max,
+                limits.runs
+            ));
+            findings.truncate(max);
+        }
+    }
+    if r.findings
+        .iter()
+        .any(|f| f.locations.len() > limits.locations_per_result)
+    {
+        warnings.push(format!(
+            "locations past the first {} of a result are left out (GitHub's limit)",
+            limits.locations_per_result
+        ));
+    }
+    let mut log = build_log(r, &findings, limits, &warnings);
+    let mut bytes = serde_json::to_vec_pretty(&log)?;
+    let mut gz = gzip_len(&bytes);
+    let total = findings.len();
+    let mut tries = 0;
+    while gz > limits.gzip_bytes && tries < 8 && !findings.is_empty() {
+        tries += 1;
+        if tries == 1 {
+            findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+        }
+        // Shrink in proportion, with a margin, then check again.
+        let keep =
+            ((findings.len() as f64) * (limits.gzip_bytes as f64 / gz as f64) * 0.9) as usize;
+        findings.truncate(keep.min(findings.len().saturating_sub(1)));
+        let mut w = warnings.clone();
+        w.push(format!(
+            "{} least severe result(s) left out: the gzipped SARIF must stay under {} bytes (GitHub's limit)",
+            total - findings.len(),
+            limits.gzip_bytes
+        ));
+        log = build_log(r, &findings, limits, &w);
+        bytes = serde_json::to_vec_pretty(&log)?;
+        gz = gzip_len(&bytes);
+        if gz <= limits.gzip_bytes || tries == 8 || findings.is_empty() {
+            warnings = w;
+        }
+    }
+    out.write_all(&bytes)?;
     writeln!(out)?;
-    Ok(())
+    Ok(warnings)
+}
+
+pub(crate) fn render(r: &Report<'_>, out: &mut dyn Write) -> Result<(), ReportError> {
+    render_limited(r, &SarifLimits::default(), out).map(|_| ())
 }

@@ -269,3 +269,6 @@ fn group_by_owner_lists_a_finding_under_each_owner_and_unowned_last() {
         }
     }
 }
+
+#[path = "tests_limits.rs"]
+mod limits;
