@@ -41,9 +41,12 @@
 //!   pack machinery; zlib is `zlib-rs`, pure Rust, in every configuration;
 //! - `revision`: `rev_parse` for `--since REV`.
 //!
+//! [`tree`] reads one revision's tree beside the work tree, for diff-aware scans.
+//!
 //! The repository is opened isolated: no global or system git configuration and no
 //! environment variables (`GIT_DIR` ...) change what is read.
 
+pub mod tree;
 mod walk;
 
 use std::path::{Path, PathBuf};

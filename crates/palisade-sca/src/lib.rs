@@ -259,17 +259,43 @@ fn message(pkg: &Package, version: &str, v: &Vulnerability) -> String {
     m
 }
 
+/// The package name as its registry compares names: PyPI names are case-insensitive
+/// and treat runs of `-`, `_` and `.` alike (PEP 503), so `Django` and `django` are one
+/// package and one finding.
+fn identity_name(ecosystem: &str, name: &str) -> String {
+    if ecosystem != "PyPI" {
+        return name.to_owned();
+    }
+    let mut out = String::with_capacity(name.len());
+    let mut sep = false;
+    for c in name.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            sep = true;
+        } else {
+            if sep && !out.is_empty() {
+                out.push('-');
+            }
+            sep = false;
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    out
+}
+
 fn finding(pkg: &Package, version: &str, v: &Vulnerability) -> Finding {
     let mut ids = v.ids.clone();
     ids.sort();
     let ids = ids.join(",");
+    // No path and no line: a lockfile renamed, moved or reformatted keeps the identity
+    // of its findings. The same vulnerable package in two lockfiles is one finding with
+    // a location in each (as one secret in two files is), fixed when both are.
+    let name = identity_name(&pkg.ecosystem, &pkg.name);
     let fp = fingerprint(&[
         RULE_ID.as_bytes(),
         pkg.ecosystem.as_bytes(),
-        pkg.name.as_bytes(),
+        name.as_bytes(),
         version.as_bytes(),
         ids.as_bytes(),
-        pkg.file.as_bytes(),
     ]);
     let span = pkg.line.map(|l| Span {
         start_line: l,

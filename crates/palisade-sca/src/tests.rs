@@ -66,6 +66,12 @@ fn vulnerable_version_is_one_finding_with_fix_and_locations() {
     .unwrap();
     assert_eq!(moved[0].fingerprint, f.fingerprint);
     assert_ne!(moved[0].line(), f.line());
+    // Stable across renames: the path is not part of the identity.
+    let renamed = scan(&engine, "service/Cargo.lock", &cargo_lock("0.8.0")).unwrap();
+    assert_eq!(renamed[0].fingerprint, f.fingerprint);
+    // A different version is a different finding.
+    let other = scan(&engine, "app/Cargo.lock", &cargo_lock("0.8.1")).unwrap();
+    assert!(other.iter().all(|o| o.fingerprint != f.fingerprint));
 }
 
 #[test]

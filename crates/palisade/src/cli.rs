@@ -106,6 +106,8 @@ pub enum OutputFormat {
     Sarif,
     Junit,
     Markdown,
+    /// One self-contained HTML file (offline, strict CSP): filter, sort, group, charts.
+    Html,
 }
 
 impl OutputFormat {
@@ -117,6 +119,7 @@ impl OutputFormat {
             OutputFormat::Sarif => Format::Sarif,
             OutputFormat::Junit => Format::Junit,
             OutputFormat::Markdown => Format::Markdown,
+            OutputFormat::Html => Format::Html,
         }
     }
 }
@@ -189,6 +192,13 @@ pub struct ScanArgs {
     /// Hide findings whose fingerprints are in this baseline file.
     #[arg(long)]
     pub baseline: Option<PathBuf>,
+    /// Report only findings introduced since this revision (branch, tag or commit): its
+    /// tree is scanned as the baseline, read from git without touching the work tree.
+    #[arg(long, value_name = "REV")]
+    pub baseline_ref: Option<String>,
+    /// Report only findings in files changed since --baseline-ref (or HEAD).
+    #[arg(long)]
+    pub changed_only: bool,
     #[command(flatten)]
     pub walk: WalkArgs,
     /// Extra rule files: palisade YAML, or a gitleaks TOML config (repeatable).

@@ -36,12 +36,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     };
     if let Some(out) = output
         && out.group_by.is_some()
-        && !matches!(out.format, OutputFormat::Text | OutputFormat::Markdown)
+        && !matches!(
+            out.format,
+            OutputFormat::Text | OutputFormat::Markdown | OutputFormat::Html
+        )
     {
         let mut err = std::io::stderr().lock();
         let _ = writeln!(
             err,
-            "error: --group-by owner is for text and markdown output; json and sarif carry each finding's owners already"
+            "error: --group-by owner is for text, markdown and html output; json and sarif carry each finding's owners already"
         );
         return Ok(ExitCode::from(2));
     }
@@ -312,7 +315,17 @@ fn run_git_scan(p: &Prepared, since: Option<&str>, out: &OutputArgs) -> Result<S
 
 fn scan_command(args: &ScanArgs, force_engines: Option<&[&str]>) -> Result<ExitCode> {
     let prepared = prepare(args, force_engines)?;
-    let outcome = run_scan(&prepared, &args.output)?;
+    let mut outcome = run_scan(&prepared, &args.output)?;
+    crate::diff::apply(
+        &prepared.scanner,
+        &prepared.walk,
+        &crate::diff::DiffOptions {
+            baseline_ref: args.baseline_ref.as_deref(),
+            changed_only: args.changed_only,
+            verbose: args.output.verbose,
+        },
+        &mut outcome,
+    )?;
     let code = finish(&prepared, &outcome, &args.output)?;
     if let Some(stats) = &prepared.deps_stats {
         crate::db::print_audit_summary(&stats.summary());
@@ -321,6 +334,11 @@ fn scan_command(args: &ScanArgs, force_engines: Option<&[&str]>) -> Result<ExitC
 }
 
 fn git_command(args: &SecretsArgs) -> Result<ExitCode> {
+    if args.scan.baseline_ref.is_some() || args.scan.changed_only {
+        bail!(
+            "--baseline-ref and --changed-only compare the work tree with a revision; with --git use --since REV"
+        );
+    }
     let prepared = prepare(&args.scan, Some(&["secrets"]))?;
     let outcome = run_git_scan(&prepared, args.since.as_deref(), &args.scan.output)?;
     finish(&prepared, &outcome, &args.scan.output)
@@ -362,21 +380,24 @@ fn write_report(
         },
     };
     let group_by_owner = out.group_by == Some(GroupBy::Owner);
+    let options = palisade_report::RenderOptions::default();
     let color_ok = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     match &out.output {
         Some(path) => {
             let file =
                 File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
             let mut w = BufWriter::new(file);
-            report.render(
+            let warnings = report.render_with(
                 format,
                 TextOptions {
                     color: false,
                     verbose: out.verbose,
                     group_by_owner,
                 },
+                &options,
                 &mut w,
             )?;
+            print_warnings(&warnings);
             w.flush()
                 .with_context(|| format!("cannot write {}", path.display()))?;
             // Diagnostics still reach the terminal when the report goes to a file.
@@ -388,15 +409,17 @@ fn write_report(
             let stdout = std::io::stdout();
             let color = color_ok && stdout.is_terminal();
             let mut w = BufWriter::new(stdout.lock());
-            report.render(
+            let warnings = report.render_with(
                 format,
                 TextOptions {
                     color,
                     verbose: out.verbose,
                     group_by_owner,
                 },
+                &options,
                 &mut w,
             )?;
+            print_warnings(&warnings);
             w.flush().context("cannot write to standard output")?;
             if format != Format::Text {
                 print_diagnostics(outcome, out.verbose);
@@ -404,6 +427,14 @@ fn write_report(
         }
     }
     Ok(())
+}
+
+/// What a format left out to respect a limit (GitHub's SARIF or comment sizes).
+fn print_warnings(warnings: &[String]) {
+    let mut err = std::io::stderr().lock();
+    for w in warnings {
+        let _ = writeln!(err, "warning: {w}");
+    }
 }
 
 /// For machine formats, diagnostics also go to stderr so a person sees them.

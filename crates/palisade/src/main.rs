@@ -3,6 +3,7 @@
 mod cli;
 mod commands;
 mod db;
+mod diff;
 mod git;
 mod owners;
 mod registry;

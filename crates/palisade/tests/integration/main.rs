@@ -4,6 +4,7 @@ mod bad_input;
 mod cli;
 mod common;
 mod deps;
+mod diff;
 mod git;
 mod owners;
 mod sbom;
