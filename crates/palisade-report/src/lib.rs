@@ -1,14 +1,15 @@
 //! palisade's renderers. Each takes the same [`Report`] and writes one format:
 //! text (for people; colour optional, never needed), `json` (the frozen v1 format of
 //! `docs/json-format.md`), SARIF 2.1.0 (code scanning), JUnit XML (CI test tabs) and
-//! Markdown (pull-request comments, sized for GitHub's 65,536-character limit) and a
-//! self-contained HTML report.
+//! Markdown (pull-request comments, sized for GitHub's 65,536-character limit), a
+//! self-contained HTML report and GitLab's SAST report.
 //!
 //! Dependencies: `sha2` hashes the HTML report's one stylesheet and one script for its
 //! Content-Security-Policy (so no nonce, and no `'unsafe-inline'`); `flate2` (pure-Rust
 //! zlib-rs backend, already in the build through `zip`) measures the gzipped size of
 //! SARIF against GitHub's 10 MB upload limit.
 
+mod gitlab;
 mod html;
 mod json;
 mod junit;
@@ -22,6 +23,7 @@ use std::io::Write;
 use palisade_engine::RuleMeta;
 use palisade_engine::finding::{Diagnostic, Finding};
 
+pub use gitlab::GITLAB_SAST_SCHEMA;
 pub use html::{HtmlOptions, TrendPoint, content_security_policy};
 pub use json::{JsonReport, JsonV1};
 pub use markdown::GITHUB_COMMENT_LIMIT;
@@ -44,11 +46,20 @@ pub enum Format {
     Junit,
     Markdown,
     Html,
+    /// GitLab's SAST report (`gl-sast-report.json`).
+    GitlabSast,
 }
 
 impl Format {
-    pub const NAMES: &'static [&'static str] =
-        &["text", "json", "sarif", "junit", "markdown", "html"];
+    pub const NAMES: &'static [&'static str] = &[
+        "text",
+        "json",
+        "sarif",
+        "junit",
+        "markdown",
+        "html",
+        "gitlab-sast",
+    ];
 
     pub fn parse(s: &str) -> Option<Format> {
         Some(match s {
@@ -58,6 +69,7 @@ impl Format {
             "junit" => Format::Junit,
             "markdown" | "md" => Format::Markdown,
             "html" => Format::Html,
+            "gitlab-sast" => Format::GitlabSast,
             _ => return None,
         })
     }
@@ -102,6 +114,15 @@ pub struct RenderOptions {
     pub sarif: SarifLimits,
     /// The most characters of Markdown output (default: GitHub's comment limit).
     pub markdown_limit: usize,
+    /// When the scan ran, seconds since the Unix epoch (GitLab's report needs it;
+    /// default: now).
+    pub scan_time: Option<i64>,
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
 }
 
 impl Default for RenderOptions {
@@ -110,6 +131,7 @@ impl Default for RenderOptions {
             html: HtmlOptions::default(),
             sarif: SarifLimits::default(),
             markdown_limit: GITHUB_COMMENT_LIMIT,
+            scan_time: None,
         }
     }
 }
@@ -151,6 +173,7 @@ impl Report<'_> {
             Format::Junit => junit::render(self, out),
             Format::Markdown => markdown::render(self, text.group_by_owner, out),
             Format::Html => html::render(self, &HtmlOptions::default(), out),
+            Format::GitlabSast => gitlab::render(self, now(), out),
         }
     }
 
@@ -166,6 +189,8 @@ impl Report<'_> {
     ) -> Result<Vec<String>, ReportError> {
         match format {
             Format::Html => html::render(self, &options.html, out).map(|()| Vec::new()),
+            Format::GitlabSast => gitlab::render(self, options.scan_time.unwrap_or_else(now), out)
+                .map(|()| Vec::new()),
             Format::Sarif => sarif::render_limited(self, &options.sarif, out),
             Format::Markdown => {
                 markdown::render_within(self, text.group_by_owner, options.markdown_limit, out)

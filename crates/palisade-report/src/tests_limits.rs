@@ -513,3 +513,25 @@ fn sarif_fingerprints_are_stable_across_runs_and_order() {
     };
     assert_eq!(fps(&a), fps(&b));
 }
+
+#[test]
+fn gitlab_sast_output() {
+    let m = meta();
+    let fs = findings();
+    let r = report(&fs, &m);
+    let opts = RenderOptions {
+        scan_time: Some(1_700_000_000),
+        ..RenderOptions::default()
+    };
+    let (doc, _) = render_with(&r, Format::GitlabSast, &opts);
+    let v: serde_json::Value = serde_json::from_str(&doc).expect("json");
+    assert_eq!(v["version"], crate::GITLAB_SAST_SCHEMA);
+    assert_eq!(v["scan"]["type"], "sast");
+    assert_eq!(v["scan"]["start_time"], "2023-11-14T22:13:20");
+    let vuln = &v["vulnerabilities"][0];
+    assert_eq!(vuln["id"], "00112233-4455-6677-8899-aabbccddeeff");
+    assert_eq!(vuln["severity"], "Critical");
+    assert_eq!(vuln["location"]["file"], "config/settings.py");
+    assert_eq!(vuln["location"]["start_line"], 2);
+    insta::assert_snapshot!(doc);
+}

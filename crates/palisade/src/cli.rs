@@ -108,6 +108,8 @@ pub enum OutputFormat {
     Markdown,
     /// One self-contained HTML file (offline, strict CSP): filter, sort, group, charts.
     Html,
+    /// GitLab's SAST report (gl-sast-report.json) for `artifacts:reports:sast`.
+    GitlabSast,
 }
 
 impl OutputFormat {
@@ -120,6 +122,7 @@ impl OutputFormat {
             OutputFormat::Junit => Format::Junit,
             OutputFormat::Markdown => Format::Markdown,
             OutputFormat::Html => Format::Html,
+            OutputFormat::GitlabSast => Format::GitlabSast,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! One integration-test binary for the `palisade` command line.
 
 mod bad_input;
+mod ci_files;
 mod cli;
 mod common;
 mod deps;
