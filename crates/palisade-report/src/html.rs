@@ -34,6 +34,8 @@ pub struct HtmlOptions {
     pub title: Option<String>,
     /// History for the trend chart, oldest first; no chart when empty.
     pub trend: Vec<TrendPoint>,
+    /// The grouping selected when the report opens: `owner`, `sev`, `engine` or `rule`.
+    pub group: Option<String>,
 }
 
 const STYLE: &str = r#"
@@ -396,7 +398,21 @@ pub(crate) fn render(
     for e in &engines {
         let _ = write!(s, "<option value=\"{0}\">{0}</option>", esc(e));
     }
-    s.push_str("</select> <select id=\"group\" aria-label=\"group by\"><option value=\"\">no grouping</option><option value=\"owner\">group by owner</option><option value=\"sev\">group by severity</option><option value=\"engine\">group by engine</option><option value=\"rule\">group by rule</option></select> <span id=\"count\" class=\"small\"></span></div>\n");
+    s.push_str("</select> <select id=\"group\" aria-label=\"group by\"><option value=\"\">no grouping</option>");
+    for (value, label) in [
+        ("owner", "group by owner"),
+        ("sev", "group by severity"),
+        ("engine", "group by engine"),
+        ("rule", "group by rule"),
+    ] {
+        let selected = if opts.group.as_deref() == Some(value) {
+            " selected"
+        } else {
+            ""
+        };
+        let _ = write!(s, "<option value=\"{value}\"{selected}>{label}</option>");
+    }
+    s.push_str("</select> <span id=\"count\" class=\"small\"></span></div>\n");
     s.push_str("<table id=\"findings\">\n<thead><tr><th data-key=\"sev\">Severity</th><th data-key=\"rule\">Rule</th><th data-key=\"path\">Location</th><th data-key=\"owner\">Owners</th><th>Message</th></tr></thead>\n<tbody>\n");
     // Most severe first, as the script sorts by default.
     let mut order: Vec<&Finding> = r.findings.iter().collect();

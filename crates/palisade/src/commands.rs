@@ -380,7 +380,10 @@ fn write_report(
         },
     };
     let group_by_owner = out.group_by == Some(GroupBy::Owner);
-    let options = palisade_report::RenderOptions::default();
+    let mut options = palisade_report::RenderOptions::default();
+    if group_by_owner {
+        options.html.group = Some("owner".into());
+    }
     let color_ok = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     match &out.output {
         Some(path) => {

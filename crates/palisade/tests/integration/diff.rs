@@ -628,3 +628,48 @@ fn fingerprints_survive_everyday_edits() {
     }
     assert!(ratio >= 0.95, "{:.1}% kept; lost: {lost:#?}", ratio * 100.0);
 }
+
+// ---- Reports through the command line ----
+
+#[test]
+fn html_report_of_the_demo_lists_every_finding_and_leaks_no_secret() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("report.html");
+    let r = run(bin()
+        .args([
+            "scan",
+            "--format",
+            "html",
+            "--group-by",
+            "owner",
+            "--output",
+        ])
+        .arg(&out)
+        .arg(crate::common::demo()));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let html = std::fs::read_to_string(&out).expect("report");
+    let (_, json) = scan(&crate::common::demo(), &[]);
+    let fps = fingerprints(&json);
+    assert!(!fps.is_empty());
+    for fp in &fps {
+        assert!(html.contains(&format!("data-fp=\"{fp}\"")), "{fp} missing");
+    }
+    for s in crate::common::DEMO_SECRETS {
+        assert!(
+            !html.contains(crate::common::hidden_part(s)),
+            "secret leaks"
+        );
+    }
+    assert!(html.contains("http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'"));
+    assert!(html.contains("<option value=\"owner\" selected>"));
+}
+
+#[test]
+fn markdown_report_through_the_command_line_fits_a_comment() {
+    let r = run(bin()
+        .args(["scan", "--format", "markdown", "--no-config"])
+        .arg(crate::common::demo()));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.starts_with("## palisade: "), "{}", r.stdout);
+    assert!(r.stdout.chars().count() <= 65_536);
+}
