@@ -136,6 +136,7 @@ fn html_is_self_contained_with_a_strict_csp_and_every_finding() {
     let r = report(&fs, &m);
     let opts = RenderOptions {
         html: HtmlOptions {
+            group: Some("owner".into()),
             title: Some(format!("title {HOSTILE}")),
             trend: vec![
                 TrendPoint {
@@ -254,7 +255,10 @@ fn html_is_self_contained_with_a_strict_csp_and_every_finding() {
     let svgs = els.iter().filter(|(n, _, _)| n == "svg").count();
     assert_eq!(svgs, 2);
     assert!(els.iter().any(|(n, _, _)| n == "polyline"));
-    // The grouping choices.
+    // The grouping choices, owner selected as asked.
+    assert!(els.iter().any(|(n, a, _)| n == "option"
+        && attr(a, "value") == Some("owner")
+        && attr(a, "selected").is_some()));
     for g in ["owner", "sev", "engine", "rule"] {
         assert!(
             els.iter()
@@ -281,6 +285,7 @@ fn html_output() {
     let r = report(&fs, &m);
     let opts = RenderOptions {
         html: HtmlOptions {
+            group: None,
             title: None,
             trend: vec![
                 TrendPoint {
