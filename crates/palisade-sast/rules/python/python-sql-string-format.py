@@ -13,3 +13,5 @@ def find_user(conn, name):
     cur.execute("SELECT * FROM users WHERE name = %s", (name,))
     # ok: python-sql-string-format
     User.objects.raw("SELECT * FROM app_user WHERE name = %s", [name])
+    # ok: python-sql-string-format
+    cur.execute("SELECT COUNT(*) FROM %s" % conn.ops.quote_name(table))
