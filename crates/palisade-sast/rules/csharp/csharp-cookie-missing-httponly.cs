@@ -1,0 +1,9 @@
+public class LoginController : Controller {
+    public IActionResult Login(string sid) {
+        // ruleid: csharp-cookie-missing-httponly
+        Response.Cookies.Append("sid", sid, new CookieOptions { SameSite = SameSiteMode.Lax });
+        // ok: csharp-cookie-missing-httponly
+        Response.Cookies.Append("sid", sid, new CookieOptions { Secure = true, HttpOnly = true, SameSite = SameSiteMode.Lax });
+        return Ok();
+    }
+}

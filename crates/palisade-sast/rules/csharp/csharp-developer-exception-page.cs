@@ -1,0 +1,8 @@
+var app = builder.Build();
+// ruleid: csharp-developer-exception-page
+app.UseDeveloperExceptionPage();
+if (app.Environment.IsDevelopment())
+{
+    // ok: csharp-developer-exception-page
+    app.UseDeveloperExceptionPage();
+}

@@ -1,0 +1,9 @@
+import { createHash } from "crypto";
+
+export function sig(body) {
+  // ruleid: javascript-weak-hash-sha1
+  const a = createHash("sha1").update(body).digest("hex");
+  // ok: javascript-weak-hash-sha1
+  const b = createHash("sha512").update(body).digest("hex");
+  return [a, b];
+}

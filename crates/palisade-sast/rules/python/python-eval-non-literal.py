@@ -1,0 +1,12 @@
+def calc(expr):
+    # ruleid: python-eval-non-literal
+    return eval(expr)
+
+def run(code):
+    # ruleid: python-eval-non-literal
+    exec(code, {})
+
+def safe(expr):
+    import ast
+    # ok: python-eval-non-literal
+    return ast.literal_eval(expr)

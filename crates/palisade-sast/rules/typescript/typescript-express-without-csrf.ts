@@ -1,0 +1,18 @@
+import express from "express";
+import cookieParser from "cookie-parser";
+import csurf from "csurf";
+
+function insecure() {
+  const app = express();
+  // ruleid: typescript-express-without-csrf
+  app.use(cookieParser());
+  app.post("/transfer", transfer);
+}
+
+function secure() {
+  const app = express();
+  // ok: typescript-express-without-csrf
+  app.use(cookieParser());
+  app.use(csurf({ cookie: true }));
+  app.post("/transfer", transfer);
+}

@@ -1,0 +1,6 @@
+import mysql from "mysql2";
+
+// ruleid: typescript-hardcoded-db-password
+const a = mysql.createConnection({ host: "db", user: "app", password: "hunter2" });
+// ok: typescript-hardcoded-db-password
+const b = mysql.createConnection({ host: "db", user: "app", password: process.env.DB_PASSWORD });

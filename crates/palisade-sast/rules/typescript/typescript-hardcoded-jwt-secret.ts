@@ -1,0 +1,9 @@
+import jwt from "jsonwebtoken";
+
+export function issue(user) {
+  // ruleid: typescript-hardcoded-jwt-secret
+  const a = jwt.sign({ sub: user.id }, "super-secret-key", { expiresIn: "1h" });
+  // ok: typescript-hardcoded-jwt-secret
+  const b = jwt.sign({ sub: user.id }, process.env.JWT_SECRET, { expiresIn: "1h" });
+  return [a, b];
+}

@@ -1,0 +1,10 @@
+import React from "react";
+import DOMPurify from "dompurify";
+
+export function Comment(props) {
+  // ruleid: typescript-react-dangerously-set-inner-html
+  const a = React.createElement("div", { dangerouslySetInnerHTML: { __html: props.body } });
+  // ok: typescript-react-dangerously-set-inner-html
+  const b = React.createElement("div", { dangerouslySetInnerHTML: { __html: DOMPurify.sanitize(props.body) } });
+  return [a, b];
+}

@@ -1,0 +1,7 @@
+export function valid(s) {
+  // ruleid: typescript-regex-nested-quantifier
+  const bad = /^([a-z0-9]+)*@example\.com$/.test(s);
+  // ok: typescript-regex-nested-quantifier
+  const good = /^[a-z0-9]+@example\.com$/.test(s);
+  return bad && good;
+}
