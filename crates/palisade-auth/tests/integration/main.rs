@@ -1,0 +1,4 @@
+//! palisade-auth's one integration-test binary.
+
+mod flow;
+mod support;
