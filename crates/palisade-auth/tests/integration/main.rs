@@ -1,4 +1,6 @@
 //! palisade-auth's one integration-test binary.
 
 mod flow;
+mod negative;
 mod support;
+mod tokens;

@@ -183,7 +183,6 @@ pub async fn browse(start: &Url) -> Url {
         );
         let loc = resp.headers()["location"].to_str().unwrap().to_owned();
         let next = url.join(&loc).unwrap();
-        eprintln!("browse: {status} {next}");
         if next.as_str().starts_with("http://127.0.0.1:9/") {
             return next;
         }
