@@ -4,3 +4,4 @@ mod flow;
 mod negative;
 mod support;
 mod tokens;
+mod web;
