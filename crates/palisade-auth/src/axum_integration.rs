@@ -212,22 +212,21 @@ impl WebAuth {
     /// A layer refusing cross-site state-changing requests: for POST/PUT/PATCH/DELETE the
     /// `Origin` (or `Sec-Fetch-Site`) must be this app's, and a logged-in session must present
     /// its CSRF token in the `x-csrf-token` header or a `csrf` form field.
-    pub fn csrf_layer(
-        &self,
-    ) -> axum::middleware::FromFnLayer<
-        fn(State<WebAuth>, Request, Next) -> Pin<Box<dyn Future<Output = Response> + Send>>,
-        WebAuth,
-        (State<WebAuth>, Request),
-    > {
+    pub fn csrf_layer(&self) -> CsrfLayer {
         axum::middleware::from_fn_with_state(self.clone(), csrf_entry as _)
     }
 }
 
-fn csrf_entry(
-    State(auth): State<WebAuth>,
-    req: Request,
-    next: Next,
-) -> Pin<Box<dyn Future<Output = Response> + Send>> {
+type BoxedResponse = Pin<Box<dyn Future<Output = Response> + Send>>;
+
+/// The layer returned by [`WebAuth::csrf_layer`].
+pub type CsrfLayer = axum::middleware::FromFnLayer<
+    fn(State<WebAuth>, Request, Next) -> BoxedResponse,
+    WebAuth,
+    (State<WebAuth>, Request),
+>;
+
+fn csrf_entry(State(auth): State<WebAuth>, req: Request, next: Next) -> BoxedResponse {
     Box::pin(csrf_check(auth, req, next))
 }
 
@@ -410,6 +409,25 @@ where
             })
             .flatten()
             .ok_or((StatusCode::UNAUTHORIZED, "not logged in"))
+    }
+}
+
+impl<S> axum::extract::OptionalFromRequestParts<S> for User
+where
+    WebAuth: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &S,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        Ok(
+            <User as FromRequestParts<S>>::from_request_parts(parts, state)
+                .await
+                .ok(),
+        )
     }
 }
 

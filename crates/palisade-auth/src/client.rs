@@ -167,7 +167,7 @@ pub enum ClientAuth {
     /// HTTP Basic with the client secret (RFC 6749 §2.3.1).
     ClientSecretBasic(Secret),
     /// A JWT signed with the client's private key (RFC 7523, OIDC `private_key_jwt`).
-    PrivateKeyJwt(SigningKey),
+    PrivateKeyJwt(Box<SigningKey>),
 }
 
 /// Everything a client needs besides the issuer.

@@ -40,6 +40,7 @@
 //!
 //! `jsonwebtoken`, `oauth2` and `openidconnect` are deliberately not used: their defaults leave
 //! the checks this crate exists for to the caller.
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

@@ -119,14 +119,14 @@ pub fn config(
         ),
         Auth::Jwt => (
             "jwt-client",
-            ClientAuth::PrivateKeyJwt(
+            ClientAuth::PrivateKeyJwt(Box::new(
                 SigningKey::from_pkcs8_der(
                     palisade_auth::Alg::ES256,
                     &p.client_key_der,
                     Some("client-key-1".into()),
                 )
                 .unwrap(),
-            ),
+            )),
         ),
         Auth::Public => ("public-client", ClientAuth::None),
     };
