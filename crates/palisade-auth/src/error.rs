@@ -294,6 +294,26 @@ pub enum TokenError {
     /// The token is bound to a DPoP key (`cnf.jkt`) but no valid proof came with it.
     #[error("the token is DPoP-bound; {0}")]
     Dpop(DpopError),
+    /// `auth_time` is older than the required maximum age.
+    #[error("the user authenticated at {auth_time}, too long before {now}")]
+    AuthenticationTooOld {
+        /// auth_time claim.
+        auth_time: i64,
+        /// Current time.
+        now: i64,
+    },
+    /// `acr` is not one of the accepted values.
+    #[error("acr `{got}` is not accepted")]
+    AcrNotAccepted {
+        /// The token's acr (empty when absent).
+        got: String,
+    },
+    /// `amr` does not list a required method.
+    #[error("amr does not include `{method}`")]
+    AmrMissing {
+        /// Required method.
+        method: String,
+    },
     /// The ID token's `sub` changed on refresh, or the userinfo `sub` differs.
     #[error("the subject changed")]
     SubjectMismatch,

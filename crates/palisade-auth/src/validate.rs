@@ -119,6 +119,13 @@ pub struct Claims {
     pub client_id: Option<String>,
     /// Confirmation (DPoP binding).
     pub cnf: Option<Confirmation>,
+    /// Authentication context class reference.
+    pub acr: Option<String>,
+    /// Authentication methods references.
+    pub amr: Option<Vec<String>>,
+    /// When the user authenticated.
+    #[serde(default, deserialize_with = "numeric_date")]
+    pub auth_time: Option<i64>,
     #[serde(skip)]
     raw: Vec<u8>,
 }
@@ -159,6 +166,56 @@ impl Claims {
             serde_json::from_slice(&payload).map_err(|_| TokenError::Json(JwtPart::Payload))?;
         c.raw = payload;
         Ok(c)
+    }
+
+    /// Require that the user authenticated at most `max_age` ago (`auth_time`, ASVS V10.3.4).
+    ///
+    /// # Errors
+    /// [`TokenError::MissingClaim`] or [`TokenError::AuthenticationTooOld`].
+    pub fn require_recent_auth(
+        &self,
+        max_age: std::time::Duration,
+        now: i64,
+    ) -> Result<(), TokenError> {
+        let t = self
+            .auth_time
+            .ok_or(TokenError::MissingClaim("auth_time"))?;
+        let max = i64::try_from(max_age.as_secs()).unwrap_or(i64::MAX);
+        if now.saturating_sub(t) > max {
+            return Err(TokenError::AuthenticationTooOld { auth_time: t, now });
+        }
+        Ok(())
+    }
+
+    /// Require one of the accepted `acr` values (authentication strength, ASVS V10.3.4).
+    ///
+    /// # Errors
+    /// [`TokenError::AcrNotAccepted`].
+    pub fn require_acr(&self, accepted: &[&str]) -> Result<(), TokenError> {
+        match self.acr.as_deref() {
+            Some(a) if accepted.contains(&a) => Ok(()),
+            other => Err(TokenError::AcrNotAccepted {
+                got: other.unwrap_or_default().chars().take(64).collect(),
+            }),
+        }
+    }
+
+    /// Require that `amr` lists the given method (e.g. `mfa`, `hwk`).
+    ///
+    /// # Errors
+    /// [`TokenError::AcrNotAccepted`] naming the missing method.
+    pub fn require_amr(&self, method: &str) -> Result<(), TokenError> {
+        if self
+            .amr
+            .as_ref()
+            .is_some_and(|m| m.iter().any(|x| x == method))
+        {
+            Ok(())
+        } else {
+            Err(TokenError::AmrMissing {
+                method: method.chars().take(64).collect(),
+            })
+        }
     }
 
     /// Check that every scope in `required` was granted.

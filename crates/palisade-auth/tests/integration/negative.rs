@@ -362,3 +362,26 @@ async fn an_id_token_is_not_accepted_as_an_access_token() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn id_token_with_another_logins_nonce_is_refused() {
+    let Some(p) = provider() else { return };
+    let c = client(p, Auth::Basic, false, false).await;
+    let tokens = login(&c).await;
+    let id = tokens.id_token.as_ref().unwrap().expose();
+    let err = c
+        .validate_id_token(id, Some("some-other-login"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Token(TokenError::NonceMismatch)),
+        "{err:?}"
+    );
+    // Another client of the same provider cannot accept it either (audience).
+    let other = client(p, Auth::Public, false, false).await;
+    let err = other.validate_id_token(id, None).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Token(TokenError::AudienceMismatch { expected }) if expected == "public-client"),
+        "{err:?}"
+    );
+}

@@ -339,3 +339,41 @@ fn rfc7638_thumbprint_example() {
         "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
     );
 }
+
+#[test]
+fn authentication_strength_and_recency_helpers() {
+    let f = fixture();
+    let c = with(claims(), "auth_time", json!(NOW - 600));
+    let c = with(c, "acr", json!("urn:example:loa:2"));
+    let c = with(c, "amr", json!(["pwd", "otp"]));
+    let v = check(&f, &sign(&f.key, at(), c)).unwrap().0;
+    v.require_recent_auth(std::time::Duration::from_secs(900), NOW)
+        .unwrap();
+    assert_eq!(
+        v.require_recent_auth(std::time::Duration::from_secs(300), NOW),
+        Err(TokenError::AuthenticationTooOld {
+            auth_time: NOW - 600,
+            now: NOW
+        })
+    );
+    v.require_acr(&["urn:example:loa:2", "urn:example:loa:3"])
+        .unwrap();
+    assert_eq!(
+        v.require_acr(&["urn:example:loa:3"]),
+        Err(TokenError::AcrNotAccepted {
+            got: "urn:example:loa:2".into()
+        })
+    );
+    v.require_amr("otp").unwrap();
+    assert_eq!(
+        v.require_amr("hwk"),
+        Err(TokenError::AmrMissing {
+            method: "hwk".into()
+        })
+    );
+    let plain = check(&f, &sign(&f.key, at(), claims())).unwrap().0;
+    assert_eq!(
+        plain.require_recent_auth(std::time::Duration::from_secs(300), NOW),
+        Err(TokenError::MissingClaim("auth_time"))
+    );
+}
