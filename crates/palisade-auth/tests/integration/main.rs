@@ -2,6 +2,7 @@
 
 mod flow;
 mod negative;
+mod random;
 mod support;
 mod tokens;
 mod web;
