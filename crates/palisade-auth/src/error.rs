@@ -338,6 +338,9 @@ pub enum DpopError {
     /// The proof's `iat` is too old or in the future.
     #[error("the DPoP proof is stale")]
     Stale,
+    /// The proof's `jti` was already used.
+    #[error("the DPoP proof was replayed")]
+    Replayed,
 }
 
 /// JWKS problems.

@@ -533,7 +533,12 @@ pub struct AccessTokenValidator {
     audience: String,
     keys: KeySource,
     opts: ValidationOptions,
+    /// DPoP proof `jti`s seen within the acceptance window (replay detection), shared by clones.
+    seen_proofs: Arc<std::sync::Mutex<std::collections::HashMap<String, i64>>>,
 }
+
+/// Most DPoP proof ids remembered for replay detection.
+const MAX_SEEN_PROOFS: usize = 100_000;
 
 impl AccessTokenValidator {
     /// A validator for tokens from `issuer` meant for `audience` (your API's resource identifier).
@@ -544,6 +549,7 @@ impl AccessTokenValidator {
             audience: audience.into(),
             keys,
             opts: ValidationOptions::default(),
+            seen_proofs: Arc::default(),
         }
     }
 
@@ -632,16 +638,35 @@ impl AccessTokenValidator {
             (Some(_), false, _) | (Some(_), true, None) => {
                 return Err(TokenError::Dpop(DpopError::ProofMissing).into());
             }
-            (Some(jkt), true, Some(proof)) => verify_dpop_proof(
-                proof,
-                how.method,
-                how.url,
-                token,
-                jkt,
-                now(),
-                self.opts.leeway_secs(),
-            )
-            .map_err(TokenError::Dpop)?,
+            (Some(jkt), true, Some(proof)) => {
+                let t = now();
+                let window = 60 + self.opts.leeway_secs();
+                let jti = verify_dpop_proof(
+                    proof,
+                    how.method,
+                    how.url,
+                    token,
+                    jkt,
+                    t,
+                    self.opts.leeway_secs(),
+                )
+                .map_err(TokenError::Dpop)?;
+                let mut seen = self
+                    .seen_proofs
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                if seen.len() >= MAX_SEEN_PROOFS {
+                    seen.retain(|_, at| t - *at <= 2 * window);
+                }
+                if seen.len() >= MAX_SEEN_PROOFS {
+                    // Fail closed rather than forget proofs that are still acceptable.
+                    return Err(TokenError::Dpop(DpopError::Replayed).into());
+                }
+                // Key by thumbprint too, so two clients' ids cannot collide.
+                if seen.insert(format!("{jkt}:{jti}"), t).is_some() {
+                    return Err(TokenError::Dpop(DpopError::Replayed).into());
+                }
+            }
         }
         claims.require_scopes(required_scopes)?;
         Ok(claims)
@@ -649,6 +674,8 @@ impl AccessTokenValidator {
 }
 
 /// Verify a DPoP proof (RFC 9449 §4.3) for `method` `url`, bound to `access_token` and `jkt`.
+/// Returns the proof's `jti` for replay detection (which [`AccessTokenValidator::validate_request`]
+/// does).
 ///
 /// # Errors
 /// The [`DpopError`] naming the failed check.
@@ -660,7 +687,7 @@ pub fn verify_dpop_proof(
     jkt: &str,
     now: i64,
     leeway: i64,
-) -> Result<(), DpopError> {
+) -> Result<String, DpopError> {
     #[derive(Deserialize)]
     struct P {
         jti: String,
@@ -685,9 +712,7 @@ pub fn verify_dpop_proof(
         .clone()
         .and_then(Jwk::from_value)
         .ok_or(DpopError::ProofInvalid)?;
-    let alg = jws.alg;
     let payload = jws.verify(&key).map_err(|_| DpopError::ProofInvalid)?;
-    let _ = alg;
     let p: P = serde_json::from_slice(&payload).map_err(|_| DpopError::ProofInvalid)?;
     if p.jti.is_empty() || p.jti.len() > 256 {
         return Err(DpopError::ProofInvalid);
@@ -710,5 +735,5 @@ pub fn verify_dpop_proof(
     if p.ath.as_deref() != Some(ath.as_str()) || key.thumbprint() != jkt {
         return Err(DpopError::WrongKey);
     }
-    Ok(())
+    Ok(p.jti)
 }

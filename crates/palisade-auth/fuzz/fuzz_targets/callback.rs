@@ -24,13 +24,19 @@ fn client() -> Option<&'static Client> {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(s) = std::str::from_utf8(data) else { return };
+    let Ok(s) = std::str::from_utf8(data) else {
+        return;
+    };
     let _ = palisade_auth::parse_callback_query(s);
     let Some(c) = client() else { return };
-    let Ok(pending) = serde_json::from_str::<PendingAuthorization>(PENDING) else { return };
+    let Ok(pending) = serde_json::from_str::<PendingAuthorization>(PENDING) else {
+        return;
+    };
     let _ = c.validate_callback_query(pending, s);
     if let Ok(u) = url::Url::parse(s) {
-        let Ok(pending) = serde_json::from_str::<PendingAuthorization>(PENDING) else { return };
+        let Ok(pending) = serde_json::from_str::<PendingAuthorization>(PENDING) else {
+            return;
+        };
         let _ = c.validate_callback(pending, &u);
     }
 });

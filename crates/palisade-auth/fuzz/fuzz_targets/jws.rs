@@ -17,7 +17,9 @@ fn fixture() -> &'static (AccessTokenValidator, Jwks) {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(s) = std::str::from_utf8(data) else { return };
+    let Ok(s) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Ok(jws) = UnverifiedJws::parse(s, 16 * 1024) {
         let _ = jws.header.kid.as_deref();
     }

@@ -110,8 +110,25 @@ async fn private_key_jwt_with_dpop_and_jwt_access_token_for_a_resource_server() 
         .await
         .unwrap();
     assert!(ok.scopes().any(|s| s == "api:read"));
+    // The same proof a second time is a replay.
+    let err = v
+        .validate_request(tokens.access_token.expose(), how, &["api:read"])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Token(TokenError::Dpop(palisade_auth::DpopError::Replayed))
+        ),
+        "{err:?}"
+    );
 
     // ... but not with a missing scope, as a Bearer token, or for another method.
+    let (_, proof2) = c.api_headers(&tokens, "GET", &api).unwrap();
+    let how = Presentation {
+        dpop_proof: proof2.as_deref(),
+        ..how
+    };
     let err = v
         .validate_request(tokens.access_token.expose(), how, &["api:admin"])
         .await
