@@ -62,5 +62,34 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench);
+/// The floor: ring's signature verification alone, for the same key types (thread CPU time).
+fn bench_signature_only(c: &mut Criterion) {
+    use ring::signature::{self, KeyPair};
+    let rng = ring::rand::SystemRandom::new();
+    let msg = [7u8; 300];
+    let pkcs8 =
+        signature::EcdsaKeyPair::generate_pkcs8(&signature::ECDSA_P256_SHA256_FIXED_SIGNING, &rng)
+            .unwrap();
+    let es = signature::EcdsaKeyPair::from_pkcs8(
+        &signature::ECDSA_P256_SHA256_FIXED_SIGNING,
+        pkcs8.as_ref(),
+        &rng,
+    )
+    .unwrap();
+    let sig = es.sign(&rng, &msg).unwrap();
+    let public = es.public_key().as_ref().to_vec();
+    c.bench_function("ring_p256_verify_only_thread_cpu", |b| {
+        b.iter_custom(|iters| {
+            let start = cpu_time::ThreadTime::now();
+            for _ in 0..iters {
+                signature::UnparsedPublicKey::new(&signature::ECDSA_P256_SHA256_FIXED, &public)
+                    .verify(std::hint::black_box(&msg), sig.as_ref())
+                    .unwrap();
+            }
+            start.elapsed()
+        });
+    });
+}
+
+criterion_group!(benches, bench, bench_signature_only);
 criterion_main!(benches);
