@@ -1,0 +1,71 @@
+//! # palisade-auth: the paved-road OAuth 2.1 + PKCE, OpenID Connect and JWT library
+//!
+//! One [`Client`] for relying parties and one [`AccessTokenValidator`] for resource servers,
+//! with the secure choices made by the library instead of the caller:
+//!
+//! - Authorization code with PKCE **S256 only**; implicit, password and `plain` do not exist.
+//! - `state`, `nonce` and the PKCE verifier are generated and held by the library in a
+//!   [`PendingAuthorization`]; the code can only be exchanged through a [`ValidatedCallback`],
+//!   which only [`Client::validate_callback`] creates (typestate).
+//! - Discovery checks issuer equality; the RFC 9207 `iss` response parameter is checked (and
+//!   required when the server advertises it); the redirect URI is compared exactly.
+//! - PAR (RFC 9126) is used automatically when the server offers it; DPoP (RFC 9449) is one
+//!   flag ([`ClientConfig::dpop`]); client authentication is none, `client_secret_basic` or
+//!   `private_key_jwt`; refresh rotates; revocation and userinfo are built in.
+//! - The HTTP client follows **no redirects**, bounds bodies and time, and refuses non-HTTPS URLs
+//!   except loopback in the explicitly named [`SecurityMode::DevelopmentLoopback`].
+//! - JWT validation per RFC 8725 / RFC 9068: an allow-list of asymmetric algorithms bound to the
+//!   key type (no `none`, no HS*, no header-supplied keys), `iss`, `aud`, `exp`, `nbf`, `iat`
+//!   checked with a small leeway, `typ` checked, `azp` for multi-audience ID tokens, size
+//!   limits, and a JWKS cache refreshed on unknown `kid` at a limited rate.
+//! - Errors are enums ([`Error`] and the per-area enums it wraps) saying what failed and why.
+//!
+//! With the `axum` feature, [`axum_integration`] adds login/callback/logout handlers with a
+//! `__Host-` session cookie and CSRF protection, and a bearer-token layer for APIs.
+//!
+//! ## Dependencies and why
+//! - `ring`: every signature verification and signing (RSA PKCS#1/PSS, ECDSA P-256/P-384,
+//!   Ed25519), SHA-256, constant-time comparison and the system RNG, from one audited,
+//!   misuse-resistant crate that `rustls` (our TLS) already pulls in. RustCrypto's `rsa` has
+//!   an open timing advisory (Marvin) for private-key operations; `ring` does not.
+//!   Ring's RSA verification enforces 2048-bit minimum keys.
+//! - `reqwest` (rustls, no default features): an async HTTP client whose redirect policy can be
+//!   set to none and whose TLS is pure Rust with webpki roots; async because the axum
+//!   integration runs on tokio.
+//! - `base64ct`: constant-time base64url decoding for key material and tokens.
+//! - `serde_json` / `serde`: JSON with duplicate-field rejection for known claims.
+//! - `url`: WHATWG URL parsing for issuers, endpoints and exact redirect-URI comparison.
+//! - `tokio` (sync): the async mutex serialising JWKS refreshes.
+//! - `axum` (optional): the integration layer.
+//!
+//! `jsonwebtoken`, `oauth2` and `openidconnect` are deliberately not used: their defaults leave
+//! the checks this crate exists for to the caller.
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+#[cfg(feature = "axum")]
+pub mod axum_integration;
+mod client;
+mod error;
+mod http;
+mod jose;
+mod validate;
+
+pub use client::{
+    AuthorizationRequest, AuthorizeOptions, Client, ClientAuth, ClientConfig, PendingAuthorization,
+    Secret, ServerMetadata, TokenSet, UserInfo, ValidatedCallback, parse_callback_query,
+};
+pub use error::{
+    CallbackError, ConfigError, DiscoveryError, DpopError, Error, ErrorCode, HttpError, JwksError,
+    JwtPart, OAuthError, TokenError, TokenResponseError,
+};
+pub use http::{MAX_BODY_BYTES, SecurityMode, check_url};
+pub use jose::{
+    Alg, DEFAULT_MAX_TOKEN_BYTES, Header, Jwk, Jwks, MAX_JWKS_BYTES, MAX_JWKS_KEYS, SigningKey,
+    UnverifiedJws,
+};
+pub use validate::{
+    AccessTokenValidator, Audience, Claims, Confirmation, JwksCache, KeySource, Presentation,
+    ValidationOptions, now, verify_dpop_proof,
+};

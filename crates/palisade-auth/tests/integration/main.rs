@@ -1,0 +1,8 @@
+//! palisade-auth's one integration-test binary.
+
+mod flow;
+mod negative;
+mod random;
+mod support;
+mod tokens;
+mod web;
