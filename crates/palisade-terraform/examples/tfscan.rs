@@ -9,7 +9,10 @@ fn main() {
         palisade_terraform::scan_plan_json(&p, &text)
     } else {
         let dir = args.first().cloned().unwrap_or_else(|| ".".into());
-        palisade_terraform::scan_dir(std::path::Path::new(&dir), &palisade_terraform::TfOptions::default())
+        palisade_terraform::scan_dir(
+            std::path::Path::new(&dir),
+            &palisade_terraform::TfOptions::default(),
+        )
     };
     for f in &report.findings {
         println!("{} [{:?}] {}", f.check, f.severity, f.message);
@@ -20,5 +23,10 @@ fn main() {
     for d in &report.diagnostics {
         println!("diagnostic {}:{}: {}", d.file, d.line, d.message);
     }
-    println!("{} roots, {} resources, {} findings", report.roots, report.resources, report.findings.len());
+    println!(
+        "{} roots, {} resources, {} findings",
+        report.roots,
+        report.resources,
+        report.findings.len()
+    );
 }

@@ -107,8 +107,14 @@ pub fn load() -> Result<Vec<TfCheck>, String> {
                 owasp: vec![s.owasp],
                 description,
                 references: s.references,
-                examples: vec![Example::File { path: "main.tf".into(), text: s.example }],
-                negative_examples: vec![Example::File { path: "main.tf".into(), text: s.negative }],
+                examples: vec![Example::File {
+                    path: "main.tf".into(),
+                    text: s.example,
+                }],
+                negative_examples: vec![Example::File {
+                    path: "main.tf".into(),
+                    text: s.negative,
+                }],
             },
             checkov: s.checkov,
             tfsec: s.tfsec,
@@ -134,7 +140,10 @@ pub(crate) struct Hit {
 }
 
 fn hit(path: impl Into<String>, detail: impl Into<String>) -> Vec<Hit> {
-    vec![Hit { path: path.into(), detail: detail.into() }]
+    vec![Hit {
+        path: path.into(),
+        detail: detail.into(),
+    }]
 }
 
 /// Runs every check over a model and groups findings per (check, block).
@@ -142,13 +151,15 @@ pub fn run(model: &Model) -> Vec<TfFinding> {
     let mut groups: BTreeMap<(usize, Loc), TfFinding> = BTreeMap::new();
     for (ci, c) in checks().iter().enumerate() {
         let mut add = |block: &Loc, loc: Loc, address: &str, detail: String| {
-            let f = groups.entry((ci, block.clone())).or_insert_with(|| TfFinding {
-                check: leak(&c.meta.id),
-                message: c.message.replace("{detail}", &detail),
-                severity: c.meta.severity,
-                confidence: c.meta.confidence,
-                locations: Vec::new(),
-            });
+            let f = groups
+                .entry((ci, block.clone()))
+                .or_insert_with(|| TfFinding {
+                    check: leak(&c.meta.id),
+                    message: c.message.replace("{detail}", &detail),
+                    severity: c.meta.severity,
+                    confidence: c.meta.confidence,
+                    locations: Vec::new(),
+                });
             let l = TfLocation {
                 file: loc.file.to_string(),
                 line: loc.line,
@@ -163,7 +174,12 @@ pub fn run(model: &Model) -> Vec<TfFinding> {
             for m in &model.module_calls {
                 if let Some(d) = module_unpinned(m) {
                     let loc = m.source_loc.clone().unwrap_or_else(|| m.loc.clone());
-                    add(&m.loc, loc, &m.address, d.replacen(&m.address, &config_address(&m.address), 1));
+                    add(
+                        &m.loc,
+                        loc,
+                        &m.address,
+                        d.replacen(&m.address, &config_address(&m.address), 1),
+                    );
                 }
             }
             continue;
@@ -171,8 +187,11 @@ pub fn run(model: &Model) -> Vec<TfFinding> {
         let f = code(&c.meta.id);
         for r in &model.resources {
             let t = match r.mode {
-                Mode::Managed => c.types.iter().any(|t| *t == r.rtype),
-                Mode::Data => c.types.iter().any(|t| t.strip_prefix("data.") == Some(r.rtype.as_str())),
+                Mode::Managed => c.types.contains(&r.rtype),
+                Mode::Data => c
+                    .types
+                    .iter()
+                    .any(|t| t.strip_prefix("data.") == Some(r.rtype.as_str())),
             };
             if !t {
                 continue;
@@ -183,7 +202,12 @@ pub fn run(model: &Model) -> Vec<TfFinding> {
                 (None, None) => Vec::new(),
             };
             for h in hits {
-                add(&r.loc, r.loc_of(&h.path), &r.address, format!("{}: {}", config_address(&r.base_address), h.detail));
+                add(
+                    &r.loc,
+                    r.loc_of(&h.path),
+                    &r.address,
+                    format!("{}: {}", config_address(&r.base_address), h.detail),
+                );
             }
         }
     }
@@ -210,7 +234,10 @@ fn config_address(a: &str) -> String {
 
 /// Check ids are `'static` in findings; they live in the `checks()` table forever.
 fn leak(id: &str) -> &'static str {
-    checks().iter().find(|c| c.meta.id == id).map_or("iac/unknown", |c| c.meta.id.as_str())
+    checks()
+        .iter()
+        .find(|c| c.meta.id == id)
+        .map_or("iac/unknown", |c| c.meta.id.as_str())
 }
 
 // ---------------------------------------------------------------- value helpers
@@ -286,7 +313,11 @@ fn known_bool(r: &Resource, path: &str) -> Option<bool> {
 /// Blocks (or list-of-object attribute) named `name`, with their indexed paths.
 fn blocks<'a>(v: &'a Value, name: &str) -> Vec<(String, &'a Value)> {
     match v.as_map().and_then(|m| m.get(name)) {
-        Some(Value::List(l)) => l.iter().enumerate().map(|(i, b)| (format!("{name}.{i}"), b)).collect(),
+        Some(Value::List(l)) => l
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (format!("{name}.{i}"), b))
+            .collect(),
         Some(m @ Value::Map(_)) => vec![(name.to_string(), m)],
         Some(Value::Unknown) => vec![(name.to_string(), &Value::Unknown)],
         _ => Vec::new(),
@@ -316,7 +347,10 @@ fn scalar_eq(v: &Value, want: &serde_json::Value) -> Option<bool> {
     match want {
         serde_json::Value::Bool(b) => v.as_bool().map(|x| x == *b),
         serde_json::Value::Number(n) => v.as_f64().map(|x| Some(x) == n.as_f64()),
-        serde_json::Value::String(s) => v.as_str().map(|x| x == s).or_else(|| v.to_tf_string().ok().map(|x| x == *s)),
+        serde_json::Value::String(s) => v
+            .as_str()
+            .map(|x| x == s)
+            .or_else(|| v.to_tf_string().ok().map(|x| x == *s)),
         _ => None,
     }
 }
@@ -336,7 +370,10 @@ fn apply_rule(rule: &Rule, r: &Resource) -> Vec<Hit> {
     }
     let Some((v, p)) = found else {
         if rule.missing.as_deref() == Some("fail") || rule.present {
-            return hit(alts[0].split('.').next().unwrap_or_default(), format!("`{}` is not set", alts[0]));
+            return hit(
+                alts[0].split('.').next().unwrap_or_default(),
+                format!("`{}` is not set", alts[0]),
+            );
         }
         return Vec::new();
     };
@@ -415,25 +452,39 @@ fn module_unpinned(m: &ModuleCall) -> Option<String> {
     if crate::eval::is_local_source(src) {
         return None;
     }
-    let git = src.starts_with("git::") || src.starts_with("git@") || src.contains("github.com/")
-        || src.contains("bitbucket.org/") || src.contains(".git");
+    let git = src.starts_with("git::")
+        || src.starts_with("git@")
+        || src.contains("github.com/")
+        || src.contains("bitbucket.org/")
+        || src.contains(".git");
     if git {
         if src.contains("?ref=") || src.contains("&ref=") {
             return None;
         }
-        return Some(format!("{}: git module source {src:?} has no `?ref=`", m.address));
+        return Some(format!(
+            "{}: git module source {src:?} has no `?ref=`",
+            m.address
+        ));
     }
-    if src.starts_with("http://") || src.starts_with("https://") || src.starts_with("s3::") || src.starts_with("gcs::") {
+    if src.starts_with("http://")
+        || src.starts_with("https://")
+        || src.starts_with("s3::")
+        || src.starts_with("gcs::")
+    {
         return None;
     }
     // Registry address: [host/]namespace/name/provider.
     let parts = src.split("//").next().unwrap_or(src).split('/').count();
     if (3..=4).contains(&parts) {
         return match &m.version {
-            None => Some(format!("{}: registry module {src:?} has no `version`", m.address)),
-            Some(Value::String(v)) if v.trim().is_empty() => {
-                Some(format!("{}: registry module {src:?} has an empty `version`", m.address))
-            }
+            None => Some(format!(
+                "{}: registry module {src:?} has no `version`",
+                m.address
+            )),
+            Some(Value::String(v)) if v.trim().is_empty() => Some(format!(
+                "{}: registry module {src:?} has an empty `version`",
+                m.address
+            )),
             _ => None,
         };
     }
@@ -441,14 +492,18 @@ fn module_unpinned(m: &ModuleCall) -> Option<String> {
 }
 
 /// Resources of `types` that refer to `target` through `attr` (or carry the same known value).
-fn linked<'m>(m: &'m Model, target: &Resource, types: &[&str], attr: &str, target_attr: &str) -> Vec<&'m Resource> {
+fn linked<'m>(
+    m: &'m Model,
+    target: &Resource,
+    types: &[&str],
+    attr: &str,
+    target_attr: &str,
+) -> Vec<&'m Resource> {
     let tv = known_str(target, target_attr);
     m.resources
         .iter()
         .filter(|r| types.contains(&r.rtype.as_str()))
-        .filter(|r| {
-            r.refers_to(attr, target) || (tv.is_some() && known_str(r, attr) == tv)
-        })
+        .filter(|r| r.refers_to(attr, target) || (tv.is_some() && known_str(r, attr) == tv))
         .collect()
 }
 
@@ -457,7 +512,9 @@ fn maybe_linked(m: &Model, types: &[&str], attr: &str) -> bool {
     m.resources
         .iter()
         .filter(|r| types.contains(&r.rtype.as_str()))
-        .any(|r| r.refs.get(attr).is_none_or(Vec::is_empty) && !matches!(look_r(r, attr).0, Look::Val(_)))
+        .any(|r| {
+            r.refs.get(attr).is_none_or(Vec::is_empty) && !matches!(look_r(r, attr).0, Look::Val(_))
+        })
 }
 
 const PUBLIC_ACLS: &[&str] = &["public-read", "public-read-write", "authenticated-read"];
@@ -473,7 +530,8 @@ fn s3_public_acl(r: &Resource, _: &Model) -> Vec<Hit> {
             for (gp, g) in blocks(pol, "grant") {
                 for (gep, ge) in blocks(g, "grantee") {
                     if let Some(uri) = get(ge, "uri").and_then(Value::as_str)
-                        && (uri.ends_with("/global/AllUsers") || uri.ends_with("/global/AuthenticatedUsers"))
+                        && (uri.ends_with("/global/AllUsers")
+                            || uri.ends_with("/global/AuthenticatedUsers"))
                     {
                         return hit(format!("{p}.{gp}.{gep}.uri"), format!("grant to {uri}"));
                     }
@@ -488,11 +546,16 @@ fn s3_pab_missing(r: &Resource, m: &Model) -> Vec<Hit> {
     let types = ["aws_s3_bucket_public_access_block"];
     if !linked(m, r, &types, "bucket", "bucket").is_empty()
         || maybe_linked(m, &types, "bucket")
-        || m.resources.iter().any(|x| x.rtype == "aws_s3_account_public_access_block")
+        || m.resources
+            .iter()
+            .any(|x| x.rtype == "aws_s3_account_public_access_block")
     {
         return Vec::new();
     }
-    hit("", "no aws_s3_bucket_public_access_block refers to this bucket")
+    hit(
+        "",
+        "no aws_s3_bucket_public_access_block refers to this bucket",
+    )
 }
 
 fn s3_unencrypted(r: &Resource, m: &Model) -> Vec<Hit> {
@@ -503,7 +566,10 @@ fn s3_unencrypted(r: &Resource, m: &Model) -> Vec<Hit> {
     if !linked(m, r, &types, "bucket", "bucket").is_empty() || maybe_linked(m, &types, "bucket") {
         return Vec::new();
     }
-    hit("", "no server-side encryption configuration (inline or aws_s3_bucket_server_side_encryption_configuration)")
+    hit(
+        "",
+        "no server-side encryption configuration (inline or aws_s3_bucket_server_side_encryption_configuration)",
+    )
 }
 
 fn s3_versioning(r: &Resource, m: &Model) -> Vec<Hit> {
@@ -523,7 +589,10 @@ fn s3_versioning(r: &Resource, m: &Model) -> Vec<Hit> {
         if maybe_linked(m, &types, "bucket") {
             return Vec::new();
         }
-        return hit("", "no versioning (inline `versioning` or aws_s3_bucket_versioning)");
+        return hit(
+            "",
+            "no versioning (inline `versioning` or aws_s3_bucket_versioning)",
+        );
     }
     for l in links {
         match known_str(l, "versioning_configuration.status") {
@@ -542,7 +611,10 @@ fn s3_logging(r: &Resource, m: &Model) -> Vec<Hit> {
     if !linked(m, r, &types, "bucket", "bucket").is_empty() || maybe_linked(m, &types, "bucket") {
         return Vec::new();
     }
-    hit("", "no access logging (inline `logging` or aws_s3_bucket_logging)")
+    hit(
+        "",
+        "no access logging (inline `logging` or aws_s3_bucket_logging)",
+    )
 }
 
 // ---- IAM policy documents
@@ -560,7 +632,10 @@ struct Stmt {
 fn json_strings(v: Option<&serde_json::Value>) -> Vec<String> {
     match v {
         Some(serde_json::Value::String(s)) => vec![s.clone()],
-        Some(serde_json::Value::Array(a)) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+        Some(serde_json::Value::Array(a)) => a
+            .iter()
+            .filter_map(|x| x.as_str().map(str::to_string))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -568,7 +643,9 @@ fn json_strings(v: Option<&serde_json::Value>) -> Vec<String> {
 fn principal_star(p: Option<&serde_json::Value>) -> bool {
     match p {
         Some(serde_json::Value::String(s)) => s == "*",
-        Some(serde_json::Value::Object(o)) => o.get("AWS").is_some_and(|a| json_strings(Some(a)).iter().any(|s| s == "*")),
+        Some(serde_json::Value::Object(o)) => o
+            .get("AWS")
+            .is_some_and(|a| json_strings(Some(a)).iter().any(|s| s == "*")),
         _ => false,
     }
 }
@@ -601,14 +678,20 @@ fn json_statements(r: &Resource, attr: &str) -> Option<Vec<Stmt>> {
 fn doc_statements(r: &Resource) -> Vec<Stmt> {
     let mut out = Vec::new();
     for (p, s) in blocks(&r.attrs, "statement") {
-        let Some(actions) = strings(get(s, "actions")) else { continue };
-        let Some(resources) = strings(get(s, "resources")) else { continue };
+        let Some(actions) = strings(get(s, "actions")) else {
+            continue;
+        };
+        let Some(resources) = strings(get(s, "resources")) else {
+            continue;
+        };
         let effect = get(s, "effect").map_or(Some("Allow"), Value::as_str);
         let Some(effect) = effect else { continue };
         let principal_star = blocks(s, "principals").iter().any(|(_, pr)| {
             get(pr, "type").and_then(Value::as_str) == Some("AWS")
                 && strings(get(pr, "identifiers")).is_some_and(|i| i.iter().any(|x| x == "*"))
-        }) || blocks(s, "principals").iter().any(|(_, pr)| get(pr, "type").and_then(Value::as_str) == Some("*"));
+        }) || blocks(s, "principals")
+            .iter()
+            .any(|(_, pr)| get(pr, "type").and_then(Value::as_str) == Some("*"));
         out.push(Stmt {
             allow: effect == "Allow",
             actions,
@@ -640,9 +723,20 @@ fn statements(r: &Resource) -> Vec<Stmt> {
 fn is_read_only(action: &str) -> bool {
     let verb = action.split_once(':').map_or(action, |(_, v)| v);
     !verb.contains('*')
-        && ["Get", "List", "Describe", "Head", "View", "Lookup", "Search", "Query", "Scan", "Batch Get"]
-            .iter()
-            .any(|p| verb.starts_with(p))
+        && [
+            "Get",
+            "List",
+            "Describe",
+            "Head",
+            "View",
+            "Lookup",
+            "Search",
+            "Query",
+            "Scan",
+            "Batch Get",
+        ]
+        .iter()
+        .any(|p| verb.starts_with(p))
 }
 
 fn iam(r: &Resource, kind: IamKind) -> Vec<Hit> {
@@ -654,7 +748,10 @@ fn iam(r: &Resource, kind: IamKind) -> Vec<Hit> {
         let star_res = s.resources.iter().any(|x| x == "*");
         match kind {
             IamKind::Admin if star_action && star_res => {
-                return hit(s.path, "allows Action \"*\" on Resource \"*\" (full administrator access)");
+                return hit(
+                    s.path,
+                    "allows Action \"*\" on Resource \"*\" (full administrator access)",
+                );
             }
             IamKind::Action if star_action => return hit(s.path, "allows every action (\"*\")"),
             IamKind::Resource if star_res && !star_action => {
@@ -671,7 +768,10 @@ fn iam(r: &Resource, kind: IamKind) -> Vec<Hit> {
 fn iam_assume(r: &Resource, _: &Model) -> Vec<Hit> {
     for s in json_statements(r, "assume_role_policy").unwrap_or_default() {
         if s.allow && s.principal_star && !s.conditioned {
-            return hit("assume_role_policy", "any AWS principal can assume this role");
+            return hit(
+                "assume_role_policy",
+                "any AWS principal can assume this role",
+            );
         }
     }
     Vec::new()
@@ -680,7 +780,10 @@ fn iam_assume(r: &Resource, _: &Model) -> Vec<Hit> {
 fn s3_policy_public(r: &Resource, _: &Model) -> Vec<Hit> {
     for s in json_statements(r, "policy").unwrap_or_default() {
         if s.allow && s.principal_star && !s.conditioned {
-            return hit("policy", "allows actions to any principal (\"*\") without a condition");
+            return hit(
+                "policy",
+                "allows actions to any principal (\"*\") without a condition",
+            );
         }
     }
     Vec::new()
@@ -698,7 +801,9 @@ fn iam_user(r: &Resource, _: &Model) -> Vec<Hit> {
 
 fn kms_rotation(r: &Resource, _: &Model) -> Vec<Hit> {
     let spec = known_str(r, "customer_master_key_spec").or_else(|| known_str(r, "key_spec"));
-    if spec.is_some_and(|s| s != "SYMMETRIC_DEFAULT") || known_str(r, "key_usage").is_some_and(|u| u != "ENCRYPT_DECRYPT") {
+    if spec.is_some_and(|s| s != "SYMMETRIC_DEFAULT")
+        || known_str(r, "key_usage").is_some_and(|u| u != "ENCRYPT_DECRYPT")
+    {
         return Vec::new();
     }
     match look_r(r, "enable_key_rotation") {
@@ -724,7 +829,9 @@ fn unencrypted_blocks(r: &Resource, names: &[&str]) -> Vec<Hit> {
             }
             match get(b, "encrypted") {
                 Some(v) if v.as_bool() == Some(true) || v.is_unknown() => {}
-                Some(v) if v.as_bool() == Some(false) => return hit(format!("{p}.encrypted"), format!("`{n}` is not encrypted")),
+                Some(v) if v.as_bool() == Some(false) => {
+                    return hit(format!("{p}.encrypted"), format!("`{n}` is not encrypted"));
+                }
                 Some(_) => {}
                 None => return hit(p, format!("`{n}` does not set `encrypted = true`")),
             }
@@ -747,8 +854,18 @@ fn launch_template_ebs(r: &Resource, _: &Model) -> Vec<Hit> {
                 continue;
             }
             match get(e, "encrypted") {
-                Some(v) if v.as_bool() == Some(false) => return hit(format!("{p}.{ep}.encrypted"), "EBS mapping is not encrypted"),
-                None => return hit(format!("{p}.{ep}"), "EBS mapping does not set `encrypted = true`"),
+                Some(v) if v.as_bool() == Some(false) => {
+                    return hit(
+                        format!("{p}.{ep}.encrypted"),
+                        "EBS mapping is not encrypted",
+                    );
+                }
+                None => {
+                    return hit(
+                        format!("{p}.{ep}"),
+                        "EBS mapping does not set `encrypted = true`",
+                    );
+                }
                 _ => {}
             }
         }
@@ -761,12 +878,14 @@ fn imdsv1(r: &Resource, _: &Model) -> Vec<Hit> {
         return Vec::new();
     }
     match look_r(r, "metadata_options.http_tokens") {
-        (Look::Val(v), p) if v.as_str() != Some("required") => {
-            hit(p, format!("`http_tokens` is {} (IMDSv1 allowed)", v.render()))
-        }
-        (Look::Missing, _) if !has_unknown_block(&r.attrs, "metadata_options") => {
-            hit("metadata_options", "`metadata_options.http_tokens` is not \"required\" (IMDSv1 allowed)")
-        }
+        (Look::Val(v), p) if v.as_str() != Some("required") => hit(
+            p,
+            format!("`http_tokens` is {} (IMDSv1 allowed)", v.render()),
+        ),
+        (Look::Missing, _) if !has_unknown_block(&r.attrs, "metadata_options") => hit(
+            "metadata_options",
+            "`metadata_options.http_tokens` is not \"required\" (IMDSv1 allowed)",
+        ),
         _ => Vec::new(),
     }
 }
@@ -776,11 +895,14 @@ fn eks_public_cidr(r: &Resource, _: &Model) -> Vec<Hit> {
         return Vec::new();
     }
     match look_r(r, "vpc_config.public_access_cidrs") {
-        (Look::Missing, _) if !is_missing(r, "vpc_config") => {
-            hit("vpc_config", "public endpoint without `public_access_cidrs` (open to 0.0.0.0/0)")
-        }
+        (Look::Missing, _) if !is_missing(r, "vpc_config") => hit(
+            "vpc_config",
+            "public endpoint without `public_access_cidrs` (open to 0.0.0.0/0)",
+        ),
         (Look::Val(v), p) => match strings(Some(v)) {
-            Some(c) if c.iter().any(|x| x == "0.0.0.0/0") => hit(p, "public endpoint open to 0.0.0.0/0"),
+            Some(c) if c.iter().any(|x| x == "0.0.0.0/0") => {
+                hit(p, "public endpoint open to 0.0.0.0/0")
+            }
             _ => Vec::new(),
         },
         _ => Vec::new(),
@@ -788,13 +910,30 @@ fn eks_public_cidr(r: &Resource, _: &Model) -> Vec<Hit> {
 }
 
 fn eks_logging(r: &Resource, _: &Model) -> Vec<Hit> {
-    let want = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
+    let want = [
+        "api",
+        "audit",
+        "authenticator",
+        "controllerManager",
+        "scheduler",
+    ];
     match look_r(r, "enabled_cluster_log_types") {
-        (Look::Missing, _) => hit("", "control-plane logging is off (`enabled_cluster_log_types` not set)"),
+        (Look::Missing, _) => hit(
+            "",
+            "control-plane logging is off (`enabled_cluster_log_types` not set)",
+        ),
         (Look::Val(v), p) => match strings(Some(v)) {
             Some(have) => {
-                let miss: Vec<&str> = want.iter().copied().filter(|w| !have.iter().any(|h| h == w)).collect();
-                if miss.is_empty() { Vec::new() } else { hit(p, format!("log types missing: {}", miss.join(", "))) }
+                let miss: Vec<&str> = want
+                    .iter()
+                    .copied()
+                    .filter(|w| !have.iter().any(|h| h == w))
+                    .collect();
+                if miss.is_empty() {
+                    Vec::new()
+                } else {
+                    hit(p, format!("log types missing: {}", miss.join(", ")))
+                }
             }
             None => Vec::new(),
         },
@@ -814,7 +953,10 @@ fn eks_secrets(r: &Resource, _: &Model) -> Vec<Hit> {
             _ => {}
         }
     }
-    hit(bl.first().map_or(String::new(), |(p, _)| p.clone()), "Kubernetes secrets are not envelope-encrypted with KMS")
+    hit(
+        bl.first().map_or(String::new(), |(p, _)| p.clone()),
+        "Kubernetes secrets are not envelope-encrypted with KMS",
+    )
 }
 
 fn sqs(r: &Resource, _: &Model) -> Vec<Hit> {
@@ -822,8 +964,13 @@ fn sqs(r: &Resource, _: &Model) -> Vec<Hit> {
         return Vec::new();
     }
     match look_r(r, "sqs_managed_sse_enabled") {
-        (Look::Val(v), p) if v.as_bool() == Some(false) => hit(p, "`sqs_managed_sse_enabled` is false and no KMS key"),
-        (Look::Missing, _) => hit("", "neither `kms_master_key_id` nor `sqs_managed_sse_enabled = true`"),
+        (Look::Val(v), p) if v.as_bool() == Some(false) => {
+            hit(p, "`sqs_managed_sse_enabled` is false and no KMS key")
+        }
+        (Look::Missing, _) => hit(
+            "",
+            "neither `kms_master_key_id` nor `sqs_managed_sse_enabled = true`",
+        ),
         _ => Vec::new(),
     }
 }
@@ -833,10 +980,16 @@ fn lb_http(r: &Resource, _: &Model) -> Vec<Hit> {
         (Look::Val(v), p) if v.as_str() == Some("HTTP") => {
             let redirects = blocks(&r.attrs, "default_action").iter().any(|(_, a)| {
                 a.is_unknown()
-                    || get(a, "type").is_some_and(|t| t.as_str() == Some("redirect") || t.is_unknown())
-                    || get(a, "redirect").is_some_and(|x| !matches!(x, Value::List(l) if l.is_empty()))
+                    || get(a, "type")
+                        .is_some_and(|t| t.as_str() == Some("redirect") || t.is_unknown())
+                    || get(a, "redirect")
+                        .is_some_and(|x| !matches!(x, Value::List(l) if l.is_empty()))
             });
-            if redirects { Vec::new() } else { hit(p, "listener serves plain HTTP without redirecting to HTTPS") }
+            if redirects {
+                Vec::new()
+            } else {
+                hit(p, "listener serves plain HTTP without redirecting to HTTPS")
+            }
         }
         _ => Vec::new(),
     }
@@ -850,7 +1003,9 @@ fn alb_headers(r: &Resource, _: &Model) -> Vec<Hit> {
     }
     match look_r(r, "drop_invalid_header_fields") {
         (Look::Missing, _) => hit("", "`drop_invalid_header_fields` is not set"),
-        (Look::Val(v), p) if v.as_bool() == Some(false) => hit(p, "`drop_invalid_header_fields` is false"),
+        (Look::Val(v), p) if v.as_bool() == Some(false) => {
+            hit(p, "`drop_invalid_header_fields` is false")
+        }
         _ => Vec::new(),
     }
 }
@@ -859,7 +1014,10 @@ fn cloudfront(r: &Resource, _: &Model) -> Vec<Hit> {
     for n in ["default_cache_behavior", "ordered_cache_behavior"] {
         for (p, b) in blocks(&r.attrs, n) {
             if get(b, "viewer_protocol_policy").and_then(Value::as_str) == Some("allow-all") {
-                return hit(format!("{p}.viewer_protocol_policy"), format!("`{n}` allows plain HTTP (allow-all)"));
+                return hit(
+                    format!("{p}.viewer_protocol_policy"),
+                    format!("`{n}` allows plain HTTP (allow-all)"),
+                );
             }
         }
     }
@@ -867,7 +1025,8 @@ fn cloudfront(r: &Resource, _: &Model) -> Vec<Hit> {
 }
 
 fn gke_metadata(r: &Resource, m: &Model) -> Vec<Hit> {
-    let wi = r.rtype == "google_container_cluster" && !blocks(&r.attrs, "workload_identity_config").is_empty();
+    let wi = r.rtype == "google_container_cluster"
+        && !blocks(&r.attrs, "workload_identity_config").is_empty();
     let cluster_wi = r.rtype == "google_container_node_pool"
         && m.resources.iter().any(|c| {
             c.rtype == "google_container_cluster"
@@ -887,11 +1046,17 @@ fn gke_metadata(r: &Resource, m: &Model) -> Vec<Hit> {
                     && s != "GKE_METADATA"
                     && s != "GKE_METADATA_SERVER"
                 {
-                    return hit(format!("{p}.{wp}"), format!("node metadata mode is {s} (instance metadata exposed to pods)"));
+                    return hit(
+                        format!("{p}.{wp}"),
+                        format!("node metadata mode is {s} (instance metadata exposed to pods)"),
+                    );
                 }
             }
             None if !wi && !cluster_wi => {
-                return hit(p, "nodes expose the Compute Engine metadata server (no workload_metadata_config GKE_METADATA)");
+                return hit(
+                    p,
+                    "nodes expose the Compute Engine metadata server (no workload_metadata_config GKE_METADATA)",
+                );
             }
             None => {}
         }
@@ -906,8 +1071,13 @@ fn gke_netpol(r: &Resource, _: &Model) -> Vec<Hit> {
         _ => {}
     }
     match look_r(r, "network_policy.enabled") {
-        (Look::Val(v), p) if v.as_bool() == Some(false) => hit(p, "network policy enforcement is disabled"),
-        (Look::Missing, _) => hit("", "network policy enforcement is not enabled (`network_policy`)"),
+        (Look::Val(v), p) if v.as_bool() == Some(false) => {
+            hit(p, "network policy enforcement is disabled")
+        }
+        (Look::Missing, _) => hit(
+            "",
+            "network policy enforcement is not enabled (`network_policy`)",
+        ),
         _ => Vec::new(),
     }
 }
@@ -917,7 +1087,10 @@ fn sql_open(r: &Resource, _: &Model) -> Vec<Hit> {
         for (ip, i) in blocks(s, "ip_configuration") {
             for (np, n) in blocks(i, "authorized_networks") {
                 if get(n, "value").and_then(Value::as_str) == Some("0.0.0.0/0") {
-                    return hit(format!("{sp}.{ip}.{np}.value"), "authorized network 0.0.0.0/0 (the whole internet)");
+                    return hit(
+                        format!("{sp}.{ip}.{np}.value"),
+                        "authorized network 0.0.0.0/0 (the whole internet)",
+                    );
                 }
             }
         }
@@ -931,14 +1104,26 @@ fn sql_ssl(r: &Resource, _: &Model) -> Vec<Hit> {
     }
     match look_r(r, "settings.ip_configuration") {
         (Look::Unknown, _) => return Vec::new(),
-        (Look::Missing, _) => return hit("settings", "SSL is not required for connections (`ip_configuration` unset)"),
+        (Look::Missing, _) => {
+            return hit(
+                "settings",
+                "SSL is not required for connections (`ip_configuration` unset)",
+            );
+        }
         _ => {}
     }
     let ssl_mode = look_r(r, "settings.ip_configuration.ssl_mode");
     let require = look_r(r, "settings.ip_configuration.require_ssl");
     match (ssl_mode, require) {
         ((Look::Unknown, _), _) | (_, (Look::Unknown, _)) => Vec::new(),
-        ((Look::Val(v), _), _) if matches!(v.as_str(), Some("ENCRYPTED_ONLY" | "TRUSTED_CLIENT_CERTIFICATE_REQUIRED")) => Vec::new(),
+        ((Look::Val(v), _), _)
+            if matches!(
+                v.as_str(),
+                Some("ENCRYPTED_ONLY" | "TRUSTED_CLIENT_CERTIFICATE_REQUIRED")
+            ) =>
+        {
+            Vec::new()
+        }
         (_, (Look::Val(v), _)) if v.as_bool() == Some(true) => Vec::new(),
         ((Look::Val(v), p), _) => hit(p, format!("`ssl_mode` is {}", v.render())),
         (_, (Look::Val(_), p)) => hit(p, "`require_ssl` is false"),
@@ -950,10 +1135,20 @@ fn sql_ssl(r: &Resource, _: &Model) -> Vec<Hit> {
 }
 
 fn gcs_public(r: &Resource, _: &Model) -> Vec<Hit> {
-    let attr = if r.rtype == "google_storage_bucket_iam_binding" { "members" } else { "member" };
+    let attr = if r.rtype == "google_storage_bucket_iam_binding" {
+        "members"
+    } else {
+        "member"
+    };
     match strings(r.get(attr)) {
-        Some(m) => match m.iter().find(|x| *x == "allUsers" || *x == "allAuthenticatedUsers") {
-            Some(x) => hit(attr, format!("grants {} to {x}", known_str(r, "role").unwrap_or("a role"))),
+        Some(m) => match m
+            .iter()
+            .find(|x| *x == "allUsers" || *x == "allAuthenticatedUsers")
+        {
+            Some(x) => hit(
+                attr,
+                format!("grants {} to {x}", known_str(r, "role").unwrap_or("a role")),
+            ),
             None => Vec::new(),
         },
         None => Vec::new(),
@@ -987,16 +1182,22 @@ fn port_range_covers(p: &str, port: u32) -> bool {
 }
 
 fn gcp_fw(r: &Resource, port: u32) -> Vec<Hit> {
-    if known_str(r, "direction").is_some_and(|d| d != "INGRESS") || known_bool(r, "disabled") == Some(true) {
+    if known_str(r, "direction").is_some_and(|d| d != "INGRESS")
+        || known_bool(r, "disabled") == Some(true)
+    {
         return Vec::new();
     }
-    let Some(src) = strings(r.get("source_ranges")) else { return Vec::new() };
+    let Some(src) = strings(r.get("source_ranges")) else {
+        return Vec::new();
+    };
     if !src.iter().any(|s| s == "0.0.0.0/0" || s == "::/0") {
         return Vec::new();
     }
     for (p, a) in blocks(&r.attrs, "allow") {
         let proto = get(a, "protocol").and_then(Value::as_str).unwrap_or("");
-        if (proto == "tcp" || proto == "all" || proto == "6") && ports_cover(get(a, "ports"), port) == Some(true) {
+        if (proto == "tcp" || proto == "all" || proto == "6")
+            && ports_cover(get(a, "ports"), port) == Some(true)
+        {
             return hit(p, format!("allows port {port} from the internet"));
         }
     }
@@ -1007,40 +1208,63 @@ fn aks_api(r: &Resource, _: &Model) -> Vec<Hit> {
     if known_bool(r, "private_cluster_enabled") == Some(true) {
         return Vec::new();
     }
-    for path in ["api_server_access_profile.authorized_ip_ranges", "api_server_authorized_ip_ranges"] {
+    for path in [
+        "api_server_access_profile.authorized_ip_ranges",
+        "api_server_authorized_ip_ranges",
+    ] {
         match look_r(r, path) {
             (Look::Unknown, _) => return Vec::new(),
             (Look::Val(v), p) => {
                 return match strings(Some(v)) {
                     Some(l) if l.is_empty() => hit(p, "API server reachable from any address"),
-                    Some(l) if l.iter().any(|x| x == "0.0.0.0/0") => hit(p, "API server open to 0.0.0.0/0"),
+                    Some(l) if l.iter().any(|x| x == "0.0.0.0/0") => {
+                        hit(p, "API server open to 0.0.0.0/0")
+                    }
                     _ => Vec::new(),
                 };
             }
             (Look::Missing, _) => {}
         }
     }
-    hit("", "API server is public and `authorized_ip_ranges` is not set")
+    hit(
+        "",
+        "API server is public and `authorized_ip_ranges` is not set",
+    )
 }
 
 fn az_sql_fw(r: &Resource, _: &Model) -> Vec<Hit> {
-    if known_str(r, "start_ip_address") == Some("0.0.0.0") && known_str(r, "end_ip_address") == Some("255.255.255.255") {
-        return hit("start_ip_address", "firewall rule allows every IPv4 address");
+    if known_str(r, "start_ip_address") == Some("0.0.0.0")
+        && known_str(r, "end_ip_address") == Some("255.255.255.255")
+    {
+        return hit(
+            "start_ip_address",
+            "firewall rule allows every IPv4 address",
+        );
     }
     Vec::new()
 }
 
 fn nsg_rule_open(rule: &Value, port: u32) -> bool {
-    let s = |k: &str| get(rule, k).and_then(Value::as_str).map(str::to_ascii_lowercase);
+    let s = |k: &str| {
+        get(rule, k)
+            .and_then(Value::as_str)
+            .map(str::to_ascii_lowercase)
+    };
     if s("direction").as_deref() != Some("inbound") || s("access").as_deref() != Some("allow") {
         return false;
     }
     if !matches!(s("protocol").as_deref(), Some("tcp" | "*")) {
         return false;
     }
-    let open = |v: &str| matches!(v, "*" | "0.0.0.0/0" | "internet" | "any" | "0.0.0.0" | "::/0");
+    let open = |v: &str| {
+        matches!(
+            v,
+            "*" | "0.0.0.0/0" | "internet" | "any" | "0.0.0.0" | "::/0"
+        )
+    };
     let src_open = s("source_address_prefix").is_some_and(|v| open(&v))
-        || strings(get(rule, "source_address_prefixes")).is_some_and(|l| l.iter().any(|v| open(&v.to_ascii_lowercase())));
+        || strings(get(rule, "source_address_prefixes"))
+            .is_some_and(|l| l.iter().any(|v| open(&v.to_ascii_lowercase())));
     if !src_open {
         return false;
     }
@@ -1052,14 +1276,20 @@ fn nsg_rule_open(rule: &Value, port: u32) -> bool {
 fn nsg(r: &Resource, port: u32) -> Vec<Hit> {
     if r.rtype == "azurerm_network_security_rule" {
         return if nsg_rule_open(&r.attrs, port) {
-            hit("destination_port_range", format!("inbound rule allows port {port} from the internet"))
+            hit(
+                "destination_port_range",
+                format!("inbound rule allows port {port} from the internet"),
+            )
         } else {
             Vec::new()
         };
     }
     for (p, rule) in blocks(&r.attrs, "security_rule") {
         if nsg_rule_open(rule, port) {
-            return hit(p, format!("inbound rule allows port {port} from the internet"));
+            return hit(
+                p,
+                format!("inbound rule allows port {port} from the internet"),
+            );
         }
     }
     Vec::new()
@@ -1070,14 +1300,22 @@ fn nsg(r: &Resource, port: u32) -> Vec<Hit> {
 /// (path, from, to, protocol, cidrs) of every ingress rule of a group or rule resource.
 fn sg_ingress(r: &Resource) -> Vec<(String, Value, Value, Value, Vec<String>)> {
     let cidrs = |b: &Value, keys: &[&str]| -> Vec<String> {
-        keys.iter().flat_map(|k| strings(get(b, k)).unwrap_or_default()).collect()
+        keys.iter()
+            .flat_map(|k| strings(get(b, k)).unwrap_or_default())
+            .collect()
     };
     let field = |b: &Value, k: &str| get(b, k).cloned().unwrap_or(Value::Null);
     match r.rtype.as_str() {
         "aws_security_group" => blocks(&r.attrs, "ingress")
             .into_iter()
             .map(|(p, b)| {
-                (p, field(b, "from_port"), field(b, "to_port"), field(b, "protocol"), cidrs(b, &["cidr_blocks", "ipv6_cidr_blocks"]))
+                (
+                    p,
+                    field(b, "from_port"),
+                    field(b, "to_port"),
+                    field(b, "protocol"),
+                    cidrs(b, &["cidr_blocks", "ipv6_cidr_blocks"]),
+                )
             })
             .collect(),
         "aws_security_group_rule" if known_str(r, "type") == Some("ingress") => vec![(
@@ -1100,8 +1338,13 @@ fn sg_ingress(r: &Resource) -> Vec<(String, Value, Value, Value, Vec<String>)> {
 
 fn sg_open(r: &Resource, port: Option<u32>) -> Vec<Hit> {
     for (p, from, to, proto, cidrs) in sg_ingress(r) {
-        let Some(open) = cidrs.iter().find(|c| *c == "0.0.0.0/0" || *c == "::/0") else { continue };
-        let proto = proto.to_tf_string().unwrap_or_default().to_ascii_lowercase();
+        let Some(open) = cidrs.iter().find(|c| *c == "0.0.0.0/0" || *c == "::/0") else {
+            continue;
+        };
+        let proto = proto
+            .to_tf_string()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         let all_proto = matches!(proto.as_str(), "-1" | "all");
         let (f, t) = (from.as_f64(), to.as_f64());
         let cidr_path = |p: &str, ipv6: bool| {
@@ -1111,7 +1354,11 @@ fn sg_open(r: &Resource, port: Option<u32>) -> Vec<Hit> {
                 (_, false) => "cidr_blocks",
                 (_, true) => "ipv6_cidr_blocks",
             };
-            if p.is_empty() { k.to_string() } else { format!("{p}.{k}") }
+            if p.is_empty() {
+                k.to_string()
+            } else {
+                format!("{p}.{k}")
+            }
         };
         let loc = cidr_path(&p, open == "::/0");
         match port {
@@ -1124,7 +1371,8 @@ fn sg_open(r: &Resource, port: Option<u32>) -> Vec<Hit> {
                 }
             }
             None => {
-                let everything = all_proto || matches!((f, t), (Some(f), Some(t)) if f <= 1.0 && t >= 65535.0);
+                let everything =
+                    all_proto || matches!((f, t), (Some(f), Some(t)) if f <= 1.0 && t >= 65535.0);
                 if everything {
                     return hit(loc, format!("ingress from {open} on all ports"));
                 }
@@ -1136,7 +1384,11 @@ fn sg_open(r: &Resource, port: Option<u32>) -> Vec<Hit> {
 
 fn sg_description(r: &Resource, _: &Model) -> Vec<Hit> {
     if r.rtype == "aws_security_group_rule" {
-        return if is_missing(r, "description") { hit("", "rule has no description") } else { Vec::new() };
+        return if is_missing(r, "description") {
+            hit("", "rule has no description")
+        } else {
+            Vec::new()
+        };
     }
     for n in ["ingress", "egress"] {
         for (p, b) in blocks(&r.attrs, n) {

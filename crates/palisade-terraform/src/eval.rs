@@ -10,10 +10,10 @@ use hcl_edit::structure::{Block, Body, Structure};
 use hcl_edit::template::{Directive, Element, Template};
 use hcl_edit::{Ident, Span};
 
+use crate::TfOptions;
 use crate::funcs;
 use crate::model::{Diagnostic, Loc, Mode, Model, ModuleCall, Resource};
 use crate::value::Value;
-use crate::TfOptions;
 
 /// Largest `.tf` file parsed.
 pub const MAX_FILE_BYTES: usize = 4 << 20;
@@ -37,7 +37,12 @@ impl SrcFile {
     pub fn new(path: Arc<str>, text: String, json: bool) -> SrcFile {
         let mut line_starts = vec![0];
         line_starts.extend(memchr_lines(&text));
-        SrcFile { path, text, line_starts, json }
+        SrcFile {
+            path,
+            text,
+            line_starts,
+            json,
+        }
     }
 
     /// Line and column (1-based, column in characters) of a byte offset.
@@ -49,12 +54,20 @@ impl SrcFile {
             .text
             .get(start..off)
             .map_or(1, |s| s.chars().count() + 1);
-        Loc { file: self.path.clone(), line: line as u32, column: column as u32 }
+        Loc {
+            file: self.path.clone(),
+            line: line as u32,
+            column: column as u32,
+        }
     }
 
     fn loc_of(&self, span: Option<std::ops::Range<usize>>) -> Loc {
         if self.json {
-            return Loc { file: self.path.clone(), line: 1, column: 1 };
+            return Loc {
+                file: self.path.clone(),
+                line: 1,
+                column: 1,
+            };
         }
         self.loc(span.map_or(0, |r| r.start))
     }
@@ -102,13 +115,27 @@ pub fn nesting_depth(text: &str) -> usize {
 }
 
 /// Parses one file's text; `Err` is a diagnostic.
-pub fn parse_file(path: &Arc<str>, text: String, json: bool) -> Result<(SrcFile, Body), Diagnostic> {
-    let diag = |line: u32, message: String| Diagnostic { file: path.to_string(), line, message };
+pub fn parse_file(
+    path: &Arc<str>,
+    text: String,
+    json: bool,
+) -> Result<(SrcFile, Body), Diagnostic> {
+    let diag = |line: u32, message: String| Diagnostic {
+        file: path.to_string(),
+        line,
+        message,
+    };
     if text.len() > MAX_FILE_BYTES {
-        return Err(diag(1, format!("file larger than {} bytes, skipped", MAX_FILE_BYTES)));
+        return Err(diag(
+            1,
+            format!("file larger than {} bytes, skipped", MAX_FILE_BYTES),
+        ));
     }
     if nesting_depth(&text) > MAX_NESTING {
-        return Err(diag(1, format!("nesting deeper than {MAX_NESTING} levels, skipped")));
+        return Err(diag(
+            1,
+            format!("nesting deeper than {MAX_NESTING} levels, skipped"),
+        ));
     }
     let hcl_text = if json {
         let j: serde_json::Value = serde_json::from_str(&text)
@@ -121,7 +148,10 @@ pub fn parse_file(path: &Arc<str>, text: String, json: bool) -> Result<(SrcFile,
         Ok(body) => Ok((SrcFile::new(path.clone(), text, json), body)),
         Err(e) => Err(diag(
             e.location().line() as u32,
-            format!("invalid HCL: {}", e.message().lines().next().unwrap_or("parse error")),
+            format!(
+                "invalid HCL: {}",
+                e.message().lines().next().unwrap_or("parse error")
+            ),
         )),
     }
 }
@@ -141,7 +171,9 @@ pub fn load_module(dir: &Path, root: &Path, diags: &mut Vec<Diagnostic>) -> Modu
     let mut bodies = Vec::new();
     for p in names {
         let shown: Arc<str> = display_path(&p, root).into();
-        let Ok(meta) = std::fs::symlink_metadata(&p) else { continue };
+        let Ok(meta) = std::fs::symlink_metadata(&p) else {
+            continue;
+        };
         if !meta.is_file() {
             continue;
         }
@@ -156,7 +188,11 @@ pub fn load_module(dir: &Path, root: &Path, diags: &mut Vec<Diagnostic>) -> Modu
         let text = match std::fs::read(&p) {
             Ok(b) => String::from_utf8_lossy(&b).into_owned(),
             Err(e) => {
-                diags.push(Diagnostic { file: shown.to_string(), line: 1, message: format!("cannot read: {e}") });
+                diags.push(Diagnostic {
+                    file: shown.to_string(),
+                    line: 1,
+                    message: format!("cannot read: {e}"),
+                });
                 continue;
             }
         };
@@ -169,11 +205,18 @@ pub fn load_module(dir: &Path, root: &Path, diags: &mut Vec<Diagnostic>) -> Modu
             Err(d) => diags.push(d),
         }
     }
-    Module { dir: dir.to_path_buf(), files, bodies }
+    Module {
+        dir: dir.to_path_buf(),
+        files,
+        bodies,
+    }
 }
 
 pub fn is_tf_file(p: &Path) -> bool {
-    let n = p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let n = p
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     n.ends_with(".tf") || n.ends_with(".tf.json")
 }
 
@@ -200,7 +243,9 @@ pub fn normalize(p: &Path) -> PathBuf {
 
 /// The literal `source` of a module block.
 pub fn module_source(b: &Block) -> Option<String> {
-    b.body.get_attribute("source").and_then(|a| a.value.as_str().map(str::to_string))
+    b.body
+        .get_attribute("source")
+        .and_then(|a| a.value.as_str().map(str::to_string))
 }
 
 pub fn is_local_source(s: &str) -> bool {
@@ -232,7 +277,11 @@ impl<'a> Ctx<'a> {
     fn diag(&self, loc: &Loc, message: String) {
         let mut d = self.diags.borrow_mut();
         if d.len() < 10_000 {
-            d.push(Diagnostic { file: loc.file.to_string(), line: loc.line, message });
+            d.push(Diagnostic {
+                file: loc.file.to_string(),
+                line: loc.line,
+                message,
+            });
         }
     }
 
@@ -307,11 +356,16 @@ impl<'a> ModEval<'a> {
             for b in body.blocks() {
                 match (b.ident.as_str(), label(b, 0), label(b, 1)) {
                     ("variable", Some(n), _) => {
-                        let is_string = b
-                            .body
-                            .get_attribute("type")
-                            .is_some_and(|t| t.value.as_variable().is_some_and(|v| v.as_str() == "string"));
-                        defaults.push((n, b.body.get_attribute("default").map(|a| &a.value), is_string));
+                        let is_string = b.body.get_attribute("type").is_some_and(|t| {
+                            t.value
+                                .as_variable()
+                                .is_some_and(|v| v.as_str() == "string")
+                        });
+                        defaults.push((
+                            n,
+                            b.body.get_attribute("default").map(|a| &a.value),
+                            is_string,
+                        ));
                     }
                     ("locals", _, _) => {
                         for a in b.body.attributes() {
@@ -319,12 +373,22 @@ impl<'a> ModEval<'a> {
                         }
                     }
                     ("resource", Some(t), Some(n)) => {
-                        me.res_decl.push((format!("{t}.{n}"), Mode::Managed, Decl { block: b, file: fi }));
+                        me.res_decl.push((
+                            format!("{t}.{n}"),
+                            Mode::Managed,
+                            Decl { block: b, file: fi },
+                        ));
                     }
                     ("data", Some(t), Some(n)) => {
-                        me.res_decl.push((format!("data.{t}.{n}"), Mode::Data, Decl { block: b, file: fi }));
+                        me.res_decl.push((
+                            format!("data.{t}.{n}"),
+                            Mode::Data,
+                            Decl { block: b, file: fi },
+                        ));
                     }
-                    ("module", Some(n), _) => me.mod_decl.push((n.to_string(), Decl { block: b, file: fi })),
+                    ("module", Some(n), _) => me
+                        .mod_decl
+                        .push((n.to_string(), Decl { block: b, file: fi })),
                     ("output", Some(n), _) => {
                         if let Some(v) = b.body.get_attribute("value") {
                             me.outputs.push((n, &v.value));
@@ -363,7 +427,10 @@ impl<'a> ModEval<'a> {
     pub fn outputs(&self) -> Value {
         let mut out = BTreeMap::new();
         for (n, e) in &self.outputs {
-            out.insert((*n).to_string(), self.eval(e, &mut Vec::new()).unwrap_or(Value::Unknown));
+            out.insert(
+                (*n).to_string(),
+                self.eval(e, &mut Vec::new()).unwrap_or(Value::Unknown),
+            );
         }
         Value::Map(out)
     }
@@ -383,20 +450,26 @@ impl<'a> ModEval<'a> {
         let Some(&(expr, fi)) = self.locals_decl.get(name) else {
             return Err(format!("undeclared local.{name}"));
         };
-        self.locals.borrow_mut().insert(name.to_string(), Slot::InProgress);
+        self.locals
+            .borrow_mut()
+            .insert(name.to_string(), Slot::InProgress);
         let v = match self.eval(expr, &mut Vec::new()) {
             Ok(v) => v,
             Err(e) => {
                 if e.starts_with("cycle in locals") && !e.contains("(reported)") {
                     let loc = self.file(fi).loc_of(expr.span());
                     self.cx.diag(&loc, format!("{e} (evaluated as unknown)"));
-                    self.locals.borrow_mut().insert(name.to_string(), Slot::Done(Value::Unknown));
+                    self.locals
+                        .borrow_mut()
+                        .insert(name.to_string(), Slot::Done(Value::Unknown));
                     return Err(format!("{e} (reported)"));
                 }
                 Value::Unknown
             }
         };
-        self.locals.borrow_mut().insert(name.to_string(), Slot::Done(v.clone()));
+        self.locals
+            .borrow_mut()
+            .insert(name.to_string(), Slot::Done(v.clone()));
         Ok(v)
     }
 
@@ -410,9 +483,13 @@ impl<'a> ModEval<'a> {
         let Some((_, mode, decl)) = self.res_decl.iter().find(|(k, _, _)| k == key) else {
             return Value::Unknown;
         };
-        self.res.borrow_mut().insert(key.to_string(), Slot::InProgress);
+        self.res
+            .borrow_mut()
+            .insert(key.to_string(), Slot::InProgress);
         let v = self.eval_resource(key, *mode, decl);
-        self.res.borrow_mut().insert(key.to_string(), Slot::Done(v.clone()));
+        self.res
+            .borrow_mut()
+            .insert(key.to_string(), Slot::Done(v.clone()));
         v
     }
 
@@ -431,13 +508,22 @@ impl<'a> ModEval<'a> {
             };
             let mut n = n.max(0.0) as usize;
             if n > cap {
-                self.cx.diag(&loc, format!("{what}: count = {n} capped at {cap} instances"));
+                self.cx.diag(
+                    &loc,
+                    format!("{what}: count = {n} capped at {cap} instances"),
+                );
                 n = cap;
             }
-            return Some((0..n).map(|i| (format!("[{i}]"), vec![count_scope(Value::Number(i as f64))])).collect());
+            return Some(
+                (0..n)
+                    .map(|i| (format!("[{i}]"), vec![count_scope(Value::Number(i as f64))]))
+                    .collect(),
+            );
         }
         if let Some(fe) = block.body.get_attribute("for_each") {
-            let v = self.eval(&fe.value, &mut Vec::new()).unwrap_or(Value::Unknown);
+            let v = self
+                .eval(&fe.value, &mut Vec::new())
+                .unwrap_or(Value::Unknown);
             let items: Vec<(String, Value)> = match v {
                 Value::Map(m) => m.into_iter().collect(),
                 Value::List(l) => l
@@ -445,18 +531,32 @@ impl<'a> ModEval<'a> {
                     .map(|v| (v.to_tf_string().unwrap_or_default(), v))
                     .collect(),
                 _ => {
-                    return Some(vec![("[\"?\"]".into(), vec![each_scope(Value::Unknown, Value::Unknown)])]);
+                    return Some(vec![(
+                        "[\"?\"]".into(),
+                        vec![each_scope(Value::Unknown, Value::Unknown)],
+                    )]);
                 }
             };
             let mut items = items;
             if items.len() > cap {
-                self.cx.diag(&loc, format!("{what}: for_each over {} items capped at {cap} instances", items.len()));
+                self.cx.diag(
+                    &loc,
+                    format!(
+                        "{what}: for_each over {} items capped at {cap} instances",
+                        items.len()
+                    ),
+                );
                 items.truncate(cap);
             }
             return Some(
                 items
                     .into_iter()
-                    .map(|(k, v)| (format!("[{}]", serde_json::Value::String(k.clone())), vec![each_scope(Value::String(k), v)]))
+                    .map(|(k, v)| {
+                        (
+                            format!("[{}]", serde_json::Value::String(k.clone())),
+                            vec![each_scope(Value::String(k), v)],
+                        )
+                    })
                     .collect(),
             );
         }
@@ -470,12 +570,22 @@ impl<'a> ModEval<'a> {
         let base = format!("{}{key}", self.prefix);
         let loc = self.file(decl.file).loc_of(b.ident.span());
         let multi = self.instances(b, decl.file, &base);
-        let insts = multi.clone().unwrap_or_else(|| vec![(String::new(), Vec::new())]);
+        let insts = multi
+            .clone()
+            .unwrap_or_else(|| vec![(String::new(), Vec::new())]);
         let mut vals = Vec::new();
         for (suffix, mut scope) in insts {
             let mut locs = HashMap::new();
             let mut refs = HashMap::new();
-            let attrs = self.eval_body(&b.body, decl.file, "", &mut scope, &mut locs, Some(&mut refs), 0);
+            let attrs = self.eval_body(
+                &b.body,
+                decl.file,
+                "",
+                &mut scope,
+                &mut locs,
+                Some(&mut refs),
+                0,
+            );
             let v = Value::Map(attrs);
             self.cx.out.borrow_mut().resources.push(Resource {
                 mode,
@@ -488,7 +598,11 @@ impl<'a> ModEval<'a> {
                 refs,
                 loc: loc.clone(),
             });
-            let key = suffix.trim_start_matches('[').trim_end_matches(']').trim_matches('"').to_string();
+            let key = suffix
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .trim_matches('"')
+                .to_string();
             vals.push((key, v));
         }
         if mode == Mode::Data {
@@ -497,7 +611,9 @@ impl<'a> ModEval<'a> {
         }
         match multi {
             None => vals.pop().map_or(Value::Unknown, |(_, v)| v),
-            Some(_) if b.body.get_attribute("count").is_some() => Value::List(vals.into_iter().map(|(_, v)| v).collect()),
+            Some(_) if b.body.get_attribute("count").is_some() => {
+                Value::List(vals.into_iter().map(|(_, v)| v).collect())
+            }
             Some(_) => Value::Map(vals.into_iter().collect()),
         }
     }
@@ -523,7 +639,9 @@ impl<'a> ModEval<'a> {
             match s {
                 Structure::Attribute(a) => {
                     let key = a.key.as_str();
-                    if path.is_empty() && matches!(key, "count" | "for_each" | "depends_on" | "provider") {
+                    if path.is_empty()
+                        && matches!(key, "count" | "for_each" | "depends_on" | "provider")
+                    {
                         continue;
                     }
                     let p = join(path, key);
@@ -550,19 +668,32 @@ impl<'a> ModEval<'a> {
                             .get_attribute("iterator")
                             .and_then(|a| a.value.as_variable().map(|v| v.as_str().to_string()))
                             .unwrap_or_else(|| lbl.to_string());
-                        let Some(content) = b.body.blocks().find(|c| c.ident.as_str() == "content") else { continue };
+                        let Some(content) = b.body.blocks().find(|c| c.ident.as_str() == "content")
+                        else {
+                            continue;
+                        };
                         let coll = b
                             .body
                             .get_attribute("for_each")
-                            .map_or(Value::Unknown, |a| self.eval(&a.value, scope).unwrap_or(Value::Unknown));
+                            .map_or(Value::Unknown, |a| {
+                                self.eval(&a.value, scope).unwrap_or(Value::Unknown)
+                            });
                         let items: Vec<(Value, Value)> = match coll {
-                            Value::Map(m) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
-                            Value::List(l) => l.into_iter().enumerate().map(|(i, v)| (Value::Number(i as f64), v)).collect(),
+                            Value::Map(m) => {
+                                m.into_iter().map(|(k, v)| (Value::String(k), v)).collect()
+                            }
+                            Value::List(l) => l
+                                .into_iter()
+                                .enumerate()
+                                .map(|(i, v)| (Value::Number(i as f64), v))
+                                .collect(),
                             Value::Null => Vec::new(),
                             _ => vec![(Value::Unknown, Value::Unknown)],
                         };
                         for (k, v) in items.into_iter().take(self.cx.opts.max_instances) {
-                            let list = out.entry(lbl.to_string()).or_insert_with(|| Value::List(Vec::new()));
+                            let list = out
+                                .entry(lbl.to_string())
+                                .or_insert_with(|| Value::List(Vec::new()));
                             let idx = list.as_list().map_or(0, <[Value]>::len);
                             let bp = join(path, &format!("{lbl}.{idx}"));
                             locs.insert(bp.clone(), f.loc_of(b.ident.span()));
@@ -570,7 +701,15 @@ impl<'a> ModEval<'a> {
                             obj.insert("key".to_string(), k);
                             obj.insert("value".to_string(), v);
                             scope.push((iter_name.clone(), Value::Map(obj)));
-                            let inner = self.eval_body(&content.body, fi, &bp, scope, locs, None, depth + 1);
+                            let inner = self.eval_body(
+                                &content.body,
+                                fi,
+                                &bp,
+                                scope,
+                                locs,
+                                None,
+                                depth + 1,
+                            );
                             scope.pop();
                             if let Some(Value::List(l)) = out.get_mut(lbl) {
                                 l.push(Value::Map(inner));
@@ -578,7 +717,9 @@ impl<'a> ModEval<'a> {
                         }
                         continue;
                     }
-                    let list = out.entry(ident.to_string()).or_insert_with(|| Value::List(Vec::new()));
+                    let list = out
+                        .entry(ident.to_string())
+                        .or_insert_with(|| Value::List(Vec::new()));
                     let idx = list.as_list().map_or(0, <[Value]>::len);
                     let bp = join(path, &format!("{ident}.{idx}"));
                     locs.insert(bp.clone(), f.loc_of(b.ident.span()));
@@ -602,9 +743,13 @@ impl<'a> ModEval<'a> {
         let Some((_, decl)) = self.mod_decl.iter().find(|(n, _)| n == name) else {
             return Value::Unknown;
         };
-        self.mods.borrow_mut().insert(name.to_string(), Slot::InProgress);
+        self.mods
+            .borrow_mut()
+            .insert(name.to_string(), Slot::InProgress);
         let v = self.eval_module(name, decl);
-        self.mods.borrow_mut().insert(name.to_string(), Slot::Done(v.clone()));
+        self.mods
+            .borrow_mut()
+            .insert(name.to_string(), Slot::Done(v.clone()));
         v
     }
 
@@ -614,19 +759,25 @@ impl<'a> ModEval<'a> {
         let loc = f.loc_of(b.ident.span());
         let source = module_source(b);
         let base = format!("{}module.{name}", self.prefix);
-        let version = b
-            .body
-            .get_attribute("version")
-            .map(|a| self.eval(&a.value, &mut Vec::new()).unwrap_or(Value::Unknown));
+        let version = b.body.get_attribute("version").map(|a| {
+            self.eval(&a.value, &mut Vec::new())
+                .unwrap_or(Value::Unknown)
+        });
         self.cx.out.borrow_mut().module_calls.push(ModuleCall {
             address: base.clone(),
             source: source.clone(),
             version,
             loc: loc.clone(),
-            source_loc: b.body.get_attribute("source").map(|a| f.loc_of(a.key.span())),
+            source_loc: b
+                .body
+                .get_attribute("source")
+                .map(|a| f.loc_of(a.key.span())),
         });
         let Some(source) = source else {
-            self.cx.diag(&loc, format!("{base}: module source is not a literal string"));
+            self.cx.diag(
+                &loc,
+                format!("{base}: module source is not a literal string"),
+            );
             return Value::Unknown;
         };
         if !is_local_source(&source) {
@@ -635,43 +786,69 @@ impl<'a> ModEval<'a> {
         }
         let dir = normalize(&self.m.dir.join(&source));
         if !dir.starts_with(self.cx.root) {
-            self.cx.diag(&loc, format!("{base}: module source {source:?} is outside the scan root"));
+            self.cx.diag(
+                &loc,
+                format!("{base}: module source {source:?} is outside the scan root"),
+            );
             return Value::Unknown;
         }
         if self.chain.contains(&dir) {
-            self.cx.diag(&loc, format!("{base}: module recursion: {source:?} is already being evaluated"));
+            self.cx.diag(
+                &loc,
+                format!("{base}: module recursion: {source:?} is already being evaluated"),
+            );
             return Value::Unknown;
         }
         if self.chain.len() >= MAX_MODULE_DEPTH {
-            self.cx.diag(&loc, format!("{base}: modules nested deeper than {MAX_MODULE_DEPTH}"));
+            self.cx.diag(
+                &loc,
+                format!("{base}: modules nested deeper than {MAX_MODULE_DEPTH}"),
+            );
             return Value::Unknown;
         }
         let Some(child) = self.cx.modules.get(&dir) else {
-            self.cx.diag(&loc, format!("{base}: module directory {source:?} not found or has no .tf files"));
+            self.cx.diag(
+                &loc,
+                format!("{base}: module directory {source:?} not found or has no .tf files"),
+            );
             return Value::Unknown;
         };
         let multi = self.instances(b, decl.file, &base);
-        let insts = multi.clone().unwrap_or_else(|| vec![(String::new(), Vec::new())]);
+        let insts = multi
+            .clone()
+            .unwrap_or_else(|| vec![(String::new(), Vec::new())]);
         let mut vals = Vec::new();
         for (suffix, mut scope) in insts {
             let mut inputs = HashMap::new();
             for a in b.body.attributes() {
                 let k = a.key.as_str();
-                if matches!(k, "source" | "version" | "count" | "for_each" | "providers" | "depends_on") {
+                if matches!(
+                    k,
+                    "source" | "version" | "count" | "for_each" | "providers" | "depends_on"
+                ) {
                     continue;
                 }
-                inputs.insert(k.to_string(), self.eval(&a.value, &mut scope).unwrap_or(Value::Unknown));
+                inputs.insert(
+                    k.to_string(),
+                    self.eval(&a.value, &mut scope).unwrap_or(Value::Unknown),
+                );
             }
             let mut chain = self.chain.clone();
             chain.push(dir.clone());
             let ev = ModEval::new(self.cx, child, format!("{base}{suffix}."), chain, inputs);
             ev.run();
-            let key = suffix.trim_start_matches('[').trim_end_matches(']').trim_matches('"').to_string();
+            let key = suffix
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .trim_matches('"')
+                .to_string();
             vals.push((key, ev.outputs()));
         }
         match multi {
             None => vals.pop().map_or(Value::Unknown, |(_, v)| v),
-            Some(_) if b.body.get_attribute("count").is_some() => Value::List(vals.into_iter().map(|(_, v)| v).collect()),
+            Some(_) if b.body.get_attribute("count").is_some() => {
+                Value::List(vals.into_iter().map(|(_, v)| v).collect())
+            }
             Some(_) => Value::Map(vals.into_iter().collect()),
         }
     }
@@ -773,7 +950,9 @@ impl<'a> ModEval<'a> {
                     return Ok(Value::Unknown);
                 }
                 match u.operator.value() {
-                    UnaryOperator::Neg => Value::Number(-v.as_f64().ok_or("negating a non-number")?),
+                    UnaryOperator::Neg => {
+                        Value::Number(-v.as_f64().ok_or("negating a non-number")?)
+                    }
                     UnaryOperator::Not => Value::Bool(!v.as_bool().ok_or("negating a non-bool")?),
                 }
             }
@@ -795,7 +974,9 @@ impl<'a> ModEval<'a> {
     }
 
     fn read_file(&self, p: Option<&Value>) -> Value {
-        let Some(Value::String(p)) = p else { return Value::Unknown };
+        let Some(Value::String(p)) = p else {
+            return Value::Unknown;
+        };
         let path = normalize(&self.m.dir.join(p));
         if !path.starts_with(self.cx.root) {
             return Value::Unknown;
@@ -812,7 +993,11 @@ impl<'a> ModEval<'a> {
         let coll = self.eval(&fe.intro.collection_expr, sc)?;
         let items: Vec<(Value, Value)> = match coll {
             Value::Unknown => return Ok(Value::Unknown),
-            Value::List(l) => l.into_iter().enumerate().map(|(i, v)| (Value::Number(i as f64), v)).collect(),
+            Value::List(l) => l
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (Value::Number(i as f64), v))
+                .collect(),
             Value::Map(m) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
             Value::Null => return Err("for expression over null".into()),
             other => return Err(format!("cannot iterate over {}", other.type_name())),
@@ -851,9 +1036,10 @@ impl<'a> ModEval<'a> {
                     }
                     let key = key.to_tf_string()?;
                     if fe.grouping {
-                        match map.entry(key).or_insert_with(|| Value::List(Vec::new())) {
-                            Value::List(l) => l.push(val),
-                            _ => {}
+                        if let Value::List(l) =
+                            map.entry(key).or_insert_with(|| Value::List(Vec::new()))
+                        {
+                            l.push(val);
                         }
                     } else {
                         map.insert(key, val);
@@ -871,7 +1057,11 @@ impl<'a> ModEval<'a> {
         if unknown {
             return Ok(Value::Unknown);
         }
-        Ok(if fe.key_expr.is_some() { Value::Map(map) } else { Value::List(list) })
+        Ok(if fe.key_expr.is_some() {
+            Value::Map(map)
+        } else {
+            Value::List(list)
+        })
     }
 
     fn template(&self, t: &Template, sc: &mut Scope) -> Result<Value, String> {
@@ -931,10 +1121,32 @@ impl<'a> ModEval<'a> {
                         } else {
                             x.else_expr.as_ref().map(|e| &e.template)
                         };
-                        if let Some(b) = branch
-                            && !self.render(b, sc, out)?
-                        {
-                            return Ok(false);
+                        if let Some(b) = branch {
+                            let mut tmp = String::new();
+                            if !self.render(b, sc, &mut tmp)? {
+                                return Ok(false);
+                            }
+                            let mut t: &str = &tmp;
+                            let (open_strip, close_strip) =
+                                match (&x.else_expr, c.as_bool() == Some(true)) {
+                                    (Some(e), true) => {
+                                        (x.if_expr.strip.strip_end(), e.strip.strip_start())
+                                    }
+                                    (Some(e), false) => {
+                                        (e.strip.strip_end(), x.endif_expr.strip.strip_start())
+                                    }
+                                    (None, _) => (
+                                        x.if_expr.strip.strip_end(),
+                                        x.endif_expr.strip.strip_start(),
+                                    ),
+                                };
+                            if open_strip {
+                                t = t.trim_start();
+                            }
+                            if close_strip {
+                                t = t.trim_end();
+                            }
+                            out.push_str(t);
                         }
                         strip_next = x.endif_expr.strip.strip_end();
                     }
@@ -942,9 +1154,17 @@ impl<'a> ModEval<'a> {
                         let coll = self.eval(&x.for_expr.collection_expr, sc)?;
                         let items: Vec<(Value, Value)> = match coll {
                             Value::Unknown => return Ok(false),
-                            Value::List(l) => l.into_iter().enumerate().map(|(i, v)| (Value::Number(i as f64), v)).collect(),
-                            Value::Map(m) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
-                            other => return Err(format!("template for over {}", other.type_name())),
+                            Value::List(l) => l
+                                .into_iter()
+                                .enumerate()
+                                .map(|(i, v)| (Value::Number(i as f64), v))
+                                .collect(),
+                            Value::Map(m) => {
+                                m.into_iter().map(|(k, v)| (Value::String(k), v)).collect()
+                            }
+                            other => {
+                                return Err(format!("template for over {}", other.type_name()));
+                            }
                         };
                         for (k, v) in items {
                             let mut n = 1;
@@ -953,7 +1173,16 @@ impl<'a> ModEval<'a> {
                                 n = 2;
                             }
                             sc.push((x.for_expr.value_var.as_str().to_string(), v));
-                            let r = self.render(&x.for_expr.template, sc, out);
+                            let mut tmp = String::new();
+                            let r = self.render(&x.for_expr.template, sc, &mut tmp);
+                            let mut t: &str = &tmp;
+                            if x.for_expr.strip.strip_end() {
+                                t = t.trim_start();
+                            }
+                            if x.endfor_expr.strip.strip_start() {
+                                t = t.trim_end();
+                            }
+                            out.push_str(t);
                             for _ in 0..n {
                                 sc.pop();
                             }
@@ -978,9 +1207,23 @@ impl<'a> ModEval<'a> {
             return Ok(v.clone());
         }
         match n {
-            "var" => Ok(Value::Map(self.vars.iter().map(|(k, v)| (k.clone(), v.clone())).collect())),
-            "path" | "terraform" | "data" | "module" | "local" | "self" | "each" | "count" => Ok(Value::Unknown),
-            other if self.res_decl.iter().any(|(k, _, _)| k.split('.').next() == Some(other)) => Ok(Value::Unknown),
+            "var" => Ok(Value::Map(
+                self.vars
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            )),
+            "path" | "terraform" | "data" | "module" | "local" | "self" | "each" | "count" => {
+                Ok(Value::Unknown)
+            }
+            other
+                if self
+                    .res_decl
+                    .iter()
+                    .any(|(k, _, _)| k.split('.').next() == Some(other)) =>
+            {
+                Ok(Value::Unknown)
+            }
             other => Err(format!("unknown variable {other}")),
         }
     }
@@ -999,11 +1242,15 @@ impl<'a> ModEval<'a> {
         };
         let mut consumed = 0;
         let base: Value = match root {
-            Expression::Variable(v) if !sc.iter().any(|(k, _)| k == v.as_str()) => match v.as_str() {
+            Expression::Variable(v) if !sc.iter().any(|(k, _)| k == v.as_str()) => match v.as_str()
+            {
                 "var" => {
                     consumed = 1;
                     let name = attr(0).ok_or("var needs an attribute")?;
-                    self.vars.get(name).cloned().ok_or_else(|| format!("undeclared var.{name}"))?
+                    self.vars
+                        .get(name)
+                        .cloned()
+                        .ok_or_else(|| format!("undeclared var.{name}"))?
                 }
                 "local" => {
                     consumed = 1;
@@ -1017,7 +1264,10 @@ impl<'a> ModEval<'a> {
                 }
                 "data" => {
                     consumed = 2;
-                    let (t, n) = (attr(0).ok_or("data needs a type")?, attr(1).ok_or("data needs a name")?);
+                    let (t, n) = (
+                        attr(0).ok_or("data needs a type")?,
+                        attr(1).ok_or("data needs a name")?,
+                    );
                     let key = format!("data.{t}.{n}");
                     self.cx.record_ref(&format!("{}{key}", self.prefix));
                     self.resource(&key)
@@ -1026,7 +1276,9 @@ impl<'a> ModEval<'a> {
                     consumed = 1;
                     match attr(0) {
                         Some("module") => Value::String(self.m.dir.to_string_lossy().into_owned()),
-                        Some("root" | "cwd") => Value::String(self.cx.root.to_string_lossy().into_owned()),
+                        Some("root" | "cwd") => {
+                            Value::String(self.cx.root.to_string_lossy().into_owned())
+                        }
                         _ => Value::Unknown,
                     }
                 }
@@ -1039,7 +1291,9 @@ impl<'a> ModEval<'a> {
                 }
                 "count" | "each" | "self" => Value::Unknown,
                 t => {
-                    let Some(n) = attr(0) else { return Err(format!("unknown reference {t}")) };
+                    let Some(n) = attr(0) else {
+                        return Err(format!("unknown reference {t}"));
+                    };
                     let key = format!("{t}.{n}");
                     if !self.res_decl.iter().any(|(k, _, _)| *k == key) {
                         return Err(format!("reference to undeclared resource {key}"));
@@ -1066,7 +1320,9 @@ impl<'a> ModEval<'a> {
             }
             v = match op.value() {
                 TraversalOperator::GetAttr(a) => get_key(&v, a.as_str())?,
-                TraversalOperator::LegacyIndex(n) => get_index(&v, &Value::Number(*n.value() as f64))?,
+                TraversalOperator::LegacyIndex(n) => {
+                    get_index(&v, &Value::Number(*n.value() as f64))?
+                }
                 TraversalOperator::Index(e) => {
                     let k = self.eval(e, sc)?;
                     if k.is_unknown() {
@@ -1095,7 +1351,11 @@ impl<'a> ModEval<'a> {
 }
 
 fn join(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
 }
 
 fn count_scope(i: Value) -> (String, Value) {
@@ -1128,7 +1388,9 @@ fn get_index(v: &Value, k: &Value) -> Result<Value, String> {
             if i < 0.0 {
                 return Err("negative index".into());
             }
-            l.get(i as usize).cloned().ok_or_else(|| format!("index {i} out of range"))
+            l.get(i as usize)
+                .cloned()
+                .ok_or_else(|| format!("index {i} out of range"))
         }
         Value::Map(m) => {
             let key = k.to_tf_string()?;
@@ -1161,8 +1423,12 @@ fn binop(op: BinaryOperator, l: &Value, r: &Value) -> Result<Value, String> {
         );
         return Ok(Value::Bool(if op == B::And { a && b } else { a || b }));
     }
-    let a = l.as_f64().ok_or_else(|| format!("arithmetic on a {}", l.type_name()))?;
-    let b = r.as_f64().ok_or_else(|| format!("arithmetic on a {}", r.type_name()))?;
+    let a = l
+        .as_f64()
+        .ok_or_else(|| format!("arithmetic on a {}", l.type_name()))?;
+    let b = r
+        .as_f64()
+        .ok_or_else(|| format!("arithmetic on a {}", r.type_name()))?;
     Ok(match op {
         B::Plus => Value::Number(a + b),
         B::Minus => Value::Number(a - b),

@@ -13,30 +13,127 @@ const UNKNOWN: &str = "\u{0}unknown";
 
 /// Names of every function `call` implements, plus the evaluator's special forms.
 pub const FUNCTIONS: &[&str] = &[
-    "abs", "alltrue", "anytrue", "base64decode", "base64encode", "can", "ceil", "chomp",
-    "chunklist", "cidrhost", "cidrnetmask", "cidrsubnet", "cidrsubnets", "coalesce",
-    "coalescelist", "compact", "concat", "contains", "distinct", "element", "endswith", "file",
-    "flatten", "floor", "format", "formatlist", "indent", "index", "join", "jsondecode",
-    "jsonencode", "keys", "length", "log", "lookup", "lower", "max", "merge", "min",
-    "nonsensitive", "one", "parseint", "pow", "range", "regex", "regexall", "replace", "reverse",
-    "sensitive", "setintersection", "setsubtract", "setunion", "signum", "slice", "sort", "split",
-    "startswith", "strcontains", "strrev", "substr", "sum", "timestamp", "title", "tobool",
-    "tolist", "tomap", "tonumber", "toset", "tostring", "transpose", "trim", "trimprefix",
-    "trimspace", "trimsuffix", "try", "type", "upper", "urlencode", "uuid", "values", "zipmap",
+    "abs",
+    "alltrue",
+    "anytrue",
+    "base64decode",
+    "base64encode",
+    "can",
+    "ceil",
+    "chomp",
+    "chunklist",
+    "cidrhost",
+    "cidrnetmask",
+    "cidrsubnet",
+    "cidrsubnets",
+    "coalesce",
+    "coalescelist",
+    "compact",
+    "concat",
+    "contains",
+    "distinct",
+    "element",
+    "endswith",
+    "file",
+    "flatten",
+    "floor",
+    "format",
+    "formatlist",
+    "indent",
+    "index",
+    "join",
+    "jsondecode",
+    "jsonencode",
+    "keys",
+    "length",
+    "log",
+    "lookup",
+    "lower",
+    "max",
+    "merge",
+    "min",
+    "nonsensitive",
+    "one",
+    "parseint",
+    "pow",
+    "range",
+    "regex",
+    "regexall",
+    "replace",
+    "reverse",
+    "sensitive",
+    "setintersection",
+    "setsubtract",
+    "setunion",
+    "signum",
+    "slice",
+    "sort",
+    "split",
+    "startswith",
+    "strcontains",
+    "strrev",
+    "substr",
+    "sum",
+    "timestamp",
+    "title",
+    "tobool",
+    "tolist",
+    "tomap",
+    "tonumber",
+    "toset",
+    "tostring",
+    "transpose",
+    "trim",
+    "trimprefix",
+    "trimspace",
+    "trimsuffix",
+    "try",
+    "type",
+    "upper",
+    "urlencode",
+    "uuid",
+    "values",
+    "zipmap",
 ];
 
 /// Calls built-in `name`. `Ok(Value::Unknown)` when the result depends on an Unknown argument.
 pub fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
     // Functions whose result is never known before apply.
-    if matches!(name, "timestamp" | "uuid" | "plantimestamp" | "bcrypt" | "uuidv4") {
+    if matches!(
+        name,
+        "timestamp" | "uuid" | "plantimestamp" | "bcrypt" | "uuidv4"
+    ) {
         return Ok(Value::Unknown);
     }
     let tolerant = matches!(
         name,
-        "coalesce" | "length" | "tolist" | "toset" | "tomap" | "concat" | "merge" | "keys"
-            | "compact" | "flatten" | "one" | "element" | "lookup" | "contains" | "jsonencode"
-            | "sensitive" | "nonsensitive" | "alltrue" | "anytrue" | "coalescelist" | "values"
-            | "zipmap" | "distinct" | "slice" | "reverse" | "setunion" | "type"
+        "coalesce"
+            | "length"
+            | "tolist"
+            | "toset"
+            | "tomap"
+            | "concat"
+            | "merge"
+            | "keys"
+            | "compact"
+            | "flatten"
+            | "one"
+            | "element"
+            | "lookup"
+            | "contains"
+            | "jsonencode"
+            | "sensitive"
+            | "nonsensitive"
+            | "alltrue"
+            | "anytrue"
+            | "coalescelist"
+            | "values"
+            | "zipmap"
+            | "distinct"
+            | "slice"
+            | "reverse"
+            | "setunion"
+            | "type"
     );
     if !tolerant && args.iter().any(Value::has_unknown) {
         return Ok(Value::Unknown);
@@ -54,7 +151,10 @@ fn arity(args: &[Value], n: usize, name: &str) -> Result<(), String> {
     if args.len() == n {
         Ok(())
     } else {
-        Err(format!("{name}: expected {n} arguments, got {}", args.len()))
+        Err(format!(
+            "{name}: expected {n} arguments, got {}",
+            args.len()
+        ))
     }
 }
 
@@ -250,11 +350,16 @@ fn bits_ip(bits: u128, width: u32) -> String {
 }
 
 fn mask(width: u32, len: u32) -> u128 {
-    let all: u128 = if width == 128 { u128::MAX } else { (1u128 << width) - 1 };
+    let all: u128 = if width == 128 {
+        u128::MAX
+    } else {
+        (1u128 << width) - 1
+    };
     if len == 0 {
         0
     } else {
-        all & !((1u128 << (width - len)).wrapping_sub(1) & if width - len == 128 { 0 } else { u128::MAX })
+        all & !((1u128 << (width - len)).wrapping_sub(1)
+            & if width - len == 128 { 0 } else { u128::MAX })
     }
 }
 
@@ -279,7 +384,11 @@ fn cidrhost(prefix: &str, hostnum: f64) -> Result<String, String> {
     let (ip, len) = parse_cidr(prefix)?;
     let (bits, width) = ip_bits(ip);
     let hostbits = width - len;
-    let size: u128 = if hostbits >= 128 { u128::MAX } else { 1u128 << hostbits };
+    let size: u128 = if hostbits >= 128 {
+        u128::MAX
+    } else {
+        1u128 << hostbits
+    };
     let base = bits & mask(width, len);
     let host = if hostnum < 0.0 {
         size.checked_sub((-hostnum) as u128)
@@ -513,7 +622,7 @@ fn dispatch(name: &str, a: Vec<Value>) -> Result<Value, String> {
             let (t, from, to) = (s(&a[0])?, s(&a[1])?, s(&a[2])?);
             if from.len() > 2 && from.starts_with('/') && from.ends_with('/') {
                 let re = regex_of(&from[1..from.len() - 1])?;
-                V::String(re.replace_all(&t, to.replace("$", "$").as_str()).into_owned())
+                V::String(re.replace_all(&t, to.as_str()).into_owned())
             } else {
                 V::String(t.replace(&from, &to))
             }
@@ -609,8 +718,8 @@ fn dispatch(name: &str, a: Vec<Value>) -> Result<Value, String> {
         }
         "jsondecode" => {
             arity(&a, 1, name)?;
-            let j: serde_json::Value = serde_json::from_str(&s(&a[0])?)
-                .map_err(|e| format!("jsondecode: {e}"))?;
+            let j: serde_json::Value =
+                serde_json::from_str(&s(&a[0])?).map_err(|e| format!("jsondecode: {e}"))?;
             V::from_json(&j)
         }
         "base64encode" => {
@@ -754,7 +863,12 @@ fn dispatch(name: &str, a: Vec<Value>) -> Result<Value, String> {
         "setsubtract" => {
             arity(&a, 2, name)?;
             let b = list(&a[1])?;
-            V::List(dedup(list(&a[0])?).into_iter().filter(|v| !b.contains(v)).collect())
+            V::List(
+                dedup(list(&a[0])?)
+                    .into_iter()
+                    .filter(|v| !b.contains(v))
+                    .collect(),
+            )
         }
         "one" => {
             arity(&a, 1, name)?;

@@ -46,7 +46,10 @@ pub use value::Value;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{path}: cannot read: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{0}")]
     Invalid(String),
 }
@@ -66,7 +69,12 @@ pub struct TfOptions {
 
 impl Default for TfOptions {
     fn default() -> Self {
-        TfOptions { vars: Vec::new(), var_files: Vec::new(), max_instances: 1000, max_dirs: 20_000 }
+        TfOptions {
+            vars: Vec::new(),
+            var_files: Vec::new(),
+            max_instances: 1000,
+            max_dirs: 20_000,
+        }
     }
 }
 
@@ -101,13 +109,21 @@ pub struct TfReport {
     pub resources: usize,
 }
 
-const SKIP_DIRS: &[&str] = &[".terraform", ".git", "node_modules", ".terragrunt-cache", "target"];
+const SKIP_DIRS: &[&str] = &[
+    ".terraform",
+    ".git",
+    "node_modules",
+    ".terragrunt-cache",
+    "target",
+];
 
 fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>, max: usize) {
     if depth > 64 || out.len() >= max {
         return;
     }
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<_> = rd.filter_map(Result::ok).collect();
     entries.sort_by_key(std::fs::DirEntry::file_name);
     let mut has_tf = false;
@@ -158,7 +174,10 @@ pub fn scan_dir(root: &Path, opts: &TfOptions) -> TfReport {
         }
     }
     let roots: Vec<&PathBuf> = dirs.iter().filter(|d| !called.contains(*d)).collect();
-    let mut report = TfReport { roots: roots.len(), ..TfReport::default() };
+    let mut report = TfReport {
+        roots: roots.len(),
+        ..TfReport::default()
+    };
     report.diagnostics = diags;
     for r in roots {
         let Some(m) = modules.get(r) else { continue };
@@ -174,13 +193,18 @@ pub fn scan_dir(root: &Path, opts: &TfOptions) -> TfReport {
 fn finish(report: &mut TfReport) {
     report.diagnostics.sort();
     report.diagnostics.dedup();
-    report.findings.sort_by(|a, b| (&a.locations, a.check).cmp(&(&b.locations, b.check)));
+    report
+        .findings
+        .sort_by(|a, b| (&a.locations, a.check).cmp(&(&b.locations, b.check)));
 }
 
 /// Runs `f` on a thread with a large stack: evaluation recursion is bounded but deep.
 fn run_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     std::thread::scope(|s| {
-        match std::thread::Builder::new().stack_size(64 << 20).spawn_scoped(s, f) {
+        match std::thread::Builder::new()
+            .stack_size(64 << 20)
+            .spawn_scoped(s, f)
+        {
             Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
             Err(_) => unreachable_thread(),
         }
@@ -190,6 +214,25 @@ fn run_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
 #[allow(clippy::panic)]
 fn unreachable_thread() -> ! {
     panic!("cannot spawn the evaluation thread")
+}
+
+/// The resource model of the root module in `dir` (local modules followed), for tools and
+/// tests that want the model rather than findings.
+pub fn evaluate_dir(dir: &Path, opts: &TfOptions) -> (Model, Vec<Diagnostic>) {
+    let root = eval::normalize(&std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()));
+    let mut dirs = Vec::new();
+    walk(&root, 0, &mut dirs, opts.max_dirs);
+    let mut diags = Vec::new();
+    let modules: HashMap<PathBuf, eval::Module> = dirs
+        .iter()
+        .map(|d| (d.clone(), eval::load_module(d, &root, &mut diags)))
+        .collect();
+    let Some(m) = modules.get(&root) else {
+        return (Model::default(), diags);
+    };
+    let (model, d) = run_stack(|| evaluate(&modules, m, &root, opts));
+    diags.extend(d);
+    (model, diags)
 }
 
 /// Evaluates root module `m` with the root variables of `opts`.
@@ -209,8 +252,17 @@ fn evaluate(
 /// Root variable values in Terraform's precedence (later wins): `terraform.tfvars`,
 /// `terraform.tfvars.json`, `*.auto.tfvars[.json]` in lexical order, then `--var-file` and
 /// `--var` in command-line order.
-fn root_inputs(cx: &eval::Ctx<'_>, m: &eval::Module, root: &Path, opts: &TfOptions) -> HashMap<String, Value> {
-    let empty = eval::Module { dir: m.dir.clone(), files: Vec::new(), bodies: Vec::new() };
+fn root_inputs(
+    cx: &eval::Ctx<'_>,
+    m: &eval::Module,
+    root: &Path,
+    opts: &TfOptions,
+) -> HashMap<String, Value> {
+    let empty = eval::Module {
+        dir: m.dir.clone(),
+        files: Vec::new(),
+        bodies: Vec::new(),
+    };
     let ev = eval::ModEval::new(cx, &empty, String::new(), Vec::new(), HashMap::new());
     let mut files: Vec<PathBuf> = Vec::new();
     for n in ["terraform.tfvars", "terraform.tfvars.json"] {
@@ -224,7 +276,10 @@ fn root_inputs(cx: &eval::Ctx<'_>, m: &eval::Module, root: &Path, opts: &TfOptio
             rd.filter_map(Result::ok)
                 .map(|e| e.path())
                 .filter(|p| {
-                    let n = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                    let n = p
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
                     n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json")
                 })
                 .collect()
@@ -232,18 +287,32 @@ fn root_inputs(cx: &eval::Ctx<'_>, m: &eval::Module, root: &Path, opts: &TfOptio
         .unwrap_or_default();
     auto.sort();
     files.extend(auto);
-    files.extend(opts.var_files.iter().map(|p| if p.is_absolute() { p.clone() } else { m.dir.join(p) }));
+    files.extend(opts.var_files.iter().map(|p| {
+        if p.is_absolute() {
+            p.clone()
+        } else {
+            m.dir.join(p)
+        }
+    }));
     let mut vals = HashMap::new();
     for f in files {
         let shown = eval::display_path(&f, root);
         let text = match std::fs::read(&f) {
             Ok(t) if t.len() <= eval::MAX_FILE_BYTES => String::from_utf8_lossy(&t).into_owned(),
             Ok(_) => {
-                cx.diags.borrow_mut().push(Diagnostic { file: shown, line: 1, message: "var file too large".into() });
+                cx.diags.borrow_mut().push(Diagnostic {
+                    file: shown,
+                    line: 1,
+                    message: "var file too large".into(),
+                });
                 continue;
             }
             Err(e) => {
-                cx.diags.borrow_mut().push(Diagnostic { file: shown, line: 1, message: format!("cannot read var file: {e}") });
+                cx.diags.borrow_mut().push(Diagnostic {
+                    file: shown,
+                    line: 1,
+                    message: format!("cannot read var file: {e}"),
+                });
                 continue;
             }
         };
@@ -255,7 +324,11 @@ fn root_inputs(cx: &eval::Ctx<'_>, m: &eval::Module, root: &Path, opts: &TfOptio
                     }
                 }
                 Ok(_) => {}
-                Err(e) => cx.diags.borrow_mut().push(Diagnostic { file: shown, line: e.line() as u32, message: format!("invalid JSON: {e}") }),
+                Err(e) => cx.diags.borrow_mut().push(Diagnostic {
+                    file: shown,
+                    line: e.line() as u32,
+                    message: format!("invalid JSON: {e}"),
+                }),
             }
             continue;
         }
@@ -275,7 +348,11 @@ fn root_inputs(cx: &eval::Ctx<'_>, m: &eval::Module, root: &Path, opts: &TfOptio
         .flat_map(|b| b.blocks())
         .filter(|b| b.ident.as_str() == "variable")
         .filter(|b| {
-            b.body.get_attribute("type").is_none_or(|t| t.value.as_variable().is_some_and(|v| v.as_str() == "string"))
+            b.body.get_attribute("type").is_none_or(|t| {
+                t.value
+                    .as_variable()
+                    .is_some_and(|v| v.as_str() == "string")
+            })
         })
         .filter_map(|b| b.labels.first().map(|l| l.as_str().to_string()))
         .collect();
@@ -302,7 +379,11 @@ pub fn check_source(files: &[(&str, &str)]) -> Vec<TfFinding> {
 /// [`check_source`] with options, returning diagnostics too.
 pub fn check_source_report(files: &[(&str, &str)], opts: &TfOptions) -> TfReport {
     let (model, diags) = evaluate_source(files, opts);
-    let mut report = TfReport { roots: 1, resources: model.resources.len(), ..TfReport::default() };
+    let mut report = TfReport {
+        roots: 1,
+        resources: model.resources.len(),
+        ..TfReport::default()
+    };
     report.diagnostics = diags;
     report.findings = checks::run(&model);
     finish(&mut report);
@@ -321,9 +402,11 @@ pub fn evaluate_source(files: &[(&str, &str)], opts: &TfOptions) -> (Model, Vec<
         if !path.ends_with(".tf") && !json {
             continue;
         }
-        let m = modules
-            .entry(dir.clone())
-            .or_insert_with(|| eval::Module { dir, files: Vec::new(), bodies: Vec::new() });
+        let m = modules.entry(dir.clone()).or_insert_with(|| eval::Module {
+            dir,
+            files: Vec::new(),
+            bodies: Vec::new(),
+        });
         match eval::parse_file(&(*path).into(), (*text).to_string(), json) {
             Ok((f, b)) => {
                 m.files.push(f);
@@ -350,7 +433,11 @@ pub fn scan_plan_json(path: &str, text: &str) -> TfReport {
             report.resources = model.resources.len();
             report.findings = checks::run(&model);
         }
-        Err(message) => report.diagnostics.push(Diagnostic { file: path.to_string(), line: 1, message }),
+        Err(message) => report.diagnostics.push(Diagnostic {
+            file: path.to_string(),
+            line: 1,
+            message,
+        }),
     }
     finish(&mut report);
     report

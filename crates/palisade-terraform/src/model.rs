@@ -74,7 +74,7 @@ impl Resource {
     pub fn refers_to(&self, attr: &str, target: &Resource) -> bool {
         self.refs
             .get(attr)
-            .is_some_and(|r| r.iter().any(|a| *a == target.base_address))
+            .is_some_and(|r| r.contains(&target.base_address))
     }
 }
 

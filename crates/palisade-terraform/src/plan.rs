@@ -28,32 +28,57 @@ impl Cx<'_> {
     fn line_of(&self, needle: &str) -> Loc {
         let pos = self.text.find(needle).unwrap_or(0);
         let line = self.text[..pos].bytes().filter(|b| *b == b'\n').count() + 1;
-        Loc { file: self.file.clone(), line: line as u32, column: 1 }
+        Loc {
+            file: self.file.clone(),
+            line: line as u32,
+            column: 1,
+        }
     }
 
     fn module(&mut self, m: &J, depth: usize) {
         if depth > 32 {
             return;
         }
-        for r in m.get("resources").and_then(J::as_array).into_iter().flatten() {
+        for r in m
+            .get("resources")
+            .and_then(J::as_array)
+            .into_iter()
+            .flatten()
+        {
             let s = |k: &str| r.get(k).and_then(J::as_str).unwrap_or_default().to_string();
             let address = s("address");
             let base = base_of(&address);
-            let loc = self.line_of(&format!("\"address\":\"{address}\"").replace("\":\"", "\": \""));
-            let loc = if loc.line == 1 { self.line_of(&format!("\"{address}\"")) } else { loc };
+            let loc =
+                self.line_of(&format!("\"address\":\"{address}\"").replace("\":\"", "\": \""));
+            let loc = if loc.line == 1 {
+                self.line_of(&format!("\"{address}\""))
+            } else {
+                loc
+            };
             self.model.resources.push(Resource {
-                mode: if s("mode") == "data" { Mode::Data } else { Mode::Managed },
+                mode: if s("mode") == "data" {
+                    Mode::Data
+                } else {
+                    Mode::Managed
+                },
                 rtype: s("type"),
                 name: s("name"),
                 refs: self.refs.get(&base).cloned().unwrap_or_default(),
                 address,
                 base_address: base,
-                attrs: r.get("values").map_or(Value::Map(Default::default()), Value::from_json),
+                attrs: r
+                    .get("values")
+                    .map_or(Value::Map(Default::default()), Value::from_json),
                 locs: HashMap::new(),
                 loc,
             });
         }
-        for c in m.get("child_modules").and_then(J::as_array).into_iter().flatten() {
+        for c in m
+            .get("child_modules")
+            .and_then(J::as_array)
+            .into_iter()
+            .flatten()
+        {
             self.module(c, depth + 1);
         }
     }
@@ -63,11 +88,29 @@ impl Cx<'_> {
         if depth > 32 {
             return;
         }
-        for r in m.get("resources").and_then(J::as_array).into_iter().flatten() {
-            let addr = format!("{prefix}{}", r.get("address").and_then(J::as_str).unwrap_or_default());
+        for r in m
+            .get("resources")
+            .and_then(J::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let addr = format!(
+                "{prefix}{}",
+                r.get("address").and_then(J::as_str).unwrap_or_default()
+            );
             let mut refs: HashMap<String, Vec<String>> = HashMap::new();
-            for (k, e) in r.get("expressions").and_then(J::as_object).into_iter().flatten() {
-                for t in e.get("references").and_then(J::as_array).into_iter().flatten() {
+            for (k, e) in r
+                .get("expressions")
+                .and_then(J::as_object)
+                .into_iter()
+                .flatten()
+            {
+                for t in e
+                    .get("references")
+                    .and_then(J::as_array)
+                    .into_iter()
+                    .flatten()
+                {
                     if let Some(t) = t.as_str() {
                         let parts: Vec<&str> = t.split('.').collect();
                         let n = if parts.first() == Some(&"data") { 3 } else { 2 };
@@ -83,13 +126,21 @@ impl Cx<'_> {
             }
             self.refs.insert(addr, refs);
         }
-        for (name, call) in m.get("module_calls").and_then(J::as_object).into_iter().flatten() {
+        for (name, call) in m
+            .get("module_calls")
+            .and_then(J::as_object)
+            .into_iter()
+            .flatten()
+        {
             let address = format!("{prefix}module.{name}");
             let loc = self.line_of(&format!("\"{name}\""));
             self.model.module_calls.push(ModuleCall {
                 address: address.clone(),
                 source: call.get("source").and_then(J::as_str).map(str::to_string),
-                version: call.get("version_constraint").and_then(J::as_str).map(Value::str),
+                version: call
+                    .get("version_constraint")
+                    .and_then(J::as_str)
+                    .map(Value::str),
                 loc: loc.clone(),
                 source_loc: Some(loc),
             });
@@ -106,8 +157,15 @@ pub fn model(path: &str, text: &str) -> Result<Model, String> {
         .get("planned_values")
         .or_else(|| j.get("values"))
         .and_then(|v| v.get("root_module"))
-        .ok_or("not a Terraform plan: no planned_values.root_module (use `terraform show -json`)")?;
-    let mut cx = Cx { file: path.into(), text, model: Model::default(), refs: HashMap::new() };
+        .ok_or(
+            "not a Terraform plan: no planned_values.root_module (use `terraform show -json`)",
+        )?;
+    let mut cx = Cx {
+        file: path.into(),
+        text,
+        model: Model::default(),
+        refs: HashMap::new(),
+    };
     if let Some(c) = j.get("configuration").and_then(|c| c.get("root_module")) {
         cx.config(c, "", 0);
     }
