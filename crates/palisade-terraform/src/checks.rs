@@ -544,17 +544,36 @@ fn s3_public_acl(r: &Resource, _: &Model) -> Vec<Hit> {
 
 fn s3_pab_missing(r: &Resource, m: &Model) -> Vec<Hit> {
     let types = ["aws_s3_bucket_public_access_block"];
-    if !linked(m, r, &types, "bucket", "bucket").is_empty()
-        || maybe_linked(m, &types, "bucket")
+    if maybe_linked(m, &types, "bucket")
         || m.resources
             .iter()
             .any(|x| x.rtype == "aws_s3_account_public_access_block")
     {
         return Vec::new();
     }
+    let links = linked(m, r, &types, "bucket", "bucket");
+    if links.is_empty() {
+        return hit(
+            "",
+            "no aws_s3_bucket_public_access_block refers to this bucket",
+        );
+    }
+    // Effective = blocks both new public ACLs and public policies (unknown counts as effective).
+    let effective = |p: &Resource| {
+        ["block_public_acls", "block_public_policy"]
+            .iter()
+            .all(|f| match look_r(p, f).0 {
+                Look::Val(v) => v.as_bool() != Some(false),
+                Look::Unknown => true,
+                Look::Missing => false,
+            })
+    };
+    if links.iter().any(|p| effective(p)) {
+        return Vec::new();
+    }
     hit(
         "",
-        "no aws_s3_bucket_public_access_block refers to this bucket",
+        "its public access block does not set both `block_public_acls` and `block_public_policy`",
     )
 }
 
@@ -754,7 +773,7 @@ fn iam(r: &Resource, kind: IamKind) -> Vec<Hit> {
                 );
             }
             IamKind::Action if star_action => return hit(s.path, "allows every action (\"*\")"),
-            IamKind::Resource if star_res && !star_action => {
+            IamKind::Resource if star_res => {
                 if let Some(a) = s.actions.iter().find(|a| !is_read_only(a)) {
                     return hit(s.path, format!("allows {a:?} on Resource \"*\""));
                 }
@@ -841,6 +860,12 @@ fn unencrypted_blocks(r: &Resource, names: &[&str]) -> Vec<Hit> {
 }
 
 fn instance_ebs(r: &Resource, _: &Model) -> Vec<Hit> {
+    if is_missing(r, "root_block_device") {
+        return hit(
+            "",
+            "no `root_block_device { encrypted = true }` (the root disk is unencrypted unless account-level EBS encryption is on)",
+        );
+    }
     unencrypted_blocks(r, &["root_block_device", "ebs_block_device"])
 }
 
@@ -1034,6 +1059,18 @@ fn gke_metadata(r: &Resource, m: &Model) -> Vec<Hit> {
                 && !blocks(&c.attrs, "workload_identity_config").is_empty()
         });
     let nodes = blocks(&r.attrs, "node_config");
+    if nodes.is_empty()
+        && r.rtype == "google_container_cluster"
+        && !wi
+        && known_bool(r, "remove_default_node_pool") != Some(true)
+        && !matches!(look_r(r, "remove_default_node_pool").0, Look::Unknown)
+        && blocks(&r.attrs, "node_pool").is_empty()
+    {
+        return hit(
+            "",
+            "the default node pool exposes the Compute Engine metadata server (no workload identity, no workload_metadata_config)",
+        );
+    }
     for (p, n) in nodes {
         if n.is_unknown() {
             continue;
@@ -1383,7 +1420,7 @@ fn sg_open(r: &Resource, port: Option<u32>) -> Vec<Hit> {
 }
 
 fn sg_description(r: &Resource, _: &Model) -> Vec<Hit> {
-    if r.rtype == "aws_security_group_rule" {
+    if r.rtype != "aws_security_group" {
         return if is_missing(r, "description") {
             hit("", "rule has no description")
         } else {

@@ -316,6 +316,9 @@ pub struct ModEval<'a> {
     locals_decl: HashMap<&'a str, (&'a Expression, usize)>,
     locals: RefCell<HashMap<String, Slot>>,
     res_decl: Vec<(String, Mode, Decl<'a>)>,
+    /// `type.name` -> index in `res_decl`; and the resource type names declared.
+    res_index: HashMap<String, usize>,
+    res_types: std::collections::HashSet<String>,
     res: RefCell<HashMap<String, Slot>>,
     mod_decl: Vec<(String, Decl<'a>)>,
     mods: RefCell<HashMap<String, Slot>>,
@@ -345,6 +348,8 @@ impl<'a> ModEval<'a> {
             locals_decl: HashMap::new(),
             locals: RefCell::new(HashMap::new()),
             res_decl: Vec::new(),
+            res_index: HashMap::new(),
+            res_types: std::collections::HashSet::new(),
             res: RefCell::new(HashMap::new()),
             mod_decl: Vec::new(),
             mods: RefCell::new(HashMap::new()),
@@ -396,6 +401,14 @@ impl<'a> ModEval<'a> {
                     }
                     _ => {}
                 }
+            }
+        }
+        for (i, (k, mode, _)) in me.res_decl.iter().enumerate() {
+            me.res_index.entry(k.clone()).or_insert(i);
+            if *mode == Mode::Managed
+                && let Some(t) = k.split('.').next()
+            {
+                me.res_types.insert(t.to_string());
             }
         }
         let mut vars = HashMap::new();
@@ -480,7 +493,8 @@ impl<'a> ModEval<'a> {
             Some(Slot::InProgress) => return Value::Unknown,
             None => {}
         }
-        let Some((_, mode, decl)) = self.res_decl.iter().find(|(k, _, _)| k == key) else {
+        let Some((_, mode, decl)) = self.res_index.get(key).and_then(|&i| self.res_decl.get(i))
+        else {
             return Value::Unknown;
         };
         self.res
@@ -1216,14 +1230,7 @@ impl<'a> ModEval<'a> {
             "path" | "terraform" | "data" | "module" | "local" | "self" | "each" | "count" => {
                 Ok(Value::Unknown)
             }
-            other
-                if self
-                    .res_decl
-                    .iter()
-                    .any(|(k, _, _)| k.split('.').next() == Some(other)) =>
-            {
-                Ok(Value::Unknown)
-            }
+            other if self.res_types.contains(other) => Ok(Value::Unknown),
             other => Err(format!("unknown variable {other}")),
         }
     }
@@ -1295,7 +1302,7 @@ impl<'a> ModEval<'a> {
                         return Err(format!("unknown reference {t}"));
                     };
                     let key = format!("{t}.{n}");
-                    if !self.res_decl.iter().any(|(k, _, _)| *k == key) {
+                    if !self.res_index.contains_key(&key) {
                         return Err(format!("reference to undeclared resource {key}"));
                     }
                     consumed = 1;
