@@ -564,3 +564,31 @@ resource "aws_iam_policy" "deny" {
         ["data.aws_iam_policy_document.d", "aws_iam_policy.heredoc"]
     );
 }
+
+#[test]
+fn fixture_stack_findings() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/stack");
+    let report = palisade_terraform::scan_dir(&dir, &TfOptions::default());
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    assert_eq!(report.roots, 1, "modules/* are only used as local modules");
+    let got: Vec<String> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let locs: Vec<String> =
+                f.locations.iter().map(|l| format!("{}:{}:{} {}", l.file, l.line, l.column, l.address)).collect();
+            format!("{} @ {}", f.check, locs.join(" | "))
+        })
+        .collect();
+    let want = [
+        "iac/terraform-module-source-unpinned @ main.tf:44:3 module.legacy",
+        "iac/aws-iam-policy-wildcard-resource @ main.tf:48:3 data.aws_iam_policy_document.ci",
+        "iac/aws-s3-bucket-public-access-block-missing @ modules/bucket/main.tf:5:1 module.bucket[\"assets\"].aws_s3_bucket.this",
+        "iac/aws-s3-bucket-versioning-disabled @ modules/bucket/main.tf:5:1 module.bucket[\"assets\"].aws_s3_bucket.this",
+        "iac/aws-s3-bucket-public-acl @ modules/bucket/main.tf:11:3 module.bucket[\"assets\"].aws_s3_bucket_acl.this",
+        "iac/aws-s3-block-public-acls-disabled @ modules/bucket/main.tf:32:3 module.bucket[\"assets\"].aws_s3_bucket_public_access_block.this",
+        "iac/aws-s3-ignore-public-acls-disabled @ modules/bucket/main.tf:34:3 module.bucket[\"assets\"].aws_s3_bucket_public_access_block.this",
+        "iac/aws-security-group-ssh-open @ modules/network/main.tf:26:7 module.network[0].aws_security_group.web | modules/network/main.tf:26:7 module.network[1].aws_security_group.web",
+    ];
+    assert_eq!(got, want);
+}
