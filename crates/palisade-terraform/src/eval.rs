@@ -260,6 +260,8 @@ pub struct Ctx<'a> {
     pub out: RefCell<Model>,
     pub diags: RefCell<Vec<Diagnostic>>,
     refs: RefCell<Vec<Vec<String>>>,
+    /// Expressions evaluated so far; bounded by [`TfOptions::max_eval_steps`].
+    steps: Cell<u64>,
 }
 
 impl<'a> Ctx<'a> {
@@ -271,6 +273,7 @@ impl<'a> Ctx<'a> {
             out: RefCell::new(Model::default()),
             diags: RefCell::new(Vec::new()),
             refs: RefCell::new(Vec::new()),
+            steps: Cell::new(0),
         }
     }
 
@@ -600,6 +603,11 @@ impl<'a> ModEval<'a> {
                 Some(&mut refs),
                 0,
             );
+            let loc = if self.file(decl.file).json {
+                json_locs(self.file(decl.file), &rtype, &name, &mut locs)
+            } else {
+                loc.clone()
+            };
             let v = Value::Map(attrs);
             self.cx.out.borrow_mut().resources.push(Resource {
                 mode,
@@ -873,6 +881,24 @@ impl<'a> ModEval<'a> {
         let d = self.depth.get();
         if d > MAX_EVAL_DEPTH {
             return Err("expression nested too deeply".into());
+        }
+        let steps = self.cx.steps.get() + 1;
+        self.cx.steps.set(steps);
+        let max = self.cx.opts.max_eval_steps;
+        if steps > max {
+            if steps == max + 1 {
+                let f = self.m.files.first();
+                let loc = Loc {
+                    file: f.map_or_else(|| Arc::from("."), |f| f.path.clone()),
+                    line: 1,
+                    column: 1,
+                };
+                self.cx.diag(
+                    &loc,
+                    format!("evaluation budget of {max} steps exhausted; the rest is unknown"),
+                );
+            }
+            return Err("evaluation budget exhausted".into());
         }
         self.depth.set(d + 1);
         let r = self.eval_inner(e, sc);
@@ -1355,6 +1381,26 @@ impl<'a> ModEval<'a> {
         }
         Ok(v)
     }
+}
+
+/// Positions inside a `.tf.json` file: the resource's name key after its type key, and each
+/// attribute's key after that (the JSON is parsed through generated HCL, whose spans do not
+/// map back to the file).
+fn json_locs(f: &SrcFile, rtype: &str, name: &str, locs: &mut HashMap<String, Loc>) -> Loc {
+    let text = &f.text;
+    let t = text.find(&format!("\"{rtype}\"")).unwrap_or(0);
+    let start = text[t..].find(&format!("\"{name}\"")).map_or(t, |i| t + i);
+    for (path, l) in locs.iter_mut() {
+        let key = path
+            .rsplit('.')
+            .find(|s| s.parse::<usize>().is_err())
+            .unwrap_or(path);
+        let off = text[start..]
+            .find(&format!("\"{key}\""))
+            .map_or(start, |i| start + i);
+        *l = f.loc(off);
+    }
+    f.loc(start)
 }
 
 fn join(path: &str, key: &str) -> String {

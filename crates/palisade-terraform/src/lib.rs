@@ -65,6 +65,9 @@ pub struct TfOptions {
     pub max_instances: usize,
     /// Most directories walked by [`scan_dir`].
     pub max_dirs: usize,
+    /// Most expression evaluations per root module (hostile input such as nested `for` over
+    /// large ranges); past it values are Unknown and a diagnostic says so.
+    pub max_eval_steps: u64,
 }
 
 impl Default for TfOptions {
@@ -74,6 +77,7 @@ impl Default for TfOptions {
             var_files: Vec::new(),
             max_instances: 1000,
             max_dirs: 20_000,
+            max_eval_steps: 20_000_000,
         }
     }
 }

@@ -420,6 +420,10 @@ fn bad_input_never_panics() {
             "resource \"t\" \"a\" { v = range(100000000) }".to_string(),
         ),
         (
+            "budget",
+            "locals { r = range(1000) }\nresource \"t\" \"a\" { v = length(flatten([for a in local.r : [for b in local.r : [for c in local.r : c]]])) }".to_string(),
+        ),
+        (
             "long-local-chain",
             (0..2000)
                 .map(|i| format!("locals {{ l{} = local.l{} }}\n", i + 1, i))
@@ -427,9 +431,13 @@ fn bad_input_never_panics() {
                 + "locals { l0 = 1 }\nresource \"t\" \"r\" { v = local.l2000 }",
         ),
     ];
+    let opts = TfOptions {
+        max_eval_steps: 200_000,
+        ..TfOptions::default()
+    };
     for (name, src) in &cases {
-        let report = check_source_report(&[("main.tf", src)], &TfOptions::default());
-        if matches!(*name, "invalid" | "deep" | "huge") {
+        let report = check_source_report(&[("main.tf", src)], &opts);
+        if matches!(*name, "invalid" | "deep" | "huge" | "budget") {
             assert!(
                 !report.diagnostics.is_empty(),
                 "{name}: expected a diagnostic"
@@ -451,12 +459,15 @@ fn tf_json_is_evaluated() {
   "resource": {"aws_ebs_volume": {"v": {"availability_zone": "a", "encrypted": "${var.enc}"}}}
 }"#;
     let report = check_source_report(&[("main.tf.json", src)], &TfOptions::default());
-    assert!(
-        report
-            .findings
-            .iter()
-            .any(|f| f.check == "iac/aws-ebs-volume-unencrypted"),
-        "{report:?}"
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.check == "iac/aws-ebs-volume-unencrypted")
+        .expect("finding on the JSON resource");
+    assert_eq!(
+        (f.locations[0].line, f.locations[0].column),
+        (3, 67),
+        "{f:?}"
     );
 }
 
@@ -575,8 +586,11 @@ fn fixture_stack_findings() {
         .findings
         .iter()
         .map(|f| {
-            let locs: Vec<String> =
-                f.locations.iter().map(|l| format!("{}:{}:{} {}", l.file, l.line, l.column, l.address)).collect();
+            let locs: Vec<String> = f
+                .locations
+                .iter()
+                .map(|l| format!("{}:{}:{} {}", l.file, l.line, l.column, l.address))
+                .collect();
             format!("{} @ {}", f.check, locs.join(" | "))
         })
         .collect();
