@@ -154,8 +154,15 @@ fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>, max: usize) {
 
 /// Scans every Terraform root module under `root`: each directory with `.tf` files that is not
 /// only used as a local module by another directory.
+///
+/// A file path scans the directory holding it (Terraform's unit is the module directory).
 pub fn scan_dir(root: &Path, opts: &TfOptions) -> TfReport {
     let root = eval::normalize(&std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf()));
+    let root = if root.is_file() {
+        root.parent().map_or(root.clone(), Path::to_path_buf)
+    } else {
+        root
+    };
     let mut dirs = Vec::new();
     walk(&root, 0, &mut dirs, opts.max_dirs);
     let mut diags = Vec::new();

@@ -606,3 +606,28 @@ fn fixture_stack_findings() {
     ];
     assert_eq!(got, want);
 }
+
+#[test]
+fn scan_dir_accepts_a_file_and_reports_invalid_hcl_with_position() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_ebs_volume\" \"v\" {\n  availability_zone = \"a\"\n}\n",
+    )
+    .expect("write");
+    std::fs::write(dir.path().join("broken.tf"), "locals {\n  a = [1,\n}\n").expect("write");
+    let report = palisade_terraform::scan_dir(&dir.path().join("main.tf"), &TfOptions::default());
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.check == "iac/aws-ebs-volume-unencrypted")
+    );
+    assert_eq!(report.diagnostics.len(), 1, "{:?}", report.diagnostics);
+    assert_eq!(report.diagnostics[0].file, "broken.tf");
+    assert!(
+        report.diagnostics[0].message.starts_with("invalid HCL"),
+        "{:?}",
+        report.diagnostics
+    );
+}
