@@ -327,6 +327,8 @@ pub struct ModEval<'a> {
     mods: RefCell<HashMap<String, Slot>>,
     outputs: Vec<(&'a str, &'a Expression)>,
     depth: Cell<usize>,
+    /// File of the block being evaluated (for diagnostics raised inside expressions).
+    cur_file: Cell<usize>,
 }
 
 fn label(b: &Block, i: usize) -> Option<&str> {
@@ -358,6 +360,7 @@ impl<'a> ModEval<'a> {
             mods: RefCell::new(HashMap::new()),
             outputs: Vec::new(),
             depth: Cell::new(0),
+            cur_file: Cell::new(0),
         };
         let mut defaults: Vec<(&'a str, Option<&'a Expression>, bool)> = Vec::new();
         for (fi, body) in m.bodies.iter().enumerate() {
@@ -469,7 +472,10 @@ impl<'a> ModEval<'a> {
         self.locals
             .borrow_mut()
             .insert(name.to_string(), Slot::InProgress);
-        let v = match self.eval(expr, &mut Vec::new()) {
+        let saved = self.cur_file.replace(fi);
+        let v = self.eval(expr, &mut Vec::new());
+        self.cur_file.set(saved);
+        let v = match v {
             Ok(v) => v,
             Err(e) => {
                 if e.starts_with("cycle in locals") && !e.contains("(reported)") {
@@ -581,6 +587,13 @@ impl<'a> ModEval<'a> {
     }
 
     fn eval_resource(&self, key: &str, mode: Mode, decl: &Decl<'a>) -> Value {
+        let saved = self.cur_file.replace(decl.file);
+        let v = self.eval_resource_in(key, mode, decl);
+        self.cur_file.set(saved);
+        v
+    }
+
+    fn eval_resource_in(&self, key: &str, mode: Mode, decl: &Decl<'a>) -> Value {
         let b = decl.block;
         let rtype = label(b, 0).unwrap_or_default().to_string();
         let name = label(b, 1).unwrap_or_default().to_string();
@@ -776,6 +789,13 @@ impl<'a> ModEval<'a> {
     }
 
     fn eval_module(&self, name: &str, decl: &Decl<'a>) -> Value {
+        let saved = self.cur_file.replace(decl.file);
+        let v = self.eval_module_in(name, decl);
+        self.cur_file.set(saved);
+        v
+    }
+
+    fn eval_module_in(&self, name: &str, decl: &Decl<'a>) -> Value {
         let b = decl.block;
         let f = self.file(decl.file);
         let loc = f.loc_of(b.ident.span());
@@ -981,7 +1001,27 @@ impl<'a> ModEval<'a> {
                 if name == "templatefile" || name == "fileexists" || name == "filebase64" {
                     return Ok(Value::Unknown);
                 }
-                funcs::call(name, args)?
+                match funcs::call(name, args) {
+                    Ok(v) => v,
+                    Err(e) if e.starts_with("unsupported function") => {
+                        // Loud once per function and file: the value is Unknown from here on.
+                        if let Some(src) = self.m.files.get(self.cur_file.get()) {
+                            let loc = src.loc_of(f.name.name.span());
+                            let msg = format!("{e}: evaluated as unknown");
+                            let seen = self
+                                .cx
+                                .diags
+                                .borrow()
+                                .iter()
+                                .any(|d| d.file == *loc.file && d.message == msg);
+                            if !seen {
+                                self.cx.diag(&loc, msg);
+                            }
+                        }
+                        Value::Unknown
+                    }
+                    Err(e) => return Err(e),
+                }
             }
             Expression::Traversal(t) => self.traversal(&t.expr, &t.operators, sc)?,
             Expression::UnaryOp(u) => {

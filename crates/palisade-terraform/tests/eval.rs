@@ -265,6 +265,15 @@ resource "t" "r" {
 }
 
 #[test]
+fn unsupported_function_is_reported_once() {
+    let src = "resource \"t\" \"a\" {\n  v = nosuch(1)\n  w = nosuch(2)\n}\n";
+    let report = check_source_report(&[("main.tf", src)], &TfOptions::default());
+    assert_eq!(report.diagnostics.len(), 1, "{:?}", report.diagnostics);
+    assert_eq!(report.diagnostics[0].line, 2);
+    assert!(report.diagnostics[0].message.contains("nosuch"));
+}
+
+#[test]
 fn local_cycle_is_reported() {
     let src = "locals {\n  a = local.b\n  b = local.a\n}\nresource \"t\" \"r\" { v = local.a }\n";
     let report = check_source_report(&[("main.tf", src)], &TfOptions::default());
