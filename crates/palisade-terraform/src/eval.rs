@@ -260,6 +260,9 @@ pub struct Ctx<'a> {
     pub out: RefCell<Model>,
     pub diags: RefCell<Vec<Diagnostic>>,
     refs: RefCell<Vec<Vec<String>>>,
+    /// Modules installed by `terraform init` (`.terraform/modules/modules.json`): module key
+    /// (`vpc`, `vpc.subnets`) -> directory. Registry and git modules found there are evaluated.
+    pub installed: HashMap<String, PathBuf>,
     /// Expressions evaluated so far; bounded by [`TfOptions::max_eval_steps`].
     steps: Cell<u64>,
 }
@@ -274,6 +277,7 @@ impl<'a> Ctx<'a> {
             diags: RefCell::new(Vec::new()),
             refs: RefCell::new(Vec::new()),
             steps: Cell::new(0),
+            installed: HashMap::new(),
         }
     }
 
@@ -822,11 +826,17 @@ impl<'a> ModEval<'a> {
             );
             return Value::Unknown;
         };
-        if !is_local_source(&source) {
-            // Registry / git / archive modules are not on disk: everything they produce is Unknown.
-            return Value::Unknown;
-        }
-        let dir = normalize(&self.m.dir.join(&source));
+        let dir = if is_local_source(&source) {
+            normalize(&self.m.dir.join(&source))
+        } else {
+            // Registry / git / archive modules: evaluated when `terraform init` installed them,
+            // otherwise everything they produce is Unknown.
+            let key = module_key(&self.prefix, name);
+            match self.cx.installed.get(&key) {
+                Some(d) => d.clone(),
+                None => return Value::Unknown,
+            }
+        };
         if !dir.starts_with(self.cx.root) {
             self.cx.diag(
                 &loc,
@@ -1441,6 +1451,18 @@ fn json_locs(f: &SrcFile, rtype: &str, name: &str, locs: &mut HashMap<String, Lo
         *l = f.loc(off);
     }
     f.loc(start)
+}
+
+/// `module.a[0].module.b.` + `c` -> `a.b.c` (the keys of `.terraform/modules/modules.json`).
+fn module_key(prefix: &str, name: &str) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for seg in prefix.split("module.").filter(|s| !s.is_empty()) {
+        let seg = seg.trim_end_matches('.');
+        let seg = seg.split('[').next().unwrap_or(seg);
+        parts.push(seg.to_string());
+    }
+    parts.push(name.to_string());
+    parts.join(".")
 }
 
 fn join(path: &str, key: &str) -> String {

@@ -185,6 +185,10 @@ pub fn scan_dir(root: &Path, opts: &TfOptions) -> TfReport {
         }
     }
     let roots: Vec<&PathBuf> = dirs.iter().filter(|d| !called.contains(*d)).collect();
+    let installed: HashMap<&PathBuf, HashMap<String, PathBuf>> = roots
+        .iter()
+        .map(|r| (*r, installed_modules(r, &root, &mut modules, &mut diags)))
+        .collect();
     let mut report = TfReport {
         roots: roots.len(),
         ..TfReport::default()
@@ -192,7 +196,8 @@ pub fn scan_dir(root: &Path, opts: &TfOptions) -> TfReport {
     report.diagnostics = diags;
     for r in roots {
         let Some(m) = modules.get(r) else { continue };
-        let (model, d) = run_stack(|| evaluate(&modules, m, &root, opts));
+        let inst = installed.get(r).cloned().unwrap_or_default();
+        let (model, d) = run_stack(|| evaluate(&modules, m, &root, opts, inst));
         report.resources += model.resources.len();
         report.diagnostics.extend(d);
         report.findings.extend(checks::run(&model));
@@ -234,16 +239,71 @@ pub fn evaluate_dir(dir: &Path, opts: &TfOptions) -> (Model, Vec<Diagnostic>) {
     let mut dirs = Vec::new();
     walk(&root, 0, &mut dirs, opts.max_dirs);
     let mut diags = Vec::new();
-    let modules: HashMap<PathBuf, eval::Module> = dirs
+    let mut modules: HashMap<PathBuf, eval::Module> = dirs
         .iter()
         .map(|d| (d.clone(), eval::load_module(d, &root, &mut diags)))
         .collect();
+    let inst = installed_modules(&root, &root, &mut modules, &mut diags);
     let Some(m) = modules.get(&root) else {
         return (Model::default(), diags);
     };
-    let (model, d) = run_stack(|| evaluate(&modules, m, &root, opts));
+    let (model, d) = run_stack(|| evaluate(&modules, m, &root, opts, inst));
     diags.extend(d);
     (model, diags)
+}
+
+/// Reads `DIR/.terraform/modules/modules.json` (written by `terraform init`) and loads the
+/// installed module directories into `modules`; returns module key -> directory.
+fn installed_modules(
+    dir: &Path,
+    root: &Path,
+    modules: &mut HashMap<PathBuf, eval::Module>,
+    diags: &mut Vec<Diagnostic>,
+) -> HashMap<String, PathBuf> {
+    let mut out = HashMap::new();
+    let manifest = dir.join(".terraform/modules/modules.json");
+    let Ok(meta) = std::fs::symlink_metadata(&manifest) else {
+        return out;
+    };
+    if !meta.is_file() || meta.len() as usize > eval::MAX_FILE_BYTES {
+        return out;
+    }
+    let Ok(text) = std::fs::read_to_string(&manifest) else {
+        return out;
+    };
+    let Ok(j) = serde_json::from_str::<serde_json::Value>(&text) else {
+        diags.push(Diagnostic {
+            file: eval::display_path(&manifest, root),
+            line: 1,
+            message: "invalid modules.json, installed modules ignored".into(),
+        });
+        return out;
+    };
+    for m in j
+        .get("Modules")
+        .and_then(|m| m.as_array())
+        .into_iter()
+        .flatten()
+        .take(1000)
+    {
+        let key = m.get("Key").and_then(|k| k.as_str()).unwrap_or_default();
+        let Some(d) = m.get("Dir").and_then(|k| k.as_str()) else {
+            continue;
+        };
+        if key.is_empty() {
+            continue;
+        }
+        let path = eval::normalize(&dir.join(d));
+        if !path.starts_with(root) || !path.is_dir() {
+            continue;
+        }
+        if !modules.contains_key(&path) {
+            let loaded = eval::load_module(&path, root, diags);
+            modules.insert(path.clone(), loaded);
+        }
+        out.insert(key.to_string(), path);
+    }
+    out
 }
 
 /// Evaluates root module `m` with the root variables of `opts`.
@@ -252,8 +312,10 @@ fn evaluate(
     m: &eval::Module,
     root: &Path,
     opts: &TfOptions,
+    installed: HashMap<String, PathBuf>,
 ) -> (Model, Vec<Diagnostic>) {
-    let cx = eval::Ctx::new(modules, root, opts);
+    let mut cx = eval::Ctx::new(modules, root, opts);
+    cx.installed = installed;
     let inputs = root_inputs(&cx, m, root, opts);
     let ev = eval::ModEval::new(&cx, m, String::new(), vec![m.dir.clone()], inputs);
     ev.run();
@@ -429,7 +491,7 @@ pub fn evaluate_source(files: &[(&str, &str)], opts: &TfOptions) -> (Model, Vec<
     let Some(m) = modules.get(&root) else {
         return (Model::default(), diags);
     };
-    let (model, d) = run_stack(|| evaluate(&modules, m, &root, opts));
+    let (model, d) = run_stack(|| evaluate(&modules, m, &root, opts, HashMap::new()));
     diags.extend(d);
     (model, diags)
 }

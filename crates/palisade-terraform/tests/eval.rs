@@ -640,3 +640,36 @@ fn scan_dir_accepts_a_file_and_reports_invalid_hcl_with_position() {
         report.diagnostics
     );
 }
+
+#[test]
+fn modules_installed_by_terraform_init_are_evaluated() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    std::fs::write(
+        p.join("main.tf"),
+        "module \"disk\" {\n  source  = \"example/disk/aws\"\n  version = \"1.0.0\"\n  encrypted = false\n}\nmodule \"absent\" {\n  source  = \"example/absent/aws\"\n  version = \"1.0.0\"\n}\n",
+    )
+    .expect("write");
+    let installed = p.join(".terraform/modules/disk");
+    std::fs::create_dir_all(&installed).expect("mkdir");
+    std::fs::write(
+        installed.join("main.tf"),
+        "variable \"encrypted\" {}\nresource \"aws_ebs_volume\" \"v\" {\n  availability_zone = \"a\"\n  encrypted = var.encrypted\n}\n",
+    )
+    .expect("write");
+    std::fs::write(
+        p.join(".terraform/modules/modules.json"),
+        r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"disk","Source":"registry.terraform.io/example/disk/aws","Version":"1.0.0","Dir":".terraform/modules/disk"}]}"#,
+    )
+    .expect("write");
+    let report = palisade_terraform::scan_dir(p, &TfOptions::default());
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    assert_eq!(report.roots, 1);
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.check == "iac/aws-ebs-volume-unencrypted")
+        .expect("finding inside the installed module");
+    assert_eq!(f.locations[0].file, ".terraform/modules/disk/main.tf");
+    assert_eq!(f.locations[0].address, "module.disk.aws_ebs_volume.v");
+}
