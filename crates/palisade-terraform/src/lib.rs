@@ -194,13 +194,40 @@ pub fn scan_dir(root: &Path, opts: &TfOptions) -> TfReport {
         ..TfReport::default()
     };
     report.diagnostics = diags;
-    for r in roots {
-        let Some(m) = modules.get(r) else { continue };
-        let inst = installed.get(r).cloned().unwrap_or_default();
-        let (model, d) = run_stack(|| evaluate(&modules, m, &root, opts, inst));
-        report.resources += model.resources.len();
+    // Root modules are independent: evaluate them on all cores, each thread with a large stack.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(roots.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<(usize, Vec<Diagnostic>, Vec<TfFinding>)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .filter_map(|_| {
+                std::thread::Builder::new()
+                    .stack_size(64 << 20)
+                    .spawn_scoped(s, || {
+                        let mut out = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(r) = roots.get(i) else { break };
+                            let Some(m) = modules.get(*r) else { continue };
+                            let inst = installed.get(*r).cloned().unwrap_or_default();
+                            let (model, d) = evaluate(&modules, m, &root, opts, inst);
+                            out.push((model.resources.len(), d, checks::run(&model)));
+                        }
+                        out
+                    })
+                    .ok()
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    for (n, d, f) in results {
+        report.resources += n;
         report.diagnostics.extend(d);
-        report.findings.extend(checks::run(&model));
+        report.findings.extend(f);
     }
     finish(&mut report);
     report
