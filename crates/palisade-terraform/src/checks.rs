@@ -283,9 +283,15 @@ fn look<'a>(v: &'a Value, path: &str) -> (Look<'a>, String) {
     let ip = ip.trim_start_matches('.').to_string();
     match cur {
         Value::Unknown => (Look::Unknown, ip),
+        Value::String(s) if s.contains(crate::value::UNKNOWN_MARK) => (Look::Unknown, ip),
         Value::Null => (Look::Missing, ip),
         other => (Look::Val(other), ip),
     }
+}
+
+/// The string at `path` even when it holds marked unknown parts (policy JSON).
+fn raw_str<'a>(r: &'a Resource, path: &str) -> Option<&'a str> {
+    r.get(path).and_then(Value::as_str)
 }
 
 fn look_r<'a>(r: &'a Resource, path: &str) -> (Look<'a>, String) {
@@ -649,11 +655,13 @@ struct Stmt {
 }
 
 fn json_strings(v: Option<&serde_json::Value>) -> Vec<String> {
+    // Unknown parts (marked) are dropped: they are neither "*" nor a known action.
+    let known = |s: &str| !s.contains(crate::value::UNKNOWN_MARK);
     match v {
-        Some(serde_json::Value::String(s)) => vec![s.clone()],
+        Some(serde_json::Value::String(s)) if known(s) => vec![s.clone()],
         Some(serde_json::Value::Array(a)) => a
             .iter()
-            .filter_map(|x| x.as_str().map(str::to_string))
+            .filter_map(|x| x.as_str().filter(|s| known(s)).map(str::to_string))
             .collect(),
         _ => Vec::new(),
     }
@@ -671,7 +679,7 @@ fn principal_star(p: Option<&serde_json::Value>) -> bool {
 
 /// Statements of a JSON policy held in `attr`; None when unknown or not JSON.
 fn json_statements(r: &Resource, attr: &str) -> Option<Vec<Stmt>> {
-    let text = known_str(r, attr)?;
+    let text = raw_str(r, attr)?;
     let doc: serde_json::Value = serde_json::from_str(text).ok()?;
     let st = doc.get("Statement")?;
     let list: Vec<&serde_json::Value> = match st {

@@ -333,6 +333,8 @@ pub struct ModEval<'a> {
     depth: Cell<usize>,
     /// File of the block being evaluated (for diagnostics raised inside expressions).
     cur_file: Cell<usize>,
+    /// Inside a heredoc: unknown interpolations render as `UNKNOWN_MARK`.
+    lossy: Cell<bool>,
 }
 
 fn label(b: &Block, i: usize) -> Option<&str> {
@@ -365,6 +367,7 @@ impl<'a> ModEval<'a> {
             outputs: Vec::new(),
             depth: Cell::new(0),
             cur_file: Cell::new(0),
+            lossy: Cell::new(false),
         };
         let mut defaults: Vec<(&'a str, Option<&'a Expression>, bool)> = Vec::new();
         for (fi, body) in m.bodies.iter().enumerate() {
@@ -964,7 +967,13 @@ impl<'a> ModEval<'a> {
                 Value::Map(out)
             }
             Expression::StringTemplate(t) => self.template(t, sc)?,
-            Expression::HeredocTemplate(h) => self.template(&h.template, sc)?,
+            Expression::HeredocTemplate(h) => {
+                // Heredocs (policy documents) keep their known text; unknown parts are marked.
+                let saved = self.lossy.replace(true);
+                let v = self.template(&h.template, sc);
+                self.lossy.set(saved);
+                v?
+            }
             Expression::Parenthesis(p) => self.eval(p.inner(), sc)?,
             Expression::Variable(v) => self.variable(v.value(), sc)?,
             Expression::Conditional(c) => match self.eval(&c.cond_expr, sc)? {
@@ -1194,6 +1203,11 @@ impl<'a> ModEval<'a> {
                 }
                 Element::Interpolation(ip) => {
                     let v = self.eval(&ip.expr, sc)?;
+                    if v.is_unknown() && self.lossy.get() {
+                        out.push_str(crate::value::UNKNOWN_MARK);
+                        strip_next = ip.strip.strip_end();
+                        continue;
+                    }
                     if v.is_unknown() {
                         return Ok(false);
                     }

@@ -711,9 +711,10 @@ fn dispatch(name: &str, a: Vec<Value>) -> Result<Value, String> {
         }
         "jsonencode" => {
             arity(&a, 1, name)?;
-            match a[0].to_json() {
-                Some(j) => V::String(j),
-                None => V::Unknown,
+            if a[0].is_unknown() {
+                V::Unknown
+            } else {
+                V::String(a[0].to_json_marked())
             }
         }
         "jsondecode" => {

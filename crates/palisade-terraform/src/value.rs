@@ -28,10 +28,12 @@ impl Value {
         matches!(self, Value::Unknown)
     }
 
-    /// True when this value or anything inside it is Unknown.
+    /// True when this value or anything inside it is Unknown (or a string holding
+    /// [`UNKNOWN_MARK`]).
     pub fn has_unknown(&self) -> bool {
         match self {
             Value::Unknown => true,
+            Value::String(s) => s.contains(UNKNOWN_MARK),
             Value::List(l) => l.iter().any(Value::has_unknown),
             Value::Map(m) => m.values().any(Value::has_unknown),
             _ => false,
@@ -132,14 +134,25 @@ impl Value {
         }
     }
 
-    /// JSON text (`jsonencode`); None when the value holds an Unknown.
+    /// JSON text; None when the value holds an Unknown.
     pub fn to_json(&self) -> Option<String> {
         let mut out = String::new();
-        self.write_json(&mut out).then_some(out)
+        self.write_json(&mut out, false).then_some(out)
     }
 
-    fn write_json(&self, out: &mut String) -> bool {
+    /// JSON text where Unknown leaves are the string [`UNKNOWN_MARK`] (`jsonencode`: a policy
+    /// referencing `aws_s3_bucket.b.arn` stays analysable; the mark reads as Unknown).
+    pub fn to_json_marked(&self) -> String {
+        let mut out = String::new();
+        self.write_json(&mut out, true);
+        out
+    }
+
+    fn write_json(&self, out: &mut String, marked: bool) -> bool {
         match self {
+            Value::Unknown if marked => {
+                out.push_str(&serde_json::Value::String(UNKNOWN_MARK.to_string()).to_string());
+            }
             Value::Unknown => return false,
             Value::Null => out.push_str("null"),
             Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -153,7 +166,7 @@ impl Value {
                     if i > 0 {
                         out.push(',');
                     }
-                    if !v.write_json(out) {
+                    if !v.write_json(out, marked) {
                         return false;
                     }
                 }
@@ -167,7 +180,7 @@ impl Value {
                     }
                     out.push_str(&serde_json::Value::String(k.clone()).to_string());
                     out.push(':');
-                    if !v.write_json(out) {
+                    if !v.write_json(out, marked) {
                         return false;
                     }
                 }
@@ -186,6 +199,11 @@ impl Value {
         }
     }
 }
+
+/// Stands for an unknown part inside a string built by `jsonencode` or a heredoc (policies
+/// that interpolate ARNs). Any string containing it counts as Unknown for functions, operators
+/// and checks.
+pub const UNKNOWN_MARK: &str = "\u{fffe}(known after apply)\u{fffe}";
 
 /// Integers print without a fraction, like Terraform.
 pub fn fmt_number(n: f64) -> String {
