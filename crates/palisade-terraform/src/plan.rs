@@ -25,14 +25,34 @@ struct Cx<'a> {
 }
 
 impl Cx<'_> {
-    fn line_of(&self, needle: &str) -> Loc {
-        let pos = self.text.find(needle).unwrap_or(0);
-        let line = self.text[..pos].bytes().filter(|b| *b == b'\n').count() + 1;
-        Loc {
+    /// Position of the first `needle` (`terraform show -json` prints one line, so the column
+    /// matters as much as the line).
+    fn line_of(&self, needle: &str) -> Option<Loc> {
+        let pos = self.text.find(needle)?;
+        let before = &self.text[..pos];
+        let line = before.bytes().filter(|b| *b == b'\n').count() + 1;
+        let column = before
+            .rfind('\n')
+            .map_or(before, |i| &before[i + 1..])
+            .chars()
+            .count()
+            + 1;
+        Some(Loc {
             file: self.file.clone(),
             line: line as u32,
-            column: 1,
-        }
+            column: column as u32,
+        })
+    }
+
+    fn first_loc(&self, needles: &[String]) -> Loc {
+        needles
+            .iter()
+            .find_map(|n| self.line_of(n))
+            .unwrap_or_else(|| Loc {
+                file: self.file.clone(),
+                line: 1,
+                column: 1,
+            })
     }
 
     fn module(&mut self, m: &J, depth: usize) {
@@ -48,13 +68,12 @@ impl Cx<'_> {
             let s = |k: &str| r.get(k).and_then(J::as_str).unwrap_or_default().to_string();
             let address = s("address");
             let base = base_of(&address);
-            let loc =
-                self.line_of(&format!("\"address\":\"{address}\"").replace("\":\"", "\": \""));
-            let loc = if loc.line == 1 {
-                self.line_of(&format!("\"{address}\""))
-            } else {
-                loc
-            };
+            let quoted = serde_json::Value::String(address.clone()).to_string();
+            let loc = self.first_loc(&[
+                format!("\"address\":{quoted}"),
+                format!("\"address\": {quoted}"),
+                quoted,
+            ]);
             self.model.resources.push(Resource {
                 mode: if s("mode") == "data" {
                     Mode::Data
@@ -133,7 +152,7 @@ impl Cx<'_> {
             .flatten()
         {
             let address = format!("{prefix}module.{name}");
-            let loc = self.line_of(&format!("\"{name}\""));
+            let loc = self.first_loc(&[format!("\"{name}\"")]);
             self.model.module_calls.push(ModuleCall {
                 address: address.clone(),
                 source: call.get("source").and_then(J::as_str).map(str::to_string),

@@ -516,6 +516,22 @@ fn plan_json_gives_the_same_model() {
         .find(|f| f.check == "iac/aws-s3-bucket-public-acl")
         .expect("acl");
     assert_eq!(acl.locations[0].line, 5);
+    // `terraform show -json` prints one line: the column locates the resource.
+    let compact =
+        serde_json::to_string(&serde_json::from_str::<serde_json::Value>(plan).expect("json"))
+            .expect("json");
+    let report = palisade_terraform::scan_plan_json("plan.json", &compact);
+    let acl = report
+        .findings
+        .iter()
+        .find(|f| f.check == "iac/aws-s3-bucket-public-acl")
+        .expect("acl");
+    assert_eq!(acl.locations[0].line, 1);
+    let col = acl.locations[0].column as usize;
+    assert!(
+        compact[col - 1..].starts_with("\"address\":\"aws_s3_bucket.b\""),
+        "{col}"
+    );
     let bad = palisade_terraform::scan_plan_json("plan.json", "{}");
     assert_eq!(bad.diagnostics.len(), 1);
 }
