@@ -150,12 +150,13 @@ fn hit(path: impl Into<String>, detail: impl Into<String>) -> Vec<Hit> {
 pub fn run(model: &Model) -> Vec<TfFinding> {
     let mut groups: BTreeMap<(usize, Loc), TfFinding> = BTreeMap::new();
     for (ci, c) in checks().iter().enumerate() {
-        let mut add = |block: &Loc, loc: Loc, address: &str, detail: String| {
+        let mut add = |block: &Loc, loc: Loc, address: &str, detail: String, evidence: String| {
             let f = groups
                 .entry((ci, block.clone()))
                 .or_insert_with(|| TfFinding {
                     check: leak(&c.meta.id),
                     message: c.message.replace("{detail}", &detail),
+                    evidence,
                     severity: c.meta.severity,
                     confidence: c.meta.confidence,
                     locations: Vec::new(),
@@ -179,6 +180,7 @@ pub fn run(model: &Model) -> Vec<TfFinding> {
                         loc,
                         &m.address,
                         d.replacen(&m.address, &config_address(&m.address), 1),
+                        format!("{}:source", config_address(&m.address)),
                     );
                 }
             }
@@ -207,6 +209,11 @@ pub fn run(model: &Model) -> Vec<TfFinding> {
                     r.loc_of(&h.path),
                     &r.address,
                     format!("{}: {}", config_address(&r.base_address), h.detail),
+                    format!(
+                        "{}:{}",
+                        config_address(&r.base_address),
+                        strip_indexes(&h.path)
+                    ),
                 );
             }
         }
@@ -230,6 +237,14 @@ fn config_address(a: &str) -> String {
         }
     }
     out
+}
+
+/// `ingress.1.cidr_blocks` -> `ingress.cidr_blocks` (evidence must not move with list order).
+fn strip_indexes(path: &str) -> String {
+    path.split('.')
+        .filter(|s| s.parse::<usize>().is_err())
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 /// Check ids are `'static` in findings; they live in the `checks()` table forever.

@@ -97,6 +97,9 @@ pub struct TfLocation {
 pub struct TfFinding {
     pub check: &'static str,
     pub message: String,
+    /// Stable evidence for fingerprints: the configuration address without instance keys and
+    /// the attribute path (`module.b.aws_s3_bucket.this:acl`); never a line number.
+    pub evidence: String,
     pub severity: Severity,
     pub confidence: Confidence,
     pub locations: Vec<TfLocation>,

@@ -630,6 +630,17 @@ fn fixture_stack_findings() {
         "iac/aws-security-group-ssh-open @ modules/network/main.tf:26:7 module.network[0].aws_security_group.web | modules/network/main.tf:26:7 module.network[1].aws_security_group.web",
     ];
     assert_eq!(got, want);
+    let evidence: Vec<&str> = report
+        .findings
+        .iter()
+        .map(|f| f.evidence.as_str())
+        .collect();
+    assert_eq!(evidence[0], "module.legacy:source");
+    assert_eq!(evidence[4], "module.bucket.aws_s3_bucket_acl.this:acl");
+    assert_eq!(
+        evidence[7],
+        "module.network.aws_security_group.web:ingress.cidr_blocks"
+    );
 }
 
 #[test]
