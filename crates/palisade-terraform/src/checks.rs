@@ -133,6 +133,12 @@ pub fn checks() -> &'static [TfCheck] {
     CHECKS.get_or_init(|| load().unwrap_or_default())
 }
 
+/// The `RuleMeta` of every check, for an engine's `rules()`.
+pub fn rule_metas() -> &'static [RuleMeta] {
+    static METAS: OnceLock<Vec<RuleMeta>> = OnceLock::new();
+    METAS.get_or_init(|| checks().iter().map(|c| c.meta.clone()).collect())
+}
+
 /// A place a check fires: attribute path (for the location) and a message detail.
 pub(crate) struct Hit {
     path: String,

@@ -38,7 +38,7 @@ use std::path::{Path, PathBuf};
 
 use palisade_finding::{Confidence, Severity};
 
-pub use checks::{TfCheck, checks};
+pub use checks::{TfCheck, checks, rule_metas};
 pub use model::{Diagnostic, Loc, Mode, Model, ModuleCall, Resource};
 pub use value::Value;
 

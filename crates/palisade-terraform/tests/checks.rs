@@ -7,6 +7,7 @@ fn checks_yaml_loads() {
     let all = palisade_terraform::checks::load().expect("checks.yaml is valid");
     assert!(all.len() >= 60, "only {} checks", all.len());
     assert_eq!(all.len(), checks().len());
+    assert_eq!(palisade_terraform::rule_metas().len(), all.len());
     let mut ids: Vec<&str> = all.iter().map(|c| c.meta.id.as_str()).collect();
     ids.sort_unstable();
     let n = ids.len();
