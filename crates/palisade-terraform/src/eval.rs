@@ -125,6 +125,11 @@ pub fn parse_file(
         line,
         message,
     };
+    // A UTF-8 byte-order mark is invisible to Terraform; drop it before parsing.
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
     if text.len() > MAX_FILE_BYTES {
         return Err(diag(
             1,

@@ -747,3 +747,17 @@ variable "action" {}
         .expect("enc");
     assert!(enc.get("policy").expect("policy").has_unknown());
 }
+
+#[test]
+fn bom_and_crlf_are_accepted() {
+    let src = "\u{feff}resource \"aws_ebs_volume\" \"v\" {\r\n  availability_zone = \"a\"\r\n  encrypted = false\r\n}\r\n";
+    let report = check_source_report(&[("main.tf", src)], &TfOptions::default());
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    let f = &report
+        .findings
+        .iter()
+        .find(|f| f.check == "iac/aws-ebs-volume-unencrypted")
+        .expect("finding")
+        .locations[0];
+    assert_eq!((f.line, f.column), (3, 3));
+}
