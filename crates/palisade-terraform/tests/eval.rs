@@ -761,3 +761,82 @@ fn bom_and_crlf_are_accepted() {
         .locations[0];
     assert_eq!((f.line, f.column), (3, 3));
 }
+
+#[test]
+fn unknown_values_never_make_checks_fail() {
+    let src = r#"
+variable "u" {}
+resource "aws_s3_bucket" "b" {
+  bucket = var.u
+  acl    = var.u
+}
+resource "aws_s3_bucket_versioning" "v" {
+  bucket = var.u
+  versioning_configuration { status = var.u }
+}
+resource "aws_s3_bucket_logging" "l" {
+  bucket        = var.u
+  target_bucket = "logs"
+}
+resource "aws_s3_bucket_server_side_encryption_configuration" "e" {
+  bucket = var.u
+  rule {
+    apply_server_side_encryption_by_default { sse_algorithm = "AES256" }
+  }
+}
+resource "aws_s3_bucket_public_access_block" "p" {
+  bucket                  = var.u
+  block_public_acls       = var.u
+  block_public_policy     = var.u
+  ignore_public_acls      = var.u
+  restrict_public_buckets = var.u
+}
+resource "aws_security_group" "sg" {
+  name        = "sg"
+  description = "sg"
+  ingress {
+    description = "x"
+    from_port   = var.u
+    to_port     = var.u
+    protocol    = "tcp"
+    cidr_blocks = [var.u]
+  }
+}
+resource "aws_db_instance" "db" {
+  publicly_accessible     = var.u
+  storage_encrypted       = var.u
+  backup_retention_period = var.u
+  deletion_protection     = var.u
+}
+resource "aws_instance" "i" {
+  ami = "ami-1"
+  metadata_options { http_tokens = var.u }
+  root_block_device { encrypted = var.u }
+}
+resource "aws_iam_policy" "p" {
+  policy = var.u
+}
+resource "aws_eks_cluster" "c" {
+  name                      = "c"
+  enabled_cluster_log_types = var.u
+  vpc_config {
+    endpoint_public_access = var.u
+    public_access_cidrs    = var.u
+  }
+  encryption_config {
+    resources = var.u
+  }
+}
+module "m" {
+  source  = "example/m/aws"
+  version = var.u
+}
+"#;
+    let report = check_source_report(&[("main.tf", src)], &TfOptions::default());
+    let fired: Vec<String> = report
+        .findings
+        .iter()
+        .map(|f| format!("{} {}", f.check, f.message))
+        .collect();
+    assert!(fired.is_empty(), "{fired:#?}");
+}
