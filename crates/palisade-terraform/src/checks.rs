@@ -485,8 +485,23 @@ fn module_unpinned(m: &ModuleCall) -> Option<String> {
         || src.contains("bitbucket.org/")
         || src.contains(".git");
     if git {
-        if src.contains("?ref=") || src.contains("&ref=") {
-            return None;
+        if let Some(r) = git_ref(src) {
+            // A commit SHA or a version tag pins; a branch (`main`) moves under you.
+            let sha = r.len() >= 7 && r.len() <= 40 && r.bytes().all(|b| b.is_ascii_hexdigit());
+            let version = r
+                .trim_start_matches(['v', 'V'])
+                .split(['.', '-', '+'])
+                .next()
+                .is_some_and(|major| {
+                    !major.is_empty() && major.bytes().all(|b| b.is_ascii_digit())
+                });
+            if sha || version {
+                return None;
+            }
+            return Some(format!(
+                "{}: git module source {src:?} uses ref {r:?}, a branch or non-version tag",
+                m.address
+            ));
         }
         return Some(format!(
             "{}: git module source {src:?} has no `?ref=`",
@@ -516,6 +531,15 @@ fn module_unpinned(m: &ModuleCall) -> Option<String> {
         };
     }
     None
+}
+
+/// The `ref` query parameter of a git module source.
+fn git_ref(src: &str) -> Option<&str> {
+    let (_, query) = src.split_once('?')?;
+    query
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("ref="))
+        .map(|r| r.split("//").next().unwrap_or(r))
 }
 
 /// Resources of `types` that refer to `target` through `attr` (or carry the same known value).

@@ -840,3 +840,32 @@ module "m" {
         .collect();
     assert!(fired.is_empty(), "{fired:#?}");
 }
+
+#[test]
+fn module_refs_must_be_versions_or_commits() {
+    let src = r#"
+module "branch" {
+  source = "git::https://example.com/m.git?ref=main"
+}
+module "tag" {
+  source = "git::https://example.com/m.git?ref=v1.2.3"
+}
+module "sha" {
+  source = "git::https://example.com/m.git//sub?ref=0123456789abcdef0123456789abcdef01234567"
+}
+module "local" {
+  source = "./x"
+}
+"#;
+    let report = check_source_report(
+        &[("main.tf", src), ("x/main.tf", "")],
+        &TfOptions::default(),
+    );
+    let hits: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.check == "iac/terraform-module-source-unpinned")
+        .map(|f| f.locations[0].address.as_str())
+        .collect();
+    assert_eq!(hits, ["module.branch"]);
+}
