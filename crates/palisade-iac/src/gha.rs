@@ -10,7 +10,9 @@ use crate::subjects::gha_steps;
 
 pub const IDS: &[&str] = &[
     "iac/gha-unpinned-action",
+    "iac/gha-template-expansion",
     "iac/gha-template-injection",
+    "iac/gha-template-expansion",
     "iac/gha-untrusted-checkout",
     "iac/gha-dangerous-trigger",
     "iac/gha-checkout-persist-credentials",
@@ -54,9 +56,16 @@ fn is_release_workflow(d: &Node) -> bool {
     if t.iter().any(|t| t == "release") {
         return true;
     }
-    d.get("on")
-        .and_then(|on| on.get("push"))
-        .is_some_and(|p| p.get("tags").is_some())
+    let Some(push) = d.get("on").and_then(|on| on.get("push")) else {
+        return false;
+    };
+    if push.get("tags").is_some() {
+        return true;
+    }
+    // Pushes to release branches publish too.
+    push.get("branches")
+        .and_then(Node::as_seq)
+        .is_some_and(|b| b.iter().any(|b| b.as_str().is_some_and(|b| b.starts_with("release"))))
 }
 
 static EXPR: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"\$\{\{\s*([^}]*?)\s*\}\}").ok());
@@ -99,6 +108,14 @@ fn run_shell_hits(
                     run,
                     format!("{label}|{}", m.as_str()),
                 ));
+            } else if let Some(ctx) = expandable(e) {
+                out.push(hit(
+                    "iac/gha-template-expansion",
+                    format!("`${{{{ {e} }}}}` is pasted into a script of {label}: pass `{ctx}` through `env:` instead"),
+                    route.to_string(),
+                    run,
+                    format!("{label}|{e}"),
+                ));
             }
         }
     }
@@ -122,6 +139,22 @@ fn run_shell_hits(
     }
 }
 
+/// The first context of an expression whose value is not a constant of the run and may
+/// carry text chosen by someone else than the workflow's author (inputs, refs, outputs,
+/// matrix values, event fields not known to be numbers or hashes).
+fn expandable(expr: &str) -> Option<&str> {
+    static CTX: LazyLock<Option<Regex>> = LazyLock::new(|| {
+        Regex::new(r"\b(inputs\.[A-Za-z0-9_.-]+|github\.event\.[A-Za-z0-9_.\[\]*-]+|github\.(ref_name|ref|base_ref|head_ref)\b|steps\.[A-Za-z0-9_-]+\.outputs\.[A-Za-z0-9_.-]+|needs\.[A-Za-z0-9_-]+\.outputs\.[A-Za-z0-9_.-]+|matrix\.[A-Za-z0-9_.-]+|env\.[A-Za-z0-9_]+|vars\.[A-Za-z0-9_]+)").ok()
+    });
+    let re = CTX.as_ref()?;
+    re.find_iter(expr).map(|m| m.as_str()).find(|c| {
+        let safe_suffix = [".number", ".id", ".sha", "_sha", ".node_id", ".run_id", ".run_number", ".conclusion", ".draft", ".merged", ".created_at", ".updated_at", ".size", ".html_url"]
+            .iter()
+            .any(|s| c.ends_with(s));
+        !safe_suffix && !c.starts_with("github.event.repository.") && *c != "github.event_name"
+    })
+}
+
 /// `curl … | sh`, `wget -O- … | bash`, `bash <(curl …)`.
 pub fn curl_pipe_shell(script: &str) -> bool {
     static RE: LazyLock<Option<Regex>> = LazyLock::new(|| {
@@ -140,6 +173,7 @@ const ARCHIVED: &[&str] = &[
     "actions-rs/clippy-check",
     "actions-rs/tarpaulin",
     "actions-rs/install",
+    "contributor-assistant/github-action",
 ];
 
 const TRUSTED_OWNERS: &[&str] = &["actions", "github", "docker", "aws-actions", "azure", "google-github-actions", "hashicorp"];
@@ -244,7 +278,7 @@ pub fn scan(docs: &[Node]) -> Vec<Hit> {
         let dangerous: Vec<&str> = trig
             .iter()
             .map(String::as_str)
-            .filter(|t| matches!(*t, "pull_request_target" | "workflow_run"))
+            .filter(|t| matches!(*t, "pull_request_target" | "workflow_run" | "issue_comment"))
             .collect();
         let is_workflow = d.get("jobs").is_some();
         let untrusted_input = !dangerous.is_empty() || trig.iter().any(|t| t == "issue_comment");
@@ -253,7 +287,7 @@ pub fn scan(docs: &[Node]) -> Vec<Hit> {
                 let node = on.key_node(t).unwrap_or(on);
                 out.push(hit(
                     "iac/gha-dangerous-trigger",
-                    format!("`{t}` runs with a write token and secrets on events from forks"),
+                    format!("`{t}` runs with a write token and secrets on events outsiders can cause"),
                     route_key("on", t),
                     node,
                     (*t).to_string(),

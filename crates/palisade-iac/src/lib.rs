@@ -405,9 +405,14 @@ impl IacEngine {
             return;
         }
         let index = LineIndex::new(text.as_bytes());
-        let _ = format;
+        let lines: Vec<&str> = text.lines().collect();
         for h in hits {
             let Some(meta) = self.metas.iter().find(|m| m.id == h.rule) else { continue };
+            if let Some(check) = self.checks.iter().find(|c| c.meta.id == h.rule)
+                && ignored_by_peer_comment(&lines, format, &h, &check.equivalents)
+            {
+                continue;
+            }
             let span = span_of(&index, h.start, h.end);
             let snippet = snippet_around(
                 text.as_bytes(),
@@ -435,6 +440,56 @@ impl IacEngine {
             });
         }
     }
+}
+
+/// Whether the suppression comment of the tool a user migrates from covers this hit:
+/// `# zizmor: ignore[id]` on a line of the finding, `# hadolint ignore=DLxxxx` on the line
+/// before the instruction, `# checkov:skip=CKV_...` anywhere in the file.
+fn ignored_by_peer_comment(
+    lines: &[&str],
+    format: Format,
+    h: &Hit,
+    equivalents: &[(String, String)],
+) -> bool {
+    if equivalents.is_empty() {
+        return false;
+    }
+    let first = h.start.line.saturating_sub(1) as usize;
+    let last = (h.end.line.max(h.start.line) as usize).min(first + 50);
+    for (tool, id) in equivalents {
+        let hit = match tool.as_str() {
+            "zizmor" if format == Format::GithubActions => lines
+                .get(first..last.min(lines.len()))
+                .unwrap_or_default()
+                .iter()
+                .any(|l| comment_lists(l, "zizmor: ignore[", ']', id)),
+            "hadolint" if format == Format::Dockerfile => lines[..first.min(lines.len())]
+                .iter()
+                .rev()
+                .take_while(|l| l.trim_start().starts_with('#'))
+                .any(|l| comment_lists(l, "hadolint ignore=", '\n', id)),
+            "checkov" => lines.iter().any(|l| {
+                l.split_once("checkov:skip=")
+                    .is_some_and(|(_, rest)| rest.split([':', ' ', ',']).next() == Some(id.as_str()))
+            }),
+            _ => false,
+        };
+        if hit {
+            return true;
+        }
+    }
+    false
+}
+
+fn comment_lists(line: &str, marker: &str, close: char, id: &str) -> bool {
+    let Some((before, rest)) = line.split_once(marker) else {
+        return false;
+    };
+    if !before.contains('#') {
+        return false;
+    }
+    let list = rest.split(close).next().unwrap_or("");
+    list.split([',', ' ']).any(|x| x.trim() == id)
 }
 
 /// `[1].spec.x` → `spec.x`: the document index is not part of an object's identity.

@@ -25,7 +25,7 @@
 //! field, `absent` and the negative operators (`not-equals`, `not-in` ...) hold, except on a
 //! wildcard path, which only asks about the items that exist. `{path: env[*], some: cond}`
 //! and `{path: ..., every: cond}` evaluate `cond` on each item (paths inside are relative to
-//! the item). Paths starting with `$pod`, `$object`, `$job`, `$workflow`, `$file`,
+//! the item, `.` is the item itself; over a mapping, `$key` is the item's key). Paths starting with `$pod`, `$object`, `$job`, `$workflow`, `$file`,
 //! `$template`, `$pipeline` start at the enclosing object.
 //!
 //! Evaluation is three-valued: a value the scanner cannot know (a CloudFormation `Ref`,
@@ -310,7 +310,7 @@ impl Loader<'_> {
         })?;
         let path_s = self.string(path, "path")?;
         if path_s.trim().is_empty() {
-            return Err(self.err(path, "`path` is empty"));
+            return Err(self.err(path, "`path` is empty (write `.` for the value itself)"));
         }
         if let Some(inner) = node.get("some").or_else(|| node.get("every")) {
             if map.len() != 2 {
@@ -796,9 +796,26 @@ pub fn eval(cond: &Cond, s: &Subject<'_>, world: &World<'_>, depth: usize) -> (T
         Cond::Each { path, cond, every } => {
             let mut nodes = Vec::new();
             resolve(s.node, &s.route, path, &mut nodes);
+            // Items of a mapping (`environment.*`) also expose their key as `$key`.
+            let mut parents = Vec::new();
+            if path.last() == Some(&Seg::Any) {
+                resolve(s.node, &s.route, &path[..path.len() - 1], &mut parents);
+            }
+            let key_of = |n: &Node| -> Option<&Node> {
+                parents.iter().find_map(|(_, p)| {
+                    p.as_map()?
+                        .iter()
+                        .find(|(_, v)| std::ptr::eq(v, n))
+                        .map(|(k, _)| k)
+                })
+            };
             let mut res = if *every { Tri::True } else { Tri::False };
             let mut witness = None;
             for (route, n) in nodes {
+                let mut item_parents = s.parents.clone();
+                if let Some(k) = key_of(n) {
+                    item_parents.push(("$key", k, route.clone()));
+                }
                 let item = Subject {
                     node: n,
                     route: route.clone(),
@@ -806,7 +823,7 @@ pub fn eval(cond: &Cond, s: &Subject<'_>, world: &World<'_>, depth: usize) -> (T
                     name: s.name.clone(),
                     ref_name: s.ref_name.clone(),
                     identity: s.identity.clone(),
-                    parents: s.parents.clone(),
+                    parents: item_parents,
                 };
                 let (r, w) = eval(cond, &item, world, depth + 1);
                 let w = w.or_else(|| {
