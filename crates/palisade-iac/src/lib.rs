@@ -428,10 +428,14 @@ impl IacEngine {
                 severity: meta.severity,
                 confidence: meta.confidence,
                 message: h.message,
-                locations: vec![Location::Yaml {
-                    path: input.path.to_string(),
-                    route: h.route,
-                    span: Some(span),
+                locations: vec![if format == Format::Dockerfile {
+                    Location::file(input.path, span)
+                } else {
+                    Location::Yaml {
+                        path: input.path.to_string(),
+                        route: h.route,
+                        span: Some(span),
+                    }
                 }],
                 fingerprint: fingerprint(&[meta.id.as_bytes(), input.path.as_bytes(), h.identity.as_bytes()]),
                 snippet: Some(snippet),

@@ -5,5 +5,6 @@ mod cli;
 mod common;
 mod deps;
 mod git;
+mod iac;
 mod owners;
 mod sbom;
