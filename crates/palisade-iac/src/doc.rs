@@ -24,6 +24,8 @@ pub struct Pos {
     pub line: u32,
     pub col: u32,
     pub byte: usize,
+    /// Which file the node came from, when a tree is assembled from several (Kustomize).
+    pub file: u32,
 }
 
 /// One value of the tree.
@@ -70,6 +72,7 @@ fn pos_of(span: &Span, text: &str, start: bool) -> Pos {
         line: u32::try_from(m.line()).unwrap_or(u32::MAX),
         col: u32::try_from(m.col() + 1).unwrap_or(u32::MAX),
         byte,
+        file: 0,
     }
 }
 
@@ -281,6 +284,25 @@ fn apply_merge_keys(entries: &mut Vec<(Node, Node)>) {
 }
 
 impl Node {
+    /// Marks every node as coming from file `file`, `lines` lines further down (for text
+    /// embedded in a block scalar of another file).
+    pub fn relocate(&mut self, file: u32, lines: u32, bytes: usize) {
+        self.start.file = file;
+        self.end.file = file;
+        self.start.line += lines;
+        self.end.line += lines;
+        self.start.byte += bytes;
+        self.end.byte += bytes;
+        match &mut self.value {
+            Value::Scalar { .. } => {}
+            Value::Seq(items) => items.iter_mut().for_each(|i| i.relocate(file, lines, bytes)),
+            Value::Map(m) => m.iter_mut().for_each(|(k, v)| {
+                k.relocate(file, lines, bytes);
+                v.relocate(file, lines, bytes);
+            }),
+        }
+    }
+
     /// Number of nodes in this subtree.
     pub fn size(&self) -> usize {
         match &self.value {

@@ -70,6 +70,7 @@ pub fn parse(text: &str) -> Vec<Instr> {
             line: u32::try_from(i + 1).unwrap_or(u32::MAX),
             col: u32::try_from(line.len() - trimmed.len() + 1).unwrap_or(1),
             byte: off + (line.len() - trimmed.len()),
+            file: 0,
         };
         let mut body = String::new();
         let mut cur = trimmed.to_string();
@@ -133,6 +134,7 @@ pub fn parse(text: &str) -> Vec<Instr> {
                 line: u32::try_from(end_line + 1).unwrap_or(u32::MAX),
                 col: u32::try_from(eline.chars().count() + 1).unwrap_or(1),
                 byte: eoff + eline.len(),
+                file: 0,
             },
         });
         i = end_line + 1;

@@ -20,6 +20,7 @@
 pub mod doc;
 mod docker;
 mod gha;
+pub mod kustomize;
 pub mod policy;
 mod subjects;
 
@@ -108,6 +109,8 @@ pub struct IacEngine {
     checks: Vec<Check>,
     metas: Vec<RuleMeta>,
     external: Vec<Box<dyn ExternalFormat>>,
+    /// Canonical scan roots: Kustomize overlays are rendered from the files under them.
+    roots: Vec<std::path::PathBuf>,
 }
 
 impl IacEngine {
@@ -180,6 +183,7 @@ impl IacEngine {
             checks,
             metas,
             external: Vec::new(),
+            roots: Vec::new(),
         })
     }
 
@@ -187,6 +191,16 @@ impl IacEngine {
     pub fn add_external(&mut self, f: Box<dyn ExternalFormat>) {
         self.metas.extend(f.rules().iter().cloned());
         self.external.push(f);
+    }
+
+    /// The directories being scanned: `kustomization.yaml` files under them are rendered
+    /// (reading their resources and patches from disk, never outside the root).
+    pub fn set_roots(&mut self, roots: &[std::path::PathBuf]) {
+        self.roots = roots
+            .iter()
+            .filter_map(|r| r.canonicalize().ok())
+            .filter(|r| r.is_dir())
+            .collect();
     }
 
     /// Every check (built-in and loaded policies).
@@ -323,6 +337,15 @@ impl Engine for IacEngine {
         if is_helm_template(input.path, text) {
             return Ok(());
         }
+        let name = input.path.rsplit('/').next().unwrap_or(input.path);
+        if name == "Chart.yaml" && text.contains("apiVersion") {
+            return Err(EngineError::Other(
+                "Helm chart not checked: palisade does not render Helm templates yet; render it (`helm template`) and scan the output".into(),
+            ));
+        }
+        if matches!(name, "kustomization.yaml" | "kustomization.yml" | "Kustomization") {
+            return self.scan_kustomization(input, cx, sink);
+        }
         let docs = match doc::parse_yaml(text) {
             Ok(d) => d,
             Err(e) if looks_like_iac(input.path, text) => {
@@ -333,6 +356,10 @@ impl Engine for IacEngine {
         let Some(format) = detect(input.path, &docs) else {
             return Ok(());
         };
+        // Kustomize patch files are fragments, checked as part of their rendering.
+        if format == Format::Kubernetes && (name.contains("patch") || text.contains("$patch:")) {
+            return Ok(());
+        }
         let mut hits = Vec::new();
         self.run_policies(format, &docs, &mut hits, cx);
         if format == Format::GithubActions {
@@ -433,7 +460,13 @@ impl IacEngine {
                 } else {
                     Location::Yaml {
                         path: input.path.to_string(),
-                        route: h.route,
+                        // Kubernetes objects are addressed from their own root, as in a
+                        // rendered overlay (the line tells which document).
+                        route: if format == Format::Kubernetes {
+                            strip_doc_index(&h.route).to_string()
+                        } else {
+                            h.route
+                        },
                         span: Some(span),
                     }
                 }],
@@ -494,6 +527,80 @@ fn comment_lists(line: &str, marker: &str, close: char, id: &str) -> bool {
     }
     let list = rest.split(close).next().unwrap_or("");
     list.split([',', ' ']).any(|x| x.trim() == id)
+}
+
+impl IacEngine {
+    /// Renders a kustomization and checks the rendered objects. Each finding points at the
+    /// file (base or patch) its node came from, with the kustomization as a second location;
+    /// its fingerprint is the source object's, so the same problem rendered by several
+    /// overlays, and found in the base file itself, is one finding.
+    fn scan_kustomization(&self, input: &Input<'_>, cx: &ScanCx, sink: &mut dyn Sink) -> Result<(), EngineError> {
+        let Some((root, file)) = self.roots.iter().find_map(|r| {
+            let f = r.join(input.path);
+            f.is_file().then(|| (r.clone(), f))
+        }) else {
+            return Ok(());
+        };
+        let rendered = kustomize::render(&root, &file).map_err(|e| EngineError::Parse(format!("kustomize: {e}")))?;
+        let docs: Vec<Node> = rendered.objects.iter().map(|o| o.node.clone()).collect();
+        let mut hits = Vec::new();
+        self.run_policies(Format::Kubernetes, &docs, &mut hits, cx);
+        let indexes: Vec<LineIndex> = rendered.files.iter().map(|(_, t)| LineIndex::new(t.as_bytes())).collect();
+        for h in hits {
+            let Some(meta) = self.metas.iter().find(|m| m.id == h.rule) else { continue };
+            let doc = if docs.len() > 1 {
+                h.route
+                    .strip_prefix('[')
+                    .and_then(|r| r.split(']').next())
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .unwrap_or(0)
+            } else {
+                0
+            };
+            let Some(obj) = rendered.objects.get(doc) else { continue };
+            let fid = h.start.file as usize;
+            let Some(((path, text), index)) = rendered.files.get(fid).zip(indexes.get(fid)) else { continue };
+            // Spans from line and column: nodes of inline patches carry approximate bytes.
+            let line0 = h.start.line.saturating_sub(1) as usize;
+            let start = index.line_start(line0) + h.start.col.saturating_sub(1) as usize;
+            let start = start.min(index.line_end(line0));
+            let span = span_of(index, Pos { byte: start, ..h.start }, Pos { byte: start, ..h.start });
+            let snippet = snippet_around(text.as_bytes(), index, start, start, &[], 1, 200);
+            let route = strip_doc_index(&h.route).to_string();
+            let subject = h.identity.split('|').next().unwrap_or("");
+            let rest = subject.splitn(3, '/').nth(2).map(|r| format!("/{r}")).unwrap_or_default();
+            let source = rendered.files.get(obj.source as usize).map_or("", |(p, _)| p.as_str());
+            let identity = format!("{}{rest}|{route}", obj.original);
+            let rendered_as = format!(
+                "{}/{}",
+                obj.node.str_at("kind").unwrap_or(""),
+                obj.node.get("metadata").and_then(|m| m.str_at("name")).unwrap_or("")
+            );
+            sink.emit(Finding {
+                rule: RuleId::new(meta.id.clone()),
+                severity: meta.severity,
+                confidence: meta.confidence,
+                message: h.message,
+                locations: vec![
+                    Location::Yaml {
+                        path: path.clone(),
+                        route: route.clone(),
+                        span: Some(span),
+                    },
+                    Location::Yaml {
+                        path: input.path.to_string(),
+                        route: format!("rendered as {rendered_as}"),
+                        span: None,
+                    },
+                ],
+                fingerprint: fingerprint(&[meta.id.as_bytes(), source.as_bytes(), identity.as_bytes()]),
+                snippet: Some(snippet),
+                fix: None,
+                owners: Vec::new(),
+            });
+        }
+        Ok(())
+    }
 }
 
 /// `[1].spec.x` → `spec.x`: the document index is not part of an object's identity.

@@ -23,7 +23,6 @@ pub struct K8sObject<'a> {
     pub route: String,
     pub kind: String,
     pub name: String,
-    pub namespace: Option<String>,
 }
 
 /// Every Kubernetes object of the documents (`doc` index routes: `[0]`, `[1].items[2]`).
@@ -55,7 +54,6 @@ fn push_k8s<'a>(d: &'a Node, route: String, out: &mut Vec<K8sObject<'a>>, depth:
         route,
         kind: kind.to_string(),
         name: meta.and_then(|m| m.str_at("name")).unwrap_or("").to_string(),
-        namespace: meta.and_then(|m| m.str_at("namespace")).map(str::to_string),
     });
 }
 
@@ -75,12 +73,9 @@ pub fn subjects<'a>(format: Format, docs: &'a [Node], selector: &str) -> Vec<Sub
     match format {
         Format::Kubernetes => {
             for o in k8s_objects(docs) {
-                let id = format!(
-                    "{}/{}/{}",
-                    o.kind,
-                    o.namespace.as_deref().unwrap_or(""),
-                    o.name
-                );
+                // Kind and name, not namespace: overlays move objects between namespaces,
+                // and the problem is the same one.
+                let id = format!("{}/{}", o.kind, o.name);
                 let display = format!("{}/{}", o.kind, if o.name.is_empty() { "?" } else { &o.name });
                 match selector {
                     "object" | "" => out.push(Subject {

@@ -104,11 +104,11 @@ fn prepare(args: &ScanArgs, force_engines: Option<&[&str]>) -> Result<Prepared> 
     let mut rule_files: Vec<PathBuf> = args.rules.clone();
     rule_files.extend(config.secrets.rules.iter().map(|p| config.resolve(p)));
     let db_path = crate::db::resolve(&args.db);
-    let iac_policies = crate::iac::policy_paths(args, &config);
+    let iac = crate::iac::options(args, &config);
     let built = registry::build_with(
         &selected,
         &rule_files,
-        &iac_policies,
+        &iac,
         registry::AdvisoryDb::Path(db_path.as_deref()),
     )?;
     for (engine, why) in &built.skipped {

@@ -32,14 +32,14 @@ pub struct Built {
 /// Builds the selected engines. `rule_files` are extra rule files (secrets: palisade
 /// YAML or gitleaks TOML).
 pub fn build(selected: &[String], rule_files: &[PathBuf], db: AdvisoryDb<'_>) -> Result<Built> {
-    build_with(selected, rule_files, &[], db)
+    build_with(selected, rule_files, &crate::iac::Options::default(), db)
 }
 
-/// [`build`], with custom IaC policy files or directories.
+/// [`build`], with the IaC engine's policies and scan roots.
 pub fn build_with(
     selected: &[String],
     rule_files: &[PathBuf],
-    iac_policies: &[PathBuf],
+    iac: &crate::iac::Options,
     db: AdvisoryDb<'_>,
 ) -> Result<Built> {
     for s in selected {
@@ -73,7 +73,7 @@ pub fn build_with(
                     Box::new(e) as Box<dyn Engine>
                 })
             }
-            "iac" => crate::iac::engine(iac_policies),
+            "iac" => crate::iac::engine(iac),
             _ => continue,
         };
         match built {
