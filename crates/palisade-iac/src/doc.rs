@@ -32,7 +32,10 @@ pub struct Pos {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     /// A scalar as written; `plain` scalars are typed by the YAML 1.2 core schema on use.
-    Scalar { text: String, plain: bool },
+    Scalar {
+        text: String,
+        plain: bool,
+    },
     Seq(Vec<Node>),
     Map(Vec<(Node, Node)>),
 }
@@ -56,7 +59,11 @@ pub struct DocError {
 
 impl std::fmt::Display for DocError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {} column {}: {}", self.line, self.col, self.message)
+        write!(
+            f,
+            "line {} column {}: {}",
+            self.line, self.col, self.message
+        )
     }
 }
 
@@ -130,7 +137,9 @@ impl Builder<'_> {
         if self.nodes > MAX_NODES {
             return Err(self.err(
                 span,
-                format!("more than {MAX_NODES} nodes after alias expansion; giving up on this file"),
+                format!(
+                    "more than {MAX_NODES} nodes after alias expansion; giving up on this file"
+                ),
             ));
         }
         Ok(())
@@ -215,7 +224,7 @@ impl Builder<'_> {
         }
     }
 
-    fn push(&mut self, node: Node, span: &Span) -> Result<(), DocError> {
+    fn push(&mut self, node: Node, _span: &Span) -> Result<(), DocError> {
         match self.stack.last_mut() {
             None => {
                 if !node.is_null() {
@@ -242,10 +251,6 @@ impl Builder<'_> {
                 }
             },
         }
-        .map_err(|e: DocError| {
-            let _ = span;
-            e
-        })
     }
 }
 
@@ -295,7 +300,9 @@ impl Node {
         self.end.byte += bytes;
         match &mut self.value {
             Value::Scalar { .. } => {}
-            Value::Seq(items) => items.iter_mut().for_each(|i| i.relocate(file, lines, bytes)),
+            Value::Seq(items) => items
+                .iter_mut()
+                .for_each(|i| i.relocate(file, lines, bytes)),
             Value::Map(m) => m.iter_mut().for_each(|(k, v)| {
                 k.relocate(file, lines, bytes);
                 v.relocate(file, lines, bytes);

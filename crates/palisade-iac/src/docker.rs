@@ -243,9 +243,16 @@ fn program(cmd: &[String]) -> (&[String], bool) {
             while i < cmd.len() && cmd[i].starts_with('-') {
                 i += 1;
             }
-        } else if w == "exec" || w == "command" || w == "nohup" || w == "time" {
-            i += 1;
-        } else if w.contains('=') && !w.starts_with('-') && w.split('=').next().is_some_and(|n| n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')) {
+        } else if w == "exec"
+            || w == "command"
+            || w == "nohup"
+            || w == "time"
+            || (w.contains('=')
+                && !w.starts_with('-')
+                && w.split('=')
+                    .next()
+                    .is_some_and(|n| n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')))
+        {
             i += 1;
         } else {
             break;
@@ -267,9 +274,18 @@ fn hit(rule: &str, message: String, i: &Instr, identity: String) -> Hit {
 
 fn secret_name(name: &str) -> bool {
     let n = name.to_ascii_uppercase();
-    ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY", "ACCESS_KEY"]
-        .iter()
-        .any(|k| n.contains(k))
+    [
+        "PASSWORD",
+        "PASSWD",
+        "SECRET",
+        "TOKEN",
+        "API_KEY",
+        "APIKEY",
+        "PRIVATE_KEY",
+        "ACCESS_KEY",
+    ]
+    .iter()
+    .any(|k| n.contains(k))
         && !n.ends_with("_FILE")
         && !n.ends_with("_PATH")
 }
@@ -304,7 +320,11 @@ pub fn scan(text: &str) -> Vec<Hit> {
     for i in &instrs {
         match i.name.as_str() {
             "FROM" => {
-                let words: Vec<&str> = i.args.split_whitespace().filter(|w| !w.starts_with("--")).collect();
+                let words: Vec<&str> = i
+                    .args
+                    .split_whitespace()
+                    .filter(|w| !w.starts_with("--"))
+                    .collect();
                 let image = words.first().copied().unwrap_or("");
                 last_from = Some(i);
                 final_user = None;
@@ -347,10 +367,13 @@ pub fn scan(text: &str) -> Vec<Hit> {
             )),
             "WORKDIR" => {
                 let d = i.args.trim().trim_matches('"');
-                if !d.starts_with('/') && !d.starts_with('$') && !(d.len() > 1 && d.as_bytes()[1] == b':') {
+                let windows_drive = d.len() > 1 && d.as_bytes()[1] == b':';
+                if !d.starts_with('/') && !d.starts_with('$') && !windows_drive {
                     out.push(hit(
                         "iac/dockerfile-workdir-relative",
-                        format!("WORKDIR `{d}` is relative: its meaning depends on the previous WORKDIR"),
+                        format!(
+                            "WORKDIR `{d}` is relative: its meaning depends on the previous WORKDIR"
+                        ),
                         i,
                         d.to_string(),
                     ));
@@ -369,9 +392,16 @@ pub fn scan(text: &str) -> Vec<Hit> {
                 }
             }
             "ADD" => {
-                let words: Vec<&str> = i.args.split_whitespace().filter(|w| !w.starts_with("--")).collect();
+                let words: Vec<&str> = i
+                    .args
+                    .split_whitespace()
+                    .filter(|w| !w.starts_with("--"))
+                    .collect();
                 let srcs = &words[..words.len().saturating_sub(1)];
-                if srcs.iter().any(|s| s.starts_with("http://") || s.starts_with("https://")) {
+                if srcs
+                    .iter()
+                    .any(|s| s.starts_with("http://") || s.starts_with("https://"))
+                {
                     out.push(hit(
                         "iac/dockerfile-add-remote-url",
                         "ADD downloads a URL with no checksum: use `curl` with verification in RUN (or ADD --checksum)".into(),
@@ -381,7 +411,11 @@ pub fn scan(text: &str) -> Vec<Hit> {
                 } else if !i.args.contains("--checksum")
                     && !srcs.iter().any(|s| {
                         let l = s.to_ascii_lowercase();
-                        l.ends_with(".tar") || l.contains(".tar.") || l.ends_with(".tgz") || l.ends_with(".txz") || l.starts_with("git@")
+                        l.ends_with(".tar")
+                            || l.contains(".tar.")
+                            || l.ends_with(".tgz")
+                            || l.ends_with(".txz")
+                            || l.starts_with("git@")
                     })
                 {
                     out.push(hit(
@@ -404,7 +438,10 @@ pub fn scan(text: &str) -> Vec<Hit> {
                     if secret_name(&k) && (literal || i.name == "ARG") {
                         out.push(hit(
                             "iac/dockerfile-secret-in-env",
-                            format!("{} `{k}` holds a secret: it stays in the image history", i.name),
+                            format!(
+                                "{} `{k}` holds a secret: it stays in the image history",
+                                i.name
+                            ),
                             i,
                             k.clone(),
                         ));
@@ -450,7 +487,8 @@ pub fn scan(text: &str) -> Vec<Hit> {
         if !has_healthcheck && !from.args.to_ascii_lowercase().starts_with("scratch") {
             out.push(hit(
                 "iac/dockerfile-healthcheck-missing",
-                "no HEALTHCHECK: the runtime cannot tell a hung container from a healthy one".into(),
+                "no HEALTHCHECK: the runtime cannot tell a hung container from a healthy one"
+                    .into(),
                 from,
                 String::new(),
             ));
@@ -475,7 +513,9 @@ fn run_checks(i: &Instr, pipefail_shell: bool, pip_no_cache_env: bool, out: &mut
         // Drop RUN flags (--mount=..., --network=...).
         let mut s = script;
         while s.starts_with("--") {
-            s = s.split_once(char::is_whitespace).map_or("", |(_, r)| r.trim_start());
+            s = s
+                .split_once(char::is_whitespace)
+                .map_or("", |(_, r)| r.trim_start());
         }
         s
     };
@@ -491,7 +531,8 @@ fn run_checks(i: &Instr, pipefail_shell: bool, pip_no_cache_env: bool, out: &mut
     if piped && !pipefail_shell && !script.contains("pipefail") {
         out.push(hit(
             "iac/dockerfile-pipefail-missing",
-            "RUN has a pipe without `set -o pipefail`: a failing first command goes unnoticed".into(),
+            "RUN has a pipe without `set -o pipefail`: a failing first command goes unnoticed"
+                .into(),
             i,
             String::new(),
         ));
@@ -507,22 +548,42 @@ fn run_checks(i: &Instr, pipefail_shell: bool, pip_no_cache_env: bool, out: &mut
             sudo_seen = true;
             out.push(hit("iac/dockerfile-sudo", "RUN uses sudo: build steps already run as the image user; sudo adds a setuid binary and TTY surprises".into(), i, String::new()));
         }
-        let Some(p0) = prog.first().map(String::as_str) else { continue };
+        let Some(p0) = prog.first().map(String::as_str) else {
+            continue;
+        };
         let p0 = p0.rsplit('/').next().unwrap_or(p0);
         let rest: Vec<&str> = prog[1..].iter().map(String::as_str).collect();
         match p0 {
             "cd" if !cd_seen => {
                 cd_seen = true;
-                out.push(hit("iac/dockerfile-cd-in-run", "`cd` in RUN: use WORKDIR to change directory".into(), i, String::new()));
+                out.push(hit(
+                    "iac/dockerfile-cd-in-run",
+                    "`cd` in RUN: use WORKDIR to change directory".into(),
+                    i,
+                    String::new(),
+                ));
             }
-            "apt" if rest.first().is_some_and(|w| *w == "install" || *w == "update" || *w == "upgrade") => {
-                out.push(hit("iac/dockerfile-apt-command", "`apt` is for interactive use: use `apt-get` in scripts".into(), i, String::new()));
+            "apt"
+                if rest
+                    .first()
+                    .is_some_and(|w| *w == "install" || *w == "update" || *w == "upgrade") =>
+            {
+                out.push(hit(
+                    "iac/dockerfile-apt-command",
+                    "`apt` is for interactive use: use `apt-get` in scripts".into(),
+                    i,
+                    String::new(),
+                ));
                 if rest.first() == Some(&"install") {
                     apt_install = true;
                 }
             }
             "apt-get" => {
-                let sub = rest.iter().find(|w| !w.starts_with('-')).copied().unwrap_or("");
+                let sub = rest
+                    .iter()
+                    .find(|w| !w.starts_with('-'))
+                    .copied()
+                    .unwrap_or("");
                 if sub == "update" {
                     apt_update = true;
                 }
@@ -535,25 +596,56 @@ fn run_checks(i: &Instr, pipefail_shell: bool, pip_no_cache_env: bool, out: &mut
                         .collect();
                     let unpinned: Vec<&str> = pkgs
                         .iter()
-                        .filter(|p| !p.contains('=') && !p.contains('$') && !p.ends_with(".deb") && !p.contains('/'))
+                        .filter(|p| {
+                            !p.contains('=')
+                                && !p.contains('$')
+                                && !p.ends_with(".deb")
+                                && !p.contains('/')
+                        })
                         .copied()
                         .collect();
                     if !unpinned.is_empty() {
-                        out.push(hit("iac/dockerfile-apt-unpinned", format!("apt-get install of unpinned package(s): {}", unpinned.join(", ")), i, unpinned.join(",")));
+                        out.push(hit(
+                            "iac/dockerfile-apt-unpinned",
+                            format!(
+                                "apt-get install of unpinned package(s): {}",
+                                unpinned.join(", ")
+                            ),
+                            i,
+                            unpinned.join(","),
+                        ));
                     }
-                    if !rest.contains(&"--no-install-recommends") && !script.contains("APT::Install-Recommends") {
-                        out.push(hit("iac/dockerfile-apt-recommends", "apt-get install without --no-install-recommends".into(), i, String::new()));
+                    if !rest.contains(&"--no-install-recommends")
+                        && !script.contains("APT::Install-Recommends")
+                    {
+                        out.push(hit(
+                            "iac/dockerfile-apt-recommends",
+                            "apt-get install without --no-install-recommends".into(),
+                            i,
+                            String::new(),
+                        ));
                     }
                     let yes = rest.iter().any(|w| {
-                        *w == "--yes" || *w == "--assume-yes" || *w == "-qq" || (w.starts_with('-') && !w.starts_with("--") && w.contains('y'))
+                        *w == "--yes"
+                            || *w == "--assume-yes"
+                            || *w == "-qq"
+                            || (w.starts_with('-') && !w.starts_with("--") && w.contains('y'))
                     });
                     if !yes {
-                        out.push(hit("iac/dockerfile-apt-without-yes", "apt-get install without -y waits for a confirmation that never comes".into(), i, String::new()));
+                        out.push(hit(
+                            "iac/dockerfile-apt-without-yes",
+                            "apt-get install without -y waits for a confirmation that never comes"
+                                .into(),
+                            i,
+                            String::new(),
+                        ));
                     }
                 }
             }
-            "rm" if rest.iter().any(|w| w.contains("/var/lib/apt/lists")) => apt_lists_removed = true,
-            "apk" if rest.iter().any(|w| *w == "add") => {
+            "rm" if rest.iter().any(|w| w.contains("/var/lib/apt/lists")) => {
+                apt_lists_removed = true
+            }
+            "apk" if rest.contains(&"add") => {
                 let pkgs: Vec<&str> = rest
                     .iter()
                     .skip_while(|w| **w != "add")
@@ -562,17 +654,36 @@ fn run_checks(i: &Instr, pipefail_shell: bool, pip_no_cache_env: bool, out: &mut
                     .copied()
                     .collect();
                 // `--virtual NAME` takes an argument.
-                let virt = rest.iter().position(|w| *w == "--virtual" || *w == "-t").and_then(|p| rest.get(p + 1)).copied();
+                let virt = rest
+                    .iter()
+                    .position(|w| *w == "--virtual" || *w == "-t")
+                    .and_then(|p| rest.get(p + 1))
+                    .copied();
                 let unpinned: Vec<&str> = pkgs
                     .iter()
-                    .filter(|p| !p.contains('=') && !p.contains('$') && Some(**p) != virt && !p.ends_with(".apk"))
+                    .filter(|p| {
+                        !p.contains('=')
+                            && !p.contains('$')
+                            && Some(**p) != virt
+                            && !p.ends_with(".apk")
+                    })
                     .copied()
                     .collect();
                 if !unpinned.is_empty() {
-                    out.push(hit("iac/dockerfile-apk-unpinned", format!("apk add of unpinned package(s): {}", unpinned.join(", ")), i, unpinned.join(",")));
+                    out.push(hit(
+                        "iac/dockerfile-apk-unpinned",
+                        format!("apk add of unpinned package(s): {}", unpinned.join(", ")),
+                        i,
+                        unpinned.join(","),
+                    ));
                 }
                 if !rest.contains(&"--no-cache") {
-                    out.push(hit("iac/dockerfile-apk-cache-kept", "apk add without --no-cache keeps the package index in the image".into(), i, String::new()));
+                    out.push(hit(
+                        "iac/dockerfile-apk-cache-kept",
+                        "apk add without --no-cache keeps the package index in the image".into(),
+                        i,
+                        String::new(),
+                    ));
                 }
             }
             "pip" | "pip3" | "python" | "python3" => {
@@ -595,42 +706,101 @@ fn run_checks(i: &Instr, pipefail_shell: bool, pip_no_cache_env: bool, out: &mut
                         skip = false;
                         continue;
                     }
-                    if matches!(*w, "-r" | "--requirement" | "-c" | "--constraint" | "-e" | "--editable" | "-i" | "--index-url" | "--extra-index-url" | "-f" | "--find-links" | "--target" | "-t" | "--prefix" | "--root") {
-                        requirement_file |= matches!(*w, "-r" | "--requirement" | "-e" | "--editable");
+                    if matches!(
+                        *w,
+                        "-r" | "--requirement"
+                            | "-c"
+                            | "--constraint"
+                            | "-e"
+                            | "--editable"
+                            | "-i"
+                            | "--index-url"
+                            | "--extra-index-url"
+                            | "-f"
+                            | "--find-links"
+                            | "--target"
+                            | "-t"
+                            | "--prefix"
+                            | "--root"
+                    ) {
+                        requirement_file |=
+                            matches!(*w, "-r" | "--requirement" | "-e" | "--editable");
                         skip = true;
                         continue;
                     }
                     if w.starts_with('-') {
                         continue;
                     }
-                    let pinned = w.contains(['=', '<', '>', '~', '@']) || w.contains('/') || w.starts_with('.') || w.ends_with(".whl") || w.ends_with(".tar.gz") || w.contains('$');
+                    let pinned = w.contains(['=', '<', '>', '~', '@'])
+                        || w.contains('/')
+                        || w.starts_with('.')
+                        || w.ends_with(".whl")
+                        || w.ends_with(".tar.gz")
+                        || w.contains('$');
                     if !pinned {
                         unpinned.push(*w);
                     }
                 }
                 if !unpinned.is_empty() {
-                    out.push(hit("iac/dockerfile-pip-unpinned", format!("pip install of unpinned package(s): {}", unpinned.join(", ")), i, unpinned.join(",")));
+                    out.push(hit(
+                        "iac/dockerfile-pip-unpinned",
+                        format!(
+                            "pip install of unpinned package(s): {}",
+                            unpinned.join(", ")
+                        ),
+                        i,
+                        unpinned.join(","),
+                    ));
                 }
                 if (!unpinned.is_empty() || requirement_file || args.len() > 1)
                     && !args.contains(&"--no-cache-dir")
                     && !pip_no_cache_env
                     && !script.contains("PIP_NO_CACHE_DIR")
                 {
-                    out.push(hit("iac/dockerfile-pip-cache-kept", "pip install without --no-cache-dir keeps the wheel cache in the image".into(), i, String::new()));
+                    out.push(hit(
+                        "iac/dockerfile-pip-cache-kept",
+                        "pip install without --no-cache-dir keeps the wheel cache in the image"
+                            .into(),
+                        i,
+                        String::new(),
+                    ));
                 }
             }
             "npm" if rest.first().is_some_and(|w| *w == "install" || *w == "i") => {
                 let unpinned: Vec<&str> = rest[1..]
                     .iter()
-                    .filter(|w| !w.starts_with('-') && !w.contains('@') && !w.contains('/') && !w.starts_with('.') && !w.contains('$'))
+                    .filter(|w| {
+                        !w.starts_with('-')
+                            && !w.contains('@')
+                            && !w.contains('/')
+                            && !w.starts_with('.')
+                            && !w.contains('$')
+                    })
                     .copied()
                     .collect();
                 if !unpinned.is_empty() {
-                    out.push(hit("iac/dockerfile-npm-unpinned", format!("npm install of unpinned package(s): {}", unpinned.join(", ")), i, unpinned.join(",")));
+                    out.push(hit(
+                        "iac/dockerfile-npm-unpinned",
+                        format!(
+                            "npm install of unpinned package(s): {}",
+                            unpinned.join(", ")
+                        ),
+                        i,
+                        unpinned.join(","),
+                    ));
                 }
             }
-            "chmod" if rest.iter().any(|w| *w == "777" || *w == "0777" || *w == "a+w" || *w == "o+w") => {
-                out.push(hit("iac/dockerfile-chmod-world-writable", "chmod makes files world-writable".into(), i, String::new()));
+            "chmod"
+                if rest
+                    .iter()
+                    .any(|w| *w == "777" || *w == "0777" || *w == "a+w" || *w == "o+w") =>
+            {
+                out.push(hit(
+                    "iac/dockerfile-chmod-world-writable",
+                    "chmod makes files world-writable".into(),
+                    i,
+                    String::new(),
+                ));
             }
             _ => {}
         }
@@ -638,7 +808,15 @@ fn run_checks(i: &Instr, pipefail_shell: bool, pip_no_cache_env: bool, out: &mut
     if apt_install && !apt_lists_removed {
         out.push(hit("iac/dockerfile-apt-lists-kept", "apt-get install without `rm -rf /var/lib/apt/lists/*` in the same RUN keeps the package lists in the layer".into(), i, String::new()));
     }
-    if apt_update && !apt_install && cmds.iter().all(|c| program(c).0.first().is_none_or(|p| p == "apt-get" || p == "apt")) {
+    if apt_update
+        && !apt_install
+        && cmds.iter().all(|c| {
+            program(c)
+                .0
+                .first()
+                .is_none_or(|p| p == "apt-get" || p == "apt")
+        })
+    {
         out.push(hit("iac/dockerfile-apt-update-alone", "`apt-get update` alone in a RUN: the cached layer goes stale and later installs fetch old lists".into(), i, String::new()));
     }
 }
@@ -651,8 +829,14 @@ mod tests {
     fn continuations_and_heredocs() {
         let t = "FROM alpine:3.20\nRUN apk add \\\n  # comment\n  curl\nRUN <<EOF\nset -e\necho hi\nEOF\nUSER app\n";
         let i = parse(t);
-        let names: Vec<_> = i.iter().map(|i| (i.name.as_str(), i.start.line, i.end.line)).collect();
-        assert_eq!(names, vec![("FROM", 1, 1), ("RUN", 2, 4), ("RUN", 5, 8), ("USER", 9, 9)]);
+        let names: Vec<_> = i
+            .iter()
+            .map(|i| (i.name.as_str(), i.start.line, i.end.line))
+            .collect();
+        assert_eq!(
+            names,
+            vec![("FROM", 1, 1), ("RUN", 2, 4), ("RUN", 5, 8), ("USER", 9, 9)]
+        );
         assert!(i[2].args.contains("echo hi"));
     }
 

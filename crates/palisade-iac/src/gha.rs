@@ -46,8 +46,14 @@ fn triggers(d: &Node) -> Vec<String> {
     };
     match &on.value {
         Value::Scalar { text, .. } => vec![text.clone()],
-        Value::Seq(items) => items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect(),
-        Value::Map(m) => m.iter().filter_map(|(k, _)| k.as_str().map(str::to_string)).collect(),
+        Value::Seq(items) => items
+            .iter()
+            .filter_map(|i| i.as_str().map(str::to_string))
+            .collect(),
+        Value::Map(m) => m
+            .iter()
+            .filter_map(|(k, _)| k.as_str().map(str::to_string))
+            .collect(),
     }
 }
 
@@ -65,10 +71,14 @@ fn is_release_workflow(d: &Node) -> bool {
     // Pushes to release branches publish too.
     push.get("branches")
         .and_then(Node::as_seq)
-        .is_some_and(|b| b.iter().any(|b| b.as_str().is_some_and(|b| b.starts_with("release"))))
+        .is_some_and(|b| {
+            b.iter()
+                .any(|b| b.as_str().is_some_and(|b| b.starts_with("release")))
+        })
 }
 
-static EXPR: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"\$\{\{\s*([^}]*?)\s*\}\}").ok());
+static EXPR: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"\$\{\{\s*([^}]*?)\s*\}\}").ok());
 
 /// Expressions an outsider controls (issue/PR/comment text, branch names, commit messages).
 static DANGEROUS: LazyLock<Option<Regex>> = LazyLock::new(|| {
@@ -89,13 +99,7 @@ static DANGEROUS: LazyLock<Option<Regex>> = LazyLock::new(|| {
     .ok()
 });
 
-fn run_shell_hits(
-    run: &Node,
-    route: &str,
-    label: &str,
-    dangerous_ctx: bool,
-    out: &mut Vec<Hit>,
-) {
+fn run_shell_hits(run: &Node, route: &str, label: &str, dangerous_ctx: bool, out: &mut Vec<Hit>) {
     let Some(script) = run.as_str() else { return };
     if let (Some(expr), Some(dang)) = (EXPR.as_ref(), DANGEROUS.as_ref()) {
         for c in expr.captures_iter(script) {
@@ -131,7 +135,9 @@ fn run_shell_hits(
     if dangerous_ctx && (script.contains("GITHUB_ENV") || script.contains("GITHUB_PATH")) {
         out.push(hit(
             "iac/gha-github-env-write",
-            format!("{label} writes to GITHUB_ENV/GITHUB_PATH in a workflow run with untrusted input"),
+            format!(
+                "{label} writes to GITHUB_ENV/GITHUB_PATH in a workflow run with untrusted input"
+            ),
             route.to_string(),
             run,
             label.to_string(),
@@ -148,9 +154,24 @@ fn expandable(expr: &str) -> Option<&str> {
     });
     let re = CTX.as_ref()?;
     re.find_iter(expr).map(|m| m.as_str()).find(|c| {
-        let safe_suffix = [".number", ".id", ".sha", "_sha", ".node_id", ".run_id", ".run_number", ".conclusion", ".draft", ".merged", ".created_at", ".updated_at", ".size", ".html_url"]
-            .iter()
-            .any(|s| c.ends_with(s));
+        let safe_suffix = [
+            ".number",
+            ".id",
+            ".sha",
+            "_sha",
+            ".node_id",
+            ".run_id",
+            ".run_number",
+            ".conclusion",
+            ".draft",
+            ".merged",
+            ".created_at",
+            ".updated_at",
+            ".size",
+            ".html_url",
+        ]
+        .iter()
+        .any(|s| c.ends_with(s));
         !safe_suffix && !c.starts_with("github.event.repository.") && *c != "github.event_name"
     })
 }
@@ -176,7 +197,15 @@ const ARCHIVED: &[&str] = &[
     "contributor-assistant/github-action",
 ];
 
-const TRUSTED_OWNERS: &[&str] = &["actions", "github", "docker", "aws-actions", "azure", "google-github-actions", "hashicorp"];
+const TRUSTED_OWNERS: &[&str] = &[
+    "actions",
+    "github",
+    "docker",
+    "aws-actions",
+    "azure",
+    "google-github-actions",
+    "hashicorp",
+];
 
 fn edit_distance_one(a: &str, b: &str) -> bool {
     if a == b {
@@ -233,7 +262,12 @@ fn check_uses(uses: &Node, route: &str, label: &str, out: &mut Vec<Hit>) {
         return;
     }
     let (name, reference) = u.split_once('@').unwrap_or((u, ""));
-    let repo: String = name.split('/').take(2).collect::<Vec<_>>().join("/").to_ascii_lowercase();
+    let repo: String = name
+        .split('/')
+        .take(2)
+        .collect::<Vec<_>>()
+        .join("/")
+        .to_ascii_lowercase();
     let pinned = reference.len() == 40 && reference.bytes().all(|b| b.is_ascii_hexdigit());
     if !pinned {
         out.push(hit(
@@ -266,8 +300,11 @@ fn check_uses(uses: &Node, route: &str, label: &str, out: &mut Vec<Hit>) {
 }
 
 fn uses_action(step: &Node, action: &str) -> bool {
-    step.str_at("uses")
-        .is_some_and(|u| u.split('@').next().is_some_and(|n| n.eq_ignore_ascii_case(action)))
+    step.str_at("uses").is_some_and(|u| {
+        u.split('@')
+            .next()
+            .is_some_and(|n| n.eq_ignore_ascii_case(action))
+    })
 }
 
 /// Every Rust GitHub Actions check over one workflow or composite action.
@@ -287,7 +324,9 @@ pub fn scan(docs: &[Node]) -> Vec<Hit> {
                 let node = on.key_node(t).unwrap_or(on);
                 out.push(hit(
                     "iac/gha-dangerous-trigger",
-                    format!("`{t}` runs with a write token and secrets on events outsiders can cause"),
+                    format!(
+                        "`{t}` runs with a write token and secrets on events outsiders can cause"
+                    ),
                     route_key("on", t),
                     node,
                     (*t).to_string(),
@@ -315,10 +354,20 @@ pub fn scan(docs: &[Node]) -> Vec<Hit> {
                 let name = k.as_str().unwrap_or("?");
                 let jroute = route_key("jobs", name);
                 if let Some(u) = job.get("uses") {
-                    check_uses(u, &route_key(&jroute, "uses"), &format!("job `{name}`"), &mut out);
+                    check_uses(
+                        u,
+                        &route_key(&jroute, "uses"),
+                        &format!("job `{name}`"),
+                        &mut out,
+                    );
                 }
                 if let Some(cond) = job.get("if") {
-                    bot_condition(cond, &route_key(&jroute, "if"), &format!("job `{name}`"), &mut out);
+                    bot_condition(
+                        cond,
+                        &route_key(&jroute, "if"),
+                        &format!("job `{name}`"),
+                        &mut out,
+                    );
                 }
                 if let Some(c) = job.get("container") {
                     let img = c.as_str().or_else(|| c.str_at("image"));
@@ -350,12 +399,24 @@ pub fn scan(docs: &[Node]) -> Vec<Hit> {
                     bot_condition(cond, &route_key(&sroute, "if"), &label, &mut out);
                 }
                 if let Some(run) = st.get("run") {
-                    run_shell_hits(run, &route_key(&sroute, "run"), &label, untrusted_input, &mut out);
+                    run_shell_hits(
+                        run,
+                        &route_key(&sroute, "run"),
+                        &label,
+                        untrusted_input,
+                        &mut out,
+                    );
                 }
                 if uses_action(st, "actions/github-script")
                     && let Some(script) = st.get("with").and_then(|w| w.get("script"))
                 {
-                    run_shell_hits(script, &route_key(&sroute, "with.script"), &label, false, &mut out);
+                    run_shell_hits(
+                        script,
+                        &route_key(&sroute, "with.script"),
+                        &label,
+                        false,
+                        &mut out,
+                    );
                 }
                 let text = st.get("with").map(|w| {
                     let mut s = String::new();
@@ -370,7 +431,9 @@ pub fn scan(docs: &[Node]) -> Vec<Hit> {
                     if s.contains("toJSON(secrets)") || s.contains("toJson(secrets)") {
                         out.push(hit(
                             "iac/gha-overprovisioned-secrets",
-                            format!("{label} passes every secret of the repository (`toJSON(secrets)`)"),
+                            format!(
+                                "{label} passes every secret of the repository (`toJSON(secrets)`)"
+                            ),
                             route_key(&sroute, "env"),
                             env,
                             label.clone(),
@@ -380,7 +443,7 @@ pub fn scan(docs: &[Node]) -> Vec<Hit> {
                 if uses_action(st, "actions/checkout") {
                     let with = st.get("with");
                     let persist = with.and_then(|w| w.get("persist-credentials"));
-                    if is_workflow && !persist.is_some_and(|p| p.as_bool() == Some(false)) {
+                    if is_workflow && persist.is_none_or(|p| p.as_bool() != Some(false)) {
                         out.push(hit(
                             "iac/gha-checkout-persist-credentials",
                             format!("{label} leaves the GITHUB_TOKEN in .git/config (set `persist-credentials: false`)"),
@@ -389,7 +452,10 @@ pub fn scan(docs: &[Node]) -> Vec<Hit> {
                             label.clone(),
                         ));
                     }
-                    let reference = with.and_then(|w| w.get("ref")).and_then(Node::as_str).unwrap_or("");
+                    let reference = with
+                        .and_then(|w| w.get("ref"))
+                        .and_then(Node::as_str)
+                        .unwrap_or("");
                     let untrusted_ref = [
                         "github.event.pull_request.head",
                         "github.head_ref",

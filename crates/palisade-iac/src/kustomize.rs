@@ -51,7 +51,10 @@ impl Cx<'_> {
             .canonicalize()
             .map_err(|e| format!("{}: {e}", self.rel(p)))?;
         if !canon.starts_with(self.root) {
-            return Err(format!("{}: outside the scanned tree; not read", p.display()));
+            return Err(format!(
+                "{}: outside the scanned tree; not read",
+                p.display()
+            ));
         }
         if self.out.files.len() >= MAX_FILES {
             return Err(format!("more than {MAX_FILES} files; rendering stopped"));
@@ -60,7 +63,8 @@ impl Cx<'_> {
         if let Some(i) = self.out.files.iter().position(|(r, _)| *r == rel) {
             let text = self.out.files[i].1.clone();
             let id = u32::try_from(i).unwrap_or(u32::MAX);
-            let mut docs = parse_yaml(&text).map_err(|e| format!("{rel}:{}: {}", e.line, e.message))?;
+            let mut docs =
+                parse_yaml(&text).map_err(|e| format!("{rel}:{}: {}", e.line, e.message))?;
             docs.iter_mut().for_each(|d| d.relocate(id, 0, 0));
             return Ok((id, docs));
         }
@@ -102,7 +106,11 @@ pub fn render(root: &Path, file: &Path) -> Result<Rendered, String> {
 
 fn strings(n: Option<&Node>) -> Vec<String> {
     n.and_then(Node::as_seq)
-        .map(|s| s.iter().filter_map(|i| i.as_str().map(str::to_string)).collect())
+        .map(|s| {
+            s.iter()
+                .filter_map(|i| i.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -120,7 +128,9 @@ fn push_docs(docs: Vec<Node>, source: u32, out: &mut Vec<Object>) {
         let original = format!(
             "{}/{}",
             d.str_at("kind").unwrap_or(""),
-            d.get("metadata").and_then(|m| m.str_at("name")).unwrap_or("")
+            d.get("metadata")
+                .and_then(|m| m.str_at("name"))
+                .unwrap_or("")
         );
         out.push(Object {
             node: d,
@@ -131,24 +141,42 @@ fn push_docs(docs: Vec<Node>, source: u32, out: &mut Vec<Object>) {
 }
 
 /// Applies the kustomization (or component) at `file` to `objects`.
-fn apply(cx: &mut Cx<'_>, file: &Path, objects: &mut Vec<Object>, depth: usize) -> Result<(), String> {
+fn apply(
+    cx: &mut Cx<'_>,
+    file: &Path,
+    objects: &mut Vec<Object>,
+    depth: usize,
+) -> Result<(), String> {
     if depth > MAX_DEPTH {
-        return Err(format!("{}: kustomizations nested deeper than {MAX_DEPTH} (a cycle?)", cx.rel(file)));
+        return Err(format!(
+            "{}: kustomizations nested deeper than {MAX_DEPTH} (a cycle?)",
+            cx.rel(file)
+        ));
     }
     let dir = file.parent().unwrap_or(cx.root).to_path_buf();
     let (kid, docs) = cx.load(file)?;
-    let Some(k) = docs.into_iter().next() else { return Ok(()) };
+    let Some(k) = docs.into_iter().next() else {
+        return Ok(());
+    };
     let is_component = k.str_at("kind") == Some("Component");
     let mut own: Vec<Object> = Vec::new();
-    for r in strings(k.get("resources")).iter().chain(strings(k.get("bases")).iter()) {
+    for r in strings(k.get("resources"))
+        .iter()
+        .chain(strings(k.get("bases")).iter())
+    {
         if r.contains("://") || r.starts_with("github.com/") || r.contains("?ref=") {
-            cx.out.notes.push(format!("{}: remote resource `{r}` not rendered", cx.rel(file)));
+            cx.out.notes.push(format!(
+                "{}: remote resource `{r}` not rendered",
+                cx.rel(file)
+            ));
             continue;
         }
         let p = dir.join(r);
         if p.is_dir() {
             let Some(kf) = kustomization_in(&p) else {
-                cx.out.notes.push(format!("{}: `{r}` has no kustomization", cx.rel(file)));
+                cx.out
+                    .notes
+                    .push(format!("{}: `{r}` has no kustomization", cx.rel(file)));
                 continue;
             };
             let mut sub = Vec::new();
@@ -168,12 +196,23 @@ fn apply(cx: &mut Cx<'_>, file: &Path, objects: &mut Vec<Object>, depth: usize) 
         let p = dir.join(&c);
         match kustomization_in(&p) {
             Some(kf) => apply(cx, &kf, objects, depth + 1)?,
-            None => cx.out.notes.push(format!("{}: component `{c}` not found", cx.rel(file))),
+            None => cx
+                .out
+                .notes
+                .push(format!("{}: component `{c}` not found", cx.rel(file))),
         }
     }
-    for g in ["configMapGenerator", "secretGenerator", "helmCharts", "generators", "transformers"] {
+    for g in [
+        "configMapGenerator",
+        "secretGenerator",
+        "helmCharts",
+        "generators",
+        "transformers",
+    ] {
         if k.get(g).is_some() {
-            cx.out.notes.push(format!("{}: `{g}` is not rendered", cx.rel(file)));
+            cx.out
+                .notes
+                .push(format!("{}: `{g}` is not rendered", cx.rel(file)));
         }
     }
     // Patches.
@@ -181,13 +220,21 @@ fn apply(cx: &mut Cx<'_>, file: &Path, objects: &mut Vec<Object>, depth: usize) 
     for p in k.get("patches").and_then(Node::as_seq).unwrap_or_default() {
         let target = p.get("target").cloned();
         if let Some(inline) = p.get("patch") {
-            patches.extend(inline_docs(inline, kid).into_iter().map(|d| (d, target.clone())));
+            patches.extend(
+                inline_docs(inline, kid)
+                    .into_iter()
+                    .map(|d| (d, target.clone())),
+            );
         } else if let Some(path) = p.str_at("path") {
             let (_, docs) = cx.load(&dir.join(path))?;
             patches.extend(docs.into_iter().map(|d| (d, target.clone())));
         }
     }
-    for p in k.get("patchesStrategicMerge").and_then(Node::as_seq).unwrap_or_default() {
+    for p in k
+        .get("patchesStrategicMerge")
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+    {
         match p.as_str() {
             Some(s) if !s.contains('\n') && !s.contains(':') => {
                 let (_, docs) = cx.load(&dir.join(s))?;
@@ -197,10 +244,18 @@ fn apply(cx: &mut Cx<'_>, file: &Path, objects: &mut Vec<Object>, depth: usize) 
             None => {}
         }
     }
-    for p in k.get("patchesJson6902").and_then(Node::as_seq).unwrap_or_default() {
+    for p in k
+        .get("patchesJson6902")
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+    {
         let target = p.get("target").cloned();
         if let Some(inline) = p.get("patch") {
-            patches.extend(inline_docs(inline, kid).into_iter().map(|d| (d, target.clone())));
+            patches.extend(
+                inline_docs(inline, kid)
+                    .into_iter()
+                    .map(|d| (d, target.clone())),
+            );
         } else if let Some(path) = p.str_at("path") {
             let (_, docs) = cx.load(&dir.join(path))?;
             patches.extend(docs.into_iter().map(|d| (d, target.clone())));
@@ -218,7 +273,15 @@ fn apply(cx: &mut Cx<'_>, file: &Path, objects: &mut Vec<Object>, depth: usize) 
     if let Some(ns) = k.str_at("namespace") {
         for o in objects.iter_mut() {
             let cluster_scoped = o.node.str_at("kind").is_some_and(|k| {
-                matches!(k, "Namespace" | "ClusterRole" | "ClusterRoleBinding" | "CustomResourceDefinition" | "PersistentVolume" | "StorageClass")
+                matches!(
+                    k,
+                    "Namespace"
+                        | "ClusterRole"
+                        | "ClusterRoleBinding"
+                        | "CustomResourceDefinition"
+                        | "PersistentVolume"
+                        | "StorageClass"
+                )
             });
             if !cluster_scoped {
                 set_scalar(&mut o.node, &["metadata", "namespace"], ns);
@@ -235,14 +298,23 @@ fn apply(cx: &mut Cx<'_>, file: &Path, objects: &mut Vec<Object>, depth: usize) 
             }
         }
     }
-    for (key, field) in [("commonLabels", "labels"), ("commonAnnotations", "annotations")] {
+    for (key, field) in [
+        ("commonLabels", "labels"),
+        ("commonAnnotations", "annotations"),
+    ] {
         if let Some(m) = k.get(key).and_then(Node::as_map) {
             for o in objects.iter_mut() {
                 for (lk, lv) in m {
                     if let (Some(lk), Some(lv)) = (lk.as_str(), lv.as_str()) {
                         set_scalar(&mut o.node, &["metadata", field, lk], lv);
-                        if o.node.at("spec.template.metadata").is_some() || o.node.at("spec.template").is_some() {
-                            set_scalar(&mut o.node, &["spec", "template", "metadata", field, lk], lv);
+                        if o.node.at("spec.template.metadata").is_some()
+                            || o.node.at("spec.template").is_some()
+                        {
+                            set_scalar(
+                                &mut o.node,
+                                &["spec", "template", "metadata", field, lk],
+                                lv,
+                            );
                         }
                     }
                 }
@@ -256,9 +328,12 @@ fn apply(cx: &mut Cx<'_>, file: &Path, objects: &mut Vec<Object>, depth: usize) 
 /// kustomization file that holds them.
 fn inline_docs(n: &Node, file: u32) -> Vec<Node> {
     if let Some(text) = n.as_str() {
-        let Ok(mut docs) = parse_yaml(text) else { return Vec::new() };
+        let Ok(mut docs) = parse_yaml(text) else {
+            return Vec::new();
+        };
         // A block scalar's content starts on the line after its indicator.
-        docs.iter_mut().for_each(|d| d.relocate(file, n.start.line, n.start.byte));
+        docs.iter_mut()
+            .for_each(|d| d.relocate(file, n.start.line, n.start.byte));
         docs
     } else {
         vec![n.clone()]
@@ -287,13 +362,24 @@ fn empty_map(like: &Node) -> Node {
 }
 
 fn set_scalar(node: &mut Node, path: &[&str], value: &str) {
-    let Some((first, rest)) = path.split_first() else { return };
+    let Some((first, rest)) = path.split_first() else {
+        return;
+    };
     let like = node.clone_shallow();
-    let Value::Map(m) = &mut node.value else { return };
+    let Value::Map(m) = &mut node.value else {
+        return;
+    };
     let i = match m.iter().position(|(k, _)| k.as_str() == Some(first)) {
         Some(i) => i,
         None => {
-            m.push((scalar(first, &like), if rest.is_empty() { scalar(value, &like) } else { empty_map(&like) }));
+            m.push((
+                scalar(first, &like),
+                if rest.is_empty() {
+                    scalar(value, &like)
+                } else {
+                    empty_map(&like)
+                },
+            ));
             m.len() - 1
         }
     };
@@ -345,7 +431,11 @@ fn set_images(node: &mut Node, images: &[Node], depth: usize) {
                         } else if let Some(t) = e.str_at("newTag") {
                             format!("{name}:{t}")
                         } else {
-                            format!("{name}{}{}", tag.map(|t| format!(":{t}")).unwrap_or_default(), digest.map(|d| format!("@{d}")).unwrap_or_default())
+                            format!(
+                                "{name}{}{}",
+                                tag.map(|t| format!(":{t}")).unwrap_or_default(),
+                                digest.map(|d| format!("@{d}")).unwrap_or_default()
+                            )
                         };
                         *v = scalar(&new, v);
                         break;
@@ -355,7 +445,9 @@ fn set_images(node: &mut Node, images: &[Node], depth: usize) {
                 }
             }
         }
-        Value::Seq(items) => items.iter_mut().for_each(|i| set_images(i, images, depth + 1)),
+        Value::Seq(items) => items
+            .iter_mut()
+            .for_each(|i| set_images(i, images, depth + 1)),
         Value::Scalar { .. } => {}
     }
 }
@@ -374,8 +466,14 @@ fn split_image(img: &str) -> (&str, Option<&str>, Option<&str>) {
 fn matches_target(o: &Node, kind: Option<&str>, name: Option<&str>) -> bool {
     kind.is_none_or(|k| o.str_at("kind") == Some(k))
         && name.is_none_or(|n| {
-            let on = o.get("metadata").and_then(|m| m.str_at("name")).unwrap_or("");
-            n == on || (n.contains('*') && regex::Regex::new(&format!("^{}$", n.replace('*', ".*"))).is_ok_and(|r| r.is_match(on)))
+            let on = o
+                .get("metadata")
+                .and_then(|m| m.str_at("name"))
+                .unwrap_or("");
+            n == on
+                || (n.contains('*')
+                    && regex::Regex::new(&format!("^{}$", n.replace('*', ".*")))
+                        .is_ok_and(|r| r.is_match(on)))
         })
 }
 
@@ -392,7 +490,9 @@ fn apply_patch(objects: &mut [Object], patch: &Node, target: Option<&Node>) {
         }
         return;
     }
-    let kind = target.and_then(|t| t.str_at("kind")).or_else(|| patch.str_at("kind"));
+    let kind = target
+        .and_then(|t| t.str_at("kind"))
+        .or_else(|| patch.str_at("kind"));
     let name = target
         .and_then(|t| t.str_at("name"))
         .or_else(|| patch.get("metadata").and_then(|m| m.str_at("name")));
@@ -466,17 +566,24 @@ fn merge(target: &mut Node, patch: &Node, depth: usize) {
 
 fn json6902(node: &mut Node, op: &Node) {
     let Some(kind) = op.str_at("op") else { return };
-    let Some(path) = op.str_at("path") else { return };
+    let Some(path) = op.str_at("path") else {
+        return;
+    };
     let segs: Vec<String> = path
         .split('/')
         .skip(1)
         .map(|s| s.replace("~1", "/").replace("~0", "~"))
         .collect();
-    let Some((last, parents)) = segs.split_last() else { return };
+    let Some((last, parents)) = segs.split_last() else {
+        return;
+    };
     let mut cur = node;
     for s in parents {
         let next = match &mut cur.value {
-            Value::Map(m) => m.iter_mut().find(|(k, _)| k.as_str() == Some(s)).map(|(_, v)| v),
+            Value::Map(m) => m
+                .iter_mut()
+                .find(|(k, _)| k.as_str() == Some(s))
+                .map(|(_, v)| v),
             Value::Seq(items) => s.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
             Value::Scalar { .. } => None,
         };

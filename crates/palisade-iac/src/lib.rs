@@ -39,12 +39,30 @@ use crate::policy::{Select, Subject, Tri, World, eval, render_message};
 
 /// The built-in policy files.
 const BUILTIN: &[(&str, &str)] = &[
-    ("policies/kubernetes.yaml", include_str!("../policies/kubernetes.yaml")),
-    ("policies/github-actions.yaml", include_str!("../policies/github-actions.yaml")),
-    ("policies/gitlab-ci.yaml", include_str!("../policies/gitlab-ci.yaml")),
-    ("policies/dockerfile.yaml", include_str!("../policies/dockerfile.yaml")),
-    ("policies/compose.yaml", include_str!("../policies/compose.yaml")),
-    ("policies/cloudformation.yaml", include_str!("../policies/cloudformation.yaml")),
+    (
+        "policies/kubernetes.yaml",
+        include_str!("../policies/kubernetes.yaml"),
+    ),
+    (
+        "policies/github-actions.yaml",
+        include_str!("../policies/github-actions.yaml"),
+    ),
+    (
+        "policies/gitlab-ci.yaml",
+        include_str!("../policies/gitlab-ci.yaml"),
+    ),
+    (
+        "policies/dockerfile.yaml",
+        include_str!("../policies/dockerfile.yaml"),
+    ),
+    (
+        "policies/compose.yaml",
+        include_str!("../policies/compose.yaml"),
+    ),
+    (
+        "policies/cloudformation.yaml",
+        include_str!("../policies/cloudformation.yaml"),
+    ),
 ];
 
 /// Ids of the checks implemented in Rust.
@@ -135,7 +153,9 @@ impl IacEngine {
         let ids = code_ids();
         let mut checks = Vec::new();
         for (file, text) in BUILTIN {
-            checks.extend(policy::load_policies(file, text, &ids).map_err(|e| to_load(Error::Policy(e)))?);
+            checks.extend(
+                policy::load_policies(file, text, &ids).map_err(|e| to_load(Error::Policy(e)))?,
+            );
         }
         for d in dirs {
             let mut files = Vec::new();
@@ -165,7 +185,8 @@ impl IacEngine {
                     })
                 })?;
                 checks.extend(
-                    policy::load_policies(&shown, &text, &[]).map_err(|e| to_load(Error::Policy(e)))?,
+                    policy::load_policies(&shown, &text, &[])
+                        .map_err(|e| to_load(Error::Policy(e)))?,
                 );
             }
         }
@@ -216,7 +237,9 @@ pub fn detect(path: &str, docs: &[Node]) -> Option<Format> {
     if lower.contains(".github/workflows/") && (name.ends_with(".yml") || name.ends_with(".yaml")) {
         return Some(Format::GithubActions);
     }
-    if (name == "action.yml" || name == "action.yaml") && docs.iter().any(|d| d.get("runs").is_some()) {
+    if (name == "action.yml" || name == "action.yaml")
+        && docs.iter().any(|d| d.get("runs").is_some())
+    {
         return Some(Format::GithubActions);
     }
     if name == ".gitlab-ci.yml" || name == ".gitlab-ci.yaml" || lower.contains(".gitlab/ci/") {
@@ -282,8 +305,10 @@ impl Engine for IacEngine {
 
     fn wants(&self, path: &Path, kind: &FileKind) -> bool {
         kind.is_text
-            && (matches!(kind.language, Language::Yaml | Language::Json | Language::Dockerfile)
-                || self.external.iter().any(|e| e.wants(path, kind)))
+            && (matches!(
+                kind.language,
+                Language::Yaml | Language::Json | Language::Dockerfile
+            ) || self.external.iter().any(|e| e.wants(path, kind)))
     }
 
     fn scan(&self, input: &Input<'_>, cx: &ScanCx, sink: &mut dyn Sink) -> Result<(), EngineError> {
@@ -298,7 +323,9 @@ impl Engine for IacEngine {
             if ext.wants(path, input.kind) {
                 let found = ext.scan(input).map_err(EngineError::Parse)?;
                 for f in found {
-                    let Some(meta) = self.metas.iter().find(|m| m.id == f.rule) else { continue };
+                    let Some(meta) = self.metas.iter().find(|m| m.id == f.rule) else {
+                        continue;
+                    };
                     let span = Span {
                         start_line: f.line,
                         start_column: f.column,
@@ -317,7 +344,11 @@ impl Engine for IacEngine {
                             route: f.address.clone(),
                             span: Some(span),
                         }],
-                        fingerprint: fingerprint(&[f.rule.as_bytes(), f.path.as_bytes(), f.address.as_bytes()]),
+                        fingerprint: fingerprint(&[
+                            f.rule.as_bytes(),
+                            f.path.as_bytes(),
+                            f.address.as_bytes(),
+                        ]),
                         snippet: None,
                         fix: None,
                         owners: Vec::new(),
@@ -343,13 +374,19 @@ impl Engine for IacEngine {
                 "Helm chart not checked: palisade does not render Helm templates yet; render it (`helm template`) and scan the output".into(),
             ));
         }
-        if matches!(name, "kustomization.yaml" | "kustomization.yml" | "Kustomization") {
+        if matches!(
+            name,
+            "kustomization.yaml" | "kustomization.yml" | "Kustomization"
+        ) {
             return self.scan_kustomization(input, cx, sink);
         }
         let docs = match doc::parse_yaml(text) {
             Ok(d) => d,
             Err(e) if looks_like_iac(input.path, text) => {
-                return Err(EngineError::Parse(format!("{}:{}: {}", input.path, e.line, e.message)));
+                return Err(EngineError::Parse(format!(
+                    "{}:{}: {}",
+                    input.path, e.line, e.message
+                )));
             }
             Err(_) => return Ok(()),
         };
@@ -427,14 +464,23 @@ impl IacEngine {
         }
     }
 
-    fn emit_hits(&self, input: &Input<'_>, text: &str, format: Format, hits: Vec<Hit>, sink: &mut dyn Sink) {
+    fn emit_hits(
+        &self,
+        input: &Input<'_>,
+        text: &str,
+        format: Format,
+        hits: Vec<Hit>,
+        sink: &mut dyn Sink,
+    ) {
         if hits.is_empty() {
             return;
         }
         let index = LineIndex::new(text.as_bytes());
         let lines: Vec<&str> = text.lines().collect();
         for h in hits {
-            let Some(meta) = self.metas.iter().find(|m| m.id == h.rule) else { continue };
+            let Some(meta) = self.metas.iter().find(|m| m.id == h.rule) else {
+                continue;
+            };
             if let Some(check) = self.checks.iter().find(|c| c.meta.id == h.rule)
                 && ignored_by_peer_comment(&lines, format, &h, &check.equivalents)
             {
@@ -470,7 +516,11 @@ impl IacEngine {
                         span: Some(span),
                     }
                 }],
-                fingerprint: fingerprint(&[meta.id.as_bytes(), input.path.as_bytes(), h.identity.as_bytes()]),
+                fingerprint: fingerprint(&[
+                    meta.id.as_bytes(),
+                    input.path.as_bytes(),
+                    h.identity.as_bytes(),
+                ]),
                 snippet: Some(snippet),
                 fix: None,
                 owners: Vec::new(),
@@ -506,8 +556,9 @@ fn ignored_by_peer_comment(
                 .take_while(|l| l.trim_start().starts_with('#'))
                 .any(|l| comment_lists(l, "hadolint ignore=", '\n', id)),
             "checkov" => lines.iter().any(|l| {
-                l.split_once("checkov:skip=")
-                    .is_some_and(|(_, rest)| rest.split([':', ' ', ',']).next() == Some(id.as_str()))
+                l.split_once("checkov:skip=").is_some_and(|(_, rest)| {
+                    rest.split([':', ' ', ',']).next() == Some(id.as_str())
+                })
             }),
             _ => false,
         };
@@ -534,20 +585,32 @@ impl IacEngine {
     /// file (base or patch) its node came from, with the kustomization as a second location;
     /// its fingerprint is the source object's, so the same problem rendered by several
     /// overlays, and found in the base file itself, is one finding.
-    fn scan_kustomization(&self, input: &Input<'_>, cx: &ScanCx, sink: &mut dyn Sink) -> Result<(), EngineError> {
+    fn scan_kustomization(
+        &self,
+        input: &Input<'_>,
+        cx: &ScanCx,
+        sink: &mut dyn Sink,
+    ) -> Result<(), EngineError> {
         let Some((root, file)) = self.roots.iter().find_map(|r| {
             let f = r.join(input.path);
             f.is_file().then(|| (r.clone(), f))
         }) else {
             return Ok(());
         };
-        let rendered = kustomize::render(&root, &file).map_err(|e| EngineError::Parse(format!("kustomize: {e}")))?;
+        let rendered = kustomize::render(&root, &file)
+            .map_err(|e| EngineError::Parse(format!("kustomize: {e}")))?;
         let docs: Vec<Node> = rendered.objects.iter().map(|o| o.node.clone()).collect();
         let mut hits = Vec::new();
         self.run_policies(Format::Kubernetes, &docs, &mut hits, cx);
-        let indexes: Vec<LineIndex> = rendered.files.iter().map(|(_, t)| LineIndex::new(t.as_bytes())).collect();
+        let indexes: Vec<LineIndex> = rendered
+            .files
+            .iter()
+            .map(|(_, t)| LineIndex::new(t.as_bytes()))
+            .collect();
         for h in hits {
-            let Some(meta) = self.metas.iter().find(|m| m.id == h.rule) else { continue };
+            let Some(meta) = self.metas.iter().find(|m| m.id == h.rule) else {
+                continue;
+            };
             let doc = if docs.len() > 1 {
                 h.route
                     .strip_prefix('[')
@@ -557,24 +620,48 @@ impl IacEngine {
             } else {
                 0
             };
-            let Some(obj) = rendered.objects.get(doc) else { continue };
+            let Some(obj) = rendered.objects.get(doc) else {
+                continue;
+            };
             let fid = h.start.file as usize;
-            let Some(((path, text), index)) = rendered.files.get(fid).zip(indexes.get(fid)) else { continue };
+            let Some(((path, text), index)) = rendered.files.get(fid).zip(indexes.get(fid)) else {
+                continue;
+            };
             // Spans from line and column: nodes of inline patches carry approximate bytes.
             let line0 = h.start.line.saturating_sub(1) as usize;
             let start = index.line_start(line0) + h.start.col.saturating_sub(1) as usize;
             let start = start.min(index.line_end(line0));
-            let span = span_of(index, Pos { byte: start, ..h.start }, Pos { byte: start, ..h.start });
+            let span = span_of(
+                index,
+                Pos {
+                    byte: start,
+                    ..h.start
+                },
+                Pos {
+                    byte: start,
+                    ..h.start
+                },
+            );
             let snippet = snippet_around(text.as_bytes(), index, start, start, &[], 1, 200);
             let route = strip_doc_index(&h.route).to_string();
             let subject = h.identity.split('|').next().unwrap_or("");
-            let rest = subject.splitn(3, '/').nth(2).map(|r| format!("/{r}")).unwrap_or_default();
-            let source = rendered.files.get(obj.source as usize).map_or("", |(p, _)| p.as_str());
+            let rest = subject
+                .splitn(3, '/')
+                .nth(2)
+                .map(|r| format!("/{r}"))
+                .unwrap_or_default();
+            let source = rendered
+                .files
+                .get(obj.source as usize)
+                .map_or("", |(p, _)| p.as_str());
             let identity = format!("{}{rest}|{route}", obj.original);
             let rendered_as = format!(
                 "{}/{}",
                 obj.node.str_at("kind").unwrap_or(""),
-                obj.node.get("metadata").and_then(|m| m.str_at("name")).unwrap_or("")
+                obj.node
+                    .get("metadata")
+                    .and_then(|m| m.str_at("name"))
+                    .unwrap_or("")
             );
             sink.emit(Finding {
                 rule: RuleId::new(meta.id.clone()),
@@ -593,7 +680,11 @@ impl IacEngine {
                         span: None,
                     },
                 ],
-                fingerprint: fingerprint(&[meta.id.as_bytes(), source.as_bytes(), identity.as_bytes()]),
+                fingerprint: fingerprint(&[
+                    meta.id.as_bytes(),
+                    source.as_bytes(),
+                    identity.as_bytes(),
+                ]),
                 snippet: Some(snippet),
                 fix: None,
                 owners: Vec::new(),
@@ -612,4 +703,3 @@ fn strip_doc_index(route: &str) -> &str {
     }
     route
 }
-

@@ -290,23 +290,38 @@ impl Loader<'_> {
             let kinds = r
                 .get("kind")
                 .ok_or_else(|| self.err(r, "`referenced-by` needs `kind`"))?;
-            let via = r
-                .get("via")
-                .ok_or_else(|| self.err(r, "`referenced-by` needs `via` (the attribute path that names this object)"))?;
+            let via = r.get("via").ok_or_else(|| {
+                self.err(
+                    r,
+                    "`referenced-by` needs `via` (the attribute path that names this object)",
+                )
+            })?;
             for (k, _) in r.as_map().unwrap_or_default() {
                 let key = k.as_str().unwrap_or("");
                 if !matches!(key, "kind" | "via" | "where") {
-                    return Err(self.err(k, format!("unknown key `{key}` in `referenced-by` (expected kind, via, where)")));
+                    return Err(self.err(
+                        k,
+                        format!(
+                            "unknown key `{key}` in `referenced-by` (expected kind, via, where)"
+                        ),
+                    ));
                 }
             }
             return Ok(Cond::ReferencedBy {
                 kinds: self.strings(kinds, "kind")?,
                 via: parse_route(&self.string(via, "via")?),
-                cond: r.get("where").map(|w| self.cond(w)).transpose()?.map(Box::new),
+                cond: r
+                    .get("where")
+                    .map(|w| self.cond(w))
+                    .transpose()?
+                    .map(Box::new),
             });
         }
         let path = node.get("path").ok_or_else(|| {
-            self.err(node, "a condition needs `path` and an operator, or `and`/`or`/`not`/`referenced-by`")
+            self.err(
+                node,
+                "a condition needs `path` and an operator, or `and`/`or`/`not`/`referenced-by`",
+            )
         })?;
         let path_s = self.string(path, "path")?;
         if path_s.trim().is_empty() {
@@ -329,14 +344,22 @@ impl Loader<'_> {
             let this = match key {
                 "path" => continue,
                 "all" => {
-                    all = v.as_bool().ok_or_else(|| self.err(v, "`all` must be true or false"))?;
+                    all = v
+                        .as_bool()
+                        .ok_or_else(|| self.err(v, "`all` must be true or false"))?;
                     continue;
                 }
                 "equals" => Op::Equals(v.clone()),
                 "not-equals" => Op::NotEquals(v.clone()),
                 "exists" | "absent" => {
-                    let b = v.as_bool().ok_or_else(|| self.err(v, format!("`{key}` must be true or false")))?;
-                    if (key == "exists") == b { Op::Exists } else { Op::Absent }
+                    let b = v
+                        .as_bool()
+                        .ok_or_else(|| self.err(v, format!("`{key}` must be true or false")))?;
+                    if (key == "exists") == b {
+                        Op::Exists
+                    } else {
+                        Op::Absent
+                    }
                 }
                 "contains" => Op::Contains(v.clone()),
                 "not-contains" => Op::NotContains(v.clone()),
@@ -345,19 +368,35 @@ impl Loader<'_> {
                     let re = regex::RegexBuilder::new(&pat)
                         .size_limit(1 << 20)
                         .build()
-                        .map_err(|e| self.err(v, format!("`{key}`: invalid regular expression: {e}")))?;
-                    if key == "matches" { Op::Matches(re) } else { Op::NotMatches(re) }
+                        .map_err(|e| {
+                            self.err(v, format!("`{key}`: invalid regular expression: {e}"))
+                        })?;
+                    if key == "matches" {
+                        Op::Matches(re)
+                    } else {
+                        Op::NotMatches(re)
+                    }
                 }
                 "greater-than" | "less-than" => {
-                    let n = v.as_f64().ok_or_else(|| self.err(v, format!("`{key}` takes a number")))?;
-                    if key == "greater-than" { Op::GreaterThan(n) } else { Op::LessThan(n) }
+                    let n = v
+                        .as_f64()
+                        .ok_or_else(|| self.err(v, format!("`{key}` takes a number")))?;
+                    if key == "greater-than" {
+                        Op::GreaterThan(n)
+                    } else {
+                        Op::LessThan(n)
+                    }
                 }
                 "in" | "not-in" => {
                     let items = v
                         .as_seq()
                         .ok_or_else(|| self.err(v, format!("`{key}` takes a list")))?
                         .to_vec();
-                    if key == "in" { Op::In(items) } else { Op::NotIn(items) }
+                    if key == "in" {
+                        Op::In(items)
+                    } else {
+                        Op::NotIn(items)
+                    }
                 }
                 other => {
                     return Err(self.err(k, format!(
@@ -370,7 +409,8 @@ impl Loader<'_> {
             }
             op = Some(this);
         }
-        let op = op.ok_or_else(|| self.err(node, format!("condition on `{path_s}` has no operator")))?;
+        let op =
+            op.ok_or_else(|| self.err(node, format!("condition on `{path_s}` has no operator")))?;
         Ok(Cond::Path {
             path: parse_route(&path_s),
             op,
@@ -397,7 +437,8 @@ impl Loader<'_> {
                         .unwrap_or(format.example_path())
                         .to_string(),
                     text: self.string(
-                        e.get("text").ok_or_else(|| self.err(e, "an example mapping needs `text`"))?,
+                        e.get("text")
+                            .ok_or_else(|| self.err(e, "an example mapping needs `text`"))?,
                         "text",
                     )?,
                 }),
@@ -408,9 +449,23 @@ impl Loader<'_> {
 
     fn check(&self, node: &Node, code_ids: &[&str]) -> Result<Check, PolicyError> {
         const KEYS: &[&str] = &[
-            "id", "name", "format", "select", "severity", "confidence", "cwe", "owasp",
-            "when", "fail", "message", "description", "references", "equivalents",
-            "examples", "negative-examples", "code",
+            "id",
+            "name",
+            "format",
+            "select",
+            "severity",
+            "confidence",
+            "cwe",
+            "owasp",
+            "when",
+            "fail",
+            "message",
+            "description",
+            "references",
+            "equivalents",
+            "examples",
+            "negative-examples",
+            "code",
         ];
         let Some(map) = node.as_map() else {
             return Err(self.err(node, "a check must be a mapping"));
@@ -418,10 +473,19 @@ impl Loader<'_> {
         for (k, _) in map {
             let key = k.as_str().unwrap_or("");
             if !KEYS.contains(&key) || !kebab_key(key) {
-                return Err(self.err(k, format!("unknown key `{key}` in a check (expected one of {})", KEYS.join(", "))));
+                return Err(self.err(
+                    k,
+                    format!(
+                        "unknown key `{key}` in a check (expected one of {})",
+                        KEYS.join(", ")
+                    ),
+                ));
             }
         }
-        let need = |key: &str| node.get(key).ok_or_else(|| self.err(node, format!("check has no `{key}`")));
+        let need = |key: &str| {
+            node.get(key)
+                .ok_or_else(|| self.err(node, format!("check has no `{key}`")))
+        };
         let id = self.string(need("id")?, "id")?;
         let ctx = |e: PolicyError| PolicyError {
             message: format!("check `{id}`: {}", e.message),
@@ -430,7 +494,8 @@ impl Loader<'_> {
         let inner = || -> Result<Check, PolicyError> {
             let id_ok = id.strip_prefix("iac/").is_some_and(|n| {
                 !n.is_empty()
-                    && n.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                    && n.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             });
             if !id_ok {
                 return Err(self.err(need("id")?, "id must be `iac/<kebab-case-name>`"));
@@ -461,7 +526,9 @@ impl Loader<'_> {
                         })?;
                         Select::Kinds(self.strings(k, "kind")?)
                     }
-                    Value::Seq(_) => return Err(self.err(s, "`select` is a selector name or {kind: [...]}")),
+                    Value::Seq(_) => {
+                        return Err(self.err(s, "`select` is a selector name or {kind: [...]}"));
+                    }
                 },
             };
             let sev_node = need("severity")?;
@@ -470,29 +537,45 @@ impl Loader<'_> {
                 .parse()
                 .map_err(|e| self.err(sev_node, format!("{e}")))?;
             let confidence: Confidence = match node.get("confidence") {
-                Some(c) => self.string(c, "confidence")?.parse().map_err(|e| self.err(c, format!("{e}")))?,
+                Some(c) => self
+                    .string(c, "confidence")?
+                    .parse()
+                    .map_err(|e| self.err(c, format!("{e}")))?,
                 None => Confidence::High,
             };
             let cwe_node = need("cwe")?;
-            let cwe = match &cwe_node.value {
-                Value::Seq(items) => items
-                    .iter()
-                    .map(|c| c.as_f64().map(|f| f as u32).ok_or_else(|| self.err(c, "a CWE is a number")))
-                    .collect::<Result<Vec<_>, _>>()?,
-                _ => vec![cwe_node.as_f64().map(|f| f as u32).ok_or_else(|| self.err(cwe_node, "`cwe` is a number or a list of numbers"))?],
-            };
+            let cwe =
+                match &cwe_node.value {
+                    Value::Seq(items) => items
+                        .iter()
+                        .map(|c| {
+                            c.as_f64()
+                                .map(|f| f as u32)
+                                .ok_or_else(|| self.err(c, "a CWE is a number"))
+                        })
+                        .collect::<Result<Vec<_>, _>>()?,
+                    _ => vec![cwe_node.as_f64().map(|f| f as u32).ok_or_else(|| {
+                        self.err(cwe_node, "`cwe` is a number or a list of numbers")
+                    })?],
+                };
             let fail = node.get("fail").map(|c| self.cond(c)).transpose()?;
             if fail.is_none() && !code {
                 return Err(self.err(node, "check has no `fail` condition"));
             }
             if code && !code_ids.contains(&id.as_str()) {
-                return Err(self.err(node, "`code: true` names a check implemented in palisade itself; this id is not one"));
+                return Err(self.err(
+                    node,
+                    "`code: true` names a check implemented in palisade itself; this id is not one",
+                ));
             }
             let when = node.get("when").map(|c| self.cond(c)).transpose()?;
             let mut equivalents = Vec::new();
             if let Some(eq) = node.get("equivalents") {
                 let Some(m) = eq.as_map() else {
-                    return Err(self.err(eq, "`equivalents` maps a tool (checkov, hadolint, zizmor, kics) to its id(s)"));
+                    return Err(self.err(
+                        eq,
+                        "`equivalents` maps a tool (checkov, hadolint, zizmor, kics) to its id(s)",
+                    ));
                 };
                 for (k, v) in m {
                     let tool = self.string(k, "tool")?;
@@ -516,7 +599,7 @@ impl Loader<'_> {
                 .get("message")
                 .map(|d| self.string(d, "message"))
                 .transpose()?
-                .unwrap_or_else(|| String::new());
+                .unwrap_or_default();
             let name = self.string(need("name")?, "name")?;
             Ok(Check {
                 meta: RuleMeta {
@@ -560,10 +643,12 @@ pub fn load_policies(file: &str, text: &str, code_ids: &[&str]) -> Result<Vec<Ch
     for doc in &docs {
         let list = match &doc.value {
             Value::Seq(_) => doc,
-            Value::Map(_) => doc
-                .get("checks")
-                .ok_or_else(|| loader.err(doc, "a policy file holds `checks:` (a list of checks)"))?,
-            Value::Scalar { .. } => return Err(loader.err(doc, "a policy file holds `checks:` (a list of checks)")),
+            Value::Map(_) => doc.get("checks").ok_or_else(|| {
+                loader.err(doc, "a policy file holds `checks:` (a list of checks)")
+            })?,
+            Value::Scalar { .. } => {
+                return Err(loader.err(doc, "a policy file holds `checks:` (a list of checks)"));
+            }
         };
         let Some(items) = list.as_seq() else {
             return Err(loader.err(list, "`checks` must be a list"));
@@ -614,10 +699,10 @@ pub fn resolve<'a>(node: &'a Node, route: &str, path: &[Seg], out: &mut Vec<(Str
         Seg::Key(k) => {
             if let Some(v) = node.get(k) {
                 resolve(v, &route_key(route, k), rest, out);
-            } else if let (Some(seq), Ok(i)) = (node.as_seq(), k.parse::<usize>()) {
-                if let Some(v) = seq.get(i) {
-                    resolve(v, &route_index(route, i), rest, out);
-                }
+            } else if let (Some(seq), Ok(i)) = (node.as_seq(), k.parse::<usize>())
+                && let Some(v) = seq.get(i)
+            {
+                resolve(v, &route_index(route, i), rest, out);
             }
         }
         Seg::Index(i) => {
@@ -657,11 +742,14 @@ pub fn loose_eq(a: &Node, b: &Node) -> bool {
             }
             ta == tb || (a.as_bool().is_some() && ta.eq_ignore_ascii_case(tb))
         }
-        (Value::Seq(x), Value::Seq(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| loose_eq(p, q)),
+        (Value::Seq(x), Value::Seq(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| loose_eq(p, q))
+        }
         (Value::Map(x), Value::Map(y)) => {
             x.len() == y.len()
                 && x.iter().all(|(k, v)| {
-                    y.iter().any(|(k2, v2)| k.as_str() == k2.as_str() && loose_eq(v, v2))
+                    y.iter()
+                        .any(|(k2, v2)| k.as_str() == k2.as_str() && loose_eq(v, v2))
                 })
         }
         _ => false,
@@ -707,7 +795,12 @@ fn apply(op: &Op, v: &Node) -> Tri {
 }
 
 /// Evaluates a condition on a subject. The witness is the node that made it true.
-pub fn eval(cond: &Cond, s: &Subject<'_>, world: &World<'_>, depth: usize) -> (Tri, Option<Witness>) {
+pub fn eval(
+    cond: &Cond,
+    s: &Subject<'_>,
+    world: &World<'_>,
+    depth: usize,
+) -> (Tri, Option<Witness>) {
     if depth > 32 {
         return (Tri::Unknown, None);
     }
@@ -722,15 +815,24 @@ pub fn eval(cond: &Cond, s: &Subject<'_>, world: &World<'_>, depth: usize) -> (T
                 }
                 _ => resolve(s.node, &s.route, path, &mut nodes),
             }
-            let nodes: Vec<_> = nodes.into_iter().filter(|(_, n)| !n.is_null() || matches!(op, Op::Exists | Op::Absent)).collect();
+            let nodes: Vec<_> = nodes
+                .into_iter()
+                .filter(|(_, n)| !n.is_null() || matches!(op, Op::Exists | Op::Absent))
+                .collect();
             if nodes.is_empty() {
                 // Nothing there: absent holds; negative operators hold on a plain path
                 // (an unset field is not equal to anything) but not on a wildcard path,
                 // which asks about the items there are.
-                let wildcard = path.iter().any(|p| *p == Seg::Any);
+                let wildcard = path.contains(&Seg::Any);
                 let t = matches!(op, Op::Absent)
                     || (!wildcard
-                        && matches!(op, Op::NotEquals(_) | Op::NotContains(_) | Op::NotMatches(_) | Op::NotIn(_)));
+                        && matches!(
+                            op,
+                            Op::NotEquals(_)
+                                | Op::NotContains(_)
+                                | Op::NotMatches(_)
+                                | Op::NotIn(_)
+                        ));
                 return (Tri::from(t), None);
             }
             let mut result = if *all { Tri::True } else { Tri::False };
@@ -858,7 +960,10 @@ pub fn eval(cond: &Cond, s: &Subject<'_>, world: &World<'_>, depth: usize) -> (T
                 resolve(o.node, "", via, &mut nodes);
                 let points = nodes.iter().any(|(_, n)| refers_to(n, &s.ref_name));
                 if !points {
-                    if nodes.iter().any(|(_, n)| is_unknown(n) && ref_target(n).is_none()) {
+                    if nodes
+                        .iter()
+                        .any(|(_, n)| is_unknown(n) && ref_target(n).is_none())
+                    {
                         res = Tri::Unknown;
                     }
                     continue;

@@ -8,9 +8,12 @@ use crate::policy::{Format, Subject};
 pub fn pod_spec_route(kind: &str) -> Option<&'static str> {
     Some(match kind {
         "Pod" => "spec",
-        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "ReplicationController" => {
-            "spec.template.spec"
-        }
+        "Deployment"
+        | "ReplicaSet"
+        | "StatefulSet"
+        | "DaemonSet"
+        | "Job"
+        | "ReplicationController" => "spec.template.spec",
         "CronJob" => "spec.jobTemplate.spec.template.spec",
         "PodTemplate" => "template.spec",
         _ => return None,
@@ -29,7 +32,11 @@ pub struct K8sObject<'a> {
 pub fn k8s_objects(docs: &[Node]) -> Vec<K8sObject<'_>> {
     let mut out = Vec::new();
     for (i, d) in docs.iter().enumerate() {
-        let route = if docs.len() > 1 { format!("[{i}]") } else { String::new() };
+        let route = if docs.len() > 1 {
+            format!("[{i}]")
+        } else {
+            String::new()
+        };
         push_k8s(d, route, &mut out, 0);
     }
     out
@@ -43,7 +50,12 @@ fn push_k8s<'a>(d: &'a Node, route: String, out: &mut Vec<K8sObject<'a>>, depth:
     if kind.ends_with("List") && depth < 4 {
         if let Some(items) = d.get("items").and_then(Node::as_seq) {
             for (i, it) in items.iter().enumerate() {
-                push_k8s(it, route_index(&route_key(&route, "items"), i), out, depth + 1);
+                push_k8s(
+                    it,
+                    route_index(&route_key(&route, "items"), i),
+                    out,
+                    depth + 1,
+                );
             }
         }
         return;
@@ -53,7 +65,10 @@ fn push_k8s<'a>(d: &'a Node, route: String, out: &mut Vec<K8sObject<'a>>, depth:
         node: d,
         route,
         kind: kind.to_string(),
-        name: meta.and_then(|m| m.str_at("name")).unwrap_or("").to_string(),
+        name: meta
+            .and_then(|m| m.str_at("name"))
+            .unwrap_or("")
+            .to_string(),
     });
 }
 
@@ -76,7 +91,11 @@ pub fn subjects<'a>(format: Format, docs: &'a [Node], selector: &str) -> Vec<Sub
                 // Kind and name, not namespace: overlays move objects between namespaces,
                 // and the problem is the same one.
                 let id = format!("{}/{}", o.kind, o.name);
-                let display = format!("{}/{}", o.kind, if o.name.is_empty() { "?" } else { &o.name });
+                let display = format!(
+                    "{}/{}",
+                    o.kind,
+                    if o.name.is_empty() { "?" } else { &o.name }
+                );
                 match selector {
                     "object" | "" => out.push(Subject {
                         node: o.node,
@@ -88,7 +107,9 @@ pub fn subjects<'a>(format: Format, docs: &'a [Node], selector: &str) -> Vec<Sub
                         parents: vec![],
                     }),
                     "pod" | "container" | "app-container" => {
-                        let Some(rel) = pod_spec_route(&o.kind) else { continue };
+                        let Some(rel) = pod_spec_route(&o.kind) else {
+                            continue;
+                        };
                         let Some(spec) = o.node.at(rel) else { continue };
                         let spec_route = join(&o.route, rel);
                         if selector == "pod" {
@@ -107,7 +128,9 @@ pub fn subjects<'a>(format: Format, docs: &'a [Node], selector: &str) -> Vec<Sub
                             if selector == "app-container" && list != "containers" {
                                 continue;
                             }
-                            let Some(cs) = spec.get(list).and_then(Node::as_seq) else { continue };
+                            let Some(cs) = spec.get(list).and_then(Node::as_seq) else {
+                                continue;
+                            };
                             for (i, c) in cs.iter().enumerate() {
                                 let cname = c.str_at("name").unwrap_or("?");
                                 out.push(Subject {
@@ -131,8 +154,14 @@ pub fn subjects<'a>(format: Format, docs: &'a [Node], selector: &str) -> Vec<Sub
         }
         Format::Compose => {
             for (di, d) in docs.iter().enumerate() {
-                let base = if docs.len() > 1 { format!("[{di}]") } else { String::new() };
-                let Some(services) = d.get("services").and_then(Node::as_map) else { continue };
+                let base = if docs.len() > 1 {
+                    format!("[{di}]")
+                } else {
+                    String::new()
+                };
+                let Some(services) = d.get("services").and_then(Node::as_map) else {
+                    continue;
+                };
                 for (k, v) in services {
                     let name = k.as_str().unwrap_or("?");
                     out.push(Subject {
@@ -149,7 +178,9 @@ pub fn subjects<'a>(format: Format, docs: &'a [Node], selector: &str) -> Vec<Sub
         }
         Format::CloudFormation => {
             for d in docs {
-                let Some(res) = d.get("Resources").and_then(Node::as_map) else { continue };
+                let Some(res) = d.get("Resources").and_then(Node::as_map) else {
+                    continue;
+                };
                 for (k, v) in res {
                     let name = k.as_str().unwrap_or("?");
                     let ty = v.str_at("Type").unwrap_or("").to_string();
@@ -264,14 +295,29 @@ pub fn gha_steps(d: &Node) -> Vec<(String, String, &Node, &[Node])> {
     if let Some(runs) = d.get("runs")
         && let Some(steps) = runs.get("steps").and_then(Node::as_seq)
     {
-        out.push(("runs".to_string(), "composite action".to_string(), runs, steps));
+        out.push((
+            "runs".to_string(),
+            "composite action".to_string(),
+            runs,
+            steps,
+        ));
     }
     out
 }
 
 const GITLAB_RESERVED: &[&str] = &[
-    "stages", "variables", "include", "default", "workflow", "image", "services",
-    "before_script", "after_script", "cache", "types", "spec",
+    "stages",
+    "variables",
+    "include",
+    "default",
+    "workflow",
+    "image",
+    "services",
+    "before_script",
+    "after_script",
+    "cache",
+    "types",
+    "spec",
 ];
 
 /// The jobs of a GitLab CI file: top-level mappings that are not keywords or hidden (`.x`).

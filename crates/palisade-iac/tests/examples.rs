@@ -66,7 +66,10 @@ fn every_example_holds() {
             match scan(&engine, ex.path(), ex.text()) {
                 Ok(f) => {
                     if let Some(f) = f.iter().find(|f| f.rule.as_str() == rule.id) {
-                        problems.push(format!("{}: negative example fired: {}", rule.id, f.message));
+                        problems.push(format!(
+                            "{}: negative example fired: {}",
+                            rule.id, f.message
+                        ));
                     }
                 }
                 Err(e) => problems.push(format!("{}: negative example errored: {e}", rule.id)),

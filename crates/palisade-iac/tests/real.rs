@@ -71,7 +71,9 @@ fn github_workflows_corpus() {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<_> = rd.flatten().map(|e| e.path()).collect();
     entries.sort();
     for p in entries {
@@ -97,14 +99,23 @@ fn microservices_demo() {
     let mut by_fp: std::collections::BTreeMap<String, (String, usize)> = Default::default();
     let mut errors = Vec::new();
     for p in files {
-        let rel = p.strip_prefix(&root).expect("rel").to_string_lossy().into_owned();
-        let Ok(text) = std::fs::read_to_string(&p) else { continue };
+        let rel = p
+            .strip_prefix(&root)
+            .expect("rel")
+            .to_string_lossy()
+            .into_owned();
+        let Ok(text) = std::fs::read_to_string(&p) else {
+            continue;
+        };
         match examples::scan(&engine, &rel, &text) {
             Ok(found) => {
                 for f in found {
-                    let e = by_fp.entry(f.fingerprint.0.clone()).or_insert_with(|| (line(&f), 0));
+                    let e = by_fp
+                        .entry(f.fingerprint.0.clone())
+                        .or_insert_with(|| (line(&f), 0));
                     // The primary location is the source file; renderings add locations.
-                    if !matches!(f.primary(), Some(palisade_engine::finding::Location::Yaml { path, .. }) if path.ends_with("kustomization.yaml")) {
+                    if !matches!(f.primary(), Some(palisade_engine::finding::Location::Yaml { path, .. }) if path.ends_with("kustomization.yaml"))
+                    {
                         e.0 = line(&f);
                     }
                     e.1 += 1;
@@ -115,10 +126,21 @@ fn microservices_demo() {
     }
     // The Helm chart is reported as not rendered, loudly.
     assert_eq!(errors.len(), 1, "{}", errors.join("\n"));
-    assert!(errors[0].starts_with("helm-chart/Chart.yaml"), "{}", errors[0]);
+    assert!(
+        errors[0].starts_with("helm-chart/Chart.yaml"),
+        "{}",
+        errors[0]
+    );
     let mut out: Vec<String> = by_fp.values().map(|(l, n)| format!("{l} (x{n})")).collect();
     out.sort();
     // The same problem in the base file and in five renderings is one finding.
-    assert!(out.iter().any(|l| l.starts_with("kustomize/base/adservice.yaml:38:9 iac/k8s-low-uid") && l.ends_with("(x6)")), "{}", out.join("\n"));
+    assert!(
+        out.iter().any(
+            |l| l.starts_with("kustomize/base/adservice.yaml:38:9 iac/k8s-low-uid")
+                && l.ends_with("(x6)")
+        ),
+        "{}",
+        out.join("\n")
+    );
     insta::assert_snapshot!("microservices_demo", out.join("\n"));
 }

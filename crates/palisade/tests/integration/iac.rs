@@ -33,7 +33,10 @@ fn tree() -> tempfile::TempDir {
         "cfn/template.json",
         "{\"Resources\": {\"B\": {\"Type\": \"AWS::S3::Bucket\", \"Properties\": {\"AccessControl\": \"PublicRead\"}}}}",
     );
-    w(".gitlab-ci.yml", "test:\n  image: node\n  script: [npm test]\n");
+    w(
+        ".gitlab-ci.yml",
+        "test:\n  image: node\n  script: [npm test]\n",
+    );
     // Not IaC: ignored without a word.
     w("notes.yaml", "title: hello\n");
     dir
@@ -41,7 +44,14 @@ fn tree() -> tempfile::TempDir {
 
 fn json(args: &[&str], dir: &Path) -> (i32, serde_json::Value, String) {
     let r = run(bin()
-        .args(["iac", "--no-config", "--format", "json", "--fail-on", "never"])
+        .args([
+            "iac",
+            "--no-config",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ])
         .args(args)
         .arg(dir));
     let v = serde_json::from_str(&r.stdout)
@@ -88,7 +98,10 @@ fn custom_policies_from_flag_and_config() {
     )
     .expect("write");
     let (_, v, _) = json(&["--policies", pol.to_str().expect("utf8")], dir.path());
-    assert!(found(&v).iter().any(|f| f.ends_with("iac/acme-team-label")), "{v}");
+    assert!(
+        found(&v).iter().any(|f| f.ends_with("iac/acme-team-label")),
+        "{v}"
+    );
 
     fs::write(
         dir.path().join("palisade.toml"),
@@ -116,7 +129,9 @@ fn a_bad_policy_is_an_error_naming_file_and_line() {
         .arg(dir.path()));
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert!(
-        r.stderr.contains("bad.yaml") && r.stderr.contains("line 8") && r.stderr.contains("unknown operator `matchs`"),
+        r.stderr.contains("bad.yaml")
+            && r.stderr.contains("line 8")
+            && r.stderr.contains("unknown operator `matchs`"),
         "{}",
         r.stderr
     );
@@ -130,15 +145,32 @@ fn bad_input_is_a_diagnostic_and_the_scan_goes_on() {
         "on: push\njobs:\n  a: [\n",
     )
     .expect("write");
-    fs::write(dir.path().join("k8s/deep.yaml"), format!("apiVersion: v1\nkind: Pod\nx: {}", "[".repeat(5000))).expect("write");
+    fs::write(
+        dir.path().join("k8s/deep.yaml"),
+        format!("apiVersion: v1\nkind: Pod\nx: {}", "[".repeat(5000)),
+    )
+    .expect("write");
     let (_, v, _) = json(&[], dir.path());
     let diags = v["diagnostics"].as_array().expect("diagnostics");
     let broken = diags
         .iter()
         .find(|d| d["path"].as_str().is_some_and(|p| p.contains("broken.yml")))
         .expect("diagnostic for broken.yml");
-    assert!(broken["message"].as_str().is_some_and(|m| m.contains("broken.yml:3") && m.contains("unclosed bracket")), "{broken}");
-    assert!(diags.iter().any(|d| d["path"].as_str().is_some_and(|p| p.contains("deep.yaml"))));
+    assert!(
+        broken["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("broken.yml:3") && m.contains("unclosed bracket")),
+        "{broken}"
+    );
+    assert!(
+        diags
+            .iter()
+            .any(|d| d["path"].as_str().is_some_and(|p| p.contains("deep.yaml")))
+    );
     // The other files were still scanned.
-    assert!(found(&v).iter().any(|f| f.contains("iac/k8s-privileged-container")));
+    assert!(
+        found(&v)
+            .iter()
+            .any(|f| f.contains("iac/k8s-privileged-container"))
+    );
 }
