@@ -805,8 +805,8 @@ fn run_checks(i: &Instr, pipefail_shell: bool, pip_no_cache_env: bool, out: &mut
             _ => {}
         }
     }
-    if apt_install && !apt_lists_removed {
-        out.push(hit("iac/dockerfile-apt-lists-kept", "apt-get install without `rm -rf /var/lib/apt/lists/*` in the same RUN keeps the package lists in the layer".into(), i, String::new()));
+    if (apt_install || apt_update) && !apt_lists_removed {
+        out.push(hit("iac/dockerfile-apt-lists-kept", "apt-get update/install without `rm -rf /var/lib/apt/lists/*` in the same RUN keeps the package lists in the layer".into(), i, String::new()));
     }
     if apt_update
         && !apt_install
