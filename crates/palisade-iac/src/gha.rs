@@ -336,7 +336,7 @@ pub fn scan(docs: &[Node]) -> Vec<Hit> {
         // Permissions: none at the top and some job without its own.
         if is_workflow && d.get("permissions").is_none() {
             for (k, job) in d.get("jobs").and_then(Node::as_map).unwrap_or_default() {
-                if job.get("permissions").is_none() && job.get("uses").is_none() {
+                if job.get("permissions").is_none() {
                     let name = k.as_str().unwrap_or("?");
                     out.push(hit(
                         "iac/gha-default-permissions",

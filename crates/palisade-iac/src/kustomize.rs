@@ -331,9 +331,9 @@ fn inline_docs(n: &Node, file: u32) -> Vec<Node> {
         let Ok(mut docs) = parse_yaml(text) else {
             return Vec::new();
         };
-        // A block scalar's content starts on the line after its indicator.
+        // The scalar's span starts on its first content line: line 1 of the patch.
         docs.iter_mut()
-            .for_each(|d| d.relocate(file, n.start.line, n.start.byte));
+            .for_each(|d| d.relocate(file, n.start.line.saturating_sub(1), n.start.byte));
         docs
     } else {
         vec![n.clone()]
@@ -629,5 +629,91 @@ fn json6902(node: &mut Node, op: &Node) {
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, rel: &str, text: &str) {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+
+    #[test]
+    fn overlay_with_patches_images_prefix_and_namespace() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let root = tmp.path().canonicalize().expect("canon");
+        write(&root, "base/kustomization.yaml", "resources: [app.yaml]\n");
+        write(
+            &root,
+            "base/app.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: acme/web:1.0\n          env:\n            - {name: A, value: a}\n            - {name: B, value: b}\n        - name: sidecar\n          image: acme/side:1.0\n",
+        );
+        write(
+            &root,
+            "prod/kustomization.yaml",
+            "resources: [../base]\nnamespace: prod\nnamePrefix: prod-\nimages:\n  - {name: acme/web, newTag: \"2.0\"}\npatches:\n  - patch: |-\n      apiVersion: apps/v1\n      kind: Deployment\n      metadata: {name: web}\n      spec:\n        template:\n          spec:\n            containers:\n              - name: app\n                securityContext: {privileged: true}\n                env:\n                  - {name: A, $patch: delete}\n  - target: {kind: Deployment, name: web}\n    patch: |-\n      - op: remove\n        path: /spec/template/spec/containers/1\n",
+        );
+        let r = render(&root, &root.join("prod/kustomization.yaml")).expect("render");
+        assert_eq!(r.objects.len(), 1);
+        let o = &r.objects[0];
+        assert_eq!(o.original, "Deployment/web");
+        assert_eq!(
+            o.node.at("metadata.name").and_then(Node::as_str),
+            Some("prod-web")
+        );
+        assert_eq!(
+            o.node.at("metadata.namespace").and_then(Node::as_str),
+            Some("prod")
+        );
+        let c = o
+            .node
+            .at("spec.template.spec.containers")
+            .and_then(Node::as_seq)
+            .expect("containers");
+        assert_eq!(c.len(), 1, "JSON 6902 remove");
+        assert_eq!(c[0].str_at("image"), Some("acme/web:2.0"));
+        let env: Vec<_> = c[0]
+            .get("env")
+            .and_then(Node::as_seq)
+            .expect("env")
+            .iter()
+            .filter_map(|e| e.str_at("name"))
+            .collect();
+        assert_eq!(env, ["B"], "strategic merge delete");
+        // The patched field points into the overlay's kustomization, on its own line.
+        let p = o
+            .node
+            .at("spec.template.spec.containers[0].securityContext.privileged")
+            .expect("privileged");
+        assert_eq!(r.files[p.start.file as usize].0, "prod/kustomization.yaml");
+        assert_eq!(p.start.line, 16);
+        // Base nodes point into the base file.
+        let img = o
+            .node
+            .at("spec.template.spec.containers[0].env[0]")
+            .expect("env");
+        assert_eq!(r.files[img.start.file as usize].0, "base/app.yaml");
+    }
+
+    #[test]
+    fn cycles_and_escapes_are_errors() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let root = tmp.path().canonicalize().expect("canon");
+        write(&root, "a/kustomization.yaml", "resources: [../b]\n");
+        write(&root, "b/kustomization.yaml", "resources: [../a]\n");
+        let e = render(&root, &root.join("a/kustomization.yaml"))
+            .err()
+            .expect("cycle");
+        assert!(e.contains("deeper than"), "{e}");
+        write(
+            &root,
+            "c/kustomization.yaml",
+            "resources: [../../../../etc/passwd]\n",
+        );
+        assert!(render(&root, &root.join("c/kustomization.yaml")).is_err());
     }
 }
