@@ -78,3 +78,87 @@ fn every_example_holds() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn peer_tool_suppression_comments_are_honoured() {
+    let engine = IacEngine::new().expect("engine");
+    let rules = |path: &str, text: &str| -> Vec<String> {
+        scan(&engine, path, text)
+            .expect("scan")
+            .into_iter()
+            .map(|f| f.rule.to_string())
+            .collect()
+    };
+    let docker = "FROM alpine:3.20\n# hadolint ignore=DL3018,DL3019\nRUN apk add curl\nUSER 1\nHEALTHCHECK CMD true\n";
+    let found = rules("Dockerfile", docker);
+    assert!(
+        !found
+            .iter()
+            .any(|r| r == "iac/dockerfile-apk-unpinned" || r == "iac/dockerfile-apk-cache-kept"),
+        "{found:?}"
+    );
+    let without = rules(
+        "Dockerfile",
+        &docker.replace("# hadolint ignore=DL3018,DL3019\n", ""),
+    );
+    assert!(
+        without.iter().any(|r| r == "iac/dockerfile-apk-unpinned"),
+        "{without:?}"
+    );
+
+    let wf = "on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-node@v4 # zizmor: ignore[unpinned-uses]\n";
+    let found = rules(".github/workflows/a.yml", wf);
+    assert!(
+        !found.iter().any(|r| r == "iac/gha-unpinned-action"),
+        "{found:?}"
+    );
+    let without = rules(
+        ".github/workflows/a.yml",
+        &wf.replace(" # zizmor: ignore[unpinned-uses]", ""),
+    );
+    assert!(
+        without.iter().any(|r| r == "iac/gha-unpinned-action"),
+        "{without:?}"
+    );
+
+    let k8s = "# checkov:skip=CKV_K8S_16:needs raw devices\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: a\n      image: a:1\n      securityContext: {privileged: true}\n";
+    assert!(
+        !rules("pod.yaml", k8s)
+            .iter()
+            .any(|r| r == "iac/k8s-privileged-container")
+    );
+}
+
+#[test]
+fn hostile_input_gives_errors_not_panics() {
+    let engine = IacEngine::new().expect("engine");
+    // Unknown kinds and random YAML: nothing to say.
+    assert!(
+        scan(
+            &engine,
+            "x.yaml",
+            "apiVersion: acme.io/v1\nkind: Widget\nspec: {a: 1}\n"
+        )
+        .expect("scan")
+        .is_empty()
+    );
+    // Deep nesting in a manifest: an error with a line.
+    let deep = format!("apiVersion: v1\nkind: Pod\nspec: {}", "[".repeat(100_000));
+    let e = scan(&engine, "deep.yaml", &deep).expect_err("deep");
+    assert!(e.contains("deep.yaml:3"), "{e}");
+    // A big, valid multi-document file scans.
+    let doc =
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: n}\ndata: {a: b}\n---\n";
+    let big = doc.repeat(5_000);
+    assert!(scan(&engine, "big.yaml", &big).is_ok());
+    // Dockerfile junk.
+    assert!(scan(&engine, "Dockerfile", "\\\n\\\nRUN \\\n<<EOF\n").is_ok());
+    // Invalid JSON CloudFormation.
+    let e = scan(
+        &engine,
+        "t.json",
+        "{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Resources\": {",
+    )
+    .expect_err("json");
+    assert!(e.contains("t.json"), "{e}");
+}
