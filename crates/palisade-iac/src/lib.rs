@@ -117,9 +117,13 @@ pub trait ExternalFormat: Send + Sync {
     fn rules(&self) -> &[RuleMeta];
     /// Whether this format reads the file.
     fn wants(&self, path: &Path, kind: &FileKind) -> bool;
-    /// Findings for one file (a format evaluated per directory may return the findings of
-    /// the whole directory the first time one of its files is seen).
-    fn scan(&self, input: &Input<'_>) -> Result<Vec<ExternalFinding>, String>;
+    /// Findings for one file. `root` is the scan root holding `input.path` (when the scan
+    /// walks a directory), so a format evaluated per directory can read the file's siblings
+    /// (and return the findings of the whole directory for one of its files, e.g. the
+    /// first in name order). Findings may point at other files of the directory; the same
+    /// finding reached through several module calls is merged by its fingerprint (rule,
+    /// path, address).
+    fn scan(&self, input: &Input<'_>, root: Option<&Path>) -> Result<Vec<ExternalFinding>, String>;
 }
 
 /// The IaC engine.
@@ -321,7 +325,12 @@ impl Engine for IacEngine {
         let path = Path::new(input.path);
         for ext in &self.external {
             if ext.wants(path, input.kind) {
-                let found = ext.scan(input).map_err(EngineError::Parse)?;
+                let root = self
+                    .roots
+                    .iter()
+                    .find(|r| r.join(input.path).is_file())
+                    .map(std::path::PathBuf::as_path);
+                let found = ext.scan(input, root).map_err(EngineError::Parse)?;
                 for f in found {
                     let Some(meta) = self.metas.iter().find(|m| m.id == f.rule) else {
                         continue;

@@ -162,3 +162,57 @@ fn hostile_input_gives_errors_not_panics() {
     .expect_err("json");
     assert!(e.contains("t.json"), "{e}");
 }
+
+/// A format whose findings come from another library plugs in as one `ExternalFormat`.
+#[test]
+fn an_external_format_plugs_in() {
+    struct Fake(Vec<palisade_engine::RuleMeta>);
+    impl palisade_iac::ExternalFormat for Fake {
+        fn rules(&self) -> &[palisade_engine::RuleMeta] {
+            &self.0
+        }
+        fn wants(&self, path: &std::path::Path, _: &FileKind) -> bool {
+            path.extension().is_some_and(|e| e == "tf")
+        }
+        fn scan(
+            &self,
+            input: &Input<'_>,
+            _root: Option<&std::path::Path>,
+        ) -> Result<Vec<palisade_iac::ExternalFinding>, String> {
+            Ok(vec![palisade_iac::ExternalFinding {
+                rule: "iac/tf-fake".into(),
+                message: "fake".into(),
+                path: input.path.into(),
+                line: 3,
+                column: 5,
+                address: "aws_s3_bucket.b".into(),
+            }])
+        }
+    }
+    let mut meta = IacEngine::new().expect("engine").rules()[0].clone();
+    meta.id = "iac/tf-fake".into();
+    let mut engine = IacEngine::new().expect("engine");
+    engine.add_external(Box::new(Fake(vec![meta])));
+    assert!(engine.rules().iter().any(|r| r.id == "iac/tf-fake"));
+    let k = FileKind {
+        language: Language::Hcl,
+        is_text: true,
+        is_utf8: true,
+        size: 1,
+    };
+    let mut out = Vec::new();
+    assert!(engine.wants(std::path::Path::new("main.tf"), &k));
+    engine
+        .scan(
+            &Input {
+                path: "main.tf",
+                content: b"x",
+                kind: &k,
+            },
+            &ScanCx::default(),
+            &mut out,
+        )
+        .expect("scan");
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].line(), 3);
+}
