@@ -20,6 +20,7 @@
 pub mod doc;
 mod docker;
 mod gha;
+pub mod helm;
 pub mod kustomize;
 pub mod policy;
 mod subjects;
@@ -379,9 +380,7 @@ impl Engine for IacEngine {
         }
         let name = input.path.rsplit('/').next().unwrap_or(input.path);
         if name == "Chart.yaml" && text.contains("apiVersion") {
-            return Err(EngineError::Other(
-                "Helm chart not checked: palisade does not render Helm templates yet; render it (`helm template`) and scan the output".into(),
-            ));
+            return self.scan_helm_chart(input, cx, sink);
         }
         if matches!(
             name,
@@ -698,6 +697,87 @@ impl IacEngine {
                 fix: None,
                 owners: Vec::new(),
             });
+        }
+        Ok(())
+    }
+}
+
+impl IacEngine {
+    /// Renders a Helm chart with its default values and checks the rendered objects; each
+    /// finding points at the template line its node came from. A chart that cannot be
+    /// rendered is an error, never zero findings.
+    fn scan_helm_chart(
+        &self,
+        input: &Input<'_>,
+        cx: &ScanCx,
+        sink: &mut dyn Sink,
+    ) -> Result<(), EngineError> {
+        let Some(dir) = self.roots.iter().find_map(|r| {
+            let f = r.join(input.path);
+            f.is_file()
+                .then(|| f.parent().map(Path::to_path_buf))
+                .flatten()
+        }) else {
+            return Err(EngineError::Other(
+                "Helm chart not checked: its directory is not known (scan the chart's directory)"
+                    .into(),
+            ));
+        };
+        let rel = input.path.rsplit_once('/').map_or("", |(d, _)| d);
+        let templates = helm::render_chart(&dir, rel)
+            .map_err(|e| EngineError::Parse(format!("Helm chart not rendered: {e}")))?;
+        for t in &templates {
+            let docs = doc::parse_yaml(&t.output).map_err(|e| {
+                let line = t.template_line(
+                    t.output
+                        .lines()
+                        .take(e.line.saturating_sub(1) as usize)
+                        .map(|l| l.len() + 1)
+                        .sum(),
+                );
+                EngineError::Parse(format!(
+                    "Helm chart: {}:{line}: rendered output is not YAML: {}",
+                    t.path, e.message
+                ))
+            })?;
+            let mut hits = Vec::new();
+            self.run_policies(Format::Kubernetes, &docs, &mut hits, cx);
+            let index = LineIndex::new(t.source.as_bytes());
+            for h in hits {
+                let Some(meta) = self.metas.iter().find(|m| m.id == h.rule) else {
+                    continue;
+                };
+                let line = t.template_line(h.start.byte);
+                let l0 = line.saturating_sub(1) as usize;
+                let start = index.line_start(l0);
+                let end = index.line_end(l0);
+                let first_non_space =
+                    t.source[start..end].len() - t.source[start..end].trim_start().len();
+                let at = start + first_non_space;
+                let span = index.span(at, end.max(at));
+                let snippet =
+                    snippet_around(t.source.as_bytes(), &index, at, end.max(at), &[], 1, 200);
+                let route = strip_doc_index(&h.route).to_string();
+                sink.emit(Finding {
+                    rule: RuleId::new(meta.id.clone()),
+                    severity: meta.severity,
+                    confidence: meta.confidence,
+                    message: h.message,
+                    locations: vec![Location::Yaml {
+                        path: t.path.clone(),
+                        route: route.clone(),
+                        span: Some(span),
+                    }],
+                    fingerprint: fingerprint(&[
+                        meta.id.as_bytes(),
+                        t.path.as_bytes(),
+                        h.identity.as_bytes(),
+                    ]),
+                    snippet: Some(snippet),
+                    fix: None,
+                    owners: Vec::new(),
+                });
+            }
         }
         Ok(())
     }
