@@ -370,6 +370,19 @@ impl Engine for IacEngine {
         let Ok(text) = std::str::from_utf8(input.content) else {
             return Ok(());
         };
+        // `Dockerfile.*` names a Dockerfile variant, but not `dockerfile.yaml` and the like.
+        let lower = input
+            .path
+            .rsplit('/')
+            .next()
+            .unwrap_or(input.path)
+            .to_ascii_lowercase();
+        let data_ext = [".yaml", ".yml", ".json", ".md", ".txt", ".toml"]
+            .iter()
+            .any(|e| lower.ends_with(e));
+        if input.kind.language == Language::Dockerfile && data_ext {
+            return Ok(());
+        }
         if input.kind.language == Language::Dockerfile {
             let hits = docker::scan(text);
             self.emit_hits(input, text, Format::Dockerfile, hits, sink);

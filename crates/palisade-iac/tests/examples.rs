@@ -216,3 +216,28 @@ fn an_external_format_plugs_in() {
     assert_eq!(out.len(), 1);
     assert_eq!(out[0].line(), 3);
 }
+
+/// The walker classifies `dockerfile.yaml` as a Dockerfile (`Dockerfile.*`); it is YAML.
+#[test]
+fn dockerfile_dot_yaml_is_not_a_dockerfile() {
+    let engine = IacEngine::new().expect("engine");
+    let k = FileKind {
+        language: Language::Dockerfile,
+        is_text: true,
+        is_utf8: true,
+        size: 10,
+    };
+    let mut out = Vec::new();
+    engine
+        .scan(
+            &Input {
+                path: "policies/dockerfile.yaml",
+                content: b"examples:\n  - |\n    FROM ubuntu\n",
+                kind: &k,
+            },
+            &ScanCx::default(),
+            &mut out,
+        )
+        .expect("scan");
+    assert!(out.is_empty(), "{out:?}");
+}
