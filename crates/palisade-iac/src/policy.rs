@@ -227,6 +227,18 @@ pub struct World<'a> {
 // ---------------------------------------------------------------------------------------
 // Loading
 
+/// The enclosing objects a path may start from.
+const PARENTS: &[&str] = &[
+    "$pod",
+    "$object",
+    "$job",
+    "$workflow",
+    "$file",
+    "$template",
+    "$pipeline",
+    "$key",
+];
+
 struct Loader<'f> {
     file: &'f str,
 }
@@ -326,6 +338,18 @@ impl Loader<'_> {
         let path_s = self.string(path, "path")?;
         if path_s.trim().is_empty() {
             return Err(self.err(path, "`path` is empty (write `.` for the value itself)"));
+        }
+        if let Some(Seg::Key(k)) = parse_route(&path_s).first()
+            && k.starts_with('$')
+            && !PARENTS.contains(&k.as_str())
+        {
+            return Err(self.err(
+                path,
+                format!(
+                    "unknown `{k}` in path `{path_s}` (expected one of {})",
+                    PARENTS.join(", ")
+                ),
+            ));
         }
         if let Some(inner) = node.get("some").or_else(|| node.get("every")) {
             if map.len() != 2 {
@@ -1035,4 +1059,49 @@ pub fn render_message(template: &str, s: &Subject<'_>, w: Option<&Witness>) -> S
         .replace("{kind}", &s.kind)
         .replace("{value}", &value)
         .replace("{route}", w.map_or(s.route.as_str(), |w| w.route.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(yaml: &str) -> String {
+        load_policies("p.yaml", yaml, &[])
+            .err()
+            .expect("error")
+            .to_string()
+    }
+
+    const HEAD: &str = "checks:\n  - id: iac/x\n    name: X\n    format: kubernetes\n    select: container\n    severity: low\n    cwe: [1]\n";
+
+    #[test]
+    fn bad_policies_name_file_line_and_problem() {
+        assert_eq!(
+            err(&format!("{HEAD}    fail: {{path: $pdo.x, exists: true}}\n")),
+            "p.yaml:8: check `iac/x`: unknown `$pdo` in path `$pdo.x` (expected one of $pod, $object, $job, $workflow, $file, $template, $pipeline, $key)"
+        );
+        assert!(
+            err(&format!(
+                "{HEAD}    fail: {{path: image, matches: \"(\"}}\n"
+            ))
+            .contains("p.yaml:8: check `iac/x`: `matches`: invalid regular expression")
+        );
+        assert!(err(&format!("{HEAD}    fail: {{path: image}}\n")).contains("has no operator"));
+        assert!(
+            err(&format!(
+                "{HEAD}    fail: {{path: a, equals: 1, exists: true}}\n"
+            ))
+            .contains("one operator per condition")
+        );
+        assert!(
+            err(&HEAD.replace("select: container", "select: contianer"))
+                .contains("unknown selector `contianer`")
+        );
+        assert!(err(&HEAD.replace("iac/x", "x")).contains("id must be `iac/<kebab-case-name>`"));
+        assert!(
+            err(&format!("{HEAD}    fial: {{path: a, exists: true}}\n"))
+                .contains("unknown key `fial`")
+        );
+        assert!(err("checks: [\n").contains("not valid YAML"));
+    }
 }
