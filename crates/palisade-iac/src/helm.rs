@@ -976,6 +976,7 @@ fn b64(data: &[u8]) -> String {
 }
 
 /// One rendered template.
+#[derive(Debug)]
 pub struct RenderedTemplate {
     /// Path relative to the scan root.
     pub path: String,
@@ -1187,7 +1188,7 @@ mod tests {
             "a: 1\nb: {{ frobnicate .Values }}\n",
         )
         .expect("w");
-        let e = render_chart(tmp.path(), "c").err().expect("error");
+        let e = render_chart(tmp.path(), "c").expect_err("error");
         assert!(
             e.contains("c/templates/t.yaml:2") && e.contains("frobnicate"),
             "{e}"

@@ -16,6 +16,7 @@ const MAX_FILES: usize = 500;
 const MAX_DEPTH: usize = 12;
 
 /// One rendered object and where it came from.
+#[derive(Debug)]
 pub struct Object {
     pub node: Node,
     /// Index into [`Rendered::files`] of the file that declared the object.
@@ -24,6 +25,7 @@ pub struct Object {
     pub original: String,
 }
 
+#[derive(Debug)]
 pub struct Rendered {
     pub objects: Vec<Object>,
     /// `(path relative to the root, text)` of every file read; index = `Pos::file`.
@@ -705,9 +707,7 @@ mod tests {
         let root = tmp.path().canonicalize().expect("canon");
         write(&root, "a/kustomization.yaml", "resources: [../b]\n");
         write(&root, "b/kustomization.yaml", "resources: [../a]\n");
-        let e = render(&root, &root.join("a/kustomization.yaml"))
-            .err()
-            .expect("cycle");
+        let e = render(&root, &root.join("a/kustomization.yaml")).expect_err("cycle");
         assert!(e.contains("deeper than"), "{e}");
         write(
             &root,

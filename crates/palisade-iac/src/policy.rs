@@ -1067,8 +1067,7 @@ mod tests {
 
     fn err(yaml: &str) -> String {
         load_policies("p.yaml", yaml, &[])
-            .err()
-            .expect("error")
+            .expect_err("error")
             .to_string()
     }
 
