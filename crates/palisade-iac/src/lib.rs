@@ -16,6 +16,11 @@
 //!   the workspace); its events carry spans, which is what a positioned tree needs, and it
 //!   reports aliases as events so expansion can be charged to a node budget.
 //! - `regex`: the `matches` operator and a few Rust checks (linear time, size-limited).
+//!
+//! Not used, on purpose: tree-sitter-bash for `RUN` commands (a large C grammar to build;
+//! the Dockerfile checks need simple commands and words, which a quote-aware lexer in
+//! `docker.rs` gives), and a Go-template or Kustomize library (none in Rust; the subsets
+//! real charts and overlays need are in `helm.rs` and `kustomize.rs`, with positions kept).
 
 pub mod doc;
 mod docker;
