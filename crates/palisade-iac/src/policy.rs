@@ -632,11 +632,12 @@ impl Loader<'_> {
                     severity,
                     confidence,
                     cwe,
+                    // Misconfiguration is what IaC checks find, unless the check says otherwise.
                     owasp: node
                         .get("owasp")
                         .map(|o| self.strings(o, "owasp"))
                         .transpose()?
-                        .unwrap_or_default(),
+                        .unwrap_or_else(|| vec!["A05:2021".to_string()]),
                     description,
                     references,
                     examples: self.examples(node.get("examples"), format)?,
