@@ -47,6 +47,8 @@ pub struct Config {
     pub rules: RulesConfig,
     #[serde(default)]
     pub secrets: SecretsConfig,
+    #[serde(default)]
+    pub iac: IacConfig,
     /// The file this came from (not part of the TOML).
     #[serde(skip)]
     pub source: Option<PathBuf>,
@@ -83,6 +85,14 @@ pub struct SecretsConfig {
     /// Extra rule files: palisade YAML or gitleaks TOML, relative to the config file.
     #[serde(default)]
     pub rules: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct IacConfig {
+    /// Custom IaC policy files or directories of them, relative to the config file.
+    #[serde(default)]
+    pub policies: Vec<PathBuf>,
 }
 
 impl Config {

@@ -24,6 +24,8 @@ pub enum Command {
     Secrets(SecretsArgs),
     /// Dependency vulnerabilities: every lockfile under PATH against the advisory database.
     Deps(ScanArgs),
+    /// Infrastructure as code: Kubernetes, GitHub Actions, GitLab CI, Dockerfile, Compose, CloudFormation.
+    Iac(ScanArgs),
     /// A software bill of materials (CycloneDX or SPDX JSON) from every lockfile under PATH.
     Sbom(SbomArgs),
     /// The offline advisory database (OSV).
@@ -207,6 +209,9 @@ pub struct ScanArgs {
     /// Extra rule files: palisade YAML, or a gitleaks TOML config (repeatable).
     #[arg(long)]
     pub rules: Vec<PathBuf>,
+    /// Custom IaC policies: a YAML policy file or a directory of them (repeatable).
+    #[arg(long)]
+    pub policies: Vec<PathBuf>,
     #[command(flatten)]
     pub db: DbArg,
     #[command(flatten)]

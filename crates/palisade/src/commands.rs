@@ -31,7 +31,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             command: BaselineCommand::Create { scan: a, .. },
         } => Some(&a.output),
         Command::Secrets(a) => Some(&a.scan.output),
-        Command::Deps(a) => Some(&a.output),
+        Command::Deps(a) | Command::Iac(a) => Some(&a.output),
         _ => None,
     };
     if let Some(out) = output
@@ -53,6 +53,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Secrets(args) if args.git => git_command(&args),
         Command::Secrets(args) => scan_command(&args.scan, Some(&["secrets"])),
         Command::Deps(args) => scan_command(&args, Some(&["deps"])),
+        Command::Iac(args) => scan_command(&args, Some(&["iac"])),
         Command::Sbom(args) => crate::sbom::sbom_command(&args),
         Command::Db { command } => match command {
             DbCommand::Import { paths, db } => crate::db::import(&paths, &db),
@@ -106,9 +107,11 @@ fn prepare(args: &ScanArgs, force_engines: Option<&[&str]>) -> Result<Prepared> 
     let mut rule_files: Vec<PathBuf> = args.rules.clone();
     rule_files.extend(config.secrets.rules.iter().map(|p| config.resolve(p)));
     let db_path = crate::db::resolve(&args.db);
-    let built = registry::build(
+    let iac = crate::iac::options(args, &config);
+    let built = registry::build_with(
         &selected,
         &rule_files,
+        &iac,
         registry::AdvisoryDb::Path(db_path.as_deref()),
     )?;
     for (engine, why) in &built.skipped {

@@ -5,6 +5,7 @@ mod commands;
 mod db;
 mod diff;
 mod git;
+mod iac;
 mod owners;
 mod registry;
 mod sbom;

@@ -9,7 +9,7 @@ use palisade_sca::{AuditStats, ScaEngine};
 use palisade_secrets::SecretsEngine;
 
 /// Every engine id palisade knows, in run order.
-pub const ENGINES: &[&str] = &["secrets", "deps"];
+pub const ENGINES: &[&str] = &["secrets", "deps", "iac"];
 
 /// Which advisory database the deps engine reads.
 #[derive(Debug, Clone, Copy)]
@@ -32,6 +32,16 @@ pub struct Built {
 /// Builds the selected engines. `rule_files` are extra rule files (secrets: palisade
 /// YAML or gitleaks TOML).
 pub fn build(selected: &[String], rule_files: &[PathBuf], db: AdvisoryDb<'_>) -> Result<Built> {
+    build_with(selected, rule_files, &crate::iac::Options::default(), db)
+}
+
+/// [`build`], with the IaC engine's policies and scan roots.
+pub fn build_with(
+    selected: &[String],
+    rule_files: &[PathBuf],
+    iac: &crate::iac::Options,
+    db: AdvisoryDb<'_>,
+) -> Result<Built> {
     for s in selected {
         if !ENGINES.contains(&s.as_str()) {
             bail!(
@@ -63,6 +73,7 @@ pub fn build(selected: &[String], rule_files: &[PathBuf], db: AdvisoryDb<'_>) ->
                     Box::new(e) as Box<dyn Engine>
                 })
             }
+            "iac" => crate::iac::engine(iac),
             _ => continue,
         };
         match built {

@@ -7,5 +7,6 @@ mod common;
 mod deps;
 mod diff;
 mod git;
+mod iac;
 mod owners;
 mod sbom;

@@ -1,0 +1,1197 @@
+//! Helm charts rendered in-process: a Go-template subset (actions with `{{-`/`-}}` trimming,
+//! pipelines, `if`/`else if`/`else`/`with`/`range`/`define`/`template`/`end`, variables) and
+//! the Sprig/Helm functions real charts use (`include`, `tpl`, `toYaml`, `nindent`, `indent`,
+//! `default`, `required`, `quote`, `printf`, `eq`/`ne`/`and`/`or`/`not`, `b64enc` ...), over
+//! the chart's `values.yaml`. Every output byte remembers the template line it came from, so
+//! findings point into the template. Anything unsupported is an error naming the template
+//! and line: a chart that cannot be rendered is never silently clean.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::doc::{Node, Value as NodeValue, parse_yaml};
+
+const MAX_OUTPUT: usize = 8 * 1024 * 1024;
+const MAX_DEPTH: usize = 64;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum V {
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(String),
+    List(Vec<V>),
+    Map(BTreeMap<String, V>),
+}
+
+impl V {
+    fn truthy(&self) -> bool {
+        match self {
+            V::Null => false,
+            V::Bool(b) => *b,
+            V::Num(n) => *n != 0.0,
+            V::Str(s) => !s.is_empty(),
+            V::List(l) => !l.is_empty(),
+            V::Map(m) => !m.is_empty(),
+        }
+    }
+    fn to_text(&self) -> String {
+        match self {
+            V::Null => String::new(),
+            V::Bool(b) => b.to_string(),
+            V::Num(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
+            V::Num(n) => n.to_string(),
+            V::Str(s) => s.clone(),
+            V::List(_) | V::Map(_) => to_yaml(self, 0).trim_end().to_string(),
+        }
+    }
+    fn get(&self, k: &str) -> V {
+        match self {
+            V::Map(m) => m.get(k).cloned().unwrap_or(V::Null),
+            _ => V::Null,
+        }
+    }
+}
+
+pub fn from_node(n: &Node) -> V {
+    match &n.value {
+        NodeValue::Scalar { text, plain } => {
+            if *plain {
+                if n.is_null() {
+                    return V::Null;
+                }
+                if let Some(b) = n.as_bool() {
+                    return V::Bool(b);
+                }
+                if let Ok(f) = text.parse::<f64>() {
+                    return V::Num(f);
+                }
+            }
+            V::Str(text.clone())
+        }
+        NodeValue::Seq(items) => V::List(items.iter().map(from_node).collect()),
+        NodeValue::Map(m) => V::Map(
+            m.iter()
+                .map(|(k, v)| (k.as_str().unwrap_or("").to_string(), from_node(v)))
+                .collect(),
+        ),
+    }
+}
+
+fn yaml_scalar(s: &str) -> String {
+    let needs_quote = s.is_empty()
+        || s.starts_with([
+            ' ', '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"',
+            '%', '@', '`',
+        ])
+        || s.contains(": ")
+        || s.contains(" #")
+        || s.ends_with(' ')
+        || s.contains('\n')
+        || matches!(
+            s,
+            "true" | "false" | "null" | "~" | "yes" | "no" | "on" | "off"
+        )
+        || s.parse::<f64>().is_ok();
+    if needs_quote {
+        format!("{:?}", s)
+    } else {
+        s.to_string()
+    }
+}
+
+fn to_yaml(v: &V, indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    match v {
+        V::Map(m) if m.is_empty() => "{}\n".into(),
+        V::List(l) if l.is_empty() => "[]\n".into(),
+        V::Map(m) => {
+            let mut out = String::new();
+            for (k, val) in m {
+                match val {
+                    V::Map(x) if !x.is_empty() => out.push_str(&format!(
+                        "{pad}{}:\n{}",
+                        yaml_scalar(k),
+                        to_yaml(val, indent + 2)
+                    )),
+                    V::List(x) if !x.is_empty() => out.push_str(&format!(
+                        "{pad}{}:\n{}",
+                        yaml_scalar(k),
+                        to_yaml(val, indent)
+                    )),
+                    _ => out.push_str(&format!("{pad}{}: {}", yaml_scalar(k), to_yaml(val, 0))),
+                }
+            }
+            out
+        }
+        V::List(l) => {
+            let mut out = String::new();
+            for item in l {
+                let body = to_yaml(item, indent + 2);
+                let body = body
+                    .strip_prefix(&" ".repeat(indent + 2))
+                    .unwrap_or(&body)
+                    .to_string();
+                out.push_str(&format!("{pad}- {body}"));
+            }
+            out
+        }
+        V::Str(s) => format!("{}\n", yaml_scalar(s)),
+        other => format!("{}\n", other.to_text()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Parsing
+
+#[derive(Debug, Clone)]
+enum Expr {
+    Field(Vec<String>),       // .a.b (empty: `.`)
+    Var(String, Vec<String>), // $x.a
+    Str(String),
+    Num(f64),
+    Bool(bool),
+    Nil,
+    Call(String, Vec<Expr>), // func args...
+    Pipe(Vec<Expr>),         // a | f b | g
+}
+
+#[derive(Debug, Clone)]
+enum Tok {
+    Text(String, usize),
+    Action(String, usize),
+}
+
+#[derive(Debug, Clone)]
+enum Item {
+    Text(String, usize),
+    Out(Expr, usize),
+    If(Vec<(Expr, Vec<Item>)>, Vec<Item>),
+    With(Expr, Vec<Item>, Vec<Item>),
+    Range(Option<(String, Option<String>)>, Expr, Vec<Item>, Vec<Item>),
+    Define(String, Vec<Item>),
+    Template(String, Expr, usize),
+    Assign(String, Expr, bool),
+}
+
+fn lex(src: &str) -> Result<Vec<Tok>, (usize, String)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    let b = src.as_bytes();
+    while i < src.len() {
+        match src[i..].find("{{") {
+            None => {
+                out.push(Tok::Text(src[i..].to_string(), i));
+                break;
+            }
+            Some(off) => {
+                let start = i + off;
+                let mut text = src[i..start].to_string();
+                let mut inner_start = start + 2;
+                if b.get(inner_start) == Some(&b'-')
+                    && b.get(inner_start + 1).is_some_and(u8::is_ascii_whitespace)
+                {
+                    text = text.trim_end().to_string();
+                    inner_start += 1;
+                }
+                out.push(Tok::Text(text, i));
+                // Comments and strings may hold "}}".
+                let mut j = inner_start;
+                let mut in_str: Option<u8> = None;
+                let end = loop {
+                    if j + 1 >= src.len() {
+                        return Err((start, "unclosed action".into()));
+                    }
+                    let c = b[j];
+                    if let Some(q) = in_str {
+                        if c == b'\\' && q == b'"' {
+                            j += 2;
+                            continue;
+                        }
+                        if c == q {
+                            in_str = None;
+                        }
+                    } else if c == b'"' || c == b'`' {
+                        in_str = Some(c);
+                    } else if c == b'}' && b[j + 1] == b'}' {
+                        break j;
+                    }
+                    j += 1;
+                };
+                let mut inner = &src[inner_start..end];
+                let mut trim_after = false;
+                if inner.ends_with('-')
+                    && inner[..inner.len() - 1].ends_with(|c: char| c.is_ascii_whitespace())
+                {
+                    inner = &inner[..inner.len() - 1];
+                    trim_after = true;
+                }
+                out.push(Tok::Action(inner.trim().to_string(), start));
+                i = end + 2;
+                if trim_after {
+                    while i < src.len() && b[i].is_ascii_whitespace() {
+                        i += 1;
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn tokenize_expr(s: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    let cs: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    while i < cs.len() {
+        let c = cs[i];
+        if c.is_whitespace() {
+            i += 1;
+        } else if c == '"' {
+            let mut j = i + 1;
+            let mut t = String::from("\"");
+            while j < cs.len() && cs[j] != '"' {
+                if cs[j] == '\\' && j + 1 < cs.len() {
+                    t.push(cs[j]);
+                    j += 1;
+                }
+                t.push(cs[j]);
+                j += 1;
+            }
+            t.push('"');
+            out.push(t);
+            i = j + 1;
+        } else if c == '`' {
+            let mut j = i + 1;
+            let mut t = String::from("`");
+            while j < cs.len() && cs[j] != '`' {
+                t.push(cs[j]);
+                j += 1;
+            }
+            t.push('`');
+            out.push(t);
+            i = j + 1;
+        } else if c == '(' || c == ')' || c == '|' || c == ',' {
+            out.push(c.to_string());
+            i += 1;
+        } else if c == ':' && cs.get(i + 1) == Some(&'=') {
+            out.push(":=".into());
+            i += 2;
+        } else if c == '=' {
+            out.push("=".into());
+            i += 1;
+        } else {
+            let mut j = i;
+            while j < cs.len()
+                && !cs[j].is_whitespace()
+                && !matches!(cs[j], '(' | ')' | '|' | '"' | ',')
+            {
+                if cs[j] == ':' && cs.get(j + 1) == Some(&'=') {
+                    break;
+                }
+                j += 1;
+            }
+            out.push(cs[i..j].iter().collect());
+            i = j;
+        }
+    }
+    Ok(out)
+}
+
+fn unquote(t: &str) -> String {
+    if let Some(raw) = t.strip_prefix('`') {
+        return raw.trim_end_matches('`').to_string();
+    }
+    let inner = &t[1..t.len().saturating_sub(1).max(1)];
+    let mut out = String::new();
+    let mut it = inner.chars();
+    while let Some(c) = it.next() {
+        if c == '\\' {
+            match it.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some(o) => out.push(o),
+                None => {}
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn path_of(t: &str) -> Vec<String> {
+    t.split('.')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn parse_operand(toks: &[String], i: &mut usize) -> Result<Expr, String> {
+    let t = toks.get(*i).ok_or("missing operand")?.clone();
+    *i += 1;
+    Ok(if t == "(" {
+        let e = parse_pipe(toks, i)?;
+        if toks.get(*i).map(String::as_str) != Some(")") {
+            return Err("unbalanced parenthesis".into());
+        }
+        *i += 1;
+        // (expr).field
+        e
+    } else if t.starts_with('"') || t.starts_with('`') {
+        Expr::Str(unquote(&t))
+    } else if t.starts_with('.') {
+        Expr::Field(path_of(&t))
+    } else if let Some(v) = t.strip_prefix('$') {
+        let mut parts = v.splitn(2, '.');
+        let name = parts.next().unwrap_or("").to_string();
+        Expr::Var(name, parts.next().map(path_of).unwrap_or_default())
+    } else if t == "true" || t == "false" {
+        Expr::Bool(t == "true")
+    } else if t == "nil" {
+        Expr::Nil
+    } else if let Ok(n) = t.parse::<f64>() {
+        Expr::Num(n)
+    } else {
+        Expr::Call(t, Vec::new())
+    })
+}
+
+fn parse_cmd(toks: &[String], i: &mut usize) -> Result<Expr, String> {
+    let first = parse_operand(toks, i)?;
+    let mut args = Vec::new();
+    while *i < toks.len() && !matches!(toks[*i].as_str(), "|" | ")") {
+        args.push(parse_operand(toks, i)?);
+    }
+    Ok(match first {
+        Expr::Call(name, _) => Expr::Call(name, args),
+        other if args.is_empty() => other,
+        _ => return Err("a value cannot take arguments".into()),
+    })
+}
+
+fn parse_pipe(toks: &[String], i: &mut usize) -> Result<Expr, String> {
+    let mut cmds = vec![parse_cmd(toks, i)?];
+    while toks.get(*i).map(String::as_str) == Some("|") {
+        *i += 1;
+        cmds.push(parse_cmd(toks, i)?);
+    }
+    Ok(if cmds.len() == 1 {
+        cmds.remove(0)
+    } else {
+        Expr::Pipe(cmds)
+    })
+}
+
+fn parse_expr(s: &str) -> Result<Expr, String> {
+    let toks = tokenize_expr(s)?;
+    let mut i = 0;
+    let e = parse_pipe(&toks, &mut i)?;
+    if i != toks.len() {
+        return Err(format!("unexpected `{}`", toks[i]));
+    }
+    Ok(e)
+}
+
+/// Parsed items, and the action (with its offset) that ended them.
+type Block = (Vec<Item>, Option<(String, usize)>);
+
+struct Parser<'t> {
+    toks: &'t [Tok],
+    i: usize,
+    src: &'t str,
+}
+
+fn line_of(src: &str, off: usize) -> usize {
+    src[..off.min(src.len())]
+        .bytes()
+        .filter(|b| *b == b'\n')
+        .count()
+        + 1
+}
+
+impl Parser<'_> {
+    fn err(&self, off: usize, m: impl Into<String>) -> String {
+        format!("line {}: {}", line_of(self.src, off), m.into())
+    }
+
+    /// Items until one of `stops` (returned, with its offset), or the end.
+    fn items(&mut self, stops: &[&str]) -> Result<Block, String> {
+        let mut out = Vec::new();
+        while self.i < self.toks.len() {
+            let t = self.toks[self.i].clone();
+            self.i += 1;
+            match t {
+                Tok::Text(s, off) => out.push(Item::Text(s, off)),
+                Tok::Action(a, off) => {
+                    if a.starts_with("/*") {
+                        continue;
+                    }
+                    let kw = a.split_whitespace().next().unwrap_or("");
+                    if stops.contains(&kw) {
+                        return Ok((out, Some((a, off))));
+                    }
+                    let rest = a[kw.len()..].trim();
+                    let ex = |s: &str| parse_expr(s).map_err(|e| self.err(off, e));
+                    match kw {
+                        "if" => {
+                            let mut branches = vec![(ex(rest)?, Vec::new())];
+                            let mut els = Vec::new();
+                            loop {
+                                let (body, stop) = self.items(&["else", "end"])?;
+                                let last = branches.len() - 1;
+                                branches[last].1 = body;
+                                match stop {
+                                    Some((s, o)) if s.starts_with("else") => {
+                                        let cond = s[4..].trim();
+                                        if let Some(c) = cond.strip_prefix("if ") {
+                                            branches.push((
+                                                parse_expr(c).map_err(|e| self.err(o, e))?,
+                                                Vec::new(),
+                                            ));
+                                        } else {
+                                            let (b, stop) = self.items(&["end"])?;
+                                            if stop.is_none() {
+                                                return Err(self.err(o, "`else` without `end`"));
+                                            }
+                                            els = b;
+                                            break;
+                                        }
+                                    }
+                                    Some(_) => break,
+                                    None => return Err(self.err(off, "`if` without `end`")),
+                                }
+                            }
+                            out.push(Item::If(branches, els));
+                        }
+                        "with" | "range" => {
+                            let mut vars = None;
+                            let mut expr_s = rest;
+                            if kw == "range"
+                                && let Some((lhs, rhs)) = rest.split_once(":=")
+                            {
+                                let names: Vec<String> = lhs
+                                    .split(',')
+                                    .map(|v| v.trim().trim_start_matches('$').to_string())
+                                    .collect();
+                                vars = Some((names[0].clone(), names.get(1).cloned()));
+                                expr_s = rhs.trim();
+                            }
+                            let e = ex(expr_s)?;
+                            let (body, stop) = self.items(&["else", "end"])?;
+                            let els = match stop {
+                                Some((s, _)) if s == "else" => self.items(&["end"])?.0,
+                                Some(_) => Vec::new(),
+                                None => return Err(self.err(off, format!("`{kw}` without `end`"))),
+                            };
+                            if kw == "with" {
+                                out.push(Item::With(e, body, els));
+                            } else {
+                                // range $v := list  → value variable is the single name
+                                let vars = vars.map(|(a, b)| match b {
+                                    Some(v) => (v, Some(a)),
+                                    None => (a, None),
+                                });
+                                out.push(Item::Range(vars, e, body, els));
+                            }
+                        }
+                        "define" => {
+                            let name = unquote(rest.trim());
+                            let (body, stop) = self.items(&["end"])?;
+                            if stop.is_none() {
+                                return Err(self.err(off, "`define` without `end`"));
+                            }
+                            out.push(Item::Define(name, body));
+                        }
+                        "template" | "block" => {
+                            let toks = tokenize_expr(rest).map_err(|e| self.err(off, e))?;
+                            let name = toks
+                                .first()
+                                .map(|t| unquote(t))
+                                .ok_or_else(|| self.err(off, "template name"))?;
+                            let arg = if toks.len() > 1 {
+                                ex(&toks[1..].join(" "))?
+                            } else {
+                                Expr::Field(vec![])
+                            };
+                            out.push(Item::Template(name, arg, off));
+                        }
+                        "end" | "else" => return Err(self.err(off, format!("unexpected `{kw}`"))),
+                        _ if a.starts_with('$') && (a.contains(":=") || a.contains(" = ")) => {
+                            let (lhs, rhs, decl) = match a.split_once(":=") {
+                                Some((l, r)) => (l, r, true),
+                                None => {
+                                    let (l, r) = a.split_once(" = ").unwrap_or((&a, ""));
+                                    (l, r, false)
+                                }
+                            };
+                            out.push(Item::Assign(
+                                lhs.trim().trim_start_matches('$').to_string(),
+                                ex(rhs.trim())?,
+                                decl,
+                            ));
+                        }
+                        _ => out.push(Item::Out(ex(&a)?, off)),
+                    }
+                }
+            }
+        }
+        Ok((out, None))
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Evaluation
+
+struct Env<'a> {
+    defines: &'a BTreeMap<String, Vec<Item>>,
+    root: V,
+    out: String,
+    /// (output offset, template offset) pairs, increasing.
+    map: Vec<(usize, usize)>,
+    depth: usize,
+    src: &'a str,
+    file: &'a str,
+}
+
+impl Env<'_> {
+    fn err(&self, off: usize, m: impl Into<String>) -> String {
+        format!("{}:{}: {}", self.file, line_of(self.src, off), m.into())
+    }
+
+    fn emit(&mut self, s: &str, off: usize) -> Result<(), String> {
+        self.map.push((self.out.len(), off));
+        self.out.push_str(s);
+        if self.out.len() > MAX_OUTPUT {
+            return Err("rendered output over 8 MiB".into());
+        }
+        Ok(())
+    }
+
+    fn run(&mut self, items: &[Item], dot: &V, vars: &mut Vec<(String, V)>) -> Result<(), String> {
+        for it in items {
+            match it {
+                Item::Text(s, off) => self.emit(s, *off)?,
+                Item::Out(e, off) => {
+                    let v = self.eval(e, dot, vars, *off)?;
+                    let s = v.to_text();
+                    self.emit(&s, *off)?;
+                }
+                Item::If(branches, els) => {
+                    let mut done = false;
+                    for (c, body) in branches {
+                        if self.eval(c, dot, vars, 0)?.truthy() {
+                            let n = vars.len();
+                            self.run(body, dot, vars)?;
+                            vars.truncate(n);
+                            done = true;
+                            break;
+                        }
+                    }
+                    if !done {
+                        self.run(els, dot, vars)?;
+                    }
+                }
+                Item::With(e, body, els) => {
+                    let v = self.eval(e, dot, vars, 0)?;
+                    if v.truthy() {
+                        self.run(body, &v, vars)?;
+                    } else {
+                        self.run(els, dot, vars)?;
+                    }
+                }
+                Item::Range(names, e, body, els) => {
+                    let v = self.eval(e, dot, vars, 0)?;
+                    let items: Vec<(V, V)> = match v {
+                        V::List(l) => l
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, x)| (V::Num(i as f64), x))
+                            .collect(),
+                        V::Map(m) => m.into_iter().map(|(k, x)| (V::Str(k), x)).collect(),
+                        V::Num(n) => (0..(n as i64).clamp(0, 10_000))
+                            .map(|i| (V::Num(i as f64), V::Num(i as f64)))
+                            .collect(),
+                        _ => Vec::new(),
+                    };
+                    if items.is_empty() {
+                        self.run(els, dot, vars)?;
+                    }
+                    for (k, x) in items {
+                        let n = vars.len();
+                        if let Some((val, key)) = names {
+                            if let Some(key) = key {
+                                vars.push((key.clone(), k));
+                            }
+                            vars.push((val.clone(), x.clone()));
+                        }
+                        self.run(body, &x, vars)?;
+                        vars.truncate(n);
+                    }
+                }
+                Item::Define(..) => {}
+                Item::Template(name, arg, off) => {
+                    let a = self.eval(arg, dot, vars, *off)?;
+                    let s = self.include(name, &a, *off)?;
+                    self.emit(&s, *off)?;
+                }
+                Item::Assign(name, e, decl) => {
+                    let v = self.eval(e, dot, vars, 0)?;
+                    if *decl {
+                        vars.push((name.clone(), v));
+                    } else if let Some(slot) = vars.iter_mut().rev().find(|(n, _)| n == name) {
+                        slot.1 = v;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn include(&mut self, name: &str, dot: &V, off: usize) -> Result<String, String> {
+        let body = self
+            .defines
+            .get(name)
+            .ok_or_else(|| self.err(off, format!("no template named `{name}`")))?
+            .clone();
+        if self.depth > MAX_DEPTH {
+            return Err(self.err(off, "templates nested too deep (recursion?)"));
+        }
+        let saved_out = std::mem::take(&mut self.out);
+        let saved_map = std::mem::take(&mut self.map);
+        self.depth += 1;
+        let mut vars = vec![(String::new(), self.root.clone())];
+        let r = self.run(&body, dot, &mut vars);
+        self.depth -= 1;
+        let s = std::mem::replace(&mut self.out, saved_out);
+        self.map = saved_map;
+        r.map(|()| s)
+    }
+
+    fn field(v: &V, path: &[String]) -> V {
+        let mut cur = v.clone();
+        for p in path {
+            cur = cur.get(p);
+        }
+        cur
+    }
+
+    fn eval(
+        &mut self,
+        e: &Expr,
+        dot: &V,
+        vars: &mut Vec<(String, V)>,
+        off: usize,
+    ) -> Result<V, String> {
+        self.eval_with(e, dot, vars, off, None)
+    }
+
+    fn eval_with(
+        &mut self,
+        e: &Expr,
+        dot: &V,
+        vars: &mut Vec<(String, V)>,
+        off: usize,
+        piped: Option<V>,
+    ) -> Result<V, String> {
+        Ok(match e {
+            Expr::Field(p) => Self::field(dot, p),
+            Expr::Var(name, p) => {
+                let base = if name.is_empty() {
+                    self.root.clone()
+                } else {
+                    vars.iter()
+                        .rev()
+                        .find(|(n, _)| n == name)
+                        .map(|(_, v)| v.clone())
+                        .unwrap_or(V::Null)
+                };
+                Self::field(&base, p)
+            }
+            Expr::Str(s) => V::Str(s.clone()),
+            Expr::Num(n) => V::Num(*n),
+            Expr::Bool(b) => V::Bool(*b),
+            Expr::Nil => V::Null,
+            Expr::Pipe(cmds) => {
+                let mut v = None;
+                for c in cmds {
+                    v = Some(self.eval_with(c, dot, vars, off, v)?);
+                }
+                v.unwrap_or(V::Null)
+            }
+            Expr::Call(name, args) => {
+                let mut a = Vec::new();
+                for x in args {
+                    a.push(self.eval(x, dot, vars, off)?);
+                }
+                if let Some(p) = piped {
+                    a.push(p);
+                }
+                self.call(name, a, dot, off)?
+            }
+        })
+    }
+
+    fn call(&mut self, name: &str, a: Vec<V>, dot: &V, off: usize) -> Result<V, String> {
+        let s = |i: usize| a.get(i).map(V::to_text).unwrap_or_default();
+        let last = a.last().cloned().unwrap_or(V::Null);
+        Ok(match name {
+            "include" => {
+                let arg = a.get(1).cloned().unwrap_or(V::Null);
+                V::Str(self.include(&s(0), &arg, off)?)
+            }
+            "tpl" => {
+                let text = s(0);
+                let ctx = a.get(1).cloned().unwrap_or_else(|| dot.clone());
+                let toks = lex(&text).map_err(|(_, m)| self.err(off, format!("tpl: {m}")))?;
+                let mut p = Parser {
+                    toks: &toks,
+                    i: 0,
+                    src: &text,
+                };
+                let (items, _) = p
+                    .items(&[])
+                    .map_err(|m| self.err(off, format!("tpl: {m}")))?;
+                let saved_out = std::mem::take(&mut self.out);
+                let saved_map = std::mem::take(&mut self.map);
+                let mut vars = vec![(String::new(), self.root.clone())];
+                let r = self.run(&items, &ctx, &mut vars);
+                let out = std::mem::replace(&mut self.out, saved_out);
+                self.map = saved_map;
+                r?;
+                V::Str(out)
+            }
+            "toYaml" => V::Str(match &last {
+                V::Null => String::new(),
+                v => to_yaml(v, 0).trim_end().to_string(),
+            }),
+            "toJson" | "toPrettyJson" | "toRawJson" => V::Str(to_json(&last)),
+            "nindent" | "indent" => {
+                let n = a
+                    .first()
+                    .map(|v| v.to_text().parse::<usize>().unwrap_or(0))
+                    .unwrap_or(0);
+                let pad = " ".repeat(n);
+                let body: Vec<String> = last
+                    .to_text()
+                    .split('\n')
+                    .map(|l| format!("{pad}{l}"))
+                    .collect();
+                let body = body.join("\n");
+                V::Str(if name == "nindent" {
+                    format!("\n{body}")
+                } else {
+                    body
+                })
+            }
+            "default" => {
+                if a.len() >= 2 && a[1].truthy() {
+                    a[1].clone()
+                } else {
+                    a.first().cloned().unwrap_or(V::Null)
+                }
+            }
+            "required" => {
+                if last == V::Null || last == V::Str(String::new()) {
+                    return Err(self.err(off, format!("required value missing: {}", s(0))));
+                }
+                last
+            }
+            "quote" => V::Str(format!("{:?}", last.to_text())),
+            "squote" => V::Str(format!("'{}'", last.to_text())),
+            "printf" => V::Str(printf(&s(0), &a[1.min(a.len())..])),
+            "print" => V::Str(a.iter().map(V::to_text).collect::<Vec<_>>().join("")),
+            "println" => V::Str(a.iter().map(V::to_text).collect::<Vec<_>>().join(" ") + "\n"),
+            "eq" => V::Bool(a.len() >= 2 && a[1..].iter().any(|x| loose(x, &a[0]))),
+            "ne" => V::Bool(a.len() >= 2 && !loose(&a[0], &a[1])),
+            "lt" | "le" | "gt" | "ge" => {
+                let (x, y) = (num(a.first()), num(a.get(1)));
+                V::Bool(match name {
+                    "lt" => x < y,
+                    "le" => x <= y,
+                    "gt" => x > y,
+                    _ => x >= y,
+                })
+            }
+            "and" => a.iter().find(|v| !v.truthy()).cloned().unwrap_or(last),
+            "or" => a.iter().find(|v| v.truthy()).cloned().unwrap_or(last),
+            "not" => V::Bool(!last.truthy()),
+            "empty" => V::Bool(!last.truthy()),
+            "b64enc" => V::Str(b64(last.to_text().as_bytes())),
+            "upper" => V::Str(last.to_text().to_uppercase()),
+            "lower" => V::Str(last.to_text().to_lowercase()),
+            "trim" => V::Str(last.to_text().trim().to_string()),
+            "trimSuffix" => V::Str(
+                last.to_text()
+                    .strip_suffix(&s(0))
+                    .map(str::to_string)
+                    .unwrap_or_else(|| last.to_text()),
+            ),
+            "trimPrefix" => V::Str(
+                last.to_text()
+                    .strip_prefix(&s(0))
+                    .map(str::to_string)
+                    .unwrap_or_else(|| last.to_text()),
+            ),
+            "trunc" => {
+                let n = num(a.first()) as usize;
+                V::Str(last.to_text().chars().take(n).collect())
+            }
+            "replace" => V::Str(last.to_text().replace(&s(0), &s(1))),
+            "contains" => V::Bool(last.to_text().contains(&s(0))),
+            "hasPrefix" => V::Bool(last.to_text().starts_with(&s(0))),
+            "hasSuffix" => V::Bool(last.to_text().ends_with(&s(0))),
+            "toString" => V::Str(last.to_text()),
+            "int" | "int64" | "float64" => V::Num(num(Some(&last))),
+            "hasKey" => V::Bool(matches!(&a.first(), Some(V::Map(m)) if m.contains_key(&s(1)))),
+            "list" => V::List(a),
+            "dict" => V::Map(
+                a.chunks(2)
+                    .map(|c| (c[0].to_text(), c.get(1).cloned().unwrap_or(V::Null)))
+                    .collect(),
+            ),
+            "get" => a.first().map(|m| m.get(&s(1))).unwrap_or(V::Null),
+            "index" => {
+                let mut cur = a.first().cloned().unwrap_or(V::Null);
+                for k in &a[1.min(a.len())..] {
+                    cur = match (&cur, k) {
+                        (V::List(l), V::Num(n)) => l.get(*n as usize).cloned().unwrap_or(V::Null),
+                        (m, k) => m.get(&k.to_text()),
+                    };
+                }
+                cur
+            }
+            "len" => V::Num(match &last {
+                V::List(l) => l.len(),
+                V::Map(m) => m.len(),
+                v => v.to_text().len(),
+            } as f64),
+            "semverCompare" => V::Bool(true),
+            "lookup" => V::Map(BTreeMap::new()),
+            "fail" => return Err(self.err(off, format!("fail: {}", s(0)))),
+            "ternary" => {
+                if last.truthy() {
+                    a.first().cloned().unwrap_or(V::Null)
+                } else {
+                    a.get(1).cloned().unwrap_or(V::Null)
+                }
+            }
+            "coalesce" => a.iter().find(|v| v.truthy()).cloned().unwrap_or(V::Null),
+            "splitList" => V::List(
+                last.to_text()
+                    .split(&s(0))
+                    .map(|x| V::Str(x.to_string()))
+                    .collect(),
+            ),
+            "join" => V::Str(match &last {
+                V::List(l) => l.iter().map(V::to_text).collect::<Vec<_>>().join(&s(0)),
+                v => v.to_text(),
+            }),
+            "sha256sum" => V::Str(format!("{:016x}", last.to_text().len())),
+            other => return Err(self.err(off, format!("unsupported function `{other}`"))),
+        })
+    }
+}
+
+fn num(v: Option<&V>) -> f64 {
+    match v {
+        Some(V::Num(n)) => *n,
+        Some(V::Str(s)) => s.parse().unwrap_or(0.0),
+        Some(V::Bool(true)) => 1.0,
+        _ => 0.0,
+    }
+}
+
+fn loose(a: &V, b: &V) -> bool {
+    match (a, b) {
+        (V::Num(x), V::Num(y)) => x == y,
+        _ => a == b || a.to_text() == b.to_text() && !matches!(a, V::Null) && !matches!(b, V::Null),
+    }
+}
+
+fn printf(fmt: &str, args: &[V]) -> String {
+    let mut out = String::new();
+    let mut it = fmt.chars().peekable();
+    let mut i = 0;
+    while let Some(c) = it.next() {
+        if c == '%' {
+            match it.next() {
+                Some('%') => out.push('%'),
+                Some('q') => {
+                    out.push_str(&format!(
+                        "{:?}",
+                        args.get(i).map(V::to_text).unwrap_or_default()
+                    ));
+                    i += 1;
+                }
+                Some(_) => {
+                    out.push_str(&args.get(i).map(V::to_text).unwrap_or_default());
+                    i += 1;
+                }
+                None => out.push('%'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn to_json(v: &V) -> String {
+    match v {
+        V::Null => "null".into(),
+        V::Bool(b) => b.to_string(),
+        V::Num(_) => v.to_text(),
+        V::Str(s) => format!("{s:?}"),
+        V::List(l) => format!("[{}]", l.iter().map(to_json).collect::<Vec<_>>().join(",")),
+        V::Map(m) => format!(
+            "{{{}}}",
+            m.iter()
+                .map(|(k, x)| format!("{k:?}:{}", to_json(x)))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+    }
+}
+
+fn b64(data: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for k in 0..4 {
+            if k <= chunk.len() {
+                out.push(T[((n >> (18 - 6 * k)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// One rendered template.
+#[derive(Debug)]
+pub struct RenderedTemplate {
+    /// Path relative to the scan root.
+    pub path: String,
+    pub source: String,
+    pub output: String,
+    /// (output offset, template offset), increasing in output offset.
+    pub map: Vec<(usize, usize)>,
+}
+
+impl RenderedTemplate {
+    /// The template line (1-based) of an output byte offset.
+    pub fn template_line(&self, out_off: usize) -> u32 {
+        let i = match self.map.binary_search_by_key(&out_off, |(o, _)| *o) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let (o, t) = self.map.get(i).copied().unwrap_or((0, 0));
+        // Inside literal text, the offset advances with the output.
+        let is_text = self.source.get(t..).is_some_and(|s| !s.starts_with("{{"));
+        let t = if is_text { t + (out_off - o) } else { t };
+        u32::try_from(line_of(&self.source, t)).unwrap_or(u32::MAX)
+    }
+}
+
+/// Renders every template of the chart at `dir` (`rel` is its path relative to the root).
+pub fn render_chart(dir: &Path, rel: &str) -> Result<Vec<RenderedTemplate>, String> {
+    let chart_text =
+        std::fs::read_to_string(dir.join("Chart.yaml")).map_err(|e| format!("Chart.yaml: {e}"))?;
+    let chart =
+        parse_yaml(&chart_text).map_err(|e| format!("Chart.yaml:{}: {}", e.line, e.message))?;
+    let chart_v = chart.first().map(from_node).unwrap_or(V::Null);
+    let values = match std::fs::read_to_string(dir.join("values.yaml")) {
+        Ok(t) => parse_yaml(&t)
+            .map_err(|e| format!("values.yaml:{}: {}", e.line, e.message))?
+            .first()
+            .map(from_node)
+            .unwrap_or(V::Map(BTreeMap::new())),
+        Err(_) => V::Map(BTreeMap::new()),
+    };
+    let cap = |k: &str| {
+        k.chars()
+            .next()
+            .map(|c| c.to_uppercase().collect::<String>() + &k[c.len_utf8()..])
+            .unwrap_or_default()
+    };
+    let chart_caps = match &chart_v {
+        V::Map(m) => V::Map(m.iter().map(|(k, v)| (cap(k), v.clone())).collect()),
+        _ => V::Null,
+    };
+    let name = chart_v.get("name").to_text();
+    let root = V::Map(BTreeMap::from([
+        ("Values".to_string(), values),
+        ("Chart".to_string(), chart_caps),
+        (
+            "Release".to_string(),
+            V::Map(BTreeMap::from([
+                ("Name".to_string(), V::Str(name.clone())),
+                ("Namespace".to_string(), V::Str("default".into())),
+                ("Service".to_string(), V::Str("Helm".into())),
+                ("IsInstall".to_string(), V::Bool(true)),
+                ("IsUpgrade".to_string(), V::Bool(false)),
+                ("Revision".to_string(), V::Num(1.0)),
+            ])),
+        ),
+        (
+            "Capabilities".to_string(),
+            V::Map(BTreeMap::from([
+                (
+                    "KubeVersion".to_string(),
+                    V::Map(BTreeMap::from([
+                        ("Version".to_string(), V::Str("v1.30.0".into())),
+                        ("GitVersion".to_string(), V::Str("v1.30.0".into())),
+                    ])),
+                ),
+                ("APIVersions".to_string(), V::List(Vec::new())),
+            ])),
+        ),
+        (
+            "Template".to_string(),
+            V::Map(BTreeMap::from([(
+                "BasePath".to_string(),
+                V::Str(format!("{name}/templates")),
+            )])),
+        ),
+    ]));
+    let tdir = dir.join("templates");
+    let mut files: Vec<_> = std::fs::read_dir(&tdir)
+        .map_err(|e| format!("templates/: {e}"))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    // Parse all, collect defines (from every file, helpers first).
+    let mut parsed = Vec::new();
+    let mut defines = BTreeMap::new();
+    for p in files.iter().take(500) {
+        let fname = p
+            .file_name()
+            .and_then(|f| f.to_str())
+            .unwrap_or("")
+            .to_string();
+        let text = std::fs::read_to_string(p).map_err(|e| format!("templates/{fname}: {e}"))?;
+        let toks =
+            lex(&text).map_err(|(o, m)| format!("templates/{fname}:{}: {m}", line_of(&text, o)))?;
+        let mut parser = Parser {
+            toks: &toks,
+            i: 0,
+            src: &text,
+        };
+        let (items, _) = parser
+            .items(&[])
+            .map_err(|m| format!("templates/{fname}: {m}"))?;
+        collect_defines(&items, &mut defines);
+        parsed.push((fname, text, items));
+    }
+    let mut out = Vec::new();
+    for (fname, text, items) in &parsed {
+        if fname.starts_with('_')
+            || !(fname.ends_with(".yaml") || fname.ends_with(".yml") || fname.ends_with(".tpl"))
+            || fname.ends_with(".tpl")
+        {
+            continue;
+        }
+        let path = if rel.is_empty() {
+            format!("templates/{fname}")
+        } else {
+            format!("{rel}/templates/{fname}")
+        };
+        let mut env = Env {
+            defines: &defines,
+            root: root.clone(),
+            out: String::new(),
+            map: Vec::new(),
+            depth: 0,
+            src: text,
+            file: &path,
+        };
+        let mut vars = vec![(String::new(), root.clone())];
+        env.run(items, &root, &mut vars)?;
+        let output = std::mem::take(&mut env.out);
+        let map = std::mem::take(&mut env.map);
+        drop(env);
+        out.push(RenderedTemplate {
+            path,
+            source: text.clone(),
+            output,
+            map,
+        });
+    }
+    Ok(out)
+}
+
+fn collect_defines(items: &[Item], out: &mut BTreeMap<String, Vec<Item>>) {
+    for it in items {
+        if let Item::Define(name, body) = it {
+            out.insert(name.clone(), body.clone());
+            collect_defines(body, out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(tpl: &str, values: &str) -> String {
+        let tmp = tempfile::tempdir().expect("tmp");
+        std::fs::create_dir_all(tmp.path().join("templates")).expect("mkdir");
+        std::fs::write(
+            tmp.path().join("Chart.yaml"),
+            "apiVersion: v2\nname: demo\nversion: 0.1.0\nappVersion: \"1.2\"\n",
+        )
+        .expect("w");
+        std::fs::write(tmp.path().join("values.yaml"), values).expect("w");
+        std::fs::write(
+            tmp.path().join("templates/_helpers.tpl"),
+            "{{- define \"demo.name\" -}}{{ .Chart.Name }}-x{{- end }}",
+        )
+        .expect("w");
+        std::fs::write(tmp.path().join("templates/t.yaml"), tpl).expect("w");
+        let r = render_chart(tmp.path(), "").expect("render");
+        r.into_iter().next().expect("one").output
+    }
+
+    #[test]
+    fn the_common_constructs_render() {
+        let out = render(
+            "name: {{ include \"demo.name\" . }}\n{{- if .Values.on }}\nimage: {{ .Values.img | default .Chart.AppVersion | quote }}\n{{- else }}\nno: 1\n{{- end }}\n{{- with .Values.labels }}\nlabels:\n  {{- toYaml . | nindent 2 }}\n{{- end }}\n{{- range $k, $v := .Values.m }}\n{{ $k }}: {{ $v }}\n{{- end }}\n",
+            "on: true\nimg: \"\"\nlabels: {a: b, c: d}\nm: {x: 1}\n",
+        );
+        assert_eq!(
+            out,
+            "name: demo-x\nimage: \"1.2\"\nlabels:\n  a: b\n  c: d\nx: 1\n"
+        );
+    }
+
+    #[test]
+    fn unsupported_is_an_error_with_a_line() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        std::fs::create_dir_all(tmp.path().join("templates")).expect("mkdir");
+        std::fs::write(
+            tmp.path().join("Chart.yaml"),
+            "apiVersion: v2\nname: demo\n",
+        )
+        .expect("w");
+        std::fs::write(
+            tmp.path().join("templates/t.yaml"),
+            "a: 1\nb: {{ frobnicate .Values }}\n",
+        )
+        .expect("w");
+        let e = render_chart(tmp.path(), "c").expect_err("error");
+        assert!(
+            e.contains("c/templates/t.yaml:2") && e.contains("frobnicate"),
+            "{e}"
+        );
+    }
+}

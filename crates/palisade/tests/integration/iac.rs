@@ -1,0 +1,176 @@
+//! `palisade iac`: every format in one tree, custom policies from the command line and
+//! palisade.toml, bad policies and bad input.
+
+use std::fs;
+use std::path::Path;
+
+use crate::common::{bin, run};
+
+fn tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tmp");
+    let w = |rel: &str, text: &str| {
+        let p = dir.path().join(rel);
+        fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        fs::write(p, text).expect("write");
+    };
+    w(
+        "k8s/app.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  hostNetwork: true\n  containers:\n    - name: app\n      image: nginx:latest\n      securityContext:\n        privileged: true\n",
+    );
+    w(
+        ".github/workflows/ci.yml",
+        "on: pull_request_target\npermissions: {}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: echo \"${{ github.event.pull_request.title }}\"\n",
+    );
+    w(
+        "Dockerfile",
+        "FROM ubuntu\nRUN curl -fsSL https://x.example/i.sh | sh\n",
+    );
+    w(
+        "docker-compose.yml",
+        "services:\n  db:\n    image: postgres:16\n    privileged: true\n",
+    );
+    w(
+        "cfn/template.json",
+        "{\"Resources\": {\"B\": {\"Type\": \"AWS::S3::Bucket\", \"Properties\": {\"AccessControl\": \"PublicRead\"}}}}",
+    );
+    w(
+        ".gitlab-ci.yml",
+        "test:\n  image: node\n  script: [npm test]\n",
+    );
+    // Not IaC: ignored without a word.
+    w("notes.yaml", "title: hello\n");
+    dir
+}
+
+fn json(args: &[&str], dir: &Path) -> (i32, serde_json::Value, String) {
+    let r = run(bin()
+        .args([
+            "iac",
+            "--no-config",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ])
+        .args(args)
+        .arg(dir));
+    let v = serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("json: {e}\n{}\n{}", r.stdout, r.stderr));
+    (r.code, v, r.stderr)
+}
+
+fn found(v: &serde_json::Value) -> Vec<String> {
+    let mut out: Vec<String> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let loc = &f["locations"][0];
+            format!(
+                "{}:{}:{} {}",
+                loc["path"].as_str().unwrap_or(""),
+                loc["start_line"],
+                loc["start_column"],
+                f["rule"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn every_format_in_one_tree() {
+    let dir = tree();
+    let (code, v, stderr) = json(&[], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    insta::assert_snapshot!(found(&v).join("\n"));
+}
+
+#[test]
+fn custom_policies_from_flag_and_config() {
+    let dir = tree();
+    let pol = dir.path().join("policies");
+    fs::create_dir_all(&pol).expect("mkdir");
+    fs::write(
+        pol.join("team.yaml"),
+        "checks:\n  - id: iac/acme-team-label\n    name: Team label missing\n    format: kubernetes\n    select: object\n    severity: low\n    cwe: [1188]\n    fail: {path: metadata.labels.team, absent: true}\n    message: \"{name} has no team label\"\n",
+    )
+    .expect("write");
+    let (_, v, _) = json(&["--policies", pol.to_str().expect("utf8")], dir.path());
+    assert!(
+        found(&v).iter().any(|f| f.ends_with("iac/acme-team-label")),
+        "{v}"
+    );
+
+    fs::write(
+        dir.path().join("palisade.toml"),
+        "[iac]\npolicies = [\"policies\"]\n",
+    )
+    .expect("write");
+    let r = run(bin()
+        .args(["iac", "--format", "json", "--fail-on", "never"])
+        .arg(dir.path()));
+    assert!(r.stdout.contains("iac/acme-team-label"), "{}", r.stderr);
+}
+
+#[test]
+fn a_bad_policy_is_an_error_naming_file_and_line() {
+    let dir = tree();
+    let pol = dir.path().join("bad.yaml");
+    fs::write(
+        &pol,
+        "checks:\n  - id: iac/x\n    name: X\n    format: kubernetes\n    select: container\n    severity: low\n    cwe: [1]\n    fail: {path: image, matchs: latest}\n",
+    )
+    .expect("write");
+    let r = run(bin()
+        .args(["iac", "--no-config", "--policies"])
+        .arg(&pol)
+        .arg(dir.path()));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("bad.yaml")
+            && r.stderr.contains("line 8")
+            && r.stderr.contains("unknown operator `matchs`"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn bad_input_is_a_diagnostic_and_the_scan_goes_on() {
+    let dir = tree();
+    fs::write(
+        dir.path().join(".github/workflows/broken.yml"),
+        "on: push\njobs:\n  a: [\n",
+    )
+    .expect("write");
+    fs::write(
+        dir.path().join("k8s/deep.yaml"),
+        format!("apiVersion: v1\nkind: Pod\nx: {}", "[".repeat(5000)),
+    )
+    .expect("write");
+    let (_, v, _) = json(&[], dir.path());
+    let diags = v["diagnostics"].as_array().expect("diagnostics");
+    let broken = diags
+        .iter()
+        .find(|d| d["path"].as_str().is_some_and(|p| p.contains("broken.yml")))
+        .expect("diagnostic for broken.yml");
+    assert!(
+        broken["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("broken.yml:3") && m.contains("unclosed bracket")),
+        "{broken}"
+    );
+    assert!(
+        diags
+            .iter()
+            .any(|d| d["path"].as_str().is_some_and(|p| p.contains("deep.yaml")))
+    );
+    // The other files were still scanned.
+    assert!(
+        found(&v)
+            .iter()
+            .any(|f| f.contains("iac/k8s-privileged-container"))
+    );
+}
