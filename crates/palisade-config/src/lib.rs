@@ -47,6 +47,8 @@ pub struct Config {
     pub rules: RulesConfig,
     #[serde(default)]
     pub secrets: SecretsConfig,
+    #[serde(default)]
+    pub triage: TriageConfig,
     /// The file this came from (not part of the TOML).
     #[serde(skip)]
     pub source: Option<PathBuf>,
@@ -83,6 +85,26 @@ pub struct SecretsConfig {
     /// Extra rule files: palisade YAML or gitleaks TOML, relative to the config file.
     #[serde(default)]
     pub rules: Vec<PathBuf>,
+}
+
+/// `[triage]`: the findings store's triage settings.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TriageConfig {
+    /// `[triage.sla]`: days to fix per severity (unset: the defaults 7/30/90/120).
+    #[serde(default)]
+    pub sla: SlaConfig,
+}
+
+/// Days to fix a finding, per severity; `0` means no deadline.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SlaConfig {
+    pub critical: Option<u32>,
+    pub high: Option<u32>,
+    pub medium: Option<u32>,
+    pub low: Option<u32>,
+    pub info: Option<u32>,
 }
 
 impl Config {

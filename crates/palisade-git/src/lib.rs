@@ -44,7 +44,10 @@
 //! The repository is opened isolated: no global or system git configuration and no
 //! environment variables (`GIT_DIR` ...) change what is read.
 
+mod head;
 mod walk;
+
+pub use head::{HeadInfo, head_info};
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
