@@ -165,6 +165,26 @@ fn normalise_uri(uri: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Tools whose every finding is a hard-coded credential (CWE-798).
+const SECRET_SCANNERS: &[&str] = &["gitleaks", "trufflehog", "detect-secrets", "noseyparker", "betterleaks"];
+
+/// Fingerprint maps with at least one non-empty value (gitleaks writes empty ones when
+/// scanning files rather than history).
+fn has_values(m: &serde_json::Map<String, Value>) -> bool {
+    m.values().any(|v| v.as_str() != Some(""))
+}
+
+fn severity_word(s: &str) -> Option<Severity> {
+    match s.to_ascii_lowercase().as_str() {
+        "critical" => Some(Severity::Critical),
+        "high" | "error" => Some(Severity::High),
+        "medium" | "moderate" | "warning" => Some(Severity::Medium),
+        "low" => Some(Severity::Low),
+        "info" | "informational" | "unknown" | "note" => Some(Severity::Info),
+        _ => None,
+    }
+}
+
 fn hex_digit(b: u8) -> Option<u8> {
     (b as char).to_digit(16).and_then(|d| u8::try_from(d).ok())
 }
@@ -251,7 +271,21 @@ fn parse_run(run: &Value, source: &str, ri: usize) -> Result<Run, Error> {
             .or_else(|| r.pointer("/message/id"))
             .and_then(Value::as_str)
             .ok_or_else(|| at("no `message.text`"))?;
-        let message = message.lines().next().unwrap_or("").trim().to_owned();
+        // One line: multi-line messages (Trivy) joined, long ones cut.
+        let mut message = message
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("; ");
+        if message.len() > 300 {
+            let mut end = 300;
+            while !message.is_char_boundary(end) {
+                end -= 1;
+            }
+            message.truncate(end);
+            message.push('…');
+        }
         let physical = r.pointer("/locations/0/physicalLocation");
         let path = physical
             .and_then(|p| p.pointer("/artifactLocation/uri"))
@@ -271,26 +305,44 @@ fn parse_run(run: &Value, source: &str, ri: usize) -> Result<Run, Error> {
         let snippet = physical
             .and_then(|p| p.pointer("/region/snippet/text"))
             .and_then(Value::as_str);
-        let evidence = snippet.and_then(|s| s.lines().find(|l| !l.trim().is_empty())).and_then(evidence_hash);
+        // Secret scanners redact the evidence: a redaction marker is no evidence.
+        let snippet = snippet.filter(|s| {
+            let t = s.trim();
+            !t.is_empty() && t != "REDACTED" && !t.chars().all(|c| c == '*')
+        });
+        let evidence = snippet
+            .and_then(|s| s.lines().find(|l| !l.trim().is_empty()))
+            .and_then(evidence_hash);
+        let secrets = SECRET_SCANNERS.contains(&tool_key.as_str());
         let level = r
             .get("level")
             .and_then(Value::as_str)
-            .or_else(|| info.and_then(|i| i.level.as_deref()));
+            .or_else(|| info.and_then(|i| i.level.as_deref()))
+            .or(secrets.then_some("error")); // a leaked credential is not a mere warning
         let sc = score(r.pointer("/properties/security-severity")).or(info.and_then(|i| i.score));
+        // A tool's own severity word in the result's properties (`zizmor/severity`).
+        let word = r.get("properties").and_then(Value::as_object).and_then(|p| {
+            p.iter()
+                .filter(|(k, _)| *k == "severity" || k.ends_with("/severity"))
+                .find_map(|(_, v)| severity_word(v.as_str()?))
+        });
         let mut cwe = info.map(|i| i.cwe.clone()).unwrap_or_default();
         for c in cwes(r.pointer("/properties/tags")) {
             if !cwe.contains(&c) {
                 cwe.push(c);
             }
         }
+        if cwe.is_empty() && secrets {
+            cwe.push(798); // every rule of a secret scanner: hard-coded credentials
+        }
         let partial = r
             .get("partialFingerprints")
             .and_then(Value::as_object)
-            .filter(|m| !m.is_empty())
+            .filter(|m| has_values(m))
             .or_else(|| {
                 r.get("fingerprints")
                     .and_then(Value::as_object)
-                    .filter(|m| !m.is_empty())
+                    .filter(|m| has_values(m))
             });
         let own = (tool_key == "palisade")
             .then(|| {
@@ -303,6 +355,7 @@ fn parse_run(run: &Value, source: &str, ri: usize) -> Result<Run, Error> {
         } else if let Some(m) = partial {
             let mut pairs: Vec<String> = m
                 .iter()
+                .filter(|(_, v)| v.as_str() != Some(""))
                 .map(|(k, v)| format!("{k}={}", v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
                 .collect();
             pairs.sort();
@@ -320,7 +373,10 @@ fn parse_run(run: &Value, source: &str, ri: usize) -> Result<Run, Error> {
         findings.push(NewFinding {
             fingerprint,
             rule: rule_id,
-            severity: severity_of(sc, level),
+            severity: match (sc, word) {
+                (None, Some(w)) => w,
+                _ => severity_of(sc, level),
+            },
             message,
             path,
             line,

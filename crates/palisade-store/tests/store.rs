@@ -562,3 +562,34 @@ fn concurrent_scans_lose_nothing() {
         }
     });
 }
+
+/// Every tool shape: what palisade reads from it (one line per result).
+#[test]
+fn sarif_of_every_tool() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sarif");
+    let mut out = String::new();
+    for tool in ["semgrep", "codeql", "trivy", "checkov", "gitleaks", "zizmor"] {
+        let path = dir.join(format!("{tool}.sarif"));
+        let bytes = std::fs::read(&path).expect("fixture");
+        let runs = palisade_store::sarif::parse(&bytes, &format!("{tool}.sarif")).expect(tool);
+        // Parsing twice gives the same identities.
+        assert_eq!(runs, palisade_store::sarif::parse(&bytes, tool).expect(tool));
+        for run in runs {
+            out.push_str(&format!("{} {}\n", run.tool, run.tool_version));
+            for f in run.findings {
+                out.push_str(&format!(
+                    "  {} {} {} {}:{} cwe={:?} evidence={} {}\n",
+                    &f.fingerprint[..12],
+                    f.severity,
+                    f.rule,
+                    f.path,
+                    f.line,
+                    f.cwe,
+                    f.evidence.is_some(),
+                    f.message
+                ));
+            }
+        }
+    }
+    insta::assert_snapshot!(out);
+}
