@@ -319,7 +319,12 @@ fn scan_command(args: &ScanArgs, force_engines: Option<&[&str]>) -> Result<ExitC
     if let Some(stats) = &prepared.deps_stats {
         crate::db::print_audit_summary(&stats.summary());
     }
-    let rules: Vec<&RuleMeta> = prepared.scanner.engines.iter().flat_map(|e| e.rules()).collect();
+    let rules: Vec<&RuleMeta> = prepared
+        .scanner
+        .engines
+        .iter()
+        .flat_map(|e| e.rules())
+        .collect();
     crate::triage::record_scan(&args.store, &prepared.walk.root, &outcome.findings, &rules)?;
     Ok(code)
 }

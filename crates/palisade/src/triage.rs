@@ -184,8 +184,9 @@ fn now() -> Result<i64> {
     if let Ok(v) = std::env::var("PALISADE_NOW")
         && !v.is_empty()
     {
-        return time::parse_time(&v)
-            .with_context(|| format!("PALISADE_NOW=`{v}` is not a date (YYYY-MM-DD[THH:MM:SSZ]) or seconds"));
+        return time::parse_time(&v).with_context(|| {
+            format!("PALISADE_NOW=`{v}` is not a date (YYYY-MM-DD[THH:MM:SSZ]) or seconds")
+        });
     }
     let d = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -362,8 +363,12 @@ pub fn record_scan(
 /// `palisade import FILE`.
 pub fn import(args: &ImportArgs) -> Result<ExitCode> {
     let file = &args.file;
-    let limit = palisade_input::parse_size(&args.max_size)
-        .with_context(|| format!("--max-size `{}` is not a size; write e.g. 256MiB", args.max_size))?;
+    let limit = palisade_input::parse_size(&args.max_size).with_context(|| {
+        format!(
+            "--max-size `{}` is not a size; write e.g. 256MiB",
+            args.max_size
+        )
+    })?;
     let size = std::fs::metadata(file)
         .with_context(|| format!("cannot read {}", file.display()))?
         .len();
@@ -440,12 +445,15 @@ fn store_here(arg: &StoreArg) -> Result<(String, Store)> {
     Ok((url, store))
 }
 
-fn parse_all<T>(items: &[String], what: &str, parse: impl Fn(&str) -> Option<T>, known: &str) -> Result<Vec<T>> {
+fn parse_all<T>(
+    items: &[String],
+    what: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    known: &str,
+) -> Result<Vec<T>> {
     items
         .iter()
-        .map(|s| {
-            parse(s.trim()).with_context(|| format!("--{what} `{s}` is not one of {known}"))
-        })
+        .map(|s| parse(s.trim()).with_context(|| format!("--{what} `{s}` is not one of {known}")))
         .collect()
 }
 
@@ -482,9 +490,24 @@ fn list(a: &ListArgs) -> Result<ExitCode> {
         repo: a.repo.clone(),
         branch: a.branch.clone(),
         owner: a.owner.clone(),
-        states: parse_all(&a.state, "state", TriageState::parse, "open, confirmed, false-positive, accepted-risk, fixed")?,
-        lifecycles: parse_all(&a.lifecycle, "lifecycle", Lifecycle::parse, "new, open, fixed, reopened")?,
-        severities: parse_all(&a.severity, "severity", |s| s.parse::<Severity>().ok(), "critical, high, medium, low, info")?,
+        states: parse_all(
+            &a.state,
+            "state",
+            TriageState::parse,
+            "open, confirmed, false-positive, accepted-risk, fixed",
+        )?,
+        lifecycles: parse_all(
+            &a.lifecycle,
+            "lifecycle",
+            Lifecycle::parse,
+            "new, open, fixed, reopened",
+        )?,
+        severities: parse_all(
+            &a.severity,
+            "severity",
+            |s| s.parse::<Severity>().ok(),
+            "critical, high, medium, low, info",
+        )?,
         engines: a.engine.clone(),
         rules: a.rule.clone(),
         overdue: a.overdue.then_some(sla),
@@ -492,12 +515,15 @@ fn list(a: &ListArgs) -> Result<ExitCode> {
     };
     let now = now()?;
     let (_, mut store) = store_here(&a.store)?;
-    store.expire_risks(now).context("cannot reopen expired risk acceptances")?;
+    store
+        .expire_risks(now)
+        .context("cannot reopen expired risk acceptances")?;
     let (rows, total) = store.list(&filter, now)?;
     let mut out = std::io::stdout().lock();
     match a.format {
         ListFormat::Json => {
-            let list: Vec<serde_json::Value> = rows.iter().map(|f| finding_json(f, &sla, now)).collect();
+            let list: Vec<serde_json::Value> =
+                rows.iter().map(|f| finding_json(f, &sla, now)).collect();
             let doc = serde_json::json!({
                 "version": 1,
                 "total": total,
@@ -578,13 +604,18 @@ fn write_list(
         .iter()
         .map(|f| {
             let state = match (f.state, f.expires) {
-                (TriageState::AcceptedRisk, Some(e)) => format!("accepted-risk→{}", time::format_date(e)),
+                (TriageState::AcceptedRisk, Some(e)) => {
+                    format!("accepted-risk→{}", time::format_date(e))
+                }
                 (s, _) => s.as_str().to_owned(),
             };
-            let who = f
-                .assignee
-                .clone()
-                .unwrap_or_else(|| if f.owners.is_empty() { "-".into() } else { f.owners.join(" ") });
+            let who = f.assignee.clone().unwrap_or_else(|| {
+                if f.owners.is_empty() {
+                    "-".into()
+                } else {
+                    f.owners.join(" ")
+                }
+            });
             let location = if f.line > 0 {
                 format!("{}:{}", f.path, f.line)
             } else {
@@ -603,7 +634,14 @@ fn write_list(
         })
         .collect();
     let header = [
-        "FINGERPRINT", "SEVERITY", "STATE", "LIFECYCLE", "SLA", "OWNER", "REPOSITORY", "RULE  LOCATION",
+        "FINGERPRINT",
+        "SEVERITY",
+        "STATE",
+        "LIFECYCLE",
+        "SLA",
+        "OWNER",
+        "REPOSITORY",
+        "RULE  LOCATION",
     ];
     let mut widths = header.map(str::len);
     for r in &table {
@@ -633,7 +671,11 @@ fn write_list(
         }
     }
     if (rows.len() as u64) < total {
-        writeln!(out, "{} of {total} finding(s) shown; --limit 0 shows all", rows.len())?;
+        writeln!(
+            out,
+            "{} of {total} finding(s) shown; --limit 0 shows all",
+            rows.len()
+        )?;
     } else {
         writeln!(out, "{total} finding(s)")?;
     }
@@ -647,7 +689,8 @@ fn set(a: &SetArgs) -> Result<ExitCode> {
         .expires
         .as_deref()
         .map(|e| {
-            time::parse_time(e).with_context(|| format!("--expires `{e}` is not a date; write YYYY-MM-DD"))
+            time::parse_time(e)
+                .with_context(|| format!("--expires `{e}` is not a date; write YYYY-MM-DD"))
         })
         .transpose()?;
     let (_, mut store) = store_here(&a.store)?;
@@ -671,7 +714,13 @@ fn assign(a: &AssignArgs) -> Result<ExitCode> {
     let (_, mut store) = store_here(&a.store)?;
     let t = store.resolve(&a.fingerprint, a.repo.as_deref())?;
     store.assign(&t, &a.to, &actor(a.by.as_deref()), now)?;
-    writeln!(std::io::stderr().lock(), "{} ({}): assigned to {}", t.fingerprint, t.repo, a.to)?;
+    writeln!(
+        std::io::stderr().lock(),
+        "{} ({}): assigned to {}",
+        t.fingerprint,
+        t.repo,
+        a.to
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -706,7 +755,7 @@ fn history(a: &HistoryArgs) -> Result<ExitCode> {
         for r in &rows {
             writeln!(
                 out,
-                "  {}: {}, {} (first seen {}, last seen {})",
+                "  {}: lifecycle {}, state {} (first seen {}, last seen {})",
                 r.branch,
                 r.lifecycle.as_str(),
                 r.state.as_str(),
@@ -717,7 +766,11 @@ fn history(a: &HistoryArgs) -> Result<ExitCode> {
         writeln!(out)?;
     }
     for e in &entries {
-        let what = match (e.action.as_str(), e.old_value.as_deref(), e.new_value.as_deref()) {
+        let what = match (
+            e.action.as_str(),
+            e.old_value.as_deref(),
+            e.new_value.as_deref(),
+        ) {
             ("lifecycle", _, Some("new")) => "first seen".to_owned(),
             ("lifecycle", _, Some(to)) => to.to_owned(),
             ("assign", None, Some(to)) => format!("assigned to {to}"),

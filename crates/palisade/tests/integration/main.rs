@@ -7,3 +7,4 @@ mod deps;
 mod git;
 mod owners;
 mod sbom;
+mod triage;
