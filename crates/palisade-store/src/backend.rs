@@ -356,9 +356,7 @@ impl Conn for Postgres {
         let boxed = pg_params(params);
         let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
             boxed.iter().map(|b| b.as_ref()).collect();
-        self.client
-            .execute(&stmt, &refs)
-            .map_err(|e| self.err(&e))
+        self.client.execute(&stmt, &refs).map_err(|e| self.err(&e))
     }
 
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, Error> {
@@ -367,10 +365,7 @@ impl Conn for Postgres {
         let boxed = pg_params(params);
         let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
             boxed.iter().map(|b| b.as_ref()).collect();
-        let rows = self
-            .client
-            .query(&stmt, &refs)
-            .map_err(|e| self.err(&e))?;
+        let rows = self.client.query(&stmt, &refs).map_err(|e| self.err(&e))?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             let mut r = Vec::with_capacity(row.len());
@@ -409,8 +404,7 @@ impl Conn for Postgres {
 
     fn begin_write(&mut self) -> Result<(), Error> {
         self.batch("BEGIN")?;
-        if let Err(e) = self.exec("SELECT pg_advisory_xact_lock($1)", &[WRITE_LOCK.into()])
-        {
+        if let Err(e) = self.exec("SELECT pg_advisory_xact_lock($1)", &[WRITE_LOCK.into()]) {
             self.rollback();
             return Err(e);
         }

@@ -43,8 +43,8 @@
 //! - `serde_json`: reading SARIF for `palisade import`.
 
 mod backend;
-mod schema;
 pub mod sarif;
+mod schema;
 pub mod time;
 
 use std::collections::HashMap;
@@ -769,7 +769,10 @@ impl Store {
         };
         let count = self
             .conn
-            .query(&format!("SELECT count(*) FROM findings{where_sql}"), &params)?
+            .query(
+                &format!("SELECT count(*) FROM findings{where_sql}"),
+                &params,
+            )?
             .first()
             .and_then(|r| r[0].int())
             .unwrap_or(0);
@@ -970,8 +973,7 @@ fn record(
         if dedup && meta.tool != "palisade" {
             let same = known.get(&(f.path.clone(), f.line)).and_then(|ks| {
                 ks.iter().find(|k| {
-                    let rule_agrees =
-                        k.rule == f.rule || k.cwe.iter().any(|x| f.cwe.contains(x));
+                    let rule_agrees = k.rule == f.rule || k.cwe.iter().any(|x| f.cwe.contains(x));
                     let evidence_agrees = match (&k.evidence, &f.evidence) {
                         (Some(a), Some(b)) => a == b,
                         _ => true,

@@ -166,7 +166,13 @@ fn normalise_uri(uri: &str) -> String {
 }
 
 /// Tools whose every finding is a hard-coded credential (CWE-798).
-const SECRET_SCANNERS: &[&str] = &["gitleaks", "trufflehog", "detect-secrets", "noseyparker", "betterleaks"];
+const SECRET_SCANNERS: &[&str] = &[
+    "gitleaks",
+    "trufflehog",
+    "detect-secrets",
+    "noseyparker",
+    "betterleaks",
+];
 
 /// Fingerprint maps with at least one non-empty value (gitleaks writes empty ones when
 /// scanning files rather than history).
@@ -233,11 +239,13 @@ fn parse_run(run: &Value, source: &str, ri: usize) -> Result<Run, Error> {
         }
     }
     let results = match run.get("results") {
-        None | Some(Value::Null) => return Ok(Run {
-            tool,
-            tool_version,
-            findings: Vec::new(),
-        }),
+        None | Some(Value::Null) => {
+            return Ok(Run {
+                tool,
+                tool_version,
+                findings: Vec::new(),
+            });
+        }
         Some(Value::Array(a)) => a,
         Some(_) => {
             return Err(bad(source, format!("runs[{ri}].results is not an array")));
@@ -259,7 +267,11 @@ fn parse_run(run: &Value, source: &str, ri: usize) -> Result<Run, Error> {
             .or_else(|| r.pointer("/rule/id"))
             .and_then(Value::as_str)
             .map(str::to_owned)
-            .or_else(|| rule_index.and_then(|x| driver_rules.get(x)).map(|ri| ri.id.clone()))
+            .or_else(|| {
+                rule_index
+                    .and_then(|x| driver_rules.get(x))
+                    .map(|ri| ri.id.clone())
+            })
             .ok_or_else(|| at("no `ruleId`"))?;
         let info = rule_index
             .and_then(|x| driver_rules.get(x))
@@ -321,11 +333,14 @@ fn parse_run(run: &Value, source: &str, ri: usize) -> Result<Run, Error> {
             .or(secrets.then_some("error")); // a leaked credential is not a mere warning
         let sc = score(r.pointer("/properties/security-severity")).or(info.and_then(|i| i.score));
         // A tool's own severity word in the result's properties (`zizmor/severity`).
-        let word = r.get("properties").and_then(Value::as_object).and_then(|p| {
-            p.iter()
-                .filter(|(k, _)| *k == "severity" || k.ends_with("/severity"))
-                .find_map(|(_, v)| severity_word(v.as_str()?))
-        });
+        let word = r
+            .get("properties")
+            .and_then(Value::as_object)
+            .and_then(|p| {
+                p.iter()
+                    .filter(|(k, _)| *k == "severity" || k.ends_with("/severity"))
+                    .find_map(|(_, v)| severity_word(v.as_str()?))
+            });
         let mut cwe = info.map(|i| i.cwe.clone()).unwrap_or_default();
         for c in cwes(r.pointer("/properties/tags")) {
             if !cwe.contains(&c) {
@@ -356,7 +371,12 @@ fn parse_run(run: &Value, source: &str, ri: usize) -> Result<Run, Error> {
             let mut pairs: Vec<String> = m
                 .iter()
                 .filter(|(_, v)| v.as_str() != Some(""))
-                .map(|(k, v)| format!("{k}={}", v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+                .map(|(k, v)| {
+                    format!(
+                        "{k}={}",
+                        v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+                    )
+                })
                 .collect();
             pairs.sort();
             let mut parts = vec![tool_key.as_str(), rule_id.as_str()];
@@ -368,7 +388,12 @@ fn parse_run(run: &Value, source: &str, ri: usize) -> Result<Run, Error> {
                 Some(s) if !s.is_empty() => s.clone(),
                 _ => format!("line {line}"),
             };
-            hash32(&[tool_key.as_str(), rule_id.as_str(), path.as_str(), place.as_str()])
+            hash32(&[
+                tool_key.as_str(),
+                rule_id.as_str(),
+                path.as_str(),
+                place.as_str(),
+            ])
         };
         findings.push(NewFinding {
             fingerprint,
@@ -386,7 +411,11 @@ fn parse_run(run: &Value, source: &str, ri: usize) -> Result<Run, Error> {
         });
     }
     Ok(Run {
-        tool: if tool_key == "palisade" { tool_key } else { tool },
+        tool: if tool_key == "palisade" {
+            tool_key
+        } else {
+            tool
+        },
         tool_version,
         findings,
     })
@@ -398,7 +427,12 @@ mod tests {
 
     #[test]
     fn cwe_tags_in_every_shape() {
-        let tags = serde_json::json!(["security", "CWE-798: Hard-coded", "external/cwe/cwe-079", "cwe-798"]);
+        let tags = serde_json::json!([
+            "security",
+            "CWE-798: Hard-coded",
+            "external/cwe/cwe-079",
+            "cwe-798"
+        ]);
         assert_eq!(cwes(Some(&tags)), vec![798, 79]);
     }
 

@@ -21,7 +21,10 @@ struct PgDb {
 impl Drop for PgDb {
     fn drop(&mut self) {
         if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
-            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+            let _ = c.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
         }
     }
 }
@@ -135,11 +138,23 @@ fn lifecycle_new_open_fixed_reopened() {
         let s1 = s
             .record_scan(&meta("org/app", "main", T0), &[a.clone(), b.clone()], false)
             .expect("scan 1");
-        assert_eq!((s1.new, s1.open, s1.fixed, s1.reopened), (2, 0, 0, 0), "{name}");
+        assert_eq!(
+            (s1.new, s1.open, s1.fixed, s1.reopened),
+            (2, 0, 0, 0),
+            "{name}"
+        );
         let s2 = s
-            .record_scan(&meta("org/app", "main", T0 + DAY), &[a.clone(), c.clone()], false)
+            .record_scan(
+                &meta("org/app", "main", T0 + DAY),
+                &[a.clone(), c.clone()],
+                false,
+            )
             .expect("scan 2");
-        assert_eq!((s2.new, s2.open, s2.fixed, s2.reopened), (1, 1, 1, 0), "{name}");
+        assert_eq!(
+            (s2.new, s2.open, s2.fixed, s2.reopened),
+            (1, 1, 1, 0),
+            "{name}"
+        );
         assert_eq!(
             fps(&all(&mut s, T0 + DAY)),
             vec![
@@ -150,9 +165,17 @@ fn lifecycle_new_open_fixed_reopened() {
             "{name}"
         );
         let s3 = s
-            .record_scan(&meta("org/app", "main", T0 + 2 * DAY), &[a.clone(), b.clone()], false)
+            .record_scan(
+                &meta("org/app", "main", T0 + 2 * DAY),
+                &[a.clone(), b.clone()],
+                false,
+            )
             .expect("scan 3");
-        assert_eq!((s3.new, s3.open, s3.fixed, s3.reopened), (0, 1, 1, 1), "{name}");
+        assert_eq!(
+            (s3.new, s3.open, s3.fixed, s3.reopened),
+            (0, 1, 1, 1),
+            "{name}"
+        );
         let now = all(&mut s, T0 + 2 * DAY);
         assert_eq!(
             fps(&now),
@@ -168,7 +191,11 @@ fn lifecycle_new_open_fixed_reopened() {
         assert_eq!((open.len(), total), (2, 2), "{name}");
         // Another branch has its own lifecycle.
         let f = s
-            .record_scan(&meta("org/app", "feature", T0 + 2 * DAY), &[c.clone()], false)
+            .record_scan(
+                &meta("org/app", "feature", T0 + 2 * DAY),
+                &[c.clone()],
+                false,
+            )
             .expect("feature");
         assert_eq!((f.new, f.fixed), (1, 0), "{name}");
         let scans = s.scans(Some("org/app"), 10).expect("scans");
@@ -180,7 +207,11 @@ fn lifecycle_new_open_fixed_reopened() {
             .iter()
             .map(|e| format!("{}:{}", e.action, e.new_value.clone().unwrap_or_default()))
             .collect();
-        assert_eq!(actions, ["lifecycle:new", "lifecycle:fixed", "lifecycle:reopened"], "{name}");
+        assert_eq!(
+            actions,
+            ["lifecycle:new", "lifecycle:fixed", "lifecycle:reopened"],
+            "{name}"
+        );
     });
 }
 
@@ -192,8 +223,15 @@ fn decisions_survive_scans_and_reach_other_branches() {
         s.record_scan(&meta("org/app", "main", T0), &[a.clone()], false)
             .expect("scan");
         let t = s.resolve("aaaa", None).expect("resolve");
-        s.set_state(&[t.clone()], TriageState::FalsePositive, "test fixture", None, "alice@example.com", T0 + 10)
-            .expect("set");
+        s.set_state(
+            &[t.clone()],
+            TriageState::FalsePositive,
+            "test fixture",
+            None,
+            "alice@example.com",
+            T0 + 10,
+        )
+        .expect("set");
         s.assign(&t, "bob@example.com", "alice@example.com", T0 + 20)
             .expect("assign");
         // Later scans keep the decision (the finding moved lines: same fingerprint).
@@ -254,26 +292,51 @@ fn decisions_survive_scans_and_reach_other_branches() {
 fn accepted_risk_reopens_when_it_expires() {
     each_backend(|name, url| {
         let mut s = Store::open(url).expect("open");
-        s.record_scan(&meta("org/app", "main", T0), &[finding("aaaa1111", Severity::Medium)], false)
-            .expect("scan");
+        s.record_scan(
+            &meta("org/app", "main", T0),
+            &[finding("aaaa1111", Severity::Medium)],
+            false,
+        )
+        .expect("scan");
         let t = target("aaaa1111");
         let err = s
-            .set_state(&[t.clone()], TriageState::AcceptedRisk, "later", Some(T0 - 1), "alice", T0)
+            .set_state(
+                &[t.clone()],
+                TriageState::AcceptedRisk,
+                "later",
+                Some(T0 - 1),
+                "alice",
+                T0,
+            )
             .expect_err("past expiry");
         assert!(err.to_string().contains("not in the future"), "{err}");
-        s.set_state(&[t.clone()], TriageState::AcceptedRisk, "compensating control", Some(T0 + 30 * DAY), "alice", T0)
-            .expect("accept");
+        s.set_state(
+            &[t.clone()],
+            TriageState::AcceptedRisk,
+            "compensating control",
+            Some(T0 + 30 * DAY),
+            "alice",
+            T0,
+        )
+        .expect("accept");
         assert_eq!(s.expire_risks(T0 + 29 * DAY).expect("expire"), 0, "{name}");
         assert_eq!(s.get(&t).expect("get")[0].state, TriageState::AcceptedRisk);
         // A scan after the expiry reopens it too.
-        s.record_scan(&meta("org/app", "main", T0 + 31 * DAY), &[finding("aaaa1111", Severity::Medium)], false)
-            .expect("scan");
+        s.record_scan(
+            &meta("org/app", "main", T0 + 31 * DAY),
+            &[finding("aaaa1111", Severity::Medium)],
+            false,
+        )
+        .expect("scan");
         let row = &s.get(&t).expect("get")[0];
         assert_eq!(row.state, TriageState::Open, "{name}");
         let last = s.history(&t).expect("history").pop().expect("an entry");
         assert_eq!(last.actor, "palisade");
         assert_eq!(last.reason.as_deref(), Some("the risk acceptance expired"));
-        assert_eq!(last.old_value.as_deref(), Some("accepted-risk until 2026-10-21"));
+        assert_eq!(
+            last.old_value.as_deref(),
+            Some("accepted-risk until 2026-10-21")
+        );
     });
 }
 
@@ -284,11 +347,22 @@ fn marked_fixed_but_seen_again_reopens() {
         let a = finding("aaaa1111", Severity::High);
         s.record_scan(&meta("org/app", "main", T0), &[a.clone()], false)
             .expect("scan");
-        s.set_state(&[target("aaaa1111")], TriageState::Fixed, "rotated", None, "alice", T0 + 1)
-            .expect("set");
+        s.set_state(
+            &[target("aaaa1111")],
+            TriageState::Fixed,
+            "rotated",
+            None,
+            "alice",
+            T0 + 1,
+        )
+        .expect("set");
         s.record_scan(&meta("org/app", "main", T0 + DAY), &[a], false)
             .expect("scan");
-        assert_eq!(s.get(&target("aaaa1111")).expect("get")[0].state, TriageState::Open, "{name}");
+        assert_eq!(
+            s.get(&target("aaaa1111")).expect("get")[0].state,
+            TriageState::Open,
+            "{name}"
+        );
     });
 }
 
@@ -298,20 +372,48 @@ fn fingerprints_by_unique_prefix() {
         let mut s = Store::open(url).expect("open");
         s.record_scan(
             &meta("org/app", "main", T0),
-            &[finding("abcd1111", Severity::High), finding("abcd2222", Severity::High)],
+            &[
+                finding("abcd1111", Severity::High),
+                finding("abcd2222", Severity::High),
+            ],
             false,
         )
         .expect("scan");
-        s.record_scan(&meta("org/lib", "main", T0), &[finding("abcd1111", Severity::High)], false)
-            .expect("scan");
-        assert!(matches!(s.resolve("abcd", None), Err(Error::Ambiguous { .. })), "{name}");
-        assert!(matches!(s.resolve("abcd1", None), Err(Error::Ambiguous { .. })), "{name}");
-        assert_eq!(s.resolve("abcd1", Some("org/lib")).expect("one").repo, "org/lib");
-        assert_eq!(s.resolve("abcd2", None).expect("one").fingerprint, "abcd2222");
-        assert!(matches!(s.resolve("ffff", None), Err(Error::NoMatch(_))), "{name}");
-        assert!(matches!(s.resolve("ab", None), Err(Error::Invalid(_))), "{name}");
+        s.record_scan(
+            &meta("org/lib", "main", T0),
+            &[finding("abcd1111", Severity::High)],
+            false,
+        )
+        .expect("scan");
+        assert!(
+            matches!(s.resolve("abcd", None), Err(Error::Ambiguous { .. })),
+            "{name}"
+        );
+        assert!(
+            matches!(s.resolve("abcd1", None), Err(Error::Ambiguous { .. })),
+            "{name}"
+        );
+        assert_eq!(
+            s.resolve("abcd1", Some("org/lib")).expect("one").repo,
+            "org/lib"
+        );
+        assert_eq!(
+            s.resolve("abcd2", None).expect("one").fingerprint,
+            "abcd2222"
+        );
+        assert!(
+            matches!(s.resolve("ffff", None), Err(Error::NoMatch(_))),
+            "{name}"
+        );
+        assert!(
+            matches!(s.resolve("ab", None), Err(Error::Invalid(_))),
+            "{name}"
+        );
         // LIKE wildcards are not wildcards here.
-        assert!(matches!(s.resolve("abc%", None), Err(Error::NoMatch(_))), "{name}");
+        assert!(
+            matches!(s.resolve("abc%", None), Err(Error::NoMatch(_))),
+            "{name}"
+        );
     });
 }
 
@@ -347,15 +449,25 @@ fn overdue_by_severity_sla() {
         };
         assert!(overdue(&mut s, Sla::default(), 6).is_empty(), "{name}");
         assert_eq!(overdue(&mut s, Sla::default(), 8), ["c0000001"], "{name}");
-        assert_eq!(overdue(&mut s, Sla::default(), 31), ["c0000001", "h0000001"]);
+        assert_eq!(
+            overdue(&mut s, Sla::default(), 31),
+            ["c0000001", "h0000001"]
+        );
         let strict = Sla {
             medium: Some(1),
             ..Sla::default()
         };
         assert_eq!(overdue(&mut s, strict, 2), ["m0000001"]);
         // Triaged findings are not overdue.
-        s.set_state(&[target("c0000001")], TriageState::FalsePositive, "test", None, "a", T0)
-            .expect("set");
+        s.set_state(
+            &[target("c0000001")],
+            TriageState::FalsePositive,
+            "test",
+            None,
+            "a",
+            T0,
+        )
+        .expect("set");
         assert_eq!(overdue(&mut s, Sla::default(), 8), Vec::<String>::new());
     });
 }
@@ -368,7 +480,11 @@ fn list_filters_and_limit() {
         imported.rule = "generic.secrets.aws".into();
         s.record_scan(
             &meta("org/app", "main", T0),
-            &[finding("aaaa1111", Severity::High), finding("bbbb2222", Severity::Low), finding("cccc3333", Severity::Critical)],
+            &[
+                finding("aaaa1111", Severity::High),
+                finding("bbbb2222", Severity::Low),
+                finding("cccc3333", Severity::Critical),
+            ],
             false,
         )
         .expect("scan");
@@ -376,11 +492,20 @@ fn list_filters_and_limit() {
         other.tool = "semgrep".into();
         s.record_scan(&other, &[imported], false).expect("import");
         let (first, total) = s
-            .list(&Filter { limit: 2, ..Filter::default() }, T0)
+            .list(
+                &Filter {
+                    limit: 2,
+                    ..Filter::default()
+                },
+                T0,
+            )
             .expect("list");
         assert_eq!(total, 4, "{name}");
         assert_eq!(
-            first.iter().map(|f| f.fingerprint.as_str()).collect::<Vec<_>>(),
+            first
+                .iter()
+                .map(|f| f.fingerprint.as_str())
+                .collect::<Vec<_>>(),
             ["cccc3333", "aaaa1111"],
             "worst first, {name}"
         );
@@ -400,13 +525,23 @@ fn list_filters_and_limit() {
         };
         assert_eq!(s.list(&rule, T0).expect("list").1, 1);
         // A semgrep run does not mark palisade's findings fixed, nor the reverse.
-        s.record_scan(&meta("org/app", "main", T0 + DAY), &[finding("aaaa1111", Severity::High)], false)
-            .expect("scan");
+        s.record_scan(
+            &meta("org/app", "main", T0 + DAY),
+            &[finding("aaaa1111", Severity::High)],
+            false,
+        )
+        .expect("scan");
         let fixed = Filter {
             lifecycles: vec![Lifecycle::Fixed],
             ..Filter::default()
         };
-        let mut f: Vec<String> = s.list(&fixed, T0).expect("list").0.into_iter().map(|f| f.fingerprint).collect();
+        let mut f: Vec<String> = s
+            .list(&fixed, T0)
+            .expect("list")
+            .0
+            .into_iter()
+            .map(|f| f.fingerprint)
+            .collect();
         f.sort();
         assert_eq!(f, ["bbbb2222", "cccc3333"], "{name}");
     });
@@ -437,7 +572,11 @@ fn imports_deduplicate_against_palisade_findings() {
         assert_eq!((sums[0].deduplicated, sums[0].new), (1, 2), "{name}");
         let row = &s.get(&target("aaaa1111")).expect("get")[0];
         assert_eq!(row.also_found_by, ["gitleaks"], "{name}");
-        assert_eq!(row.lifecycle, Lifecycle::New, "palisade's lifecycle is untouched");
+        assert_eq!(
+            row.lifecycle,
+            Lifecycle::New,
+            "palisade's lifecycle is untouched"
+        );
     });
 }
 
@@ -445,11 +584,18 @@ fn imports_deduplicate_against_palisade_findings() {
 fn failed_recording_changes_nothing() {
     each_backend(|name, url| {
         let mut s = Store::open(url).expect("open");
-        s.record_scan(&meta("org/app", "main", T0), &[finding("aaaa1111", Severity::High)], false)
-            .expect("scan");
+        s.record_scan(
+            &meta("org/app", "main", T0),
+            &[finding("aaaa1111", Severity::High)],
+            false,
+        )
+        .expect("scan");
         let before = all(&mut s, T0);
         // The second run is invalid: the first must not be stored either.
-        let good = (meta("org/app", "main", T0 + 1), vec![finding("bbbb2222", Severity::Low)]);
+        let good = (
+            meta("org/app", "main", T0 + 1),
+            vec![finding("bbbb2222", Severity::Low)],
+        );
         let bad = (meta("", "main", T0 + 1), vec![]);
         assert!(s.record_scans(&[good, bad], true).is_err(), "{name}");
         assert_eq!(all(&mut s, T0), before, "{name}");
@@ -470,7 +616,10 @@ fn newer_schema_is_refused() {
             c.batch_execute(bump).expect("bump");
         }
         let err = Store::open(url).err().expect("refused");
-        assert!(matches!(err, Error::NewerSchema { found: 999, .. }), "{name}: {err}");
+        assert!(
+            matches!(err, Error::NewerSchema { found: 999, .. }),
+            "{name}: {err}"
+        );
         assert!(err.to_string().contains("upgrade palisade"), "{err}");
     });
 }
@@ -500,16 +649,25 @@ fn corrupted_sqlite_is_reported_and_left_untouched() {
     // Not a database at all.
     let junk = dir.path().join("junk.db");
     std::fs::write(&junk, b"this is not a database, and it is mine\n").expect("write");
-    let err = Store::open(junk.to_str().expect("utf-8")).err().expect("refused");
+    let err = Store::open(junk.to_str().expect("utf-8"))
+        .err()
+        .expect("refused");
     assert!(matches!(err, Error::Corrupt { .. }), "{err}");
     assert!(err.to_string().contains("left untouched"), "{err}");
-    assert_eq!(std::fs::read(&junk).expect("read"), b"this is not a database, and it is mine\n");
+    assert_eq!(
+        std::fs::read(&junk).expect("read"),
+        b"this is not a database, and it is mine\n"
+    );
     // A real store with its pages overwritten.
     let db = dir.path().join("findings.db");
     {
         let mut s = Store::open(db.to_str().expect("utf-8")).expect("create");
-        s.record_scan(&meta("org/app", "main", T0), &[finding("aaaa1111", Severity::High)], false)
-            .expect("scan");
+        s.record_scan(
+            &meta("org/app", "main", T0),
+            &[finding("aaaa1111", Severity::High)],
+            false,
+        )
+        .expect("scan");
     }
     let mut bytes = std::fs::read(&db).expect("read");
     for b in bytes.iter_mut().skip(100) {
@@ -518,7 +676,9 @@ fn corrupted_sqlite_is_reported_and_left_untouched() {
     std::fs::write(&db, &bytes).expect("write");
     let _ = std::fs::remove_file(dir.path().join("findings.db-wal"));
     let _ = std::fs::remove_file(dir.path().join("findings.db-shm"));
-    let err = Store::open(db.to_str().expect("utf-8")).err().expect("refused");
+    let err = Store::open(db.to_str().expect("utf-8"))
+        .err()
+        .expect("refused");
     assert!(matches!(err, Error::Corrupt { .. }), "{err}");
     assert_eq!(std::fs::read(&db).expect("read"), bytes, "not overwritten");
 }
@@ -536,7 +696,11 @@ fn concurrent_scans_lose_nothing() {
                     let mut s = Store::open(url).expect("open");
                     for i in 0..scans {
                         // Both write the same repository: own branch, and a shared one.
-                        let branch = if i % 2 == 0 { format!("w{worker}") } else { "shared".into() };
+                        let branch = if i % 2 == 0 {
+                            format!("w{worker}")
+                        } else {
+                            "shared".into()
+                        };
                         let findings: Vec<NewFinding> = (0..per_scan)
                             .map(|j| finding(&format!("{worker}{j:07}"), Severity::Medium))
                             .collect();
@@ -548,11 +712,18 @@ fn concurrent_scans_lose_nothing() {
             }
         });
         let mut s = Store::open(url).expect("open");
-        assert_eq!(s.scans(None, 100).expect("scans").len(), 2 * scans, "{name}");
+        assert_eq!(
+            s.scans(None, 100).expect("scans").len(),
+            2 * scans,
+            "{name}"
+        );
         let rows = all(&mut s, T0);
         // Per worker: its own branch and the shared one, each with every finding.
         assert_eq!(rows.len(), 2 * 2 * per_scan, "{name}");
-        assert!(rows.iter().all(|r| r.lifecycle != Lifecycle::Fixed), "{name}");
+        assert!(
+            rows.iter().all(|r| r.lifecycle != Lifecycle::Fixed),
+            "{name}"
+        );
         for w in 0..2 {
             let f = Filter {
                 branch: Some(format!("w{w}")),
@@ -568,12 +739,17 @@ fn concurrent_scans_lose_nothing() {
 fn sarif_of_every_tool() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sarif");
     let mut out = String::new();
-    for tool in ["semgrep", "codeql", "trivy", "checkov", "gitleaks", "zizmor"] {
+    for tool in [
+        "semgrep", "codeql", "trivy", "checkov", "gitleaks", "zizmor",
+    ] {
         let path = dir.join(format!("{tool}.sarif"));
         let bytes = std::fs::read(&path).expect("fixture");
         let runs = palisade_store::sarif::parse(&bytes, &format!("{tool}.sarif")).expect(tool);
         // Parsing twice gives the same identities.
-        assert_eq!(runs, palisade_store::sarif::parse(&bytes, tool).expect(tool));
+        assert_eq!(
+            runs,
+            palisade_store::sarif::parse(&bytes, tool).expect(tool)
+        );
         for run in runs {
             out.push_str(&format!("{} {}\n", run.tool, run.tool_version));
             for f in run.findings {
