@@ -193,7 +193,7 @@ fn lifecycle_new_open_fixed_reopened() {
         let f = s
             .record_scan(
                 &meta("org/app", "feature", T0 + 2 * DAY),
-                &[c.clone()],
+                std::slice::from_ref(&c),
                 false,
             )
             .expect("feature");
@@ -220,11 +220,11 @@ fn decisions_survive_scans_and_reach_other_branches() {
     each_backend(|name, url| {
         let mut s = Store::open(url).expect("open");
         let a = finding("aaaa1111", Severity::High);
-        s.record_scan(&meta("org/app", "main", T0), &[a.clone()], false)
+        s.record_scan(&meta("org/app", "main", T0), std::slice::from_ref(&a), false)
             .expect("scan");
         let t = s.resolve("aaaa", None).expect("resolve");
         s.set_state(
-            &[t.clone()],
+            std::slice::from_ref(&t),
             TriageState::FalsePositive,
             "test fixture",
             None,
@@ -301,7 +301,7 @@ fn accepted_risk_reopens_when_it_expires() {
         let t = target("aaaa1111");
         let err = s
             .set_state(
-                &[t.clone()],
+                std::slice::from_ref(&t),
                 TriageState::AcceptedRisk,
                 "later",
                 Some(T0 - 1),
@@ -311,7 +311,7 @@ fn accepted_risk_reopens_when_it_expires() {
             .expect_err("past expiry");
         assert!(err.to_string().contains("not in the future"), "{err}");
         s.set_state(
-            &[t.clone()],
+            std::slice::from_ref(&t),
             TriageState::AcceptedRisk,
             "compensating control",
             Some(T0 + 30 * DAY),
@@ -345,7 +345,7 @@ fn marked_fixed_but_seen_again_reopens() {
     each_backend(|name, url| {
         let mut s = Store::open(url).expect("open");
         let a = finding("aaaa1111", Severity::High);
-        s.record_scan(&meta("org/app", "main", T0), &[a.clone()], false)
+        s.record_scan(&meta("org/app", "main", T0), std::slice::from_ref(&a), false)
             .expect("scan");
         s.set_state(
             &[target("aaaa1111")],
@@ -552,7 +552,7 @@ fn imports_deduplicate_against_palisade_findings() {
     each_backend(|name, url| {
         let mut s = Store::open(url).expect("open");
         let own = finding("aaaa1111", Severity::High);
-        s.record_scan(&meta("org/app", "main", T0), &[own.clone()], false)
+        s.record_scan(&meta("org/app", "main", T0), std::slice::from_ref(&own), false)
             .expect("scan");
         let mut m = meta("org/app", "main", T0 + 1);
         m.tool = "gitleaks".into();
