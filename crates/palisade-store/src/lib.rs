@@ -783,7 +783,7 @@ impl Store {
         };
         let rows = self.conn.query(
             &format!(
-                "SELECT {COLUMNS} FROM findings{where_sql} ORDER BY severity DESC, first_seen, fingerprint, repo, branch{limit}"
+                "SELECT {COLUMNS} FROM findings{where_sql} ORDER BY severity DESC, first_seen, id{limit}"
             ),
             &params,
         )?;

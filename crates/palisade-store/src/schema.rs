@@ -59,10 +59,12 @@ CREATE TABLE findings (
 CREATE UNIQUE INDEX findings_identity ON findings (fingerprint, repo, branch);
 -- Marking what a scan no longer saw; listing one repository or branch.
 CREATE INDEX findings_scope ON findings (repo, branch, tool, lifecycle);
--- The default listing: open findings, worst first.
-CREATE INDEX findings_worst ON findings (lifecycle, severity, first_seen);
--- Listing by triage state, expiring accepted risks.
-CREATE INDEX findings_state ON findings (state, expires);
+-- Listing worst first, oldest first: read in this order, filtered, stopped at --limit.
+CREATE INDEX findings_worst ON findings (severity DESC, first_seen, id);
+-- Counting what a filter on lifecycle, state and severity matches (a covering index).
+CREATE INDEX findings_status ON findings (lifecycle, state, severity);
+-- Accepted risks that expire.
+CREATE INDEX findings_expiry ON findings (expires) WHERE state = 'accepted-risk';
 
 CREATE TABLE audit (
     id {id},
