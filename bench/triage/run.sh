@@ -82,7 +82,7 @@ bench_million() { # STORE-URL LABEL
         local name=${c%%|*} args=${c#*|}
         : > "$WORK/t"
         # shellcheck disable=SC2086
-        for _ in $(seq "$RUNS"); do time_one "$P" triage $args --store "$store" >> "$WORK/t"; done
+        for _ in $(seq "$RUNS"); do time_one "$P" triage list $args --store "$store" >> "$WORK/t"; done
         report "$label, 1,000,000 stored: triage $name" "$WORK/t"
     done
 }

@@ -142,7 +142,7 @@ impl Sqlite {
         };
         // WAL: readers never block the writer nor each other; NORMAL sync is durable
         // across application crashes (the WAL is synced at checkpoints).
-        me.batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;")?;
+        me.batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;")?;
         Ok(me)
     }
 }

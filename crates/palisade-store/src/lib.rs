@@ -767,6 +767,17 @@ impl Store {
         } else {
             format!(" WHERE {}", wheres.join(" AND "))
         };
+        // SQLite without statistics would answer a page of the default listing by reading
+        // every open finding through the status index and sorting them; `+col` keeps the
+        // unselective status terms off the index so the page is read in `findings_worst`
+        // order and stops at the limit (PostgreSQL's planner has statistics).
+        let page_where = if self.conn.dialect() == Dialect::Sqlite {
+            where_sql
+                .replace("lifecycle IN", "+lifecycle IN")
+                .replace("state IN", "+state IN")
+        } else {
+            where_sql.clone()
+        };
         let count = self
             .conn
             .query(
@@ -783,7 +794,7 @@ impl Store {
         };
         let rows = self.conn.query(
             &format!(
-                "SELECT {COLUMNS} FROM findings{where_sql} ORDER BY severity DESC, first_seen, id{limit}"
+                "SELECT {COLUMNS} FROM findings{page_where} ORDER BY severity DESC, first_seen, id{limit}"
             ),
             &params,
         )?;

@@ -63,6 +63,8 @@ CREATE INDEX findings_scope ON findings (repo, branch, tool, lifecycle);
 CREATE INDEX findings_worst ON findings (severity DESC, first_seen, id);
 -- Counting what a filter on lifecycle, state and severity matches (a covering index).
 CREATE INDEX findings_status ON findings (lifecycle, state, severity);
+-- Filtering by rule.
+CREATE INDEX findings_rule ON findings (rule, lifecycle);
 -- Accepted risks that expire.
 CREATE INDEX findings_expiry ON findings (expires) WHERE state = 'accepted-risk';
 
