@@ -220,8 +220,12 @@ fn decisions_survive_scans_and_reach_other_branches() {
     each_backend(|name, url| {
         let mut s = Store::open(url).expect("open");
         let a = finding("aaaa1111", Severity::High);
-        s.record_scan(&meta("org/app", "main", T0), std::slice::from_ref(&a), false)
-            .expect("scan");
+        s.record_scan(
+            &meta("org/app", "main", T0),
+            std::slice::from_ref(&a),
+            false,
+        )
+        .expect("scan");
         let t = s.resolve("aaaa", None).expect("resolve");
         s.set_state(
             std::slice::from_ref(&t),
@@ -345,8 +349,12 @@ fn marked_fixed_but_seen_again_reopens() {
     each_backend(|name, url| {
         let mut s = Store::open(url).expect("open");
         let a = finding("aaaa1111", Severity::High);
-        s.record_scan(&meta("org/app", "main", T0), std::slice::from_ref(&a), false)
-            .expect("scan");
+        s.record_scan(
+            &meta("org/app", "main", T0),
+            std::slice::from_ref(&a),
+            false,
+        )
+        .expect("scan");
         s.set_state(
             &[target("aaaa1111")],
             TriageState::Fixed,
@@ -552,8 +560,12 @@ fn imports_deduplicate_against_palisade_findings() {
     each_backend(|name, url| {
         let mut s = Store::open(url).expect("open");
         let own = finding("aaaa1111", Severity::High);
-        s.record_scan(&meta("org/app", "main", T0), std::slice::from_ref(&own), false)
-            .expect("scan");
+        s.record_scan(
+            &meta("org/app", "main", T0),
+            std::slice::from_ref(&own),
+            false,
+        )
+        .expect("scan");
         let mut m = meta("org/app", "main", T0 + 1);
         m.tool = "gitleaks".into();
         // Same place, CWE and evidence: the same finding. Other line: a new one.
