@@ -204,8 +204,8 @@ fn scan_triage_and_history() {
     assert_eq!(
         overdue,
         [
-            "secrets/aws-secret-access-key",
-            "secrets/github-pat-classic"
+            "secrets/github-pat-classic",
+            "secrets/aws-secret-access-key"
         ],
         "expired risk and the reopened PAT are overdue; the false positive is not"
     );
