@@ -49,6 +49,7 @@ pub struct Config {
     pub secrets: SecretsConfig,
     #[serde(default)]
     pub iac: IacConfig,
+    pub triage: TriageConfig,
     /// The file this came from (not part of the TOML).
     #[serde(skip)]
     pub source: Option<PathBuf>,
@@ -93,6 +94,26 @@ pub struct IacConfig {
     /// Custom IaC policy files or directories of them, relative to the config file.
     #[serde(default)]
     pub policies: Vec<PathBuf>,
+}
+
+/// `[triage]`: the findings store's triage settings.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TriageConfig {
+    /// `[triage.sla]`: days to fix per severity (unset: the defaults 7/30/90/120).
+    #[serde(default)]
+    pub sla: SlaConfig,
+}
+
+/// Days to fix a finding, per severity; `0` means no deadline.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SlaConfig {
+    pub critical: Option<u32>,
+    pub high: Option<u32>,
+    pub medium: Option<u32>,
+    pub low: Option<u32>,
+    pub info: Option<u32>,
 }
 
 impl Config {

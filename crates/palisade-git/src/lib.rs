@@ -47,7 +47,10 @@
 //! environment variables (`GIT_DIR` ...) change what is read.
 
 pub mod tree;
+mod head;
 mod walk;
+
+pub use head::{HeadInfo, head_info};
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;

@@ -50,6 +50,13 @@ pub enum Command {
         #[command(subcommand)]
         command: BaselineCommand,
     },
+    /// The findings store: list, decide, assign, and see the history of findings.
+    Triage {
+        #[command(subcommand)]
+        command: crate::triage::TriageCommand,
+    },
+    /// Load a SARIF 2.1.0 file from any tool into the findings store.
+    Import(crate::triage::ImportArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -216,6 +223,8 @@ pub struct ScanArgs {
     pub db: DbArg,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub store: crate::triage::ScanStoreArgs,
 }
 
 /// What the walk reads: shared by every command that walks a tree.

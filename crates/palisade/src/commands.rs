@@ -70,6 +70,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 baseline_file,
             } => baseline_create(&scan, &baseline_file),
         },
+        Command::Triage { command } => crate::triage::run(&command),
+        Command::Import(args) => crate::triage::import(&args),
     }
 }
 
@@ -333,6 +335,13 @@ fn scan_command(args: &ScanArgs, force_engines: Option<&[&str]>) -> Result<ExitC
     if let Some(stats) = &prepared.deps_stats {
         crate::db::print_audit_summary(&stats.summary());
     }
+    let rules: Vec<&RuleMeta> = prepared
+        .scanner
+        .engines
+        .iter()
+        .flat_map(|e| e.rules())
+        .collect();
+    crate::triage::record_scan(&args.store, &prepared.walk.root, &outcome.findings, &rules)?;
     Ok(code)
 }
 

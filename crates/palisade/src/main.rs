@@ -9,6 +9,7 @@ mod iac;
 mod owners;
 mod registry;
 mod sbom;
+mod triage;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -1,0 +1,783 @@
+//! One suite, every test against both backends: SQLite (a temporary file) and PostgreSQL
+//! (a fresh database per test on the server of `PALISADE_TEST_POSTGRES`; `.ci/setup-store.sh`
+//! starts one). Without that variable the PostgreSQL half is skipped with a message,
+//! except in CI (`CI=true`), where it fails.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use palisade_store::{
+    Error, Filter, Lifecycle, NewFinding, ScanMeta, Severity, Sla, Store, Target, TriageState,
+};
+
+const DAY: i64 = 86_400;
+const T0: i64 = 1_790_000_000;
+
+/// A PostgreSQL database that lives as long as the test.
+struct PgDb {
+    admin: String,
+    name: String,
+}
+
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
+            let _ = c.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
+}
+
+fn pg_url() -> Option<String> {
+    match std::env::var("PALISADE_TEST_POSTGRES") {
+        Ok(u) if !u.is_empty() => Some(u),
+        _ => {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "PALISADE_TEST_POSTGRES is not set in CI: run .ci/setup-store.sh and export its output"
+            );
+            eprintln!(
+                "skipping the PostgreSQL backend: PALISADE_TEST_POSTGRES is not set (run .ci/setup-store.sh)"
+            );
+            None
+        }
+    }
+}
+
+fn fresh_pg(base: &str) -> (String, PgDb) {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let name = format!(
+        "palisade_t_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut c = postgres::Client::connect(base, postgres::NoTls).expect("connect to PostgreSQL");
+    c.batch_execute(&format!("CREATE DATABASE {name}"))
+        .expect("create test database (the role needs CREATEDB)");
+    let (head, _) = base.rsplit_once('/').expect("URL with a database");
+    let url = format!("{head}/{name}");
+    (
+        url,
+        PgDb {
+            admin: base.to_owned(),
+            name,
+        },
+    )
+}
+
+/// Runs `test` once per backend with a new, empty store URL.
+fn each_backend(test: impl Fn(&str, &str)) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("sub/findings.db");
+    test("sqlite", path.to_str().expect("utf-8"));
+    if let Some(base) = pg_url() {
+        let (url, _guard) = fresh_pg(&base);
+        test("postgres", &url);
+    }
+}
+
+fn meta(repo: &str, branch: &str, time: i64) -> ScanMeta {
+    ScanMeta {
+        repo: repo.into(),
+        branch: branch.into(),
+        commit: Some("0123abcd".into()),
+        tool: "palisade".into(),
+        tool_version: "0.1.0".into(),
+        time,
+        by: "ci@example.com".into(),
+        source: None,
+    }
+}
+
+fn finding(fp: &str, sev: Severity) -> NewFinding {
+    NewFinding {
+        fingerprint: fp.into(),
+        rule: format!("secrets/rule-{}", &fp[..1]),
+        severity: sev,
+        message: format!("finding {fp}"),
+        path: format!("src/{fp}.py"),
+        line: 3,
+        evidence: palisade_store::evidence_hash(&format!("token = {fp}")),
+        cwe: vec![798],
+        owners: vec!["@org/app".into()],
+    }
+}
+
+fn fps(list: &[palisade_store::StoredFinding]) -> Vec<(String, &'static str)> {
+    let mut v: Vec<(String, &'static str)> = list
+        .iter()
+        .map(|f| (f.fingerprint.clone(), f.lifecycle.as_str()))
+        .collect();
+    v.sort();
+    v
+}
+
+fn all(store: &mut Store, now: i64) -> Vec<palisade_store::StoredFinding> {
+    let filter = Filter {
+        lifecycles: Lifecycle::ALL.to_vec(),
+        ..Filter::default()
+    };
+    store.list(&filter, now).expect("list").0
+}
+
+fn target(fp: &str) -> Target {
+    Target {
+        repo: "org/app".into(),
+        fingerprint: fp.into(),
+    }
+}
+
+#[test]
+fn lifecycle_new_open_fixed_reopened() {
+    each_backend(|name, url| {
+        let mut s = Store::open(url).expect("open");
+        let a = finding("aaaa1111", Severity::High);
+        let b = finding("bbbb2222", Severity::Low);
+        let c = finding("cccc3333", Severity::Critical);
+        let s1 = s
+            .record_scan(&meta("org/app", "main", T0), &[a.clone(), b.clone()], false)
+            .expect("scan 1");
+        assert_eq!(
+            (s1.new, s1.open, s1.fixed, s1.reopened),
+            (2, 0, 0, 0),
+            "{name}"
+        );
+        let s2 = s
+            .record_scan(
+                &meta("org/app", "main", T0 + DAY),
+                &[a.clone(), c.clone()],
+                false,
+            )
+            .expect("scan 2");
+        assert_eq!(
+            (s2.new, s2.open, s2.fixed, s2.reopened),
+            (1, 1, 1, 0),
+            "{name}"
+        );
+        assert_eq!(
+            fps(&all(&mut s, T0 + DAY)),
+            vec![
+                ("aaaa1111".into(), "open"),
+                ("bbbb2222".into(), "fixed"),
+                ("cccc3333".into(), "new")
+            ],
+            "{name}"
+        );
+        let s3 = s
+            .record_scan(
+                &meta("org/app", "main", T0 + 2 * DAY),
+                &[a.clone(), b.clone()],
+                false,
+            )
+            .expect("scan 3");
+        assert_eq!(
+            (s3.new, s3.open, s3.fixed, s3.reopened),
+            (0, 1, 1, 1),
+            "{name}"
+        );
+        let now = all(&mut s, T0 + 2 * DAY);
+        assert_eq!(
+            fps(&now),
+            vec![
+                ("aaaa1111".into(), "open"),
+                ("bbbb2222".into(), "reopened"),
+                ("cccc3333".into(), "fixed")
+            ],
+            "{name}"
+        );
+        // The default listing hides what is fixed; nothing was deleted.
+        let (open, total) = s.list(&Filter::default(), T0 + 2 * DAY).expect("list");
+        assert_eq!((open.len(), total), (2, 2), "{name}");
+        // Another branch has its own lifecycle.
+        let f = s
+            .record_scan(
+                &meta("org/app", "feature", T0 + 2 * DAY),
+                std::slice::from_ref(&c),
+                false,
+            )
+            .expect("feature");
+        assert_eq!((f.new, f.fixed), (1, 0), "{name}");
+        let scans = s.scans(Some("org/app"), 10).expect("scans");
+        assert_eq!(scans.len(), 4, "{name}");
+        assert_eq!(scans[0].branch, "feature");
+        // The history of b: new, fixed, reopened, each by the scan that changed it.
+        let h = s.history(&target("bbbb2222")).expect("history");
+        let actions: Vec<String> = h
+            .iter()
+            .map(|e| format!("{}:{}", e.action, e.new_value.clone().unwrap_or_default()))
+            .collect();
+        assert_eq!(
+            actions,
+            ["lifecycle:new", "lifecycle:fixed", "lifecycle:reopened"],
+            "{name}"
+        );
+    });
+}
+
+#[test]
+fn decisions_survive_scans_and_reach_other_branches() {
+    each_backend(|name, url| {
+        let mut s = Store::open(url).expect("open");
+        let a = finding("aaaa1111", Severity::High);
+        s.record_scan(
+            &meta("org/app", "main", T0),
+            std::slice::from_ref(&a),
+            false,
+        )
+        .expect("scan");
+        let t = s.resolve("aaaa", None).expect("resolve");
+        s.set_state(
+            std::slice::from_ref(&t),
+            TriageState::FalsePositive,
+            "test fixture",
+            None,
+            "alice@example.com",
+            T0 + 10,
+        )
+        .expect("set");
+        s.assign(&t, "bob@example.com", "alice@example.com", T0 + 20)
+            .expect("assign");
+        // Later scans keep the decision (the finding moved lines: same fingerprint).
+        let mut moved = a.clone();
+        moved.line = 40;
+        s.record_scan(&meta("org/app", "main", T0 + DAY), &[moved.clone()], false)
+            .expect("scan 2");
+        s.record_scan(&meta("org/app", "feature", T0 + DAY), &[moved], false)
+            .expect("feature scan");
+        let rows = s.get(&t).expect("get");
+        assert_eq!(rows.len(), 2, "{name}");
+        for r in &rows {
+            assert_eq!(r.state, TriageState::FalsePositive, "{name} {}", r.branch);
+            assert_eq!(r.reason.as_deref(), Some("test fixture"));
+            assert_eq!(r.assignee.as_deref(), Some("bob@example.com"));
+            assert_eq!(r.line, 40);
+        }
+        let h = s.history(&t).expect("history");
+        let who: Vec<(String, String)> = h
+            .iter()
+            .filter(|e| e.action != "lifecycle")
+            .map(|e| (e.action.clone(), e.actor.clone()))
+            .collect();
+        assert_eq!(
+            who,
+            [
+                ("state".to_string(), "alice@example.com".to_string()),
+                ("assign".to_string(), "alice@example.com".to_string())
+            ],
+            "{name}"
+        );
+        // Filters.
+        let by_state = Filter {
+            states: vec![TriageState::FalsePositive],
+            ..Filter::default()
+        };
+        assert_eq!(s.list(&by_state, T0 + DAY).expect("list").1, 2, "{name}");
+        let by_owner = Filter {
+            owner: Some("bob@example.com".into()),
+            branch: Some("main".into()),
+            ..Filter::default()
+        };
+        assert_eq!(s.list(&by_owner, T0 + DAY).expect("list").1, 1, "{name}");
+        let by_team = Filter {
+            owner: Some("@org/app".into()),
+            ..Filter::default()
+        };
+        assert_eq!(s.list(&by_team, T0 + DAY).expect("list").1, 2, "{name}");
+        let nobody = Filter {
+            owner: Some("@org".into()),
+            ..Filter::default()
+        };
+        assert_eq!(s.list(&nobody, T0 + DAY).expect("list").1, 0, "{name}");
+    });
+}
+
+#[test]
+fn accepted_risk_reopens_when_it_expires() {
+    each_backend(|name, url| {
+        let mut s = Store::open(url).expect("open");
+        s.record_scan(
+            &meta("org/app", "main", T0),
+            &[finding("aaaa1111", Severity::Medium)],
+            false,
+        )
+        .expect("scan");
+        let t = target("aaaa1111");
+        let err = s
+            .set_state(
+                std::slice::from_ref(&t),
+                TriageState::AcceptedRisk,
+                "later",
+                Some(T0 - 1),
+                "alice",
+                T0,
+            )
+            .expect_err("past expiry");
+        assert!(err.to_string().contains("not in the future"), "{err}");
+        s.set_state(
+            std::slice::from_ref(&t),
+            TriageState::AcceptedRisk,
+            "compensating control",
+            Some(T0 + 30 * DAY),
+            "alice",
+            T0,
+        )
+        .expect("accept");
+        assert_eq!(s.expire_risks(T0 + 29 * DAY).expect("expire"), 0, "{name}");
+        assert_eq!(s.get(&t).expect("get")[0].state, TriageState::AcceptedRisk);
+        // A scan after the expiry reopens it too.
+        s.record_scan(
+            &meta("org/app", "main", T0 + 31 * DAY),
+            &[finding("aaaa1111", Severity::Medium)],
+            false,
+        )
+        .expect("scan");
+        let row = &s.get(&t).expect("get")[0];
+        assert_eq!(row.state, TriageState::Open, "{name}");
+        let last = s.history(&t).expect("history").pop().expect("an entry");
+        assert_eq!(last.actor, "palisade");
+        assert_eq!(last.reason.as_deref(), Some("the risk acceptance expired"));
+        assert_eq!(
+            last.old_value.as_deref(),
+            Some("accepted-risk until 2026-10-21")
+        );
+    });
+}
+
+#[test]
+fn marked_fixed_but_seen_again_reopens() {
+    each_backend(|name, url| {
+        let mut s = Store::open(url).expect("open");
+        let a = finding("aaaa1111", Severity::High);
+        s.record_scan(
+            &meta("org/app", "main", T0),
+            std::slice::from_ref(&a),
+            false,
+        )
+        .expect("scan");
+        s.set_state(
+            &[target("aaaa1111")],
+            TriageState::Fixed,
+            "rotated",
+            None,
+            "alice",
+            T0 + 1,
+        )
+        .expect("set");
+        s.record_scan(&meta("org/app", "main", T0 + DAY), &[a], false)
+            .expect("scan");
+        assert_eq!(
+            s.get(&target("aaaa1111")).expect("get")[0].state,
+            TriageState::Open,
+            "{name}"
+        );
+    });
+}
+
+#[test]
+fn fingerprints_by_unique_prefix() {
+    each_backend(|name, url| {
+        let mut s = Store::open(url).expect("open");
+        s.record_scan(
+            &meta("org/app", "main", T0),
+            &[
+                finding("abcd1111", Severity::High),
+                finding("abcd2222", Severity::High),
+            ],
+            false,
+        )
+        .expect("scan");
+        s.record_scan(
+            &meta("org/lib", "main", T0),
+            &[finding("abcd1111", Severity::High)],
+            false,
+        )
+        .expect("scan");
+        assert!(
+            matches!(s.resolve("abcd", None), Err(Error::Ambiguous { .. })),
+            "{name}"
+        );
+        assert!(
+            matches!(s.resolve("abcd1", None), Err(Error::Ambiguous { .. })),
+            "{name}"
+        );
+        assert_eq!(
+            s.resolve("abcd1", Some("org/lib")).expect("one").repo,
+            "org/lib"
+        );
+        assert_eq!(
+            s.resolve("abcd2", None).expect("one").fingerprint,
+            "abcd2222"
+        );
+        assert!(
+            matches!(s.resolve("ffff", None), Err(Error::NoMatch(_))),
+            "{name}"
+        );
+        assert!(
+            matches!(s.resolve("ab", None), Err(Error::Invalid(_))),
+            "{name}"
+        );
+        // LIKE wildcards are not wildcards here.
+        assert!(
+            matches!(s.resolve("abc%", None), Err(Error::NoMatch(_))),
+            "{name}"
+        );
+    });
+}
+
+#[test]
+fn overdue_by_severity_sla() {
+    each_backend(|name, url| {
+        let mut s = Store::open(url).expect("open");
+        s.record_scan(
+            &meta("org/app", "main", T0),
+            &[
+                finding("c0000001", Severity::Critical),
+                finding("h0000001", Severity::High),
+                finding("m0000001", Severity::Medium),
+                finding("i0000001", Severity::Info),
+            ],
+            false,
+        )
+        .expect("scan");
+        let overdue = |s: &mut Store, sla: Sla, days: i64| {
+            let f = Filter {
+                overdue: Some(sla),
+                ..Filter::default()
+            };
+            let mut v: Vec<String> = s
+                .list(&f, T0 + days * DAY)
+                .expect("list")
+                .0
+                .into_iter()
+                .map(|f| f.fingerprint)
+                .collect();
+            v.sort();
+            v
+        };
+        assert!(overdue(&mut s, Sla::default(), 6).is_empty(), "{name}");
+        assert_eq!(overdue(&mut s, Sla::default(), 8), ["c0000001"], "{name}");
+        assert_eq!(
+            overdue(&mut s, Sla::default(), 31),
+            ["c0000001", "h0000001"]
+        );
+        let strict = Sla {
+            medium: Some(1),
+            ..Sla::default()
+        };
+        assert_eq!(overdue(&mut s, strict, 2), ["m0000001"]);
+        // Triaged findings are not overdue.
+        s.set_state(
+            &[target("c0000001")],
+            TriageState::FalsePositive,
+            "test",
+            None,
+            "a",
+            T0,
+        )
+        .expect("set");
+        assert_eq!(overdue(&mut s, Sla::default(), 8), Vec::<String>::new());
+    });
+}
+
+#[test]
+fn list_filters_and_limit() {
+    each_backend(|name, url| {
+        let mut s = Store::open(url).expect("open");
+        let mut imported = finding("dddd4444", Severity::High);
+        imported.rule = "generic.secrets.aws".into();
+        s.record_scan(
+            &meta("org/app", "main", T0),
+            &[
+                finding("aaaa1111", Severity::High),
+                finding("bbbb2222", Severity::Low),
+                finding("cccc3333", Severity::Critical),
+            ],
+            false,
+        )
+        .expect("scan");
+        let mut other = meta("org/app", "main", T0);
+        other.tool = "semgrep".into();
+        s.record_scan(&other, &[imported], false).expect("import");
+        let (first, total) = s
+            .list(
+                &Filter {
+                    limit: 2,
+                    ..Filter::default()
+                },
+                T0,
+            )
+            .expect("list");
+        assert_eq!(total, 4, "{name}");
+        assert_eq!(
+            first
+                .iter()
+                .map(|f| f.fingerprint.as_str())
+                .collect::<Vec<_>>(),
+            ["cccc3333", "aaaa1111"],
+            "worst first, {name}"
+        );
+        let sev = Filter {
+            severities: vec![Severity::High],
+            ..Filter::default()
+        };
+        assert_eq!(s.list(&sev, T0).expect("list").1, 2);
+        let eng = Filter {
+            engines: vec!["semgrep".into()],
+            ..Filter::default()
+        };
+        assert_eq!(s.list(&eng, T0).expect("list").0[0].fingerprint, "dddd4444");
+        let rule = Filter {
+            rules: vec!["secrets/rule-b".into()],
+            ..Filter::default()
+        };
+        assert_eq!(s.list(&rule, T0).expect("list").1, 1);
+        // A semgrep run does not mark palisade's findings fixed, nor the reverse.
+        s.record_scan(
+            &meta("org/app", "main", T0 + DAY),
+            &[finding("aaaa1111", Severity::High)],
+            false,
+        )
+        .expect("scan");
+        let fixed = Filter {
+            lifecycles: vec![Lifecycle::Fixed],
+            ..Filter::default()
+        };
+        let mut f: Vec<String> = s
+            .list(&fixed, T0)
+            .expect("list")
+            .0
+            .into_iter()
+            .map(|f| f.fingerprint)
+            .collect();
+        f.sort();
+        assert_eq!(f, ["bbbb2222", "cccc3333"], "{name}");
+    });
+}
+
+#[test]
+fn imports_deduplicate_against_palisade_findings() {
+    each_backend(|name, url| {
+        let mut s = Store::open(url).expect("open");
+        let own = finding("aaaa1111", Severity::High);
+        s.record_scan(
+            &meta("org/app", "main", T0),
+            std::slice::from_ref(&own),
+            false,
+        )
+        .expect("scan");
+        let mut m = meta("org/app", "main", T0 + 1);
+        m.tool = "gitleaks".into();
+        // Same place, CWE and evidence: the same finding. Other line: a new one.
+        let mut same = own.clone();
+        same.fingerprint = "9999aaaa".into();
+        same.rule = "aws-access-token".into();
+        let mut elsewhere = same.clone();
+        elsewhere.fingerprint = "9999bbbb".into();
+        elsewhere.line = 9;
+        let mut other_evidence = same.clone();
+        other_evidence.fingerprint = "9999cccc".into();
+        other_evidence.evidence = palisade_store::evidence_hash("something else");
+        let sums = s
+            .record_scans(&[(m, vec![same, elsewhere, other_evidence])], true)
+            .expect("import");
+        assert_eq!((sums[0].deduplicated, sums[0].new), (1, 2), "{name}");
+        let row = &s.get(&target("aaaa1111")).expect("get")[0];
+        assert_eq!(row.also_found_by, ["gitleaks"], "{name}");
+        assert_eq!(
+            row.lifecycle,
+            Lifecycle::New,
+            "palisade's lifecycle is untouched"
+        );
+    });
+}
+
+#[test]
+fn failed_recording_changes_nothing() {
+    each_backend(|name, url| {
+        let mut s = Store::open(url).expect("open");
+        s.record_scan(
+            &meta("org/app", "main", T0),
+            &[finding("aaaa1111", Severity::High)],
+            false,
+        )
+        .expect("scan");
+        let before = all(&mut s, T0);
+        // The second run is invalid: the first must not be stored either.
+        let good = (
+            meta("org/app", "main", T0 + 1),
+            vec![finding("bbbb2222", Severity::Low)],
+        );
+        let bad = (meta("", "main", T0 + 1), vec![]);
+        assert!(s.record_scans(&[good, bad], true).is_err(), "{name}");
+        assert_eq!(all(&mut s, T0), before, "{name}");
+        assert_eq!(s.scans(None, 10).expect("scans").len(), 1, "{name}");
+    });
+}
+
+#[test]
+fn newer_schema_is_refused() {
+    each_backend(|name, url| {
+        drop(Store::open(url).expect("create"));
+        let bump = "UPDATE palisade_meta SET value = '999' WHERE key = 'schema_version'";
+        if name == "sqlite" {
+            let c = rusqlite::Connection::open(url).expect("raw open");
+            c.execute(bump, []).expect("bump");
+        } else {
+            let mut c = postgres::Client::connect(url, postgres::NoTls).expect("raw connect");
+            c.batch_execute(bump).expect("bump");
+        }
+        let err = Store::open(url).err().expect("refused");
+        assert!(
+            matches!(err, Error::NewerSchema { found: 999, .. }),
+            "{name}: {err}"
+        );
+        assert!(err.to_string().contains("upgrade palisade"), "{err}");
+    });
+}
+
+#[test]
+fn foreign_databases_are_not_taken_over() {
+    each_backend(|name, url| {
+        let other = "CREATE TABLE findings (x INTEGER)";
+        if name == "sqlite" {
+            if let Some(dir) = std::path::Path::new(url).parent() {
+                std::fs::create_dir_all(dir).expect("dir");
+            }
+            let c = rusqlite::Connection::open(url).expect("raw open");
+            c.execute(other, []).expect("create");
+        } else {
+            let mut c = postgres::Client::connect(url, postgres::NoTls).expect("raw connect");
+            c.batch_execute(other).expect("create");
+        }
+        let err = Store::open(url).err().expect("refused");
+        assert!(matches!(err, Error::NotAStore { .. }), "{name}: {err}");
+    });
+}
+
+#[test]
+fn corrupted_sqlite_is_reported_and_left_untouched() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Not a database at all.
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, b"this is not a database, and it is mine\n").expect("write");
+    let err = Store::open(junk.to_str().expect("utf-8"))
+        .err()
+        .expect("refused");
+    assert!(matches!(err, Error::Corrupt { .. }), "{err}");
+    assert!(err.to_string().contains("left untouched"), "{err}");
+    assert_eq!(
+        std::fs::read(&junk).expect("read"),
+        b"this is not a database, and it is mine\n"
+    );
+    // A real store with its pages overwritten.
+    let db = dir.path().join("findings.db");
+    {
+        let mut s = Store::open(db.to_str().expect("utf-8")).expect("create");
+        s.record_scan(
+            &meta("org/app", "main", T0),
+            &[finding("aaaa1111", Severity::High)],
+            false,
+        )
+        .expect("scan");
+    }
+    let mut bytes = std::fs::read(&db).expect("read");
+    for b in bytes.iter_mut().skip(100) {
+        *b = 0xA5;
+    }
+    std::fs::write(&db, &bytes).expect("write");
+    let _ = std::fs::remove_file(dir.path().join("findings.db-wal"));
+    let _ = std::fs::remove_file(dir.path().join("findings.db-shm"));
+    let err = Store::open(db.to_str().expect("utf-8"))
+        .err()
+        .expect("refused");
+    assert!(matches!(err, Error::Corrupt { .. }), "{err}");
+    assert_eq!(std::fs::read(&db).expect("read"), bytes, "not overwritten");
+}
+
+#[test]
+fn concurrent_scans_lose_nothing() {
+    each_backend(|name, url| {
+        drop(Store::open(url).expect("create"));
+        let per_scan = 300usize;
+        let scans = 8usize;
+        std::thread::scope(|scope| {
+            for worker in 0..2usize {
+                scope.spawn(move || {
+                    // Each worker its own connection, as two processes would have.
+                    let mut s = Store::open(url).expect("open");
+                    for i in 0..scans {
+                        // Both write the same repository: own branch, and a shared one.
+                        let branch = if i % 2 == 0 {
+                            format!("w{worker}")
+                        } else {
+                            "shared".into()
+                        };
+                        let findings: Vec<NewFinding> = (0..per_scan)
+                            .map(|j| finding(&format!("{worker}{j:07}"), Severity::Medium))
+                            .collect();
+                        let mut m = meta("org/app", &branch, T0 + i as i64);
+                        m.tool = format!("tool{worker}");
+                        s.record_scan(&m, &findings, false).expect("record");
+                    }
+                });
+            }
+        });
+        let mut s = Store::open(url).expect("open");
+        assert_eq!(
+            s.scans(None, 100).expect("scans").len(),
+            2 * scans,
+            "{name}"
+        );
+        let rows = all(&mut s, T0);
+        // Per worker: its own branch and the shared one, each with every finding.
+        assert_eq!(rows.len(), 2 * 2 * per_scan, "{name}");
+        assert!(
+            rows.iter().all(|r| r.lifecycle != Lifecycle::Fixed),
+            "{name}"
+        );
+        for w in 0..2 {
+            let f = Filter {
+                branch: Some(format!("w{w}")),
+                ..Filter::default()
+            };
+            assert_eq!(s.list(&f, T0).expect("list").1, per_scan as u64, "{name}");
+        }
+    });
+}
+
+/// Every tool shape: what palisade reads from it (one line per result).
+#[test]
+fn sarif_of_every_tool() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sarif");
+    let mut out = String::new();
+    for tool in [
+        "semgrep", "codeql", "trivy", "checkov", "gitleaks", "zizmor",
+    ] {
+        let path = dir.join(format!("{tool}.sarif"));
+        let bytes = std::fs::read(&path).expect("fixture");
+        let runs = palisade_store::sarif::parse(&bytes, &format!("{tool}.sarif")).expect(tool);
+        // Parsing twice gives the same identities.
+        assert_eq!(
+            runs,
+            palisade_store::sarif::parse(&bytes, tool).expect(tool)
+        );
+        for run in runs {
+            out.push_str(&format!("{} {}\n", run.tool, run.tool_version));
+            for f in run.findings {
+                out.push_str(&format!(
+                    "  {} {} {} {}:{} cwe={:?} evidence={} {}\n",
+                    &f.fingerprint[..12],
+                    f.severity,
+                    f.rule,
+                    f.path,
+                    f.line,
+                    f.cwe,
+                    f.evidence.is_some(),
+                    f.message
+                ));
+            }
+        }
+    }
+    insta::assert_snapshot!(out);
+}
