@@ -139,7 +139,11 @@ impl Lang {
     /// The ways a pattern is embedded in a file so the grammar accepts it: (prefix, suffix).
     pub fn pattern_wrappers(self) -> &'static [(&'static str, &'static str)] {
         match self {
-            Lang::Php => &[("<?php\n", "\n"), ("<?php\nclass __W {\n", "\n}\n")],
+            Lang::Php => &[
+                ("<?php\n", "\n"),
+                ("<?php\n", ";\n"),
+                ("<?php\nclass __W {\n", "\n}\n"),
+            ],
             Lang::Go => &[
                 ("package __w\nfunc __w() {\n", "\n}\n"),
                 ("package __w\n", "\n"),
@@ -147,11 +151,15 @@ impl Lang {
             ],
             Lang::Java => &[
                 ("", "\n"),
+                ("", ";\n"),
+                ("class __W { void __w() {\n", ";\n}}\n"),
                 ("class __W {\n", "\n}\n"),
                 ("class __W { void __w() {\n", "\n}}\n"),
             ],
             Lang::CSharp => &[
                 ("", "\n"),
+                ("", ";\n"),
+                ("class __W { void __w() {\n", ";\n}}\n"),
                 ("class __W {\n", "\n}\n"),
                 ("class __W { void __w() {\n", "\n}}\n"),
             ],

@@ -145,7 +145,20 @@ pub fn compile(lang: Lang, pat: &str) -> Result<Pattern, PatternError> {
         pattern: pat.trim().to_string(),
     };
     let mut best: Option<(usize, Pattern)> = None;
-    for (prefix, suffix) in lang.pattern_wrappers() {
+    // Typed languages: `(...)` in a declaration is a parameter list, `{ ... }` a block.
+    let typed = body
+        .replace("(__ELL__)", "(__ELLT__ __ELL__)")
+        .replace("{ __ELL__ }", "{ __ELL__; }");
+    let variants: Vec<&str> = if typed == body {
+        vec![&body]
+    } else {
+        vec![&body, &typed]
+    };
+    for (prefix, suffix, body) in lang
+        .pattern_wrappers()
+        .iter()
+        .flat_map(|(p, s)| variants.iter().map(move |b| (*p, *s, *b)))
+    {
         let src = format!("{prefix}{body}{suffix}");
         let Some(ts) = lang::parse(lang, src.as_bytes(), None) else {
             continue;
@@ -239,6 +252,7 @@ fn unwrap_stmt(t: &Tree<'_>, mut id: Id) -> Id {
 
 fn placeholder(text: &str) -> Option<(&str, &str)> {
     let t = text.trim().trim_end_matches(';').trim().trim_start_matches('$');
+    let t = t.strip_prefix("__ELLT__").map_or(t, str::trim);
     for pre in [MVS, MV] {
         if let Some(name) = t.strip_prefix(pre)
             && !name.is_empty()
@@ -290,6 +304,14 @@ fn compile_node(t: &Tree<'_>, id: Id) -> PNode {
     }
     let compiled = if kids.is_empty() {
         PNode::Leaf(n.kind, text.to_string())
+    } else if n.kind.ends_with("_declaration") || n.kind.ends_with("_definition") {
+        // Declarations match with extra modifiers, annotations, throws clauses.
+        let mut ps = vec![PNode::Ellipsis];
+        for &k in kids {
+            ps.push(compile_node(t, k));
+            ps.push(PNode::Ellipsis);
+        }
+        PNode::Node(n.kind, ps)
     } else {
         PNode::Node(n.kind, kids.iter().map(|&k| compile_node(t, k)).collect())
     };
