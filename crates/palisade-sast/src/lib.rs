@@ -96,6 +96,8 @@ pub struct RuleSet {
     /// Per rule: clauses of literal indices (one of each clause must occur).
     clauses: Vec<Vec<Vec<usize>>>,
     nlits: usize,
+    /// Every language some rule applies to.
+    pub langs: Vec<Lang>,
 }
 
 impl RuleSet {
@@ -125,7 +127,14 @@ impl RuleSet {
             .ascii_case_insensitive(true)
             .build(&lits)
             .ok();
+        let mut langs: Vec<Lang> = rules
+            .iter()
+            .flat_map(|r| r.formulas.iter().map(|(l, _)| *l))
+            .collect();
+        langs.sort();
+        langs.dedup();
         RuleSet {
+            langs,
             rules,
             metas,
             ac,
@@ -353,6 +362,7 @@ impl SastEngine {
         }
         let mut cx = matcher::Cx::new(&tree, Some(deadline));
         let index = LineIndex::new(content);
+        let has_nosemgrep = memchr_find(content, b"nosemgrep");
         let mut out = Vec::new();
         for i in candidates {
             let rule = &self.set.rules[i];
@@ -366,7 +376,7 @@ impl SastEngine {
             matches.sort_by_key(|m| (m.start, m.end));
             for m in matches {
                 let span = index.span(m.start as usize, m.end as usize);
-                if suppressed_nosemgrep(content, &index, span.start_line, &rule.id) {
+                if has_nosemgrep && suppressed_nosemgrep(content, &index, span.start_line, &rule.id) {
                     continue;
                 }
                 let interp = |s: &str| interpolate(s, &m.env, content);
@@ -388,15 +398,7 @@ impl SastEngine {
                         .to_string(),
                     locations: vec![Location::file(path, span)],
                     fingerprint: fingerprint(&[b"sast", id.as_bytes(), path.as_bytes(), &normalized]),
-                    snippet: Some(snippet_around(
-                        content,
-                        &index,
-                        m.start as usize,
-                        m.end as usize,
-                        &[],
-                        1,
-                        240,
-                    )),
+                    snippet: snippet(content, &index, m.start as usize, m.end as usize),
                     fix: rule.fix.as_ref().map(|f| Fix {
                         description: "replace the match".to_string(),
                         replacement: Some(interp(f)),
@@ -464,6 +466,23 @@ fn suppressed_nosemgrep(content: &[u8], index: &LineIndex, line: u32, id: &str) 
     false
 }
 
+fn memchr_find(h: &[u8], n: &[u8]) -> bool {
+    AhoCorasick::new([n]).is_ok_and(|ac| ac.is_match(h))
+}
+
+/// A snippet around the match; a minified line (over 4 KiB) gets none, so that many
+/// findings on one huge line cost no more than the line.
+fn snippet(content: &[u8], index: &LineIndex, start: usize, end: usize) -> Option<palisade_engine::finding::Snippet> {
+    let line = index.line_of(start);
+    let long = |l: usize| index.line_end(l) - index.line_start(l) > 4096;
+    let lo = line.saturating_sub(1);
+    let hi = (line + 1).min(index.line_count().saturating_sub(1));
+    if (lo..=hi).any(long) {
+        return None;
+    }
+    Some(snippet_around(content, index, start, end, &[], 1, 240))
+}
+
 fn memfind(h: &[u8], n: &[u8]) -> Option<usize> {
     h.windows(n.len()).position(|w| w == n)
 }
@@ -477,12 +496,7 @@ impl Engine for SastEngine {
     }
     fn wants(&self, path: &Path, _kind: &FileKind) -> bool {
         let p = path.to_string_lossy();
-        Lang::from_path(&p).is_some_and(|l| {
-            self.set
-                .rules
-                .iter()
-                .any(|r| r.formulas.iter().any(|(x, _)| *x == l))
-        })
+        Lang::from_path(&p).is_some_and(|l| self.set.langs.contains(&l))
     }
     fn scan(&self, input: &Input<'_>, _cx: &ScanCx, sink: &mut dyn Sink) -> Result<(), EngineError> {
         for f in self.scan_source(input.path, input.content)? {

@@ -95,7 +95,9 @@ impl<'s> Tree<'s> {
             kids_at: 0,
             kids_len: 0,
             named: n.is_named(),
-            string: n.is_named() && self.lang.is_string_kind(kind),
+            string: n.is_named()
+                && self.lang.is_string_kind(kind)
+                && !(kind == "template_string" && n.named_child_count() > 0),
         });
         self.parent.push(parent);
         id

@@ -24,6 +24,8 @@ pub enum Command {
     Secrets(SecretsArgs),
     /// Dependency vulnerabilities: every lockfile under PATH against the advisory database.
     Deps(ScanArgs),
+    /// Code patterns: Semgrep-syntax rules (built-in and --rules) on nine languages.
+    Sast(crate::sast::SastArgs),
     /// A software bill of materials (CycloneDX or SPDX JSON) from every lockfile under PATH.
     Sbom(SbomArgs),
     /// The offline advisory database (OSV).

@@ -6,6 +6,7 @@ mod db;
 mod git;
 mod owners;
 mod registry;
+mod sast;
 mod sbom;
 
 use std::io::Write;
