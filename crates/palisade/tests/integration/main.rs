@@ -6,4 +6,5 @@ mod common;
 mod deps;
 mod git;
 mod owners;
+mod sast;
 mod sbom;
