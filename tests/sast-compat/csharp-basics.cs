@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Hash = System.Security.Cryptography.SHA1;
 
 class A {
     void Run(string cmd) {
@@ -11,5 +12,7 @@ class A {
         var h = MD5.Create();
         // ok: cs-md5
         var s = SHA256.Create();
+        // ruleid: cs-using-alias
+        var a = Hash.Create();
     }
 }

@@ -65,3 +65,20 @@ def f():
 subprocess.call(cmd, "x", shell=True)
 # ok: py-metaseq
 subprocess.call(cmd, shell=False)
+
+# ruleid: py-string-regex, py-string-any
+cur.execute("select a from users")
+# ok: py-string-regex
+# ruleid: py-string-any
+cur.execute("update users set a = 1")
+
+# ruleid: py-decorated-function
+@app.route("/a")
+def open_view():
+    return 1
+
+# ok: py-decorated-function
+@app.route("/b")
+@login_required
+def closed_view():
+    return 2

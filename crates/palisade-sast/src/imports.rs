@@ -23,6 +23,14 @@ pub fn aliases(t: &Tree<'_>) -> HashMap<String, String> {
             (Lang::Java, "import_declaration") | (Lang::Kotlin, "import") => {
                 text_import(t.text_str(id), &mut map)
             }
+            (Lang::CSharp, "using_directive") => {
+                let text = t.text_str(id).trim().trim_end_matches(';');
+                if let Some(rest) = text.strip_prefix("using")
+                    && let Some((alias, target)) = rest.split_once('=')
+                {
+                    map.insert(alias.trim().to_string(), compact(target));
+                }
+            }
             _ => {}
         }
     }

@@ -36,6 +36,8 @@ pub struct Cx<'t, 's> {
     pub timed_out: bool,
     /// Only nodes inside this byte range are match roots (metavariable-pattern).
     pub scope: Option<(u32, u32)>,
+    /// Node ids by kind, built on first use: a pattern visits only nodes of its kind.
+    by_kind: Option<HashMap<&'static str, Vec<Id>>>,
 }
 
 impl<'t, 's> Cx<'t, 's> {
@@ -48,6 +50,7 @@ impl<'t, 's> Cx<'t, 's> {
             fuel: 0,
             timed_out: false,
             scope: None,
+            by_kind: None,
         }
     }
 
@@ -75,7 +78,21 @@ impl<'t, 's> Cx<'t, 's> {
             Pattern::One(PNode::Node(k, _)) | Pattern::One(PNode::Leaf(k, _)) => Some(*k),
             _ => None,
         };
-        for t in 0..n {
+        let tree = self.tree;
+        let candidates: Vec<Id> = match root_kind {
+            Some(k) => {
+                let index = self.by_kind.get_or_insert_with(|| {
+                    let mut m: HashMap<&'static str, Vec<Id>> = HashMap::new();
+                    for (i, node) in tree.nodes.iter().enumerate() {
+                        m.entry(node.kind).or_default().push(i as Id);
+                    }
+                    m
+                });
+                index.get(k).cloned().unwrap_or_default()
+            }
+            None => (0..n).collect(),
+        };
+        for t in candidates {
             if self.timed_out {
                 break;
             }
@@ -94,9 +111,16 @@ impl<'t, 's> Cx<'t, 's> {
                 Pattern::One(pn) => {
                     let mut env = Env::new();
                     if self.m(pn, t, &mut env) {
-                        if seen.insert((node.start, node.end)) {
+                        // A decorated definition starts at its first decorator (as in Semgrep).
+                        let parent = tree.node(tree.parent[t as usize]);
+                        let start = if parent.kind == "decorated_definition" && t != 0 {
+                            parent.start
+                        } else {
+                            node.start
+                        };
+                        if seen.insert((start, node.end)) {
                             out.push(Match {
-                                start: node.start,
+                                start,
                                 end: node.end,
                                 env,
                             });
@@ -177,6 +201,7 @@ impl<'t, 's> Cx<'t, 's> {
             }
             PNode::AnyString => n.string,
             PNode::Str(v) => n.string && tree.string_value(t) == v,
+            PNode::StrRegex(re) => n.string && re.is_match(tree.string_value(t)),
             PNode::Dotted(d, inner) => {
                 if tree.lang.is_chain_kind(n.kind) && self.dotted_eq(t, d) {
                     return true;

@@ -24,6 +24,8 @@ pub enum PNode {
     /// `"..."`
     AnyString,
     Str(String),
+    /// `"=~/regex/"`: a string literal whose value matches.
+    StrRegex(regex::Regex),
     /// A dotted name without metavariables: also matches through import aliases.
     Dotted(String, Box<PNode>),
     Leaf(&'static str, String),
@@ -117,6 +119,18 @@ pub fn preprocess(lang: Lang, pat: &str) -> String {
                 out.push_str(MV);
                 out.push_str(&line[j + 1..k]);
                 j = k;
+            } else if matches!(b[j], b'"' | b'\'' | b'`')
+                && let Some(close) = closing_quote(b, j)
+            {
+                // String literals are copied as written; only `"..."` is special.
+                if &line[j + 1..close] == "..." {
+                    out.push(b[j] as char);
+                    out.push_str(ELL);
+                    out.push(b[j] as char);
+                } else {
+                    out.push_str(&line[j..=close]);
+                }
+                j = close + 1;
             } else if line[j..].starts_with("...") {
                 out.push_str(ELL);
                 j += 3;
@@ -128,6 +142,23 @@ pub fn preprocess(lang: Lang, pat: &str) -> String {
         }
     }
     out
+}
+
+/// The index of the quote closing the one at `open`, on the same line.
+fn closing_quote(b: &[u8], open: usize) -> Option<usize> {
+    let q = b[open];
+    let mut k = open + 1;
+    while k < b.len() {
+        if b[k] == b'\\' {
+            k += 2;
+            continue;
+        }
+        if b[k] == q {
+            return Some(k);
+        }
+        k += 1;
+    }
+    None
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -287,6 +318,11 @@ fn compile_node(t: &Tree<'_>, id: Id) -> PNode {
     }
     if n.string {
         let v = t.string_value(id);
+        if let Some(re) = v.strip_prefix("=~/").and_then(|r| r.strip_suffix('/'))
+            && let Ok(re) = regex::RegexBuilder::new(re).size_limit(1 << 20).build()
+        {
+            return PNode::StrRegex(re);
+        }
         return if v == ELL {
             PNode::AnyString
         } else {

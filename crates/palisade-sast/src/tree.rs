@@ -95,9 +95,7 @@ impl<'s> Tree<'s> {
             kids_at: 0,
             kids_len: 0,
             named: n.is_named(),
-            string: n.is_named()
-                && self.lang.is_string_kind(kind)
-                && !(kind == "template_string" && n.named_child_count() > 0),
+            string: n.is_named() && self.lang.is_string_kind(kind) && !interpolated(n),
         });
         self.parent.push(parent);
         id
@@ -125,6 +123,16 @@ impl<'s> Tree<'s> {
     pub fn string_value(&self, id: Id) -> &'s str {
         string_value(self.text_str(id))
     }
+}
+
+/// A string literal with interpolated code (`f"{x}"`, `"#{x}"`, `` `${x}` ``) is not
+/// a plain string: `"..."` does not match it (as in Semgrep) and its code is matched.
+fn interpolated(n: tree_sitter::Node<'_>) -> bool {
+    let mut cursor = n.walk();
+    n.named_children(&mut cursor).any(|c| {
+        let k = c.kind();
+        k.contains("interpolation") || k.contains("substitution") || k == "variable_name"
+    })
 }
 
 /// `r"abc"`, `'abc'`, `"""abc"""`, `` `abc` ``, `@"abc"` -> `abc`.
