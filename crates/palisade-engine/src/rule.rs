@@ -15,13 +15,18 @@ pub enum Example {
         fire: Vec<u32>,
         quiet: Vec<u32>,
     },
-    File { path: String, text: String },
+    File {
+        path: String,
+        text: String,
+    },
 }
 
 impl Example {
     pub fn text(&self) -> &str {
         match self {
-            Example::Text(t) | Example::File { text: t, .. } | Example::Annotated { text: t, .. } => t,
+            Example::Text(t)
+            | Example::File { text: t, .. }
+            | Example::Annotated { text: t, .. } => t,
         }
     }
     /// The file name the example is scanned under.

@@ -158,7 +158,10 @@ impl P {
         {
             self.at += 2;
             let r = self.add()?;
-            return Ok(Expr::Unary("not", Box::new(Expr::Bin("in", Box::new(l), Box::new(r)))));
+            return Ok(Expr::Unary(
+                "not",
+                Box::new(Expr::Bin("in", Box::new(l), Box::new(r))),
+            ));
         }
         Ok(l)
     }
@@ -323,9 +326,17 @@ pub fn eval(e: &Expr, vars: &HashMap<String, String>) -> Result<Val, String> {
         Expr::Str(s) => Val::Str(s.clone()),
         Expr::Bool(b) => Val::Bool(*b),
         Expr::Var(v) => value_of(vars.get(v).ok_or(format!("{v} is not bound"))?),
-        Expr::List(items) => Val::List(items.iter().map(|i| eval(i, vars)).collect::<Result<_, _>>()?),
+        Expr::List(items) => Val::List(
+            items
+                .iter()
+                .map(|i| eval(i, vars))
+                .collect::<Result<_, _>>()?,
+        ),
         Expr::Call(f, args) => {
-            let a: Vec<Val> = args.iter().map(|i| eval(i, vars)).collect::<Result<_, _>>()?;
+            let a: Vec<Val> = args
+                .iter()
+                .map(|i| eval(i, vars))
+                .collect::<Result<_, _>>()?;
             match (f.as_str(), &a[..]) {
                 ("int", [Val::Str(s)]) => match parse_num(s.trim()) {
                     Some(Expr::Int(i)) => Val::Int(i),
@@ -333,7 +344,9 @@ pub fn eval(e: &Expr, vars: &HashMap<String, String>) -> Result<Val, String> {
                 },
                 ("int", [v]) => Val::Int(num(v).ok_or("int(): not a number")? as i64),
                 ("float", [v]) => match v {
-                    Val::Str(s) => Val::Float(s.trim().parse().map_err(|_| "float(): not a number")?),
+                    Val::Str(s) => {
+                        Val::Float(s.trim().parse().map_err(|_| "float(): not a number")?)
+                    }
                     v => Val::Float(num(v).ok_or("float(): not a number")?),
                 },
                 ("str", [v]) => Val::Str(match v {
@@ -388,9 +401,7 @@ pub fn eval(e: &Expr, vars: &HashMap<String, String>) -> Result<Val, String> {
                 "<" | "<=" | ">" | ">=" => {
                     let ord = match (&a, &b) {
                         (Val::Str(x), Val::Str(y)) => x.partial_cmp(y),
-                        _ => num(&a)
-                            .zip(num(&b))
-                            .and_then(|(x, y)| x.partial_cmp(&y)),
+                        _ => num(&a).zip(num(&b)).and_then(|(x, y)| x.partial_cmp(&y)),
                     }
                     .ok_or("cannot compare these values")?;
                     Val::Bool(match *op {

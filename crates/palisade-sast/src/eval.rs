@@ -78,7 +78,9 @@ pub fn eval(cx: &mut Cx<'_, '_>, f: &Formula) -> Vec<Match> {
                         let neg = eval(cx, f);
                         cur.retain(|m| {
                             !neg.iter().any(|o| {
-                                o.start == m.start && o.end == m.end && compatible(cx, &m.env, &o.env)
+                                o.start == m.start
+                                    && o.end == m.end
+                                    && compatible(cx, &m.env, &o.env)
                             })
                         });
                     }
@@ -86,7 +88,9 @@ pub fn eval(cx: &mut Cx<'_, '_>, f: &Formula) -> Vec<Match> {
                         let ctx = eval(cx, f);
                         cur.retain_mut(|m| {
                             match ctx.iter().find(|o| {
-                                o.start <= m.start && m.end <= o.end && compatible(cx, &m.env, &o.env)
+                                o.start <= m.start
+                                    && m.end <= o.end
+                                    && compatible(cx, &m.env, &o.env)
                             }) {
                                 Some(o) => {
                                     merge(&mut m.env, &o.env);
@@ -100,13 +104,19 @@ pub fn eval(cx: &mut Cx<'_, '_>, f: &Formula) -> Vec<Match> {
                         let ctx = eval(cx, f);
                         cur.retain(|m| {
                             !ctx.iter().any(|o| {
-                                o.start <= m.start && m.end <= o.end && compatible(cx, &m.env, &o.env)
+                                o.start <= m.start
+                                    && m.end <= o.end
+                                    && compatible(cx, &m.env, &o.env)
                             })
                         });
                     }
                     Filter::NotRegex(re) => {
                         let hits = regex_matches(cx, re);
-                        cur.retain(|m| !hits.iter().any(|o| o.start < m.end.max(m.start + 1) && m.start < o.end.max(o.start + 1)));
+                        cur.retain(|m| {
+                            !hits.iter().any(|o| {
+                                o.start < m.end.max(m.start + 1) && m.start < o.end.max(o.start + 1)
+                            })
+                        });
                     }
                 }
             }

@@ -191,7 +191,7 @@ pub fn parse(lang: Lang, src: &[u8], deadline: Option<Instant>) -> Option<Tree> 
             let mut calls = 0u32;
             let mut progress = |_: &tree_sitter::ParseState| {
                 calls = calls.wrapping_add(1);
-                calls % 64 == 0 && Instant::now() > d
+                calls.is_multiple_of(64) && Instant::now() > d
             };
             let opts = tree_sitter::ParseOptions::new().progress_callback(&mut progress);
             parser.parse_with_options(&mut read, None, Some(opts))

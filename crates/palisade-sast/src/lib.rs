@@ -229,14 +229,10 @@ pub fn load(sources: &[(String, String)], files: &[(String, String)]) -> Result<
     let mut rules = Vec::new();
     let mut metas = Vec::new();
     for (origin, text) in sources {
-        let stem = origin
-            .rsplit_once('.')
-            .map_or(origin.as_str(), |(s, _)| s);
+        let stem = origin.rsplit_once('.').map_or(origin.as_str(), |(s, _)| s);
         let tests: Vec<&(String, String)> = files
             .iter()
-            .filter(|(p, _)| {
-                p.rsplit_once('.').is_some_and(|(s, _)| s == stem) && !is_rule_file(p)
-            })
+            .filter(|(p, _)| p.rsplit_once('.').is_some_and(|(s, _)| s == stem) && !is_rule_file(p))
             .collect();
         for r in rule::parse_file(text, origin)? {
             let mut examples = Vec::new();
@@ -376,7 +372,8 @@ impl SastEngine {
             matches.sort_by_key(|m| (m.start, m.end));
             for m in matches {
                 let span = index.span(m.start as usize, m.end as usize);
-                if has_nosemgrep && suppressed_nosemgrep(content, &index, span.start_line, &rule.id) {
+                if has_nosemgrep && suppressed_nosemgrep(content, &index, span.start_line, &rule.id)
+                {
                     continue;
                 }
                 let interp = |s: &str| interpolate(s, &m.env, content);
@@ -397,7 +394,12 @@ impl SastEngine {
                         .unwrap_or("")
                         .to_string(),
                     locations: vec![Location::file(path, span)],
-                    fingerprint: fingerprint(&[b"sast", id.as_bytes(), path.as_bytes(), &normalized]),
+                    fingerprint: fingerprint(&[
+                        b"sast",
+                        id.as_bytes(),
+                        path.as_bytes(),
+                        &normalized,
+                    ]),
                     snippet: snippet(content, &index, m.start as usize, m.end as usize),
                     fix: rule.fix.as_ref().map(|f| Fix {
                         description: "replace the match".to_string(),
@@ -423,7 +425,10 @@ fn interpolate(s: &str, env: &matcher::Env, content: &[u8]) -> String {
         let text = String::from_utf8_lossy(&content[b.start as usize..b.end as usize]);
         let mut one: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
         if one.len() > 120 {
-            let cut = (0..=117).rev().find(|&i| one.is_char_boundary(i)).unwrap_or(0);
+            let cut = (0..=117)
+                .rev()
+                .find(|&i| one.is_char_boundary(i))
+                .unwrap_or(0);
             one.truncate(cut);
             one.push('…');
         }
@@ -472,7 +477,12 @@ fn memchr_find(h: &[u8], n: &[u8]) -> bool {
 
 /// A snippet around the match; a minified line (over 4 KiB) gets none, so that many
 /// findings on one huge line cost no more than the line.
-fn snippet(content: &[u8], index: &LineIndex, start: usize, end: usize) -> Option<palisade_engine::finding::Snippet> {
+fn snippet(
+    content: &[u8],
+    index: &LineIndex,
+    start: usize,
+    end: usize,
+) -> Option<palisade_engine::finding::Snippet> {
     let line = index.line_of(start);
     let long = |l: usize| index.line_end(l) - index.line_start(l) > 4096;
     let lo = line.saturating_sub(1);
@@ -498,7 +508,12 @@ impl Engine for SastEngine {
         let p = path.to_string_lossy();
         Lang::from_path(&p).is_some_and(|l| self.set.langs.contains(&l))
     }
-    fn scan(&self, input: &Input<'_>, _cx: &ScanCx, sink: &mut dyn Sink) -> Result<(), EngineError> {
+    fn scan(
+        &self,
+        input: &Input<'_>,
+        _cx: &ScanCx,
+        sink: &mut dyn Sink,
+    ) -> Result<(), EngineError> {
         for f in self.scan_source(input.path, input.content)? {
             sink.emit(f);
         }

@@ -59,7 +59,7 @@ impl<'t, 's> Cx<'t, 's> {
             return false;
         }
         self.fuel = self.fuel.wrapping_add(1);
-        if self.fuel % 4096 == 0
+        if self.fuel.is_multiple_of(4096)
             && let Some(d) = self.deadline
             && Instant::now() > d
         {
@@ -137,7 +137,11 @@ impl<'t, 's> Cx<'t, 's> {
                             let s = self.tree.node(kids[i]).start;
                             let e = self.tree.node(kids[end - 1]).end;
                             if seen.insert((s, e)) {
-                                out.push(Match { start: s, end: e, env });
+                                out.push(Match {
+                                    start: s,
+                                    end: e,
+                                    env,
+                                });
                             }
                         }
                     }
@@ -243,10 +247,12 @@ impl<'t, 's> Cx<'t, 's> {
         };
         match self.aliases.get(head) {
             Some(full) => match rest {
-                Some(r) => want.len() == full.len() + 1 + r.len()
-                    && want.starts_with(full.as_str())
-                    && want[full.len()..].starts_with('.')
-                    && &want[full.len() + 1..] == r,
+                Some(r) => {
+                    want.len() == full.len() + 1 + r.len()
+                        && want.starts_with(full.as_str())
+                        && want[full.len()..].starts_with('.')
+                        && &want[full.len() + 1..] == r
+                }
                 None => want == full,
             },
             None => false,
@@ -361,7 +367,12 @@ impl<'t, 's> Cx<'t, 's> {
     }
 }
 
-const KEYWORD_KINDS: &[&str] = &["keyword_argument", "pair", "named_argument", "value_argument_named"];
+const KEYWORD_KINDS: &[&str] = &[
+    "keyword_argument",
+    "pair",
+    "named_argument",
+    "value_argument_named",
+];
 
 fn is_keyword(p: &PNode) -> bool {
     matches!(p, PNode::Node(k, _) if KEYWORD_KINDS.contains(k))
@@ -370,4 +381,3 @@ fn is_keyword(p: &PNode) -> bool {
 fn has_keyword_args(lang: Lang, kids: &[PNode]) -> bool {
     matches!(lang, Lang::Python) && kids.iter().any(is_keyword)
 }
-

@@ -47,10 +47,11 @@ impl Pattern {
                 PNode::Dotted(d, _) => {
                     out.extend(d.split('.').filter(|s| s.len() >= 2).map(str::to_string))
                 }
-                PNode::Leaf(_, t) => {
-                    if t.len() >= 3 && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-                        out.push(t.clone());
-                    }
+                PNode::Leaf(_, t)
+                    if t.len() >= 3
+                        && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
+                {
+                    out.push(t.clone());
                 }
                 PNode::Node(_, kids) => kids.iter().for_each(|k| walk(k, out)),
                 PNode::Deep(p) => walk(p, out),
@@ -282,7 +283,11 @@ fn unwrap_stmt(t: &Tree<'_>, mut id: Id) -> Id {
 }
 
 fn placeholder(text: &str) -> Option<(&str, &str)> {
-    let t = text.trim().trim_end_matches(';').trim().trim_start_matches('$');
+    let t = text
+        .trim()
+        .trim_end_matches(';')
+        .trim()
+        .trim_start_matches('$');
     let t = t.strip_prefix("__ELLT__").map_or(t, str::trim);
     for pre in [MVS, MV] {
         if let Some(name) = t.strip_prefix(pre)

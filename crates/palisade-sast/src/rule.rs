@@ -115,14 +115,19 @@ pub fn parse_file(text: &str, origin: &str) -> Result<Vec<Rule>, RuleError> {
         rule: String::new(),
         message,
     };
-    let doc: Value = serde_saphyr::from_str(text).map_err(|e| top_err(format!("invalid YAML: {e}")))?;
+    let doc: Value =
+        serde_saphyr::from_str(text).map_err(|e| top_err(format!("invalid YAML: {e}")))?;
     let rules = doc
         .get("rules")
         .and_then(Value::as_array)
         .ok_or_else(|| top_err("expected a top-level `rules:` list".into()))?;
     let mut out = Vec::new();
     for r in rules {
-        let id = r.get("id").and_then(Value::as_str).unwrap_or("").to_string();
+        let id = r
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         let rule_line = text
             .lines()
             .position(|l| l.contains("id:") && l.contains(id.as_str()))
@@ -138,12 +143,7 @@ pub fn parse_file(text: &str, origin: &str) -> Result<Vec<Rule>, RuleError> {
     Ok(out)
 }
 
-const FORMULA_KEYS: &[&str] = &[
-    "pattern",
-    "patterns",
-    "pattern-either",
-    "pattern-regex",
-];
+const FORMULA_KEYS: &[&str] = &["pattern", "patterns", "pattern-either", "pattern-regex"];
 
 fn parse_rule(r: &Value, cx: &Ctx<'_>) -> Result<Rule, RuleError> {
     let obj = r
@@ -154,8 +154,16 @@ fn parse_rule(r: &Value, cx: &Ctx<'_>) -> Result<Rule, RuleError> {
     }
     for key in obj.keys() {
         let known = [
-            "id", "message", "severity", "languages", "metadata", "paths", "fix", "options",
-            "min-version", "max-version",
+            "id",
+            "message",
+            "severity",
+            "languages",
+            "metadata",
+            "paths",
+            "fix",
+            "options",
+            "min-version",
+            "max-version",
         ];
         if !known.contains(&key.as_str()) && !FORMULA_KEYS.contains(&key.as_str()) {
             return Err(cx.err(
@@ -175,7 +183,10 @@ fn parse_rule(r: &Value, cx: &Ctx<'_>) -> Result<Rule, RuleError> {
         .ok_or_else(|| cx.err("id", "missing `message`"))?
         .trim()
         .to_string();
-    let sev = obj.get("severity").and_then(Value::as_str).unwrap_or("WARNING");
+    let sev = obj
+        .get("severity")
+        .and_then(Value::as_str)
+        .unwrap_or("WARNING");
     let severity = match sev.to_ascii_uppercase().as_str() {
         "ERROR" | "HIGH" => Severity::High,
         "WARNING" | "MEDIUM" => Severity::Medium,
@@ -222,16 +233,16 @@ fn parse_rule(r: &Value, cx: &Ctx<'_>) -> Result<Rule, RuleError> {
             digits.parse().ok()
         })
         .collect();
-    let confidence = match meta_str("confidence").map(str::to_ascii_uppercase).as_deref() {
+    let confidence = match meta_str("confidence")
+        .map(str::to_ascii_uppercase)
+        .as_deref()
+    {
         Some("HIGH") => Confidence::High,
         Some("LOW") => Confidence::Low,
         _ => Confidence::Medium,
     };
     let (include, exclude) = match obj.get("paths") {
-        Some(p) => (
-            globs(p.get("include"), cx)?,
-            globs(p.get("exclude"), cx)?,
-        ),
+        Some(p) => (globs(p.get("include"), cx)?, globs(p.get("exclude"), cx)?),
         None => (None, None),
     };
     let mut formulas = Vec::new();
@@ -300,7 +311,10 @@ fn top_formula(
         .collect();
     match present[..] {
         [k] => formula(k, &obj[k], lang, cx),
-        [] => Err(cx.err("id", "no `pattern`, `patterns`, `pattern-either` or `pattern-regex`")),
+        [] => Err(cx.err(
+            "id",
+            "no `pattern`, `patterns`, `pattern-either` or `pattern-regex`",
+        )),
         _ => Err(cx.err(present[1], "more than one top-level pattern operator")),
     }
 }
@@ -357,14 +371,17 @@ fn formula(key: &str, v: &Value, lang: Lang, cx: &Ctx<'_>) -> Result<Formula, Ru
                     "pattern-not-inside" => {
                         all.filters.push(Filter::NotInside(sub(k, val, lang, cx)?))
                     }
-                    "pattern-not-regex" => all
-                        .filters
-                        .push(Filter::NotRegex(regex(as_str(val, k, cx)?, k, cx)?)),
+                    "pattern-not-regex" => {
+                        all.filters
+                            .push(Filter::NotRegex(regex(as_str(val, k, cx)?, k, cx)?))
+                    }
                     "metavariable-regex" => {
                         let mv = field(val, "metavariable", k, cx)?;
                         let re = field(val, "regex", k, cx)?;
-                        all.conds
-                            .push(Cond::Regex(mv.to_string(), regex(&format!("^(?:{re})"), k, cx)?));
+                        all.conds.push(Cond::Regex(
+                            mv.to_string(),
+                            regex(&format!("^(?:{re})"), k, cx)?,
+                        ));
                     }
                     "metavariable-pattern" => {
                         let mv = field(val, "metavariable", k, cx)?.to_string();
@@ -385,7 +402,10 @@ fn formula(key: &str, v: &Value, lang: Lang, cx: &Ctx<'_>) -> Result<Formula, Ru
                             if !["metavariable", "language"].contains(&key.as_str())
                                 && !FORMULA_KEYS.contains(&key.as_str())
                             {
-                                return Err(cx.err(key, format!("unsupported key `{key}` in metavariable-pattern")));
+                                return Err(cx.err(
+                                    key,
+                                    format!("unsupported key `{key}` in metavariable-pattern"),
+                                ));
                             }
                         }
                         let f = top_formula(obj, sub_lang.unwrap_or(lang), cx)?;
@@ -393,8 +413,9 @@ fn formula(key: &str, v: &Value, lang: Lang, cx: &Ctx<'_>) -> Result<Formula, Ru
                     }
                     "metavariable-comparison" => {
                         let cmp = field(val, "comparison", k, cx)?;
-                        let expr = crate::compare::parse(cmp)
-                            .map_err(|e| cx.err("comparison", format!("cannot parse comparison: {e}")))?;
+                        let expr = crate::compare::parse(cmp).map_err(|e| {
+                            cx.err("comparison", format!("cannot parse comparison: {e}"))
+                        })?;
                         all.conds.push(Cond::Comparison(expr));
                     }
                     "focus-metavariable" => match val {
@@ -436,17 +457,27 @@ fn field<'v>(v: &'v Value, name: &str, key: &str, cx: &Ctx<'_>) -> Result<&'v st
         .ok_or_else(|| cx.err(key, format!("`{key}` needs `{name}`")))
 }
 
-fn single_key<'v>(item: &'v Value, key: &str, cx: &Ctx<'_>) -> Result<(&'v str, &'v Value), RuleError> {
+fn single_key<'v>(
+    item: &'v Value,
+    key: &str,
+    cx: &Ctx<'_>,
+) -> Result<(&'v str, &'v Value), RuleError> {
     let obj = item
         .as_object()
         .ok_or_else(|| cx.err(key, format!("items of `{key}` must be mappings")))?;
-    let mut it = obj.iter().filter(|(k, _)| !k.starts_with("focus-") || true);
+    let mut it = obj.iter();
     match (it.next(), obj.len()) {
         (Some((k, v)), 1) => Ok((k.as_str(), v)),
         _ => {
             let keys: BTreeMap<&str, ()> = obj.keys().map(|k| (k.as_str(), ())).collect();
             let first = keys.keys().nth(1).copied().unwrap_or(key);
-            Err(cx.err(first, format!("each item of `{key}` must have exactly one operator, found: {}", keys.keys().copied().collect::<Vec<_>>().join(", "))))
+            Err(cx.err(
+                first,
+                format!(
+                    "each item of `{key}` must have exactly one operator, found: {}",
+                    keys.keys().copied().collect::<Vec<_>>().join(", ")
+                ),
+            ))
         }
     }
 }

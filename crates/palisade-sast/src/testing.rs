@@ -88,8 +88,15 @@ pub struct FileResult {
 }
 
 /// Lines where `rule` fired in `content` scanned as `path`.
-pub fn fired_lines(engine: &crate::SastEngine, path: &str, content: &[u8], rule: &str) -> Result<BTreeSet<u32>, String> {
-    let found = engine.scan_source(path, content).map_err(|e| e.to_string())?;
+pub fn fired_lines(
+    engine: &crate::SastEngine,
+    path: &str,
+    content: &[u8],
+    rule: &str,
+) -> Result<BTreeSet<u32>, String> {
+    let found = engine
+        .scan_source(path, content)
+        .map_err(|e| e.to_string())?;
     Ok(found
         .iter()
         .filter(|f| f.rule.as_str() == format!("sast/{rule}"))
@@ -101,10 +108,14 @@ pub fn fired_lines(engine: &crate::SastEngine, path: &str, content: &[u8], rule:
 pub fn check(path: &str, rule: &str, fired: &BTreeSet<u32>, fire: &BTreeSet<u32>) -> Vec<String> {
     let mut out = Vec::new();
     for l in fire.difference(fired) {
-        out.push(format!("{path}:{l}: missed: `{rule}` should fire here (ruleid)"));
+        out.push(format!(
+            "{path}:{l}: missed: `{rule}` should fire here (ruleid)"
+        ));
     }
     for l in fired.difference(fire) {
-        out.push(format!("{path}:{l}: false hit: `{rule}` fired but the line is not marked ruleid"));
+        out.push(format!(
+            "{path}:{l}: false hit: `{rule}` fired but the line is not marked ruleid"
+        ));
     }
     out
 }
@@ -145,8 +156,9 @@ pub fn test_dir(dir: &Path) -> Result<Vec<FileResult>, crate::Error> {
         }
         tests.sort();
         if tests.is_empty() {
-            res.problems
-                .push(format!("{origin}: no test file beside it (same name, language extension)"));
+            res.problems.push(format!(
+                "{origin}: no test file beside it (same name, language extension)"
+            ));
         }
         let engine = crate::SastEngine::new(set);
         for tp in tests {

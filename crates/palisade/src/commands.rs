@@ -329,7 +329,11 @@ fn git_command(args: &SecretsArgs) -> Result<ExitCode> {
 }
 
 /// Writes the report of a finished scan and says how to exit.
-pub(crate) fn finish(prepared: &Prepared, outcome: &ScanOutcome, out: &OutputArgs) -> Result<ExitCode> {
+pub(crate) fn finish(
+    prepared: &Prepared,
+    outcome: &ScanOutcome,
+    out: &OutputArgs,
+) -> Result<ExitCode> {
     let rules: Vec<&RuleMeta> = prepared
         .scanner
         .engines

@@ -9,7 +9,9 @@ use crate::common::{bin, repo_root, run};
 /// The compatibility suite passes through the command, as CI and rule authors run it.
 #[test]
 fn sast_test_passes_the_compat_suite() {
-    let r = run(bin().args(["sast", "test"]).arg(repo_root().join("tests/sast-compat")));
+    let r = run(bin()
+        .args(["sast", "test"])
+        .arg(repo_root().join("tests/sast-compat")));
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert!(r.stdout.contains(", 0 failed"), "{}", r.stdout);
 }
@@ -67,7 +69,14 @@ fn sast_scan_with_custom_rules() {
         "rules:\n  - id: t\n    languages: [python]\n    severity: WARNING\n    message: m\n    mode: taint\n    pattern-sources: [{pattern: x}]\n",
     )
     .expect("write");
-    let r = run(bin().args(["sast", "--no-config", "--rules"]).arg(&rules).arg(&src));
+    let r = run(bin()
+        .args(["sast", "--no-config", "--rules"])
+        .arg(&rules)
+        .arg(&src));
     assert_ne!(r.code, 0);
-    assert!(r.stderr.contains("rule `t`") && r.stderr.contains("`mode`"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("rule `t`") && r.stderr.contains("`mode`"),
+        "{}",
+        r.stderr
+    );
 }
