@@ -10,7 +10,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 venv="$root/bench/.venv"
 corpus="$root/bench/.corpus"
-out="$root/bench/.out"
+out="$root/bench/.corpus/out"
 mkdir -p "$corpus" "$out"
 if [ ! -x "$venv/bin/semgrep" ]; then
   python3 -m venv "$venv"
