@@ -7,20 +7,33 @@ use serde::{Deserialize, Serialize};
 #[serde(untagged)]
 pub enum Example {
     Text(String),
-    File { path: String, text: String },
+    /// A whole annotated file: the rule must fire on exactly the `fire` lines (1-based)
+    /// and on none of the `quiet` ones. Counts as a positive and a negative example.
+    Annotated {
+        path: String,
+        text: String,
+        fire: Vec<u32>,
+        quiet: Vec<u32>,
+    },
+    File {
+        path: String,
+        text: String,
+    },
 }
 
 impl Example {
     pub fn text(&self) -> &str {
         match self {
-            Example::Text(t) | Example::File { text: t, .. } => t,
+            Example::Text(t)
+            | Example::File { text: t, .. }
+            | Example::Annotated { text: t, .. } => t,
         }
     }
     /// The file name the example is scanned under.
     pub fn path(&self) -> &str {
         match self {
             Example::Text(_) => "example.txt",
-            Example::File { path, .. } => path,
+            Example::File { path, .. } | Example::Annotated { path, .. } => path,
         }
     }
 }
@@ -74,10 +87,15 @@ impl RuleMeta {
         if self.cwe.is_empty() {
             problems.push(format!("{}: no CWE", self.id));
         }
-        if self.examples.is_empty() {
+        let fires = |e: &Example| !matches!(e, Example::Annotated { fire, .. } if fire.is_empty());
+        if !self.examples.iter().any(fires) {
             problems.push(format!("{}: no positive example", self.id));
         }
-        if self.negative_examples.is_empty() {
+        let annotated_quiet = self
+            .examples
+            .iter()
+            .any(|e| matches!(e, Example::Annotated { quiet, .. } if !quiet.is_empty()));
+        if self.negative_examples.is_empty() && !annotated_quiet {
             problems.push(format!("{}: no negative example", self.id));
         }
         if self.description.trim().is_empty() {

@@ -26,6 +26,8 @@ pub enum Command {
     Deps(ScanArgs),
     /// Infrastructure as code: Kubernetes, GitHub Actions, GitLab CI, Dockerfile, Compose, CloudFormation.
     Iac(ScanArgs),
+    /// Code patterns: Semgrep-syntax rules (built-in and --rules) on nine languages.
+    Sast(crate::sast::SastArgs),
     /// A software bill of materials (CycloneDX or SPDX JSON) from every lockfile under PATH.
     Sbom(SbomArgs),
     /// The offline advisory database (OSV).

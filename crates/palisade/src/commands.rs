@@ -32,6 +32,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         } => Some(&a.output),
         Command::Secrets(a) => Some(&a.scan.output),
         Command::Deps(a) | Command::Iac(a) => Some(&a.output),
+        Command::Sast(a) => Some(&a.scan.output),
         _ => None,
     };
     if let Some(out) = output
@@ -55,6 +56,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Deps(args) => scan_command(&args, Some(&["deps"])),
         Command::Iac(args) => scan_command(&args, Some(&["iac"])),
         Command::Sbom(args) => crate::sbom::sbom_command(&args),
+        Command::Sast(args) => crate::sast::sast_command(args),
         Command::Db { command } => match command {
             DbCommand::Import { paths, db } => crate::db::import(&paths, &db),
             DbCommand::Status { db } => crate::db::status(&db),
@@ -92,14 +94,14 @@ fn load_config(args: &ScanArgs) -> Result<Config> {
 }
 
 /// A scan, ready to run.
-struct Prepared {
-    scanner: Scanner<'static>,
+pub(crate) struct Prepared {
+    pub(crate) scanner: Scanner<'static>,
     deps_stats: Option<Arc<palisade_sca::AuditStats>>,
     walk: WalkOptions,
     baseline: Option<Baseline>,
 }
 
-fn prepare(args: &ScanArgs, force_engines: Option<&[&str]>) -> Result<Prepared> {
+pub(crate) fn prepare(args: &ScanArgs, force_engines: Option<&[&str]>) -> Result<Prepared> {
     let config = load_config(args)?;
     let selected: Vec<String> = match force_engines {
         Some(e) => e.iter().map(|s| (*s).to_string()).collect(),
@@ -259,7 +261,7 @@ fn with_progress<T>(
     result
 }
 
-fn run_scan(p: &Prepared, out: &OutputArgs) -> Result<ScanOutcome> {
+pub(crate) fn run_scan(p: &Prepared, out: &OutputArgs) -> Result<ScanOutcome> {
     for root in std::iter::once(&p.walk.root).chain(&p.walk.extra_roots) {
         if !root.exists() {
             bail!("{}: no such file or directory", root.display());
@@ -357,7 +359,11 @@ fn git_command(args: &SecretsArgs) -> Result<ExitCode> {
 }
 
 /// Writes the report of a finished scan and says how to exit.
-fn finish(prepared: &Prepared, outcome: &ScanOutcome, out: &OutputArgs) -> Result<ExitCode> {
+pub(crate) fn finish(
+    prepared: &Prepared,
+    outcome: &ScanOutcome,
+    out: &OutputArgs,
+) -> Result<ExitCode> {
     let rules: Vec<&RuleMeta> = prepared
         .scanner
         .engines

@@ -8,6 +8,7 @@ mod git;
 mod iac;
 mod owners;
 mod registry;
+mod sast;
 mod sbom;
 mod triage;
 

@@ -9,7 +9,7 @@ use palisade_sca::{AuditStats, ScaEngine};
 use palisade_secrets::SecretsEngine;
 
 /// Every engine id palisade knows, in run order.
-pub const ENGINES: &[&str] = &["secrets", "deps", "iac"];
+pub const ENGINES: &[&str] = &["secrets", "deps", "sast", "iac"];
 
 /// Which advisory database the deps engine reads.
 #[derive(Debug, Clone, Copy)]
@@ -73,6 +73,7 @@ pub fn build_with(
                     Box::new(e) as Box<dyn Engine>
                 })
             }
+            "sast" => palisade_sast::SastEngine::builtin().map(|e| Box::new(e) as Box<dyn Engine>),
             "iac" => crate::iac::engine(iac),
             _ => continue,
         };
@@ -139,6 +140,32 @@ mod tests {
                     found.iter().any(|f| f.rule.as_str() == rule.id)
                 };
                 for ex in &rule.examples {
+                    if let palisade_engine::Example::Annotated {
+                        path, text, fire, ..
+                    } = ex
+                    {
+                        let kind = kind_for(path, text.as_bytes());
+                        let input = Input {
+                            path,
+                            content: text.as_bytes(),
+                            kind: &kind,
+                        };
+                        let mut diags = Vec::new();
+                        let (found, _) = scanner.scan_input(&input, &mut diags);
+                        let got: BTreeSet<u32> = found
+                            .iter()
+                            .filter(|f| f.rule.as_str() == rule.id)
+                            .map(palisade_engine::finding::Finding::line)
+                            .collect();
+                        let want: BTreeSet<u32> = fire.iter().copied().collect();
+                        if got != want {
+                            problems.push(format!(
+                                "{}: {path}: fired on lines {got:?}, annotated {want:?}",
+                                rule.id
+                            ));
+                        }
+                        continue;
+                    }
                     if !fired(ex.text(), ex.path()) {
                         problems.push(format!(
                             "{}: positive example did not fire: {:?}",

@@ -9,5 +9,6 @@ mod diff;
 mod git;
 mod iac;
 mod owners;
+mod sast;
 mod sbom;
 mod triage;

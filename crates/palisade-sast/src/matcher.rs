@@ -1,0 +1,383 @@
+//! Structural matching of compiled patterns against a target tree.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::lang::Lang;
+use crate::pattern::{PNode, Pattern};
+use crate::tree::{Id, Tree, same_code};
+
+/// What a metavariable is bound to: a byte range, and the node when it is one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Binding {
+    pub start: u32,
+    pub end: u32,
+    pub node: Option<Id>,
+}
+
+pub type Env = Vec<(Arc<str>, Binding)>;
+
+/// One match: its range and bindings.
+#[derive(Debug, Clone)]
+pub struct Match {
+    pub start: u32,
+    pub end: u32,
+    pub env: Env,
+}
+
+/// Per-file matching state: the tree, import aliases, and the time budget.
+pub struct Cx<'t, 's> {
+    pub tree: &'t Tree<'s>,
+    /// Local name -> dotted name it stands for (`h` -> `hashlib.md5`).
+    pub aliases: HashMap<String, String>,
+    pub deadline: Option<Instant>,
+    fuel: u32,
+    pub timed_out: bool,
+    /// Only nodes inside this byte range are match roots (metavariable-pattern).
+    pub scope: Option<(u32, u32)>,
+    /// Node ids by kind, built on first use: a pattern visits only nodes of its kind.
+    by_kind: Option<HashMap<&'static str, Vec<Id>>>,
+}
+
+impl<'t, 's> Cx<'t, 's> {
+    pub fn new(tree: &'t Tree<'s>, deadline: Option<Instant>) -> Self {
+        let aliases = crate::imports::aliases(tree);
+        Cx {
+            tree,
+            aliases,
+            deadline,
+            fuel: 0,
+            timed_out: false,
+            scope: None,
+            by_kind: None,
+        }
+    }
+
+    fn tick(&mut self) -> bool {
+        if self.timed_out {
+            return false;
+        }
+        self.fuel = self.fuel.wrapping_add(1);
+        if self.fuel.is_multiple_of(4096)
+            && let Some(d) = self.deadline
+            && Instant::now() > d
+        {
+            self.timed_out = true;
+            return false;
+        }
+        true
+    }
+
+    /// Every match of `p` in the tree (or in the scope).
+    pub fn find_all(&mut self, p: &Pattern) -> Vec<Match> {
+        let mut out: Vec<Match> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let n = self.tree.nodes.len() as Id;
+        let root_kind = match p {
+            Pattern::One(PNode::Node(k, _)) | Pattern::One(PNode::Leaf(k, _)) => Some(*k),
+            _ => None,
+        };
+        let tree = self.tree;
+        let candidates: Vec<Id> = match root_kind {
+            Some(k) => {
+                let index = self.by_kind.get_or_insert_with(|| {
+                    let mut m: HashMap<&'static str, Vec<Id>> = HashMap::new();
+                    for (i, node) in tree.nodes.iter().enumerate() {
+                        m.entry(node.kind).or_default().push(i as Id);
+                    }
+                    m
+                });
+                index.get(k).cloned().unwrap_or_default()
+            }
+            None => (0..n).collect(),
+        };
+        for t in candidates {
+            if self.timed_out {
+                break;
+            }
+            let node = self.tree.node(t);
+            if let Some((s, e)) = self.scope
+                && (node.start < s || node.end > e)
+            {
+                continue;
+            }
+            if let Some(k) = root_kind
+                && node.kind != k
+            {
+                continue;
+            }
+            match p {
+                Pattern::One(pn) => {
+                    let mut env = Env::new();
+                    if self.m(pn, t, &mut env) {
+                        // A decorated definition starts at its first decorator (as in Semgrep).
+                        let parent = tree.node(tree.parent[t as usize]);
+                        let start = if parent.kind == "decorated_definition" && t != 0 {
+                            parent.start
+                        } else {
+                            node.start
+                        };
+                        if seen.insert((start, node.end)) {
+                            out.push(Match {
+                                start,
+                                end: node.end,
+                                env,
+                            });
+                        }
+                    }
+                }
+                Pattern::Seq(ps) => {
+                    let kids = self.tree.kids(t);
+                    for i in 0..kids.len() {
+                        let mut env = Env::new();
+                        if let Some(end) = self.seq(ps, kids, i, false, &mut env)
+                            && end > i
+                        {
+                            let s = self.tree.node(kids[i]).start;
+                            let e = self.tree.node(kids[end - 1]).end;
+                            if seen.insert((s, e)) {
+                                out.push(Match {
+                                    start: s,
+                                    end: e,
+                                    env,
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn bind(&self, env: &mut Env, name: &Arc<str>, b: Binding) -> bool {
+        if let Some((_, old)) = env.iter().find(|(n, _)| n == name) {
+            let src = self.tree.src;
+            return same_code(
+                &src[old.start as usize..old.end as usize],
+                &src[b.start as usize..b.end as usize],
+            );
+        }
+        env.push((name.clone(), b));
+        true
+    }
+
+    /// Does pattern node `p` match target node `t`?
+    pub fn m(&mut self, p: &PNode, t: Id, env: &mut Env) -> bool {
+        if !self.tick() {
+            return false;
+        }
+        let tree = self.tree;
+        let n = tree.node(t);
+        match p {
+            PNode::Meta(name) => {
+                let b = Binding {
+                    start: n.start,
+                    end: n.end,
+                    node: Some(t),
+                };
+                self.bind(env, name, b)
+            }
+            PNode::MetaSeq(name) => {
+                let b = Binding {
+                    start: n.start,
+                    end: n.end,
+                    node: Some(t),
+                };
+                self.bind(env, name, b)
+            }
+            PNode::Ellipsis => true,
+            PNode::Deep(inner) => {
+                let mut stack = vec![t];
+                while let Some(d) = stack.pop() {
+                    let save = env.len();
+                    if self.m(inner, d, env) {
+                        return true;
+                    }
+                    env.truncate(save);
+                    if self.timed_out {
+                        return false;
+                    }
+                    stack.extend(tree.kids(d).iter().rev());
+                }
+                false
+            }
+            PNode::AnyString => n.string,
+            PNode::Str(v) => n.string && tree.string_value(t) == v,
+            PNode::StrRegex(re) => n.string && re.is_match(tree.string_value(t)),
+            PNode::Dotted(d, inner) => {
+                if tree.lang.is_chain_kind(n.kind) && self.dotted_eq(t, d) {
+                    return true;
+                }
+                self.m(inner, t, env)
+            }
+            PNode::Leaf(kind, text) => {
+                tree.kids(t).is_empty()
+                    && (n.kind == *kind || (n.named && !n.string))
+                    && tree.text(t) == text.as_bytes()
+            }
+            PNode::Node(kind, kids) => {
+                if n.kind != *kind {
+                    return false;
+                }
+                let tk = tree.kids(t);
+                if has_keyword_args(tree.lang, kids) {
+                    return self.keyword_args(kids, tk, env);
+                }
+                self.seq(kids, tk, 0, true, env).is_some()
+            }
+        }
+    }
+
+    fn dotted_eq(&self, t: Id, want: &str) -> bool {
+        let text = self.tree.text(t);
+        if text.len() > 256 {
+            return false;
+        }
+        let compact: String = String::from_utf8_lossy(text)
+            .split_whitespace()
+            .collect::<String>();
+        if compact == want {
+            return true;
+        }
+        let (head, rest) = match compact.split_once('.') {
+            Some((h, r)) => (h, Some(r)),
+            None => (compact.as_str(), None),
+        };
+        match self.aliases.get(head) {
+            Some(full) => match rest {
+                Some(r) => {
+                    want.len() == full.len() + 1 + r.len()
+                        && want.starts_with(full.as_str())
+                        && want[full.len()..].starts_with('.')
+                        && &want[full.len() + 1..] == r
+                }
+                None => want == full,
+            },
+            None => false,
+        }
+    }
+
+    /// Matches pattern elements `ps` against `ts[i..]`; `full`: all of `ts` must be used.
+    /// Returns the index after the last target element used.
+    pub fn seq(
+        &mut self,
+        ps: &[PNode],
+        ts: &[Id],
+        i: usize,
+        full: bool,
+        env: &mut Env,
+    ) -> Option<usize> {
+        if !self.tick() {
+            return None;
+        }
+        let Some((p, rest)) = ps.split_first() else {
+            return (!full || i == ts.len()).then_some(i);
+        };
+        match p {
+            PNode::Ellipsis => {
+                if rest.is_empty() {
+                    return Some(if full { ts.len() } else { i });
+                }
+                for k in i..=ts.len() {
+                    let save = env.len();
+                    if let Some(e) = self.seq(rest, ts, k, full, env) {
+                        return Some(e);
+                    }
+                    env.truncate(save);
+                }
+                None
+            }
+            PNode::MetaSeq(name) => {
+                for k in i..=ts.len() {
+                    let save = env.len();
+                    let b = if k > i {
+                        Binding {
+                            start: self.tree.node(ts[i]).start,
+                            end: self.tree.node(ts[k - 1]).end,
+                            node: (k == i + 1).then_some(ts[i]),
+                        }
+                    } else {
+                        let at = ts.get(i).map_or(0, |&t| self.tree.node(t).start);
+                        Binding {
+                            start: at,
+                            end: at,
+                            node: None,
+                        }
+                    };
+                    if self.bind(env, name, b)
+                        && let Some(e) = self.seq(rest, ts, k, full, env)
+                    {
+                        return Some(e);
+                    }
+                    env.truncate(save);
+                }
+                None
+            }
+            _ => {
+                let &t = ts.get(i)?;
+                let save = env.len();
+                if self.m(p, t, env)
+                    && let Some(e) = self.seq(rest, ts, i + 1, full, env)
+                {
+                    return Some(e);
+                }
+                env.truncate(save);
+                None
+            }
+        }
+    }
+
+    /// Argument lists with keyword arguments: keywords match in any order, positional
+    /// arguments in sequence. Extra keyword arguments need a `...` in the pattern.
+    fn keyword_args(&mut self, ps: &[PNode], ts: &[Id], env: &mut Env) -> bool {
+        let tree = self.tree;
+        let (pk, pp): (Vec<&PNode>, Vec<&PNode>) = ps.iter().partition(|p| is_keyword(p));
+        let (tk, tp): (Vec<Id>, Vec<Id>) = ts
+            .iter()
+            .partition(|&&t| KEYWORD_KINDS.contains(&tree.node(t).kind));
+        let open = pp
+            .iter()
+            .any(|p| matches!(p, PNode::Ellipsis | PNode::MetaSeq(_)));
+        if !open && tk.len() != pk.len() {
+            return false;
+        }
+        let mut used = vec![false; tk.len()];
+        for p in &pk {
+            let mut found = false;
+            for (j, &t) in tk.iter().enumerate() {
+                if used[j] {
+                    continue;
+                }
+                let save = env.len();
+                if self.m(p, t, env) {
+                    used[j] = true;
+                    found = true;
+                    break;
+                }
+                env.truncate(save);
+            }
+            if !found {
+                return false;
+            }
+        }
+        let pp: Vec<PNode> = pp.into_iter().cloned().collect();
+        self.seq(&pp, &tp, 0, true, env).is_some()
+    }
+}
+
+const KEYWORD_KINDS: &[&str] = &[
+    "keyword_argument",
+    "pair",
+    "named_argument",
+    "value_argument_named",
+];
+
+fn is_keyword(p: &PNode) -> bool {
+    matches!(p, PNode::Node(k, _) if KEYWORD_KINDS.contains(k))
+}
+
+fn has_keyword_args(lang: Lang, kids: &[PNode]) -> bool {
+    matches!(lang, Lang::Python) && kids.iter().any(is_keyword)
+}

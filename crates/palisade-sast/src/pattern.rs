@@ -1,0 +1,369 @@
+//! Semgrep patterns: parsed with the target language's grammar after metavariables and
+//! ellipses are replaced by placeholder identifiers, then turned into a [`PNode`] tree.
+
+use std::sync::Arc;
+
+use crate::lang::{self, Lang};
+use crate::tree::{Id, Tree};
+
+const MV: &str = "__MV_";
+const MVS: &str = "__MVS_";
+const ELL: &str = "__ELL__";
+const DEEP: &str = "__DEEP__";
+
+#[derive(Debug, Clone)]
+pub enum PNode {
+    /// `$X`: any node, bound consistently.
+    Meta(Arc<str>),
+    /// `$...X`: any sequence, bound.
+    MetaSeq(Arc<str>),
+    /// `...`
+    Ellipsis,
+    /// `<... P ...>`: P anywhere in the node.
+    Deep(Box<PNode>),
+    /// `"..."`
+    AnyString,
+    Str(String),
+    /// `"=~/regex/"`: a string literal whose value matches.
+    StrRegex(regex::Regex),
+    /// A dotted name without metavariables: also matches through import aliases.
+    Dotted(String, Box<PNode>),
+    Leaf(&'static str, String),
+    Node(&'static str, Vec<PNode>),
+}
+
+/// A compiled pattern: one node, or a sequence of statements.
+#[derive(Debug, Clone)]
+pub enum Pattern {
+    One(PNode),
+    Seq(Vec<PNode>),
+}
+
+impl Pattern {
+    /// Identifiers every match must contain (prefilter literals).
+    pub fn literals(&self, out: &mut Vec<String>) {
+        fn walk(p: &PNode, out: &mut Vec<String>) {
+            match p {
+                PNode::Dotted(d, _) => {
+                    out.extend(d.split('.').filter(|s| s.len() >= 2).map(str::to_string))
+                }
+                PNode::Leaf(_, t)
+                    if t.len() >= 3
+                        && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
+                {
+                    out.push(t.clone());
+                }
+                PNode::Node(_, kids) => kids.iter().for_each(|k| walk(k, out)),
+                PNode::Deep(p) => walk(p, out),
+                _ => {}
+            }
+        }
+        match self {
+            Pattern::One(p) => walk(p, out),
+            Pattern::Seq(ps) => ps.iter().for_each(|p| walk(p, out)),
+        }
+    }
+}
+
+fn is_mv_start(b: u8) -> bool {
+    b.is_ascii_uppercase() || b == b'_'
+}
+fn is_mv_char(b: u8) -> bool {
+    b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'
+}
+
+/// Replaces `$X`, `$...X`, `...`, `<... ...>` by placeholders the grammar parses.
+pub fn preprocess(lang: Lang, pat: &str) -> String {
+    let dollar = if lang.dollar_variables() { "$" } else { "" };
+    let mut out = String::with_capacity(pat.len() + 16);
+    // statement-level ellipsis lines
+    let lines: Vec<&str> = pat.lines().collect();
+    let multi = lines.len() > 1;
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if multi && line.trim() == "..." {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            out.push_str(indent);
+            out.push_str(ELL);
+            if lang.semicolons() {
+                out.push(';');
+            }
+            continue;
+        }
+        let b = line.as_bytes();
+        let mut j = 0;
+        while j < b.len() {
+            if line[j..].starts_with("<...") {
+                out.push_str(DEEP);
+                out.push('(');
+                j += 4;
+            } else if line[j..].starts_with("...>") {
+                out.push(')');
+                j += 4;
+            } else if line[j..].starts_with("$...") && b.len() > j + 4 && is_mv_start(b[j + 4]) {
+                let mut k = j + 4;
+                while k < b.len() && is_mv_char(b[k]) {
+                    k += 1;
+                }
+                out.push_str(dollar);
+                out.push_str(MVS);
+                out.push_str(&line[j + 4..k]);
+                j = k;
+            } else if b[j] == b'$' && b.len() > j + 1 && is_mv_start(b[j + 1]) {
+                let mut k = j + 1;
+                while k < b.len() && is_mv_char(b[k]) {
+                    k += 1;
+                }
+                out.push_str(dollar);
+                out.push_str(MV);
+                out.push_str(&line[j + 1..k]);
+                j = k;
+            } else if matches!(b[j], b'"' | b'\'' | b'`')
+                && let Some(close) = closing_quote(b, j)
+            {
+                // String literals are copied as written; only `"..."` is special.
+                if &line[j + 1..close] == "..." {
+                    out.push(b[j] as char);
+                    out.push_str(ELL);
+                    out.push(b[j] as char);
+                } else {
+                    out.push_str(&line[j..=close]);
+                }
+                j = close + 1;
+            } else if line[j..].starts_with("...") {
+                out.push_str(ELL);
+                j += 3;
+            } else {
+                let ch = line[j..].chars().next().unwrap_or(' ');
+                out.push(ch);
+                j += ch.len_utf8();
+            }
+        }
+    }
+    out
+}
+
+/// The index of the quote closing the one at `open`, on the same line.
+fn closing_quote(b: &[u8], open: usize) -> Option<usize> {
+    let q = b[open];
+    let mut k = open + 1;
+    while k < b.len() {
+        if b[k] == b'\\' {
+            k += 2;
+            continue;
+        }
+        if b[k] == q {
+            return Some(k);
+        }
+        k += 1;
+    }
+    None
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot parse pattern as {lang}: {pattern}")]
+pub struct PatternError {
+    pub lang: &'static str,
+    pub pattern: String,
+}
+
+/// Parses and compiles a pattern for a language.
+pub fn compile(lang: Lang, pat: &str) -> Result<Pattern, PatternError> {
+    let body = preprocess(lang, pat.trim());
+    let err = || PatternError {
+        lang: lang.name(),
+        pattern: pat.trim().to_string(),
+    };
+    let mut best: Option<(usize, Pattern)> = None;
+    // Typed languages: `(...)` in a declaration is a parameter list, `{ ... }` a block.
+    let typed = body
+        .replace("(__ELL__)", "(__ELLT__ __ELL__)")
+        .replace("{ __ELL__ }", "{ __ELL__; }");
+    let variants: Vec<&str> = if typed == body {
+        vec![&body]
+    } else {
+        vec![&body, &typed]
+    };
+    for (prefix, suffix, body) in lang
+        .pattern_wrappers()
+        .iter()
+        .flat_map(|(p, s)| variants.iter().map(move |b| (*p, *s, *b)))
+    {
+        let src = format!("{prefix}{body}{suffix}");
+        let Some(ts) = lang::parse(lang, src.as_bytes(), None) else {
+            continue;
+        };
+        let tree = Tree::build(lang, src.as_bytes(), &ts);
+        let errors = count_errors(&ts);
+        let (start, end) = (prefix.len() as u32, (prefix.len() + body.len()) as u32);
+        let Some(p) = locate(&tree, start, end) else {
+            continue;
+        };
+        if errors == 0 {
+            return Ok(p);
+        }
+        if best.as_ref().is_none_or(|(e, _)| errors < *e) {
+            best = Some((errors, p));
+        }
+    }
+    // Patterns that do not parse cleanly are refused rather than half-matched.
+    let _ = best;
+    Err(err())
+}
+
+fn count_errors(ts: &tree_sitter::Tree) -> usize {
+    let mut n = 0;
+    let mut cursor = ts.walk();
+    let mut stack = vec![ts.root_node()];
+    while let Some(node) = stack.pop() {
+        if node.is_error() || node.is_missing() {
+            n += 1;
+        }
+        if node.has_error() {
+            for c in node.children(&mut cursor) {
+                stack.push(c);
+            }
+        }
+    }
+    n
+}
+
+/// Finds the node (or statement sequence) spanning `[start, end)` and compiles it.
+fn locate(t: &Tree<'_>, start: u32, end: u32) -> Option<Pattern> {
+    let mut cur: Id = 0;
+    loop {
+        let next = t
+            .kids(cur)
+            .iter()
+            .copied()
+            .find(|&k| t.node(k).start <= start && t.node(k).end >= end);
+        match next {
+            Some(k) => cur = k,
+            None => break,
+        }
+    }
+    let n = t.node(cur);
+    if cur != 0 && n.start == start && n.end == end {
+        return Some(Pattern::One(compile_node(t, unwrap_stmt(t, cur))));
+    }
+    let inside: Vec<Id> = t
+        .kids(cur)
+        .iter()
+        .copied()
+        .filter(|&k| t.node(k).start >= start && t.node(k).end <= end)
+        .collect();
+    match inside.len() {
+        0 if cur != 0 => Some(Pattern::One(compile_node(t, unwrap_stmt(t, cur)))),
+        0 => None,
+        1 => Some(Pattern::One(compile_node(t, unwrap_stmt(t, inside[0])))),
+        _ => Some(Pattern::Seq(
+            inside.into_iter().map(|k| compile_node(t, k)).collect(),
+        )),
+    }
+}
+
+/// `expression_statement` around one expression: the expression.
+fn unwrap_stmt(t: &Tree<'_>, mut id: Id) -> Id {
+    loop {
+        let k = t.kids(id);
+        let kind = t.node(id).kind;
+        if k.len() == 1
+            && matches!(
+                kind,
+                "expression_statement" | "global_statement" | "statement" | "module" | "program"
+            )
+        {
+            id = k[0];
+        } else {
+            return id;
+        }
+    }
+}
+
+fn placeholder(text: &str) -> Option<(&str, &str)> {
+    let t = text
+        .trim()
+        .trim_end_matches(';')
+        .trim()
+        .trim_start_matches('$');
+    let t = t.strip_prefix("__ELLT__").map_or(t, str::trim);
+    for pre in [MVS, MV] {
+        if let Some(name) = t.strip_prefix(pre)
+            && !name.is_empty()
+            && name.bytes().all(is_mv_char)
+        {
+            return Some((pre, name));
+        }
+    }
+    (t == ELL).then_some((ELL, ""))
+}
+
+fn is_dotted(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('.').all(|p| {
+            let mut b = p.bytes();
+            b.next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
+                && b.all(|c| c.is_ascii_alphanumeric() || c == b'_')
+        })
+}
+
+/// Compiles a pattern subtree. Patterns are small: plain recursion.
+fn compile_node(t: &Tree<'_>, id: Id) -> PNode {
+    let n = t.node(id);
+    let text = t.text_str(id);
+    if let Some((kind, name)) = placeholder(text) {
+        return match kind {
+            MVS => PNode::MetaSeq(format!("${name}").into()),
+            MV => PNode::Meta(format!("${name}").into()),
+            _ => PNode::Ellipsis,
+        };
+    }
+    if n.string {
+        let v = t.string_value(id);
+        if let Some(re) = v.strip_prefix("=~/").and_then(|r| r.strip_suffix('/'))
+            && let Ok(re) = regex::RegexBuilder::new(re).size_limit(1 << 20).build()
+        {
+            return PNode::StrRegex(re);
+        }
+        return if v == ELL {
+            PNode::AnyString
+        } else {
+            PNode::Str(v.to_string())
+        };
+    }
+    let kids = t.kids(id);
+    if text.starts_with(DEEP) {
+        // __DEEP__(P): the argument list's single element
+        if let Some(&args) = kids.last()
+            && let [inner] = t.kids(args)
+        {
+            return PNode::Deep(Box::new(compile_node(t, *inner)));
+        }
+    }
+    let compiled = if kids.is_empty() {
+        PNode::Leaf(n.kind, text.to_string())
+    } else if n.kind.ends_with("_declaration") || n.kind.ends_with("_definition") {
+        // Declarations match with extra modifiers, annotations, throws clauses.
+        let mut ps = vec![PNode::Ellipsis];
+        for &k in kids {
+            ps.push(compile_node(t, k));
+            ps.push(PNode::Ellipsis);
+        }
+        PNode::Node(n.kind, ps)
+    } else {
+        PNode::Node(n.kind, kids.iter().map(|&k| compile_node(t, k)).collect())
+    };
+    let compact: String = text.split_whitespace().collect();
+    if t.lang.is_chain_kind(n.kind)
+        && is_dotted(&compact)
+        && !compact.contains(MV)
+        && !compact.contains(ELL)
+        && !compact.contains(DEEP)
+    {
+        return PNode::Dotted(compact, Box::new(compiled));
+    }
+    compiled
+}
