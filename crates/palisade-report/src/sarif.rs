@@ -206,7 +206,7 @@ pub(crate) fn render(r: &Report<'_>, out: &mut dyn Write) -> Result<(), ReportEr
         .iter()
         .map(|f| result(f, metas.iter().position(|m| m.id == f.rule.as_str())))
         .collect();
-    let notifications: Vec<Value> = r
+    let mut notifications: Vec<Value> = r
         .diagnostics
         .iter()
         .filter(|d| d.level != DiagnosticLevel::Skip)
@@ -217,6 +217,20 @@ pub(crate) fn render(r: &Report<'_>, out: &mut dyn Write) -> Result<(), ReportEr
             })
         })
         .collect();
+    notifications.extend(r.not_audited.iter().map(|n| {
+        json!({
+            "descriptor": { "id": "deps/not-audited" },
+            "level": "warning",
+            "message": { "text": n.message() },
+        })
+    }));
+    let mut invocation = json!({
+        "executionSuccessful": r.summary.errors == 0,
+        "toolExecutionNotifications": notifications,
+    });
+    if !r.not_audited.is_empty() {
+        invocation["properties"] = json!({ "notAudited": r.not_audited });
+    }
     let mut run = json!({
         "tool": {
             "driver": {
@@ -229,10 +243,7 @@ pub(crate) fn render(r: &Report<'_>, out: &mut dyn Write) -> Result<(), ReportEr
         },
         "originalUriBaseIds": { "%SRCROOT%": { "description": { "text": "The scan root." } } },
         "results": results,
-        "invocations": [{
-            "executionSuccessful": r.summary.errors == 0,
-            "toolExecutionNotifications": notifications,
-        }],
+        "invocations": [invocation],
         "columnKind": "unicodeCodePoints",
     });
     if !taxa.is_empty() {
