@@ -12,6 +12,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     after_help = "Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage error, 3 configuration or internal error."
 )]
 pub struct Cli {
+    /// Never use the network: commands that need it (`db update`) refuse to run.
+    #[arg(long, global = true, env = "PALISADE_OFFLINE", value_parser = clap::builder::FalseyValueParser::new())]
+    pub offline: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -70,6 +73,21 @@ pub enum DbCommand {
         /// The sources to import.
         #[arg(required = true, num_args = 1..)]
         paths: Vec<PathBuf>,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Download osv.dev's per-ecosystem all.zip archives and import them (needs the network).
+    Update {
+        /// OSV ecosystem names, comma-separated (default: every ecosystem palisade inventories).
+        #[arg(long, value_delimiter = ',')]
+        ecosystems: Vec<String>,
+        /// Where the archives are: `<URL>/<Ecosystem>/all.zip` (a mirror, or a test server).
+        #[arg(
+            long,
+            env = "PALISADE_OSV_URL",
+            default_value = "https://osv-vulnerabilities.storage.googleapis.com"
+        )]
+        base_url: String,
         #[command(flatten)]
         db: DbArg,
     },

@@ -45,6 +45,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         );
         return Ok(ExitCode::from(2));
     }
+    let offline = cli.offline;
     match cli.command {
         Command::Scan(args) => scan_command(&args, None),
         Command::Secrets(args) if args.git => git_command(&args),
@@ -53,6 +54,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Sbom(args) => crate::sbom::sbom_command(&args),
         Command::Db { command } => match command {
             DbCommand::Import { paths, db } => crate::db::import(&paths, &db),
+            DbCommand::Update {
+                ecosystems,
+                base_url,
+                db,
+            } => crate::db::update(&ecosystems, &base_url, &db, offline),
             DbCommand::Status { db } => crate::db::status(&db),
         },
         Command::Rules { command } => match command {
@@ -115,6 +121,12 @@ fn prepare(args: &ScanArgs, force_engines: Option<&[&str]>) -> Result<Prepared> 
         let mut err = std::io::stderr().lock();
         let _ = writeln!(err, "warning: {engine} engine skipped: {why}");
     }
+    if let Some(status) = &built.deps_db
+        && let Some(warning) = crate::db::staleness_warning(status, config.deps.max_db_age_secs())
+    {
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "warning: {warning}");
+    }
     let engines = built.engines;
 
     let mut limits = Limits::default();
@@ -136,6 +148,14 @@ fn prepare(args: &ScanArgs, force_engines: Option<&[&str]>) -> Result<Prepared> 
     walk.exclude.extend(args.walk.exclude.iter().cloned());
     walk.respect_ignore_files = !args.walk.no_ignore;
 
+    // Sibling files (requirements includes, parent POMs) are read under the one scan
+    // root: the directory itself, or for a file given by a relative path, the current
+    // directory its display path is relative to.
+    let files_root = match (rest.is_empty(), first.is_dir()) {
+        (true, true) => Some(first.to_path_buf()),
+        (true, false) if first.is_relative() => Some(PathBuf::from(".")),
+        _ => None,
+    };
     let baseline = args
         .baseline
         .as_deref()
@@ -147,7 +167,11 @@ fn prepare(args: &ScanArgs, force_engines: Option<&[&str]>) -> Result<Prepared> 
         scanner: Scanner {
             engines,
             config,
-            cx: ScanCx::new(limits),
+            cx: {
+                let mut cx = ScanCx::new(limits);
+                cx.files_root = files_root;
+                cx
+            },
         },
         walk,
         baseline,
@@ -334,13 +358,19 @@ fn finish(prepared: &Prepared, outcome: &ScanOutcome, out: &OutputArgs) -> Resul
         .iter()
         .flat_map(|e| e.rules())
         .collect();
-    write_report(outcome, &rules, out.format.to_report(), out)?;
+    let not_audited = prepared
+        .deps_stats
+        .as_ref()
+        .map(|s| crate::db::not_audited(&s.summary()))
+        .unwrap_or_default();
+    write_report(outcome, &rules, &not_audited, out.format.to_report(), out)?;
     Ok(exit_code(outcome, out.fail_on))
 }
 
 fn write_report(
     outcome: &ScanOutcome,
     rules: &[&RuleMeta],
+    not_audited: &[palisade_report::NotAudited],
     format: Format,
     out: &OutputArgs,
 ) -> Result<()> {
@@ -360,6 +390,7 @@ fn write_report(
             suppressed: outcome.stats.suppressed,
             baselined: outcome.stats.baselined,
         },
+        not_audited,
     };
     let group_by_owner = out.group_by == Some(GroupBy::Owner);
     let color_ok = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());

@@ -25,6 +25,8 @@ pub struct Built {
     pub engines: Vec<Box<dyn Engine>>,
     /// The deps engine's audit counters, when it was built.
     pub deps_stats: Option<Arc<AuditStats>>,
+    /// What the deps engine's advisory database holds, when it was built over one.
+    pub deps_db: Option<palisade_osv::Status>,
     /// `(engine, reason)` for every selected engine skipped.
     pub skipped: Vec<(&'static str, String)>,
 }
@@ -42,6 +44,7 @@ pub fn build(selected: &[String], rule_files: &[PathBuf], db: AdvisoryDb<'_>) ->
     }
     let mut out: Vec<Box<dyn Engine>> = Vec::new();
     let mut deps_stats = None;
+    let mut deps_db = None;
     let mut skipped = Vec::new();
     for id in ENGINES {
         if !selected.is_empty() && !selected.iter().any(|s| s == id) {
@@ -60,6 +63,7 @@ pub fn build(selected: &[String], rule_files: &[PathBuf], db: AdvisoryDb<'_>) ->
                 };
                 engine.map(|e| {
                     deps_stats = Some(e.stats());
+                    deps_db = e.db_status();
                     Box::new(e) as Box<dyn Engine>
                 })
             }
@@ -74,6 +78,7 @@ pub fn build(selected: &[String], rule_files: &[PathBuf], db: AdvisoryDb<'_>) ->
     Ok(Built {
         engines: out,
         deps_stats,
+        deps_db,
         skipped,
     })
 }

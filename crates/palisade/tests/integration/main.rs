@@ -3,6 +3,7 @@
 mod bad_input;
 mod cli;
 mod common;
+mod db_update;
 mod deps;
 mod git;
 mod owners;
