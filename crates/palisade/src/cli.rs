@@ -26,7 +26,7 @@ pub enum Command {
     /// Look for secrets: in files, or with --git in every commit of the history.
     Secrets(SecretsArgs),
     /// Dependency vulnerabilities: every lockfile under PATH against the advisory database.
-    Deps(ScanArgs),
+    Deps(DepsArgs),
     /// A software bill of materials (CycloneDX or SPDX JSON) from every lockfile under PATH.
     Sbom(SbomArgs),
     /// The offline advisory database (OSV).
@@ -216,6 +216,20 @@ pub struct ScanArgs {
     pub db: DbArg,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DepsArgs {
+    #[command(flatten)]
+    pub scan: ScanArgs,
+    /// Scan a CycloneDX or SPDX JSON SBOM: its packages, by package URL (repeatable;
+    /// replaces the default PATH `.`).
+    #[arg(long)]
+    pub sbom: Vec<PathBuf>,
+    /// OpenVEX or CycloneDX VEX document: findings it marks not_affected are not reported
+    /// (shown with -v and in JSON diagnostics, with the justification). Repeatable.
+    #[arg(long)]
+    pub vex: Vec<PathBuf>,
 }
 
 /// What the walk reads: shared by every command that walks a tree.

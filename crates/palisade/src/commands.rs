@@ -31,7 +31,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             command: BaselineCommand::Create { scan: a, .. },
         } => Some(&a.output),
         Command::Secrets(a) => Some(&a.scan.output),
-        Command::Deps(a) => Some(&a.output),
+        Command::Deps(a) => Some(&a.scan.output),
         _ => None,
     };
     if let Some(out) = output
@@ -50,7 +50,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Scan(args) => scan_command(&args, None),
         Command::Secrets(args) if args.git => git_command(&args),
         Command::Secrets(args) => scan_command(&args.scan, Some(&["secrets"])),
-        Command::Deps(args) => scan_command(&args, Some(&["deps"])),
+        Command::Deps(args) => crate::vex::deps_command(&args),
         Command::Sbom(args) => crate::sbom::sbom_command(&args),
         Command::Db { command } => match command {
             DbCommand::Import { paths, db } => crate::db::import(&paths, &db),
@@ -335,8 +335,26 @@ fn run_git_scan(p: &Prepared, since: Option<&str>, out: &OutputArgs) -> Result<S
 }
 
 fn scan_command(args: &ScanArgs, force_engines: Option<&[&str]>) -> Result<ExitCode> {
+    scan_command_with(args, force_engines, |_| {})
+}
+
+/// `palisade deps`: the deps engine alone, `adjust` applied to the outcome before the
+/// report (VEX statements).
+pub(crate) fn deps_scan(
+    args: &ScanArgs,
+    adjust: impl FnOnce(&mut ScanOutcome),
+) -> Result<ExitCode> {
+    scan_command_with(args, Some(&["deps"]), adjust)
+}
+
+fn scan_command_with(
+    args: &ScanArgs,
+    force_engines: Option<&[&str]>,
+    adjust: impl FnOnce(&mut ScanOutcome),
+) -> Result<ExitCode> {
     let prepared = prepare(args, force_engines)?;
-    let outcome = run_scan(&prepared, &args.output)?;
+    let mut outcome = run_scan(&prepared, &args.output)?;
+    adjust(&mut outcome);
     let code = finish(&prepared, &outcome, &args.output)?;
     if let Some(stats) = &prepared.deps_stats {
         crate::db::print_audit_summary(&stats.summary());

@@ -7,6 +7,7 @@ mod git;
 mod owners;
 mod registry;
 mod sbom;
+mod vex;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -8,3 +8,4 @@ mod deps;
 mod git;
 mod owners;
 mod sbom;
+mod sbom_input;
