@@ -15,7 +15,10 @@ pub(crate) fn cyclonedx(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, Lockfi
     let text = cx.text(content)?;
     let doc: Value = json(cx, text)?;
     if doc.get("bomFormat").and_then(Value::as_str) != Some("CycloneDX") {
-        return Err(cx.err(Some(1), "not a CycloneDX JSON document: no \"bomFormat\": \"CycloneDX\""));
+        return Err(cx.err(
+            Some(1),
+            "not a CycloneDX JSON document: no \"bomFormat\": \"CycloneDX\"",
+        ));
     }
     let lines = JsonLines::new(text);
     let mut inv = Inventory::default();
@@ -35,8 +38,10 @@ fn components(
     inv: &mut Inventory,
 ) {
     if depth >= MAX_DEPTH {
-        inv.diagnostics
-            .push(cx.diag(None, format!("components nested deeper than {MAX_DEPTH} levels not read")));
+        inv.diagnostics.push(cx.diag(
+            None,
+            format!("components nested deeper than {MAX_DEPTH} levels not read"),
+        ));
         return;
     }
     for (i, c) in list.iter().enumerate() {
@@ -102,9 +107,10 @@ fn add(cx: &Cx<'_>, purl: &str, line: Option<u32>, inv: &mut Inventory) {
             let canonical = crate::purl::for_ecosystem(&eco, &name, version.as_deref());
             inv.packages.push(pkg(&eco, name, version, canonical, line));
         }
-        None => inv
-            .diagnostics
-            .push(cx.diag(line, format!("`{purl}`: no OSV ecosystem for this package URL"))),
+        None => inv.diagnostics.push(cx.diag(
+            line,
+            format!("`{purl}`: no OSV ecosystem for this package URL"),
+        )),
     }
 }
 
@@ -136,13 +142,18 @@ fn decode(s: &str) -> String {
 pub fn from_purl(purl: &str) -> Option<(String, String, Option<String>)> {
     let rest = purl.trim().strip_prefix("pkg:")?;
     let rest = rest.split('#').next()?;
-    let (rest, qualifiers) = rest.split_once('?').unwrap_or((rest, ""));
+    // Qualifiers (`?distro=debian-12`) are not needed to match.
+    let rest = rest.split('?').next()?;
     let (ty, rest) = rest.trim_start_matches('/').split_once('/')?;
     let (path, version) = match rest.rsplit_once('@') {
         Some((p, v)) if !p.is_empty() => (p, Some(decode(v)).filter(|v| !v.is_empty())),
         _ => (rest, None),
     };
-    let segs: Vec<String> = path.split('/').filter(|s| !s.is_empty()).map(decode).collect();
+    let segs: Vec<String> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(decode)
+        .collect();
     let (name, ns) = segs.split_last()?;
     let ns = ns.join("/");
     let with_ns = |sep: &str| {
@@ -151,13 +162,6 @@ pub fn from_purl(purl: &str) -> Option<(String, String, Option<String>)> {
         } else {
             format!("{ns}{sep}{name}")
         }
-    };
-    let qualifier = |key: &str| {
-        qualifiers
-            .split('&')
-            .filter_map(|kv| kv.split_once('='))
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| decode(v))
     };
     let (eco, name) = match ty.to_ascii_lowercase().as_str() {
         "npm" => ("npm".to_owned(), with_ns("/")),
@@ -202,7 +206,6 @@ pub fn from_purl(purl: &str) -> Option<(String, String, Option<String>)> {
         }
         _ => return None,
     };
-    let _ = qualifier; // distro qualifiers (`distro=debian-12`) are not needed to match
     Some((eco, name, version))
 }
 
@@ -214,8 +217,14 @@ mod tests {
     fn purls_map_to_osv_ecosystems() {
         let t = |p: &str| from_purl(p).map(|(e, n, v)| (e, n, v.unwrap_or_default()));
         let s = |e: &str, n: &str, v: &str| Some((e.to_owned(), n.to_owned(), v.to_owned()));
-        assert_eq!(t("pkg:npm/%40babel/core@7.0.0"), s("npm", "@babel/core", "7.0.0"));
-        assert_eq!(t("pkg:cargo/openssl@0.8.0"), s("crates.io", "openssl", "0.8.0"));
+        assert_eq!(
+            t("pkg:npm/%40babel/core@7.0.0"),
+            s("npm", "@babel/core", "7.0.0")
+        );
+        assert_eq!(
+            t("pkg:cargo/openssl@0.8.0"),
+            s("crates.io", "openssl", "0.8.0")
+        );
         assert_eq!(
             t("pkg:maven/org.slf4j/slf4j-api@1.7.30?type=jar"),
             s("Maven", "org.slf4j:slf4j-api", "1.7.30")
