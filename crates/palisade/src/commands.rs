@@ -335,14 +335,14 @@ fn run_git_scan(p: &Prepared, since: Option<&str>, out: &OutputArgs) -> Result<S
 }
 
 fn scan_command(args: &ScanArgs, force_engines: Option<&[&str]>) -> Result<ExitCode> {
-    scan_command_with(args, force_engines, |_| {})
+    scan_command_with(args, force_engines, |_, _| Ok(()))
 }
 
 /// `palisade deps`: the deps engine alone, `adjust` applied to the outcome before the
-/// report (VEX statements).
+/// report (container image contents, VEX statements), with the scanner at hand.
 pub(crate) fn deps_scan(
     args: &ScanArgs,
-    adjust: impl FnOnce(&mut ScanOutcome),
+    adjust: impl FnOnce(&palisade_scan::Scanner<'static>, &mut ScanOutcome) -> Result<()>,
 ) -> Result<ExitCode> {
     scan_command_with(args, Some(&["deps"]), adjust)
 }
@@ -350,11 +350,11 @@ pub(crate) fn deps_scan(
 fn scan_command_with(
     args: &ScanArgs,
     force_engines: Option<&[&str]>,
-    adjust: impl FnOnce(&mut ScanOutcome),
+    adjust: impl FnOnce(&palisade_scan::Scanner<'static>, &mut ScanOutcome) -> Result<()>,
 ) -> Result<ExitCode> {
     let prepared = prepare(args, force_engines)?;
     let mut outcome = run_scan(&prepared, &args.output)?;
-    adjust(&mut outcome);
+    adjust(&prepared.scanner, &mut outcome)?;
     let code = finish(&prepared, &outcome, &args.output)?;
     if let Some(stats) = &prepared.deps_stats {
         crate::db::print_audit_summary(&stats.summary());

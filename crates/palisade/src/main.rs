@@ -4,6 +4,7 @@ mod cli;
 mod commands;
 mod db;
 mod git;
+mod image;
 mod owners;
 mod registry;
 mod sbom;

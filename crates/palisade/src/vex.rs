@@ -325,11 +325,37 @@ pub fn deps_command(args: &DepsArgs) -> Result<ExitCode> {
     for v in &args.vex {
         statements.extend(read(v)?);
     }
-    crate::commands::deps_scan(&scan, |outcome| {
+    // Container images are read here, layer by layer; the other paths are walked.
+    let (images, others): (Vec<PathBuf>, Vec<PathBuf>) = scan
+        .paths
+        .iter()
+        .cloned()
+        .partition(|p| palisade_image::is_image(p));
+    let empty_root = tempfile::tempdir().context("cannot create a temporary directory")?;
+    if !images.is_empty() {
+        scan.paths = if others.is_empty() {
+            vec![empty_root.path().to_path_buf()]
+        } else {
+            others
+        };
+    }
+    let max_file = scan
+        .walk
+        .max_file_size_bytes(None)?
+        .unwrap_or(palisade_engine::Limits::default().max_file_size);
+    crate::commands::deps_scan(&scan, |scanner, outcome| {
+        for image in &images {
+            crate::image::scan_image(scanner, image, max_file, outcome)?;
+        }
+        if !images.is_empty() {
+            let all = std::mem::take(&mut outcome.findings);
+            outcome.findings = palisade_scan::merge_and_sort(all);
+        }
         if !statements.is_empty() {
             let diags = apply(&statements, &mut outcome.findings);
             outcome.diagnostics.extend(diags);
         }
+        Ok(())
     })
 }
 

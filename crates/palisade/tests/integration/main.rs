@@ -6,6 +6,7 @@ mod common;
 mod db_update;
 mod deps;
 mod git;
+mod image;
 mod owners;
 mod sbom;
 mod sbom_input;
