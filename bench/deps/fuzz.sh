@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../../fuzz"
 secs=${1:-30}
 fuzz=${CARGO_FUZZ:-cargo-fuzz}
+export RUSTUP_TOOLCHAIN=${RUSTUP_TOOLCHAIN:-nightly}
 "$fuzz" build --release >/dev/null 2>&1 || "$fuzz" build --release
 fixtures=../crates/palisade-lockfile/tests/fixtures
 failed=0

@@ -35,7 +35,7 @@ for i in 1 2 3; do
     "$bin" deps "$work/lockfiles" --db "$work/osv.db" --no-config -j 2 --fail-on never \
     --format json -o /dev/null 2>&1 | tail -n 1
 done
-hyperfine --warmup 1 --runs 10 -N --export-markdown "$work/deps.md" \
+hyperfine --warmup 1 --runs ${RUNS:-10} -N --export-markdown "$work/deps.md" \
   "$bin deps $work/lockfiles --db $work/osv.db --no-config -j 2 --fail-on never --format json -o /dev/null" \
   >/dev/null
 cat "$work/deps.md"
@@ -54,7 +54,7 @@ for i in range(1000):
     out.append("")
 open(sys.argv[1], "w").write("\n".join(out))
 PY
-hyperfine --warmup 2 --runs 20 -N --export-markdown "$work/sbom.md" \
+hyperfine --warmup 2 --runs ${RUNS:-20} -N --export-markdown "$work/sbom.md" \
   "$bin sbom $work/p1000 -f cyclonedx -o /dev/null" \
   "$bin sbom $work/p1000 -f spdx -o /dev/null" >/dev/null
 cat "$work/sbom.md"
