@@ -12,6 +12,9 @@
 //!
 //! [secrets]
 //! rules = ["ci/extra-secrets.yml", "gitleaks.toml"]   # relative to this file
+//!
+//! [deps]
+//! max-db-age = "7d"              # warn when the advisory data is older (`0` never warns)
 //! ```
 //!
 //! Unknown keys are errors: a typo must not silently turn a check off. Errors name the
@@ -49,7 +52,10 @@ pub struct Config {
     pub secrets: SecretsConfig,
     #[serde(default)]
     pub iac: IacConfig,
+    #[serde(default)]
     pub triage: TriageConfig,
+    #[serde(default)]
+    pub deps: DepsConfig,
     /// The file this came from (not part of the TOML).
     #[serde(skip)]
     pub source: Option<PathBuf>,
@@ -114,6 +120,48 @@ pub struct SlaConfig {
     pub medium: Option<u32>,
     pub low: Option<u32>,
     pub info: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DepsConfig {
+    /// Warn when the advisory database was last refreshed longer ago than this: a
+    /// duration such as `7d`, `36h` or `90m`; `0` never warns. Default
+    /// [`DEFAULT_MAX_DB_AGE_SECS`].
+    pub max_db_age: Option<String>,
+}
+
+/// The default `deps.max-db-age`: 7 days.
+pub const DEFAULT_MAX_DB_AGE_SECS: u64 = 7 * 24 * 3600;
+
+impl DepsConfig {
+    /// `max-db-age` in seconds (`None`: never warn). Validated when the config is parsed.
+    pub fn max_db_age_secs(&self) -> Option<u64> {
+        match &self.max_db_age {
+            None => Some(DEFAULT_MAX_DB_AGE_SECS),
+            Some(s) => parse_duration_secs(s).filter(|&n| n > 0),
+        }
+    }
+}
+
+/// `7d`, `36h`, `90m`, `45s`, `2w`, or `0`: a duration in seconds.
+pub fn parse_duration_secs(s: &str) -> Option<u64> {
+    let s = s.trim();
+    if s == "0" {
+        return Some(0);
+    }
+    let split = s.find(|c: char| !c.is_ascii_digit())?;
+    let (num, unit) = s.split_at(split);
+    let n: u64 = num.parse().ok()?;
+    let mult = match unit.trim() {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 7 * 86_400,
+        _ => return None,
+    };
+    n.checked_mul(mult)
 }
 
 impl Config {
@@ -188,6 +236,13 @@ impl Config {
         {
             return Err(bad(format!(
                 "key `scan.max-file-size`: `{size}` is not a size (write e.g. `10MiB`, `512KiB`)"
+            )));
+        }
+        if let Some(age) = &self.deps.max_db_age
+            && parse_duration_secs(age).is_none()
+        {
+            return Err(bad(format!(
+                "key `deps.max-db-age`: `{age}` is not a duration (write e.g. `7d`, `36h`, or `0` never to warn)"
             )));
         }
         for id in self.rules.disable.iter().chain(self.rules.severity.keys()) {
@@ -271,6 +326,26 @@ rules = ["extra.yml"]
         let err = Config::parse("[scan]\nmax-file-size = \"ten\"\n", Path::new("p.toml"))
             .expect_err("bad size");
         assert!(err.to_string().contains("scan.max-file-size"), "{err}");
+    }
+
+    #[test]
+    fn deps_max_db_age() {
+        let c =
+            Config::parse("[deps]\nmax-db-age = \"36h\"\n", Path::new("p.toml")).expect("valid");
+        assert_eq!(c.deps.max_db_age_secs(), Some(36 * 3600));
+        let never =
+            Config::parse("[deps]\nmax-db-age = \"0\"\n", Path::new("p.toml")).expect("valid");
+        assert_eq!(never.deps.max_db_age_secs(), None);
+        assert_eq!(
+            Config::default().deps.max_db_age_secs(),
+            Some(DEFAULT_MAX_DB_AGE_SECS)
+        );
+        let err = Config::parse("[deps]\nmax-db-age = \"a week\"\n", Path::new("p.toml"))
+            .expect_err("bad duration");
+        assert!(err.to_string().contains("deps.max-db-age"), "{err}");
+        assert_eq!(parse_duration_secs("2w"), Some(14 * 86_400));
+        assert_eq!(parse_duration_secs("99999999999999999999d"), None);
+        assert_eq!(parse_duration_secs("7"), None);
     }
 
     #[test]

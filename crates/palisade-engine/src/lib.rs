@@ -83,6 +83,11 @@ impl Default for Limits {
 #[derive(Debug, Default)]
 pub struct ScanCx {
     pub limits: Limits,
+    /// The directory every [`Input::path`] is relative to, when the scan has exactly one
+    /// root (`None` otherwise). An engine that must read a file's siblings (a requirements
+    /// `-r` include, a parent POM) reads them under this directory only, never through a
+    /// symlink, within [`Limits::max_file_size`].
+    pub files_root: Option<std::path::PathBuf>,
     cancelled: AtomicBool,
 }
 
@@ -90,6 +95,7 @@ impl ScanCx {
     pub fn new(limits: Limits) -> Self {
         ScanCx {
             limits,
+            files_root: None,
             cancelled: AtomicBool::new(false),
         }
     }

@@ -110,6 +110,10 @@ formats! {
     RpmBdb = "rpm-bdb", ["var/lib/rpm/Packages"];
     /// The RPM database in SQLite format, `var/lib/rpm/rpmdb.sqlite` (RPM 4.16 and later).
     RpmSqlite = "rpm-sqlite", ["var/lib/rpm/rpmdb.sqlite"];
+    /// A CycloneDX JSON SBOM (`bom.json`, `*.cdx.json`, or by content): components' purls.
+    CycloneDxJson = "cyclonedx", ["bom.json", ".cdx.json"];
+    /// An SPDX 2.x JSON SBOM (`*.spdx.json`, or by content): packages' purl references.
+    SpdxJson = "spdx", [".spdx.json"];
 }
 
 impl Format {
@@ -240,6 +244,8 @@ fn by_name(path: &str, base: &str) -> Option<Format> {
                 | Format::Csproj
                 | Format::RequirementsTxt
                 | Format::DepsJson
+                | Format::CycloneDxJson
+                | Format::SpdxJson
         ) {
             continue;
         }
@@ -249,6 +255,16 @@ fn by_name(path: &str, base: &str) -> Option<Format> {
     }
     if lower.ends_with(".deps.json") {
         return Some(Format::DepsJson);
+    }
+    if lower.ends_with(".spdx.json") {
+        return Some(Format::SpdxJson);
+    }
+    if lower.ends_with(".cdx.json")
+        || ["bom.json", "sbom.json", "cyclonedx.json"]
+            .iter()
+            .any(|n| ends_with_name(&lower, n))
+    {
+        return Some(Format::CycloneDxJson);
     }
     if [".csproj", ".fsproj", ".vbproj"]
         .iter()
@@ -323,6 +339,12 @@ fn sniff(base: &str, head: &[u8]) -> Option<Format> {
     }
     if t.starts_with("lockfileVersion:") || has("\nlockfileVersion:") {
         return Some(Format::PnpmLock);
+    }
+    if has("\"bomFormat\"") && has("CycloneDX") {
+        return Some(Format::CycloneDxJson);
+    }
+    if has("\"spdxVersion\"") && has("\"SPDX-") {
+        return Some(Format::SpdxJson);
     }
     if has("\"runtimeTarget\"") {
         return Some(Format::DepsJson);

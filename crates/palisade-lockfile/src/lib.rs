@@ -39,6 +39,7 @@
 //! | Maven | `pom.xml` (properties, `dependencyManagement`, `${project.*}`, local parent POMs); `gradle.lockfile`; Gradle `verification-metadata.xml`; `libs.versions.toml`; `build.gradle(.kts)` (literal coordinates only) |
 //! | NuGet | `packages.lock.json`; `packages.config`; `*.deps.json`; `*.csproj`/`*.fsproj`/`*.vbproj`; `paket.lock` |
 //! | others | `mix.lock` (Hex), `pubspec.lock` (Pub), `Podfile.lock` (CocoaPods), `Package.resolved` v1-v3 (SwiftURL), `conan.lock` 0.4 and 0.5 (ConanCenter), `renv.lock` (CRAN, Bioconductor), `stack.yaml.lock` and `cabal.project.freeze` (Hackage), `Manifest.toml` formats 1 and 2 (Julia) |
+//! | SBOM | CycloneDX JSON (`bom.json`, `*.cdx.json`) and SPDX 2.x JSON (`*.spdx.json`): each component's purl mapped back to its ecosystem ([`from_purl`]) |
 //! | OS | dpkg `status` (Debian; opkg's for OpenWrt), apk `installed` (Alpine), RPM `Packages` (Berkeley DB) and `rpmdb.sqlite`; [`os_release::OsRelease`] adds the release (`Debian:12`) |
 //!
 //! Not done: container images (a later step), Gradle and Maven files whose versions come
@@ -98,9 +99,11 @@ mod misc;
 mod os;
 pub mod os_release;
 pub mod purl;
+pub use sbom::from_purl;
 mod python;
 mod ruby_php;
 mod rust;
+mod sbom;
 mod text;
 mod xml;
 
@@ -307,6 +310,8 @@ pub fn parse_with_loader(
         Format::ApkInstalled => os::apk_installed(&cx, content),
         Format::RpmBdb => os::rpm_bdb(&cx, content),
         Format::RpmSqlite => os::rpm_sqlite(&cx, content),
+        Format::CycloneDxJson => sbom::cyclonedx(&cx, content),
+        Format::SpdxJson => sbom::spdx(&cx, content),
     }?;
     for pkg in &mut inv.packages {
         if pkg.file.is_empty() {

@@ -12,9 +12,8 @@
 //! - [`matching`]: OSV range semantics (SEMVER and ECOSYSTEM ranges through
 //!   `palisade-version`; GIT ranges skipped and counted), `versions` lists, `withdrawn`,
 //!   alias merging and the smallest fixing upgrade.
-//! - [`cvss`]: CVSS v3.0/v3.1 base scores computed from the vector. CVSS v4.0 is not
-//!   computed yet (it needs the specification's macro-vector table); a v4.0-only advisory
-//!   has no computed severity.
+//! - [`cvss`]: CVSS v3.0/v3.1/v4.0 scores computed from the vector (the `palisade-cvss`
+//!   crate, re-exported); a v4.0 vector decides the severity when an advisory has one.
 //!
 //! # Use
 //!
@@ -53,7 +52,8 @@
 //! Hex, Pub and crates.io in lower case; other ecosystems exactly. Ecosystems are
 //! compared exactly as the records spell them (`Debian:12` is not `Debian`).
 
-pub mod cvss;
+/// CVSS v3.0/v3.1/v4.0 scoring: the `palisade-cvss` crate, re-exported.
+pub use palisade_cvss as cvss;
 mod import;
 pub mod matching;
 pub mod model;

@@ -332,22 +332,31 @@ pub fn match_advisories(advisories: &[Advisory], pkg: &PackageRef<'_>) -> Packag
             };
             (rank, id.clone())
         });
-        // Record-level vectors and (schema 1.7) those of this package's entries.
-        let severity = members
+        // The vectors of this package's entries (schema 1.7) when any scores, else the
+        // record-level ones; among them a CVSS v4.0 vector decides, else the highest v3.
+        let score_all = |list: Vec<&crate::model::SeverityEntry>| {
+            list.into_iter()
+                .filter_map(|s| {
+                    cvss::score(&s.score).ok().map(|sc| Severity {
+                        score: sc.base,
+                        rating: sc.rating,
+                        vector: s.score.clone(),
+                    })
+                })
+                .max_by(|a, b| {
+                    (is_v4(&a.vector), a.score)
+                        .partial_cmp(&(is_v4(&b.vector), b.score))
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                })
+        };
+        let package_level: Vec<_> = members
             .iter()
             .flat_map(|a| {
-                a.severity.iter().chain(
-                    entries_for(a, pkg.ecosystem, &normalized).flat_map(|e| e.severity.iter()),
-                )
+                entries_for(a, pkg.ecosystem, &normalized).flat_map(|e| e.severity.iter())
             })
-            .filter_map(|s| {
-                cvss::score(&s.score).ok().map(|sc| Severity {
-                    score: sc.base,
-                    rating: sc.rating,
-                    vector: s.score.clone(),
-                })
-            })
-            .max_by(|a, b| a.score.total_cmp(&b.score));
+            .collect();
+        let severity = score_all(package_level)
+            .or_else(|| score_all(members.iter().flat_map(|a| a.severity.iter()).collect()));
         let fixed_in = match (eco, &installed) {
             (Some(eco), Some(installed)) => {
                 smallest_fix(&members, pkg, eco, installed, &normalized)
@@ -403,6 +412,10 @@ fn smallest_fix(
         })
         .min()
         .map(|c| c.as_str().to_owned())
+}
+
+fn is_v4(vector: &str) -> bool {
+    vector.trim_start().starts_with("CVSS:4.0/")
 }
 
 #[cfg(test)]
@@ -689,6 +702,32 @@ mod tests {
         let severity = found.vulnerabilities[0].severity.as_ref().map(|s| s.score);
         assert_eq!(severity, Some(4.3));
         assert_eq!(found.unevaluated_ranges, 1);
+    }
+
+    #[test]
+    fn a_v4_vector_decides_the_severity_when_present() {
+        let a = adv(json!({
+            "id": "TEST-V4",
+            "severity": [
+                {"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"},
+                {"type": "CVSS_V4", "score": "CVSS:4.0/AV:L/AC:L/AT:N/PR:L/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"}
+            ],
+            "affected": [{"package": {"ecosystem": "crates.io", "name": "x"},
+                "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1.0.0"}]}]}]
+        }));
+        let pkg = PackageRef {
+            ecosystem: "crates.io",
+            name: "x",
+            version: "0.5.0",
+        };
+        let found = match_advisories(std::slice::from_ref(&a), &pkg);
+        let severity = found.vulnerabilities[0]
+            .severity
+            .as_ref()
+            .expect("severity");
+        assert_eq!(severity.score, 8.5, "the v4 score, not the v3 9.8");
+        assert_eq!(severity.rating, Rating::High);
+        assert!(severity.vector.starts_with("CVSS:4.0/"));
     }
 
     #[test]

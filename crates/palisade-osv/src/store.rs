@@ -54,6 +54,14 @@ pub struct Status {
     pub sources: Vec<SourceStatus>,
 }
 
+impl Status {
+    /// When the data was last refreshed: the newest import time (seconds since the Unix
+    /// epoch), `None` for a store never imported into.
+    pub fn last_import(&self) -> Option<u64> {
+        self.sources.iter().map(|s| s.imported_at).max()
+    }
+}
+
 /// What one [`Db::import`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportReport {
@@ -311,6 +319,17 @@ impl Db {
     /// or the store cannot be read or written. Bad records are diagnostics, not errors.
     pub fn import(&mut self, source: impl AsRef<Path>) -> Result<ImportReport, Error> {
         let source = source.as_ref();
+        self.import_as(source, &source.display().to_string())
+    }
+
+    /// As [`Db::import`], recording the source in the status under `label` instead of the
+    /// path (a download's URL rather than its temporary file). A later import with the
+    /// same label replaces the entry.
+    ///
+    /// # Errors
+    ///
+    /// As [`Db::import`].
+    pub fn import_as(&mut self, source: &Path, label: &str) -> Result<ImportReport, Error> {
         let mut diagnostics = Vec::new();
         let mut fresh: Vec<(Entry, Vec<u8>)> = Vec::new();
         let mut compress_error = None;
@@ -327,7 +346,7 @@ impl Db {
         }
 
         let mut status = SourceStatus {
-            path: source.display().to_string(),
+            path: label.to_owned(),
             imported_at: SystemTime::now()
                 .duration_since(UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs()),

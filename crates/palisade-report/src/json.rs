@@ -7,7 +7,7 @@ use std::io::Write;
 use palisade_engine::finding::{Diagnostic, Finding, Location};
 use serde::{Deserialize, Serialize};
 
-use crate::{Report, ReportError, Summary};
+use crate::{NotAudited, Report, ReportError, Summary};
 
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
 pub struct JsonV1 {
@@ -97,6 +97,9 @@ pub struct JsonSummary {
     pub errors: u64,
     pub suppressed: u64,
     pub baselined: u64,
+    /// Packages the dependency engine could not audit (absent when none).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub not_audited: Vec<NotAudited>,
 }
 
 fn location(l: &Location) -> JsonLocation {
@@ -231,6 +234,7 @@ pub(crate) fn build(r: &Report<'_>) -> JsonV1 {
             errors,
             suppressed,
             baselined,
+            not_audited: r.not_audited.to_vec(),
         },
     }
 }

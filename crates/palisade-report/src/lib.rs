@@ -86,6 +86,59 @@ pub struct Summary {
     pub baselined: u64,
 }
 
+/// Packages the dependency engine could not audit, with the reason: reported so they are
+/// never mistaken for clean ones.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NotAudited {
+    /// How many packages.
+    pub packages: usize,
+    /// `no-advisory-data` (the database holds nothing for the ecosystem) or `unpinned`
+    /// (no exact version to match).
+    pub reason: String,
+    /// The ecosystem, for `no-advisory-data`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub ecosystem: Option<String>,
+}
+
+impl NotAudited {
+    /// `no-advisory-data`: `packages` packages of `ecosystem`.
+    pub fn no_data(ecosystem: &str, packages: usize) -> NotAudited {
+        NotAudited {
+            packages,
+            reason: "no-advisory-data".to_owned(),
+            ecosystem: Some(ecosystem.to_owned()),
+        }
+    }
+
+    /// `unpinned`: `packages` packages without an exact version.
+    pub fn unpinned(packages: usize) -> NotAudited {
+        NotAudited {
+            packages,
+            reason: "unpinned".to_owned(),
+            ecosystem: None,
+        }
+    }
+
+    /// One line for people: `3 package(s) not audited: no advisory data for Maven`.
+    pub fn message(&self) -> String {
+        match (&self.ecosystem, self.reason.as_str()) {
+            (Some(eco), "no-advisory-data") => format!(
+                "{} package(s) not audited: no advisory data for {eco}",
+                self.packages
+            ),
+            (_, "unpinned") => format!(
+                "{} package(s) not audited: no pinned version",
+                self.packages
+            ),
+            (eco, reason) => format!(
+                "{} package(s) not audited: {reason}{}",
+                self.packages,
+                eco.as_ref().map(|e| format!(" ({e})")).unwrap_or_default()
+            ),
+        }
+    }
+}
+
 /// Everything a renderer needs.
 pub struct Report<'a> {
     pub tool_version: &'a str,
@@ -94,6 +147,10 @@ pub struct Report<'a> {
     /// Metadata of every rule that may appear, by id.
     pub rules: BTreeMap<&'a str, &'a RuleMeta>,
     pub summary: Summary,
+    /// What the dependency engine could not audit (empty when it did not run or audited
+    /// everything). JSON: `summary.not_audited`; SARIF: a tool execution notification
+    /// each, and `invocations[0].properties.notAudited`.
+    pub not_audited: &'a [NotAudited],
 }
 
 /// Options of the text renderer.

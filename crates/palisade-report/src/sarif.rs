@@ -280,6 +280,20 @@ fn build_run(
                 .iter()
                 .map(|w| json!({ "level": "warning", "message": { "text": w } })),
         );
+        notifications.extend(r.not_audited.iter().map(|n| {
+            json!({
+                "descriptor": { "id": "deps/not-audited" },
+                "level": "warning",
+                "message": { "text": n.message() },
+            })
+        }));
+    }
+    let mut invocation = json!({
+        "executionSuccessful": r.summary.errors == 0,
+        "toolExecutionNotifications": notifications,
+    });
+    if first && !r.not_audited.is_empty() {
+        invocation["properties"] = json!({ "notAudited": r.not_audited });
     }
     let mut run = json!({
         "tool": {
@@ -293,10 +307,7 @@ fn build_run(
         },
         "originalUriBaseIds": { "%SRCROOT%": { "description": { "text": "The scan root." } } },
         "results": results,
-        "invocations": [{
-            "executionSuccessful": r.summary.errors == 0,
-            "toolExecutionNotifications": notifications,
-        }],
+        "invocations": [invocation],
         "columnKind": "unicodeCodePoints",
     });
     if let Some(t) = taxonomy {

@@ -78,6 +78,10 @@ fn diagnostics() -> Vec<Diagnostic> {
 }
 
 fn render(format: Format) -> String {
+    render_with(format, &[])
+}
+
+fn render_with(format: Format, not_audited: &[NotAudited]) -> String {
     let m = meta();
     let fs = findings();
     let ds = diagnostics();
@@ -96,12 +100,61 @@ fn render(format: Format) -> String {
             suppressed: 0,
             baselined: 0,
         },
+        not_audited,
     };
     let mut out = Vec::new();
     report
         .render(format, TextOptions::default(), &mut out)
         .expect("render");
     String::from_utf8(out).expect("utf-8")
+}
+
+fn not_audited() -> Vec<NotAudited> {
+    vec![NotAudited::no_data("Maven", 3), NotAudited::unpinned(2)]
+}
+
+#[test]
+fn not_audited_packages_in_json_and_sarif() {
+    let json: serde_json::Value =
+        serde_json::from_str(&render_with(Format::Json, &not_audited())).expect("json");
+    assert_eq!(
+        json["summary"]["not_audited"],
+        serde_json::json!([
+            { "packages": 3, "reason": "no-advisory-data", "ecosystem": "Maven" },
+            { "packages": 2, "reason": "unpinned" }
+        ])
+    );
+    let parsed: JsonV1 =
+        serde_json::from_str(&render_with(Format::Json, &not_audited())).expect("parse");
+    assert_eq!(parsed.summary.not_audited, not_audited());
+    // Absent, not empty, when everything was audited: older readers see no change.
+    let plain: serde_json::Value = serde_json::from_str(&render(Format::Json)).expect("json");
+    assert!(plain["summary"].get("not_audited").is_none(), "{plain}");
+
+    let sarif: serde_json::Value =
+        serde_json::from_str(&render_with(Format::Sarif, &not_audited())).expect("sarif");
+    let inv = &sarif["runs"][0]["invocations"][0];
+    let texts: Vec<&str> = inv["toolExecutionNotifications"]
+        .as_array()
+        .expect("notifications")
+        .iter()
+        .filter(|n| n["descriptor"]["id"] == "deps/not-audited")
+        .filter_map(|n| n["message"]["text"].as_str())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "3 package(s) not audited: no advisory data for Maven",
+            "2 package(s) not audited: no pinned version"
+        ]
+    );
+    assert_eq!(inv["properties"]["notAudited"][0]["ecosystem"], "Maven");
+    let plain: serde_json::Value = serde_json::from_str(&render(Format::Sarif)).expect("sarif");
+    assert!(
+        plain["runs"][0]["invocations"][0]
+            .get("properties")
+            .is_none()
+    );
 }
 
 #[test]
@@ -208,16 +261,20 @@ fn sarif_validates_against_the_official_schema() {
         "schema layout changed: no language pattern found"
     );
     let validator = jsonschema::validator_for(&schema).expect("compile schema");
+    let with_coverage = render_with(Format::Sarif, &not_audited());
+    for text in [render(Format::Sarif), with_coverage] {
+        let doc: serde_json::Value = serde_json::from_str(&text).expect("sarif json");
+        let errors: Vec<String> = validator
+            .iter_errors(&doc)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "SARIF schema errors:\n{}",
+            errors.join("\n")
+        );
+    }
     let doc: serde_json::Value = serde_json::from_str(&render(Format::Sarif)).expect("sarif json");
-    let errors: Vec<String> = validator
-        .iter_errors(&doc)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "SARIF schema errors:\n{}",
-        errors.join("\n")
-    );
     // A document that breaks the schema must be caught, or this test proves nothing.
     let mut broken = doc.clone();
     broken["runs"][0]["results"][0]["level"] = serde_json::json!("catastrophic");
@@ -244,6 +301,7 @@ fn group_by_owner_lists_a_finding_under_each_owner_and_unowned_last() {
         diagnostics: &[],
         rules,
         summary: Summary::default(),
+        not_audited: &[],
     };
     let opts = TextOptions {
         group_by_owner: true,

@@ -109,3 +109,105 @@ fn timestamps() {
     assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
     assert_eq!(rfc3339(1_798_543_445), "2026-12-29T11:24:05Z");
 }
+
+/// The official schemas, put in `.ci/schemas/` by `.ci/setup-deps.sh` (or the directory
+/// named by `PALISADE_SBOM_SCHEMAS`). `None` (with the reason printed) when absent
+/// locally; in CI (`CI` set) absence fails the test.
+fn schema_dir() -> Option<std::path::PathBuf> {
+    let dir = std::env::var_os("PALISADE_SBOM_SCHEMAS").map_or_else(
+        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.ci/schemas"),
+        std::path::PathBuf::from,
+    );
+    let complete = ["bom-1.6.SNAPSHOT.schema.json", "spdx_2_3.json"]
+        .iter()
+        .all(|f| dir.join(f).is_file());
+    if complete {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must provide the SBOM schemas in {}: run .ci/setup-deps.sh",
+        dir.display()
+    );
+    eprintln!(
+        "skipped: the CycloneDX/SPDX schemas are not in {} (run .ci/setup-deps.sh)",
+        dir.display()
+    );
+    None
+}
+
+fn read_json(path: &std::path::Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).expect("read schema")).expect("schema json")
+}
+
+/// Serves the schemas a CycloneDX schema references (by `$id` base + relative name) from
+/// the directory; anything else is refused, so the test never touches the network.
+struct LocalSchemas(std::path::PathBuf);
+
+impl jsonschema::Retrieve for LocalSchemas {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        let name = uri
+            .as_str()
+            .strip_prefix("http://cyclonedx.org/schema/")
+            .ok_or_else(|| format!("not a local schema: {uri}"))?;
+        let path = self.0.join(name);
+        if !path.is_file() {
+            return Err(format!("{} is missing", path.display()).into());
+        }
+        Ok(read_json(&path))
+    }
+}
+
+fn errors(validator: &jsonschema::Validator, doc: &Value) -> Vec<String> {
+    validator
+        .iter_errors(doc)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect()
+}
+
+#[test]
+fn cyclonedx_validates_against_the_official_1_6_schema() {
+    let Some(dir) = schema_dir() else { return };
+    let schema = read_json(&dir.join("bom-1.6.SNAPSHOT.schema.json"));
+    let validator = jsonschema::options()
+        .with_retriever(LocalSchemas(dir.clone()))
+        .build(&schema)
+        .expect("compile the CycloneDX schema");
+    for doc in [cyclonedx(&packages(), &meta()), cyclonedx(&[], &meta())] {
+        let errs = errors(&validator, &doc);
+        assert!(
+            errs.is_empty(),
+            "CycloneDX schema errors:\n{}",
+            errs.join("\n")
+        );
+    }
+    let mut broken = cyclonedx(&packages(), &meta());
+    broken["components"][0]["type"] = serde_json::json!("spaceship");
+    assert!(
+        !validator.is_valid(&broken),
+        "the schema check must be able to fail"
+    );
+}
+
+#[test]
+fn spdx_validates_against_the_official_2_3_schema() {
+    let Some(dir) = schema_dir() else { return };
+    let schema = read_json(&dir.join("spdx_2_3.json"));
+    let validator = jsonschema::options()
+        .with_retriever(LocalSchemas(dir.clone()))
+        .build(&schema)
+        .expect("compile the SPDX schema");
+    for doc in [spdx(&packages(), &meta()), spdx(&[], &meta())] {
+        let errs = errors(&validator, &doc);
+        assert!(errs.is_empty(), "SPDX schema errors:\n{}", errs.join("\n"));
+    }
+    let mut broken = spdx(&packages(), &meta());
+    broken["relationships"][0]["relationshipType"] = serde_json::json!("LIVES_NEXT_TO");
+    assert!(
+        !validator.is_valid(&broken),
+        "the schema check must be able to fail"
+    );
+}

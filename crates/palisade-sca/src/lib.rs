@@ -6,7 +6,7 @@
 //!   be read as its format is an [`EngineError`] naming the file and line, and the scan goes
 //!   on. Every pinned package is matched (`palisade_osv::Db::match_package`) and each
 //!   vulnerability (advisories merged by alias) becomes one `deps/vulnerable-dependency`
-//!   finding: severity from CVSS v3 (unknown → medium), the lockfile line and the package
+//!   finding: severity from the CVSS vector (v4.0 when present, else v3; unknown → medium), the lockfile line and the package
 //!   URL as locations, the smallest fixing version as the fix.
 //! - What could not be audited is never silently clean: packages of an ecosystem the
 //!   database has no advisory for, and packages without a pinned version, are counted in
@@ -173,6 +173,14 @@ impl ScaEngine {
         }
     }
 
+    /// What the store holds (sources, counts, dates); `None` over the example records.
+    pub fn db_status(&self) -> Option<palisade_osv::Status> {
+        match &self.source {
+            Source::Db(db) => Some(db.status()),
+            Source::Examples(_) => None,
+        }
+    }
+
     /// The counters of what could and could not be audited, shared with the engine.
     pub fn stats(&self) -> Arc<AuditStats> {
         Arc::clone(&self.stats)
@@ -200,7 +208,7 @@ into one finding).\n\nWhy it matters: the vulnerable code ships with the applica
 or not the project calls it directly, and published advisories are what attackers scan for.\n\n\
 How to fix: upgrade the package to the fixed version named in the finding (for a transitive \
 dependency, upgrade the direct dependency that pulls it in, or pin/override it), regenerate the \
-lockfile, and re-run `palisade deps`. The severity comes from the advisory's CVSS v3 vector \
+lockfile, and re-run `palisade deps`. The severity comes from the advisory's CVSS vector (v4.0 when present, else v3.x) \
 (medium when it has none). Packages of ecosystems the local database has no data for are \
 reported as not audited, never as clean: refresh it with `palisade db import`."
             .to_owned(),
@@ -331,6 +339,69 @@ fn finding(pkg: &Package, version: &str, v: &Vulnerability) -> Finding {
     }
 }
 
+/// Most sibling files (includes, parent POMs) read for one scanned file.
+const MAX_SIBLING_READS: usize = 64;
+
+/// Reads the sibling files one lockfile includes, under the scan root: only plain relative
+/// paths, no component a symlink, regular files no larger than the file size limit, at
+/// most [`MAX_SIBLING_READS`] of them and 4 × the size limit in all.
+struct SiblingBudget {
+    max_file: u64,
+    reads: std::cell::Cell<usize>,
+    bytes: std::cell::Cell<u64>,
+}
+
+impl SiblingBudget {
+    fn new(max_file: u64) -> SiblingBudget {
+        SiblingBudget {
+            max_file,
+            reads: std::cell::Cell::new(0),
+            bytes: std::cell::Cell::new(0),
+        }
+    }
+
+    fn read(&self, root: &Path, rel: &Path) -> Option<Vec<u8>> {
+        use std::io::Read;
+        if self.reads.get() >= MAX_SIBLING_READS {
+            return None;
+        }
+        self.reads.set(self.reads.get() + 1);
+        let mut path = root.to_path_buf();
+        let mut any = false;
+        for c in rel.components() {
+            match c {
+                std::path::Component::Normal(part) => path.push(part),
+                std::path::Component::CurDir => continue,
+                _ => return None,
+            }
+            any = true;
+            if std::fs::symlink_metadata(&path)
+                .ok()?
+                .file_type()
+                .is_symlink()
+            {
+                return None;
+            }
+        }
+        let meta = std::fs::symlink_metadata(&path).ok()?;
+        let left = self
+            .max_file
+            .saturating_mul(4)
+            .saturating_sub(self.bytes.get());
+        if !any || !meta.is_file() || meta.len() > self.max_file || meta.len() > left {
+            return None;
+        }
+        let mut out = Vec::new();
+        std::fs::File::open(&path)
+            .ok()?
+            .take(self.max_file.min(left))
+            .read_to_end(&mut out)
+            .ok()?;
+        self.bytes.set(self.bytes.get() + out.len() as u64);
+        Some(out)
+    }
+}
+
 impl Engine for ScaEngine {
     fn id(&self) -> &'static str {
         "deps"
@@ -349,8 +420,15 @@ impl Engine for ScaEngine {
         let Some(format) = palisade_lockfile::detect(input.path, input.content) else {
             return Ok(());
         };
-        let inventory = palisade_lockfile::parse(format, input.path, input.content)
-            .map_err(|e| EngineError::Parse(e.to_string()))?;
+        let inventory = match &cx.files_root {
+            Some(root) => {
+                let budget = SiblingBudget::new(cx.limits.max_file_size);
+                let loader = |rel: &Path| budget.read(root, rel);
+                palisade_lockfile::parse_with_loader(format, input.path, input.content, &loader)
+            }
+            None => palisade_lockfile::parse(format, input.path, input.content),
+        }
+        .map_err(|e| EngineError::Parse(e.to_string()))?;
         let mut audited = 0;
         let mut unpinned = 0;
         let mut no_data: BTreeMap<String, usize> = BTreeMap::new();

@@ -122,3 +122,67 @@ fn missing_database_is_a_skip() {
     let err = ScaEngine::open(Some(Path::new("/nonexistent/osv.db"))).unwrap_err();
     assert!(matches!(err, LoadError::Skip(m) if m.contains("palisade db import")));
 }
+
+#[test]
+fn sibling_reads_stay_under_the_root_off_symlinks_and_within_budget() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("root");
+    std::fs::create_dir_all(root.join("sub")).unwrap();
+    std::fs::write(root.join("sub/base.txt"), "Django==1.11.0\n").unwrap();
+    std::fs::write(root.join("big.txt"), vec![b'a'; 200]).unwrap();
+    std::fs::write(tmp.path().join("outside.txt"), "secret\n").unwrap();
+    let budget = SiblingBudget::new(100);
+    assert_eq!(
+        budget.read(&root, Path::new("sub/base.txt")).unwrap(),
+        b"Django==1.11.0\n"
+    );
+    assert_eq!(
+        budget.read(&root, Path::new("./sub/base.txt")).unwrap(),
+        b"Django==1.11.0\n"
+    );
+    assert!(budget.read(&root, Path::new("../outside.txt")).is_none());
+    assert!(
+        budget
+            .read(&root, &tmp.path().join("outside.txt"))
+            .is_none(),
+        "absolute"
+    );
+    assert!(
+        budget.read(&root, Path::new("big.txt")).is_none(),
+        "too large"
+    );
+    assert!(
+        budget.read(&root, Path::new("sub")).is_none(),
+        "a directory"
+    );
+    assert!(
+        budget.read(&root, Path::new("")).is_none(),
+        "the root itself"
+    );
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(tmp.path().join("outside.txt"), root.join("link.txt")).unwrap();
+        std::os::unix::fs::symlink(tmp.path(), root.join("dirlink")).unwrap();
+        assert!(budget.read(&root, Path::new("link.txt")).is_none());
+        assert!(
+            budget
+                .read(&root, Path::new("dirlink/outside.txt"))
+                .is_none()
+        );
+    }
+    // Bounded: reads, then bytes.
+    let many = SiblingBudget::new(1000);
+    for _ in 0..MAX_SIBLING_READS {
+        assert!(many.read(&root, Path::new("sub/base.txt")).is_some());
+    }
+    assert!(many.read(&root, Path::new("sub/base.txt")).is_none());
+    std::fs::write(root.join("fifty.txt"), vec![b'a'; 50]).unwrap();
+    let bytes = SiblingBudget::new(100);
+    for _ in 0..8 {
+        assert!(bytes.read(&root, Path::new("fifty.txt")).is_some());
+    }
+    assert!(
+        bytes.read(&root, Path::new("fifty.txt")).is_none(),
+        "4 × the file limit in all"
+    );
+}

@@ -12,6 +12,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     after_help = "Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage error, 3 configuration or internal error."
 )]
 pub struct Cli {
+    /// Never use the network: commands that need it (`db update`) refuse to run.
+    #[arg(long, global = true, env = "PALISADE_OFFLINE", value_parser = clap::builder::FalseyValueParser::new())]
+    pub offline: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -23,7 +26,7 @@ pub enum Command {
     /// Look for secrets: in files, or with --git in every commit of the history.
     Secrets(SecretsArgs),
     /// Dependency vulnerabilities: every lockfile under PATH against the advisory database.
-    Deps(ScanArgs),
+    Deps(DepsArgs),
     /// Infrastructure as code: Kubernetes, GitHub Actions, GitLab CI, Dockerfile, Compose, CloudFormation.
     Iac(ScanArgs),
     /// Code patterns: Semgrep-syntax rules (built-in and --rules) on nine languages.
@@ -81,6 +84,21 @@ pub enum DbCommand {
         /// The sources to import.
         #[arg(required = true, num_args = 1..)]
         paths: Vec<PathBuf>,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Download osv.dev's per-ecosystem all.zip archives and import them (needs the network).
+    Update {
+        /// OSV ecosystem names, comma-separated (default: every ecosystem palisade inventories).
+        #[arg(long, value_delimiter = ',')]
+        ecosystems: Vec<String>,
+        /// Where the archives are: `<URL>/<Ecosystem>/all.zip` (a mirror, or a test server).
+        #[arg(
+            long,
+            env = "PALISADE_OSV_URL",
+            default_value = "https://osv-vulnerabilities.storage.googleapis.com"
+        )]
+        base_url: String,
         #[command(flatten)]
         db: DbArg,
     },
@@ -227,6 +245,20 @@ pub struct ScanArgs {
     pub output: OutputArgs,
     #[command(flatten)]
     pub store: crate::triage::ScanStoreArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DepsArgs {
+    #[command(flatten)]
+    pub scan: ScanArgs,
+    /// Scan a CycloneDX or SPDX JSON SBOM: its packages, by package URL (repeatable;
+    /// replaces the default PATH `.`).
+    #[arg(long)]
+    pub sbom: Vec<PathBuf>,
+    /// OpenVEX or CycloneDX VEX document: findings it marks not_affected are not reported
+    /// (shown with -v and in JSON diagnostics, with the justification). Repeatable.
+    #[arg(long)]
+    pub vex: Vec<PathBuf>,
 }
 
 /// What the walk reads: shared by every command that walks a tree.

@@ -31,7 +31,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             command: BaselineCommand::Create { scan: a, .. },
         } => Some(&a.output),
         Command::Secrets(a) => Some(&a.scan.output),
-        Command::Deps(a) | Command::Iac(a) => Some(&a.output),
+        Command::Deps(a) => Some(&a.scan.output),
+        Command::Iac(a) => Some(&a.output),
         Command::Sast(a) => Some(&a.scan.output),
         _ => None,
     };
@@ -49,16 +50,22 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         );
         return Ok(ExitCode::from(2));
     }
+    let offline = cli.offline;
     match cli.command {
         Command::Scan(args) => scan_command(&args, None),
         Command::Secrets(args) if args.git => git_command(&args),
         Command::Secrets(args) => scan_command(&args.scan, Some(&["secrets"])),
-        Command::Deps(args) => scan_command(&args, Some(&["deps"])),
+        Command::Deps(args) => crate::vex::deps_command(&args),
         Command::Iac(args) => scan_command(&args, Some(&["iac"])),
         Command::Sbom(args) => crate::sbom::sbom_command(&args),
         Command::Sast(args) => crate::sast::sast_command(args),
         Command::Db { command } => match command {
             DbCommand::Import { paths, db } => crate::db::import(&paths, &db),
+            DbCommand::Update {
+                ecosystems,
+                base_url,
+                db,
+            } => crate::db::update(&ecosystems, &base_url, &db, offline),
             DbCommand::Status { db } => crate::db::status(&db),
         },
         Command::Rules { command } => match command {
@@ -125,6 +132,12 @@ pub(crate) fn prepare(args: &ScanArgs, force_engines: Option<&[&str]>) -> Result
         let mut err = std::io::stderr().lock();
         let _ = writeln!(err, "warning: {engine} engine skipped: {why}");
     }
+    if let Some(status) = &built.deps_db
+        && let Some(warning) = crate::db::staleness_warning(status, config.deps.max_db_age_secs())
+    {
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "warning: {warning}");
+    }
     let engines = built.engines;
 
     let mut limits = Limits::default();
@@ -146,6 +159,14 @@ pub(crate) fn prepare(args: &ScanArgs, force_engines: Option<&[&str]>) -> Result
     walk.exclude.extend(args.walk.exclude.iter().cloned());
     walk.respect_ignore_files = !args.walk.no_ignore;
 
+    // Sibling files (requirements includes, parent POMs) are read under the one scan
+    // root: the directory itself, or for a file given by a relative path, the current
+    // directory its display path is relative to.
+    let files_root = match (rest.is_empty(), first.is_dir()) {
+        (true, true) => Some(first.to_path_buf()),
+        (true, false) if first.is_relative() => Some(PathBuf::from(".")),
+        _ => None,
+    };
     let baseline = args
         .baseline
         .as_deref()
@@ -157,7 +178,11 @@ pub(crate) fn prepare(args: &ScanArgs, force_engines: Option<&[&str]>) -> Result
         scanner: Scanner {
             engines,
             config,
-            cx: ScanCx::new(limits),
+            cx: {
+                let mut cx = ScanCx::new(limits);
+                cx.files_root = files_root;
+                cx
+            },
         },
         walk,
         baseline,
@@ -321,8 +346,26 @@ fn run_git_scan(p: &Prepared, since: Option<&str>, out: &OutputArgs) -> Result<S
 }
 
 fn scan_command(args: &ScanArgs, force_engines: Option<&[&str]>) -> Result<ExitCode> {
+    scan_command_with(args, force_engines, |_, _| Ok(()))
+}
+
+/// `palisade deps`: the deps engine alone, `adjust` applied to the outcome before the
+/// report (container image contents, VEX statements), with the scanner at hand.
+pub(crate) fn deps_scan(
+    args: &ScanArgs,
+    adjust: impl FnOnce(&palisade_scan::Scanner<'static>, &mut ScanOutcome) -> Result<()>,
+) -> Result<ExitCode> {
+    scan_command_with(args, Some(&["deps"]), adjust)
+}
+
+fn scan_command_with(
+    args: &ScanArgs,
+    force_engines: Option<&[&str]>,
+    adjust: impl FnOnce(&palisade_scan::Scanner<'static>, &mut ScanOutcome) -> Result<()>,
+) -> Result<ExitCode> {
     let prepared = prepare(args, force_engines)?;
     let mut outcome = run_scan(&prepared, &args.output)?;
+    adjust(&prepared.scanner, &mut outcome)?;
     crate::diff::apply(
         &prepared.scanner,
         &prepared.walk,
@@ -370,13 +413,19 @@ pub(crate) fn finish(
         .iter()
         .flat_map(|e| e.rules())
         .collect();
-    write_report(outcome, &rules, out.format.to_report(), out)?;
+    let not_audited = prepared
+        .deps_stats
+        .as_ref()
+        .map(|s| crate::db::not_audited(&s.summary()))
+        .unwrap_or_default();
+    write_report(outcome, &rules, &not_audited, out.format.to_report(), out)?;
     Ok(exit_code(outcome, out.fail_on))
 }
 
 fn write_report(
     outcome: &ScanOutcome,
     rules: &[&RuleMeta],
+    not_audited: &[palisade_report::NotAudited],
     format: Format,
     out: &OutputArgs,
 ) -> Result<()> {
@@ -396,6 +445,7 @@ fn write_report(
             suppressed: outcome.stats.suppressed,
             baselined: outcome.stats.baselined,
         },
+        not_audited,
     };
     let group_by_owner = out.group_by == Some(GroupBy::Owner);
     let mut options = palisade_report::RenderOptions::default();

@@ -6,11 +6,13 @@ mod db;
 mod diff;
 mod git;
 mod iac;
+mod image;
 mod owners;
 mod registry;
 mod sast;
 mod sbom;
 mod triage;
+mod vex;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -25,6 +25,8 @@ pub struct Built {
     pub engines: Vec<Box<dyn Engine>>,
     /// The deps engine's audit counters, when it was built.
     pub deps_stats: Option<Arc<AuditStats>>,
+    /// What the deps engine's advisory database holds, when it was built over one.
+    pub deps_db: Option<palisade_osv::Status>,
     /// `(engine, reason)` for every selected engine skipped.
     pub skipped: Vec<(&'static str, String)>,
 }
@@ -52,6 +54,7 @@ pub fn build_with(
     }
     let mut out: Vec<Box<dyn Engine>> = Vec::new();
     let mut deps_stats = None;
+    let mut deps_db = None;
     let mut skipped = Vec::new();
     for id in ENGINES {
         if !selected.is_empty() && !selected.iter().any(|s| s == id) {
@@ -70,6 +73,7 @@ pub fn build_with(
                 };
                 engine.map(|e| {
                     deps_stats = Some(e.stats());
+                    deps_db = e.db_status();
                     Box::new(e) as Box<dyn Engine>
                 })
             }
@@ -86,6 +90,7 @@ pub fn build_with(
     Ok(Built {
         engines: out,
         deps_stats,
+        deps_db,
         skipped,
     })
 }

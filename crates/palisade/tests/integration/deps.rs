@@ -135,6 +135,28 @@ fn import_status_and_deps_scan() {
         r.stderr
     );
 
+    // The same summary is in the JSON report (summary.not_audited) and in SARIF.
+    assert_eq!(
+        v["summary"]["not_audited"],
+        serde_json::json!([{ "packages": 1, "reason": "no-advisory-data", "ecosystem": "Maven" }]),
+        "{}",
+        v["summary"]
+    );
+    let sarif = run(bin()
+        .args(["deps", "--format", "sarif", "--fail-on", "never", "--db"])
+        .arg(&db)
+        .arg(&dir));
+    assert_eq!(sarif.code, 0, "{}", sarif.stderr);
+    let sarif: serde_json::Value = serde_json::from_str(&sarif.stdout).expect("sarif");
+    let inv = &sarif["runs"][0]["invocations"][0];
+    assert!(
+        inv["toolExecutionNotifications"]
+            .to_string()
+            .contains("1 package(s) not audited: no advisory data for Maven"),
+        "{inv}"
+    );
+    assert_eq!(inv["properties"]["notAudited"][0]["ecosystem"], "Maven");
+
     // Text output, default --fail-on: findings exit 1.
     let text = run(bin().args(["deps", "--db"]).arg(&db).arg(&dir));
     assert_eq!(text.code, 1, "{}\n{}", text.stdout, text.stderr);
@@ -212,4 +234,131 @@ fn the_shared_crates_io_bundle_finds_a_known_advisory() {
         r.stdout
     );
     assert!(r.stdout.contains("upgrade to 0.9.0"), "{}", r.stdout);
+}
+
+#[test]
+fn requirements_includes_and_a_local_parent_pom_are_read_under_the_root() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("osv.db");
+    import(&db, &fixtures());
+    let dir = tmp.path().join("project");
+    fs::create_dir_all(dir.join("base")).expect("mkdir");
+    fs::create_dir_all(dir.join("app")).expect("mkdir");
+    // Django only through the include (base/common.txt is no requirements*.txt name, so
+    // the walk alone never reads it); the constraint file pins nothing vulnerable.
+    fs::write(
+        dir.join("requirements.txt"),
+        "-r base/common.txt\n-c constraints.txt\nrequests==2.31.0\n",
+    )
+    .expect("write");
+    fs::write(dir.join("base/common.txt"), "Django==1.11.0\n").expect("write");
+    fs::write(dir.join("constraints.txt"), "urllib3==2.2.0\n").expect("write");
+    // A pom.xml whose dependency version is a property of its local parent.
+    fs::write(
+        dir.join("pom.xml"),
+        "<project><groupId>g</groupId><artifactId>parent</artifactId><version>1</version><packaging>pom</packaging>\
+         <properties><slf4j.version>1.7.30</slf4j.version></properties></project>\n",
+    )
+    .expect("write");
+    fs::write(
+        dir.join("app/pom.xml"),
+        "<project>\n<parent><groupId>g</groupId><artifactId>parent</artifactId><version>1</version></parent>\n\
+         <artifactId>app</artifactId>\n<dependencies><dependency><groupId>org.slf4j</groupId>\
+         <artifactId>slf4j-api</artifactId><version>${slf4j.version}</version></dependency></dependencies>\n</project>\n",
+    )
+    .expect("write");
+    let r = run(bin()
+        .args([
+            "deps",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--no-config",
+            "--db",
+        ])
+        .arg(&db)
+        .arg(&dir));
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let findings = v["findings"].as_array().expect("findings");
+    let django: Vec<&serde_json::Value> = findings
+        .iter()
+        .filter(|f| {
+            f["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("Django 1.11.0"))
+        })
+        .collect();
+    assert_eq!(django.len(), 1, "{findings:#?}\n{}", r.stderr);
+    assert_eq!(
+        django[0]["locations"][0]["path"], "base/common.txt",
+        "attributed to the included file: {:#?}",
+        django[0]
+    );
+    // The parent's property pinned slf4j: audited as Maven (no data), not unpinned.
+    assert_eq!(
+        v["summary"]["not_audited"],
+        serde_json::json!([{ "packages": 1, "reason": "no-advisory-data", "ecosystem": "Maven" }]),
+        "{}\n{}",
+        v["summary"],
+        r.stderr
+    );
+
+    // The same tree given file by file: the include resolves relative to the file.
+    let one = run(bin()
+        .current_dir(&dir)
+        .args(["deps", "--fail-on", "never", "--no-config", "--db"])
+        .arg(&db)
+        .arg("requirements.txt"));
+    assert_eq!(one.code, 0, "{}", one.stderr);
+    assert!(
+        one.stdout.contains("Django 1.11.0 has"),
+        "{}\n{}",
+        one.stdout,
+        one.stderr
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_include_through_a_symlink_or_above_the_root_is_not_read() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("osv.db");
+    import(&db, &fixtures());
+    fs::write(tmp.path().join("outside.txt"), "Django==1.11.0\n").expect("write");
+    let dir = tmp.path().join("project");
+    fs::create_dir_all(&dir).expect("mkdir");
+    std::os::unix::fs::symlink(tmp.path().join("outside.txt"), dir.join("linked.txt"))
+        .expect("symlink");
+    fs::write(
+        dir.join("requirements.txt"),
+        "-r linked.txt\n-r ../outside.txt\nrequests==2.31.0\n",
+    )
+    .expect("write");
+    let r = run(bin()
+        .args([
+            "deps",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--no-config",
+            "--db",
+        ])
+        .arg(&db)
+        .arg(&dir));
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(!r.stdout.contains("Django"), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("`linked.txt` could not be read"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("`../outside.txt` not read: outside the scan root"),
+        "{}",
+        r.stderr
+    );
 }

@@ -1,81 +1,7 @@
 //! CVSS v3.0 / v3.1 base scores, computed from the vector per FIRST's specification
 //! (<https://www.first.org/cvss/v3.1/specification-document>, section 7 and appendix A).
-//!
-//! CVSS v4.0 is *not* computed: its score comes from a macro-vector lookup table that
-//! this crate does not carry yet. [`score`] returns [`CvssError::Unsupported`] for it
-//! rather than guessing.
 
-use std::fmt;
-
-/// A qualitative severity rating (CVSS v3.1 table 14).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Rating {
-    /// Score 0.0.
-    None,
-    /// 0.1 – 3.9.
-    Low,
-    /// 4.0 – 6.9.
-    Medium,
-    /// 7.0 – 8.9.
-    High,
-    /// 9.0 – 10.0.
-    Critical,
-}
-
-impl Rating {
-    /// The rating of a base score.
-    pub fn from_score(score: f64) -> Rating {
-        if score >= 9.0 {
-            Rating::Critical
-        } else if score >= 7.0 {
-            Rating::High
-        } else if score >= 4.0 {
-            Rating::Medium
-        } else if score > 0.0 {
-            Rating::Low
-        } else {
-            Rating::None
-        }
-    }
-}
-
-impl fmt::Display for Rating {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Rating::None => "none",
-            Rating::Low => "low",
-            Rating::Medium => "medium",
-            Rating::High => "high",
-            Rating::Critical => "critical",
-        })
-    }
-}
-
-/// Why a vector could not be scored.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum CvssError {
-    /// A CVSS version this crate does not compute (v2, v4.0).
-    #[error("CVSS version {0:?} is not computed (only CVSS:3.0 and CVSS:3.1 are)")]
-    Unsupported(String),
-    /// The vector is malformed.
-    #[error("invalid CVSS vector {vector:?}: {problem}")]
-    Invalid {
-        /// The vector.
-        vector: String,
-        /// What is wrong with it.
-        problem: String,
-    },
-}
-
-/// A computed base score.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Score {
-    /// The base score, 0.0 – 10.0, one decimal.
-    pub base: f64,
-    /// Its rating.
-    pub rating: Rating,
-}
+use crate::{CvssError, Rating, Score, Version};
 
 /// Computes the base score of a `CVSS:3.0/…` or `CVSS:3.1/…` vector. Temporal and
 /// environmental metrics may be present; they are validated by name and ignored.
@@ -84,7 +10,7 @@ pub struct Score {
 ///
 /// [`CvssError::Unsupported`] for other versions, [`CvssError::Invalid`] for a vector
 /// with a missing, repeated, unknown or out-of-range metric.
-pub fn score(vector: &str) -> Result<Score, CvssError> {
+pub(crate) fn score(vector: &str) -> Result<Score, CvssError> {
     let invalid = |problem: String| CvssError::Invalid {
         vector: vector.to_owned(),
         problem,
@@ -191,6 +117,7 @@ pub fn score(vector: &str) -> Result<Score, CvssError> {
     Ok(Score {
         base,
         rating: Rating::from_score(base),
+        version: if v31 { Version::V3_1 } else { Version::V3_0 },
     })
 }
 
@@ -244,15 +171,6 @@ mod tests {
     }
 
     #[test]
-    fn ratings() {
-        assert_eq!(Rating::from_score(9.8), Rating::Critical);
-        assert_eq!(Rating::from_score(7.0), Rating::High);
-        assert_eq!(Rating::from_score(6.9), Rating::Medium);
-        assert_eq!(Rating::from_score(0.1), Rating::Low);
-        assert_eq!(Rating::from_score(0.0), Rating::None);
-    }
-
-    #[test]
     fn roundup_avoids_float_noise() {
         assert_eq!(roundup_31(4.000_000_000_01), 4.0);
         assert_eq!(roundup_31(4.02), 4.1);
@@ -261,10 +179,6 @@ mod tests {
 
     #[test]
     fn rejects() {
-        assert!(matches!(
-            score("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"),
-            Err(CvssError::Unsupported(_))
-        ));
         assert!(matches!(
             score("AV:N/AC:L/Au:N/C:P/I:P/A:P"),
             Err(CvssError::Unsupported(_))

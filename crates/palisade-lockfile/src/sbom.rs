@@ -1,0 +1,249 @@
+//! SBOMs as inventories: CycloneDX JSON (`components`, nested, with their `purl`) and
+//! SPDX 2.x JSON (`packages[].externalRefs` of type `purl`). Each package URL is mapped back
+//! to its OSV ecosystem, name and version ([`from_purl`]); components without a purl, or
+//! of a type without an OSV ecosystem, are diagnostics, not packages.
+
+use serde_json::Value;
+
+use crate::text::{JsonLines, json};
+use crate::{Cx, Inventory, LockfileError, pkg};
+
+/// How deep nested CycloneDX `components` are followed.
+const MAX_DEPTH: usize = 32;
+
+pub(crate) fn cyclonedx(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, LockfileError> {
+    let text = cx.text(content)?;
+    let doc: Value = json(cx, text)?;
+    if doc.get("bomFormat").and_then(Value::as_str) != Some("CycloneDX") {
+        return Err(cx.err(
+            Some(1),
+            "not a CycloneDX JSON document: no \"bomFormat\": \"CycloneDX\"",
+        ));
+    }
+    let lines = JsonLines::new(text);
+    let mut inv = Inventory::default();
+    let mut path: Vec<String> = vec!["components".to_owned()];
+    if let Some(list) = doc.get("components").and_then(Value::as_array) {
+        components(cx, list, &lines, &mut path, 0, &mut inv);
+    }
+    Ok(inv)
+}
+
+fn components(
+    cx: &Cx<'_>,
+    list: &[Value],
+    lines: &JsonLines,
+    path: &mut Vec<String>,
+    depth: usize,
+    inv: &mut Inventory,
+) {
+    if depth >= MAX_DEPTH {
+        inv.diagnostics.push(cx.diag(
+            None,
+            format!("components nested deeper than {MAX_DEPTH} levels not read"),
+        ));
+        return;
+    }
+    for (i, c) in list.iter().enumerate() {
+        path.push(i.to_string());
+        let segs: Vec<&str> = path.iter().map(String::as_str).collect();
+        let line = lines.get(&segs);
+        match c.get("purl").and_then(Value::as_str) {
+            Some(purl) => add(cx, purl, line, inv),
+            None => {
+                let name = c.get("name").and_then(Value::as_str).unwrap_or("?");
+                inv.diagnostics
+                    .push(cx.diag(line, format!("component `{name}` has no purl: not audited")));
+            }
+        }
+        if let Some(children) = c.get("components").and_then(Value::as_array) {
+            path.push("components".to_owned());
+            components(cx, children, lines, path, depth + 1, inv);
+            path.pop();
+        }
+        path.pop();
+    }
+}
+
+pub(crate) fn spdx(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, LockfileError> {
+    let text = cx.text(content)?;
+    let doc: Value = json(cx, text)?;
+    if doc.get("spdxVersion").and_then(Value::as_str).is_none() {
+        return Err(cx.err(Some(1), "not an SPDX JSON document: no \"spdxVersion\""));
+    }
+    let lines = JsonLines::new(text);
+    let mut inv = Inventory::default();
+    for (i, p) in doc
+        .get("packages")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let idx = i.to_string();
+        let line = lines.get(&["packages", &idx]);
+        let purl = p
+            .get("externalRefs")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .find(|r| r.get("referenceType").and_then(Value::as_str) == Some("purl"))
+            .and_then(|r| r.get("referenceLocator").and_then(Value::as_str));
+        match purl {
+            Some(purl) => add(cx, purl, line, &mut inv),
+            None => {
+                let name = p.get("name").and_then(Value::as_str).unwrap_or("?");
+                inv.diagnostics
+                    .push(cx.diag(line, format!("package `{name}` has no purl: not audited")));
+            }
+        }
+    }
+    Ok(inv)
+}
+
+fn add(cx: &Cx<'_>, purl: &str, line: Option<u32>, inv: &mut Inventory) {
+    match from_purl(purl) {
+        Some((eco, name, version)) => {
+            let canonical = crate::purl::for_ecosystem(&eco, &name, version.as_deref());
+            inv.packages.push(pkg(&eco, name, version, canonical, line));
+        }
+        None => inv.diagnostics.push(cx.diag(
+            line,
+            format!("`{purl}`: no OSV ecosystem for this package URL"),
+        )),
+    }
+}
+
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A package URL's OSV ecosystem, name (as the ecosystem spells it) and version:
+/// `pkg:npm/%40babel/core@7.0.0` → (`npm`, `@babel/core`, `7.0.0`). `None` for a malformed
+/// purl or a type with no OSV ecosystem.
+#[must_use]
+pub fn from_purl(purl: &str) -> Option<(String, String, Option<String>)> {
+    let rest = purl.trim().strip_prefix("pkg:")?;
+    let rest = rest.split('#').next()?;
+    // Qualifiers (`?distro=debian-12`) are not needed to match.
+    let rest = rest.split('?').next()?;
+    let (ty, rest) = rest.trim_start_matches('/').split_once('/')?;
+    let (path, version) = match rest.rsplit_once('@') {
+        Some((p, v)) if !p.is_empty() => (p, Some(decode(v)).filter(|v| !v.is_empty())),
+        _ => (rest, None),
+    };
+    let segs: Vec<String> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(decode)
+        .collect();
+    let (name, ns) = segs.split_last()?;
+    let ns = ns.join("/");
+    let with_ns = |sep: &str| {
+        if ns.is_empty() {
+            name.clone()
+        } else {
+            format!("{ns}{sep}{name}")
+        }
+    };
+    let (eco, name) = match ty.to_ascii_lowercase().as_str() {
+        "npm" => ("npm".to_owned(), with_ns("/")),
+        "pypi" => ("PyPI".to_owned(), name.clone()),
+        "cargo" => ("crates.io".to_owned(), name.clone()),
+        "golang" => ("Go".to_owned(), with_ns("/")),
+        "maven" => ("Maven".to_owned(), with_ns(":")),
+        "gem" => ("RubyGems".to_owned(), name.clone()),
+        "composer" => ("Packagist".to_owned(), with_ns("/")),
+        "nuget" => ("NuGet".to_owned(), name.clone()),
+        "pub" => ("Pub".to_owned(), name.clone()),
+        "hex" => ("Hex".to_owned(), name.clone()),
+        "hackage" => ("Hackage".to_owned(), name.clone()),
+        "cran" => ("CRAN".to_owned(), name.clone()),
+        "conan" => ("ConanCenter".to_owned(), name.clone()),
+        "cocoapods" => ("CocoaPods".to_owned(), name.clone()),
+        "swift" => ("SwiftURL".to_owned(), with_ns("/")),
+        "deb" => {
+            let eco = match ns.to_ascii_lowercase().as_str() {
+                "ubuntu" => "Ubuntu",
+                _ => "Debian",
+            };
+            (eco.to_owned(), name.clone())
+        }
+        "apk" => {
+            let eco = match ns.to_ascii_lowercase().as_str() {
+                "wolfi" => "Wolfi",
+                _ => "Alpine",
+            };
+            (eco.to_owned(), name.clone())
+        }
+        "rpm" => {
+            let eco = match ns.to_ascii_lowercase().as_str() {
+                "rocky" | "rocky-linux" => "Rocky Linux",
+                "almalinux" | "alma" => "AlmaLinux",
+                "redhat" | "rhel" => "Red Hat",
+                "opensuse" => "openSUSE",
+                "suse" | "sles" => "SUSE",
+                _ => return None,
+            };
+            (eco.to_owned(), name.clone())
+        }
+        _ => return None,
+    };
+    Some((eco, name, version))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn purls_map_to_osv_ecosystems() {
+        let t = |p: &str| from_purl(p).map(|(e, n, v)| (e, n, v.unwrap_or_default()));
+        let s = |e: &str, n: &str, v: &str| Some((e.to_owned(), n.to_owned(), v.to_owned()));
+        assert_eq!(
+            t("pkg:npm/%40babel/core@7.0.0"),
+            s("npm", "@babel/core", "7.0.0")
+        );
+        assert_eq!(
+            t("pkg:cargo/openssl@0.8.0"),
+            s("crates.io", "openssl", "0.8.0")
+        );
+        assert_eq!(
+            t("pkg:maven/org.slf4j/slf4j-api@1.7.30?type=jar"),
+            s("Maven", "org.slf4j:slf4j-api", "1.7.30")
+        );
+        assert_eq!(
+            t("pkg:golang/github.com/gin-gonic/gin@v1.9.0"),
+            s("Go", "github.com/gin-gonic/gin", "v1.9.0")
+        );
+        assert_eq!(t("pkg:pypi/django@1.11.0"), s("PyPI", "django", "1.11.0"));
+        assert_eq!(
+            t("pkg:deb/debian/openssl@3.0.11-1~deb12u2?distro=debian-12"),
+            s("Debian", "openssl", "3.0.11-1~deb12u2")
+        );
+        assert_eq!(t("pkg:cargo/serde"), s("crates.io", "serde", ""));
+        assert_eq!(t("pkg:github/actions/checkout@v4"), None);
+        assert_eq!(t("not a purl"), None);
+        assert_eq!(t("pkg:"), None);
+        assert_eq!(t("pkg:npm/"), None);
+        assert_eq!(t("pkg:npm/%"), s("npm", "%", ""));
+        assert_eq!(t("pkg:npm/a%4"), s("npm", "a%4", ""));
+    }
+}
