@@ -10,3 +10,4 @@ mod git;
 mod iac;
 mod owners;
 mod sbom;
+mod terraform;
