@@ -200,3 +200,32 @@ fn terraform_checks_are_listed_and_explained() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("CKV_AWS_20"), "{}", r.stdout);
 }
+
+#[test]
+fn terraform_variables_from_palisade_toml() {
+    let dir = tree();
+    fs::write(
+        dir.path().join("web.tfvars"),
+        "admin_cidr = \"0.0.0.0/0\"\n",
+    )
+    .expect("write");
+    let web_open = |toml: &str| {
+        fs::write(dir.path().join("palisade.toml"), toml).expect("write");
+        let r = run(bin()
+            .args(["iac", "--format", "json", "--fail-on", "never"])
+            .arg(dir.path()));
+        let v: serde_json::Value = serde_json::from_str(&r.stdout)
+            .unwrap_or_else(|e| panic!("json: {e}\n{}\n{}", r.stdout, r.stderr));
+        terraform_findings(&v)
+            .iter()
+            .any(|f| f.starts_with("iac/aws-security-group-ssh-open") && f.contains("module.web"))
+    };
+    assert!(
+        web_open("[iac]\nvar-files = [\"web.tfvars\"]\n"),
+        "var-files apply"
+    );
+    assert!(
+        !web_open("[iac]\nvar-files = [\"web.tfvars\"]\nvars = { admin_cidr = \"10.1.0.0/16\" }\n"),
+        "vars win over var-files"
+    );
+}
