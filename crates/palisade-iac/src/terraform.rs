@@ -11,8 +11,9 @@
 //! to whichever file takes the cached result first.
 //!
 //! Without a scan root (a single named file, or in-memory input such as the rule examples)
-//! a file on disk evaluates the directory holding it and keeps that file's findings; text
-//! that is not on disk is evaluated alone ([`palisade_terraform::check_source_report`]).
+//! a file on disk evaluates the directory holding it and keeps that file's findings. Text
+//! that is not the file on disk (rule examples, git blobs of older commits in `diff` and
+//! history scans) is evaluated alone ([`palisade_terraform::check_source_report`]).
 //! Terraform plan JSON (`*.tfplan.json`, or JSON with `planned_values` /
 //! `resource_changes`) is checked per file.
 
@@ -223,7 +224,10 @@ impl ExternalFormat for Terraform {
             let text = String::from_utf8_lossy(input.content);
             return from_report(&palisade_terraform::scan_plan_json(input.path, &text));
         }
-        if let Some(root) = root {
+        // Only the file on disk belongs to the directory evaluation: the same path read from
+        // elsewhere (a git blob of an older commit, in `diff` or history scans) is text alone.
+        let same_on_disk = |p: &Path| std::fs::read(p).is_ok_and(|c| c == input.content);
+        if let Some(root) = root.filter(|r| same_on_disk(&r.join(input.path))) {
             // Every root module under the scan root, once per scan.
             let ev = self.evaluated(root);
             let owned = ev
@@ -232,7 +236,7 @@ impl ExternalFormat for Terraform {
             return take(&ev, owned, input.path);
         }
         let on_disk = Path::new(input.path);
-        if on_disk.is_file() && std::fs::read(on_disk).is_ok_and(|c| c == input.content) {
+        if root.is_none() && on_disk.is_file() && same_on_disk(on_disk) {
             // A named file: its directory is the module; keep what belongs to this file.
             let dir = on_disk.parent().unwrap_or(Path::new(""));
             let dir = if dir.as_os_str().is_empty() {

@@ -175,3 +175,27 @@ fn in_memory_text_is_a_module_of_one_file() {
     assert_eq!(f.path(), "virtual/nowhere.tf");
     assert_eq!(f.line(), 2);
 }
+
+/// A git blob of an older commit has the path of a file on disk but other content: it is
+/// evaluated alone, never answered with the working tree's evaluation.
+#[test]
+fn text_that_is_not_the_file_on_disk_is_evaluated_alone() {
+    let dir = tree();
+    let e = engine(dir.path(), TfOptions::default());
+    let k = kind(Language::Hcl);
+    let old = b"resource \"aws_ebs_volume\" \"old\" {\n  encrypted = false\n}\n";
+    let mut found = Vec::new();
+    e.scan(
+        &Input {
+            path: "sg/main.tf",
+            content: old,
+            kind: &k,
+        },
+        &ScanCx::default(),
+        &mut found,
+    )
+    .expect("scan");
+    let rules: Vec<&str> = found.iter().map(|f| f.rule.as_str()).collect();
+    assert_eq!(rules, ["iac/aws-ebs-volume-unencrypted"], "{found:#?}");
+    assert_eq!(found[0].path(), "sg/main.tf");
+}
