@@ -100,6 +100,12 @@ pub struct IacConfig {
     /// Custom IaC policy files or directories of them, relative to the config file.
     #[serde(default)]
     pub policies: Vec<PathBuf>,
+    /// Terraform variable files (like `--var-file`), relative to the config file.
+    #[serde(default)]
+    pub var_files: Vec<PathBuf>,
+    /// Terraform variables (like `--var NAME=VALUE`); the command line wins.
+    #[serde(default)]
+    pub vars: BTreeMap<String, String>,
 }
 
 /// `[triage]`: the findings store's triage settings.

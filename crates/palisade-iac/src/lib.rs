@@ -8,10 +8,13 @@
 //! Rust functions whose metadata and examples still live in the same YAML files
 //! (`code: true`). User policies (`--policies DIR`, `[iac] policies`) use the same language.
 //!
-//! Formats whose findings come from another library (Terraform, evaluated per module
-//! directory) plug in as one [`ExternalFormat`].
+//! Formats whose findings come from another library plug in as one [`ExternalFormat`]:
+//! Terraform/OpenTofu ([`terraform::Terraform`], evaluated per module directory by the
+//! `palisade-terraform` leaf crate, plus plan JSON).
 //!
 //! Dependencies:
+//! - `palisade-terraform`: HCL evaluation and the Terraform checks (a library, not an
+//!   engine: the adapter lives here so the engine owns every `iac/` rule).
 //! - `granit-parser`: the maintained YAML 1.2 event parser under serde-saphyr (already in
 //!   the workspace); its events carry spans, which is what a positioned tree needs, and it
 //!   reports aliases as events so expansion can be charged to a node budget.
@@ -29,10 +32,11 @@ pub mod helm;
 pub mod kustomize;
 pub mod policy;
 mod subjects;
+pub mod terraform;
 
 use std::path::Path;
 
-use palisade_engine::finding::{Finding, Location, RuleId, Span};
+use palisade_engine::finding::{Confidence, Finding, Location, RuleId, Severity, Span};
 use palisade_engine::{
     Engine, EngineError, FileKind, Input, Language, LineIndex, LoadError, RuleMeta, ScanCx, Sink,
     fingerprint, snippet_around,
@@ -105,31 +109,58 @@ pub struct Hit {
     pub identity: String,
 }
 
-/// A finding produced by another library (e.g. the Terraform evaluator).
+/// A finding produced by another library (e.g. the Terraform evaluator): one problem,
+/// with one location per instance (module calls, `count`).
 #[derive(Debug, Clone)]
 pub struct ExternalFinding {
     pub rule: String,
     pub message: String,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    /// Stable identity for the fingerprint (with the rule and the first location's path):
+    /// object address and attribute, never a line number.
+    pub evidence: String,
+    /// Where it is; the first is the primary location. Never empty.
+    pub locations: Vec<ExternalLocation>,
+}
+
+/// One place an [`ExternalFinding`] points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExternalLocation {
     pub path: String,
     pub line: u32,
     pub column: u32,
-    /// Address of the object (`aws_s3_bucket.logs`), used for the fingerprint and route.
+    /// Address of the object (`module.a.aws_s3_bucket.logs[0]`), shown as the route.
     pub address: String,
+}
+
+/// What an [`ExternalFormat`] found in one input: findings, and problems to report for that
+/// input (`file:line: message`) while the scan goes on.
+#[derive(Debug, Clone, Default)]
+pub struct ExternalScan {
+    pub findings: Vec<ExternalFinding>,
+    pub errors: Vec<String>,
 }
 
 /// A format evaluated by another library, per file or per directory.
 pub trait ExternalFormat: Send + Sync {
     /// Check metadata, with ids `iac/<kebab>`.
     fn rules(&self) -> &[RuleMeta];
-    /// Whether this format reads the file.
+    /// Whether this format reads the file, by name and kind (decides whether the engine
+    /// wants the file at all).
     fn wants(&self, path: &Path, kind: &FileKind) -> bool;
+    /// Whether this format takes this input, by content too (e.g. a JSON file that is a
+    /// Terraform plan); the engine's own formats are skipped for it. Defaults to
+    /// [`ExternalFormat::wants`].
+    fn claims(&self, input: &Input<'_>) -> bool {
+        self.wants(Path::new(input.path), input.kind)
+    }
     /// Findings for one file. `root` is the scan root holding `input.path` (when the scan
     /// walks a directory), so a format evaluated per directory can read the file's siblings
-    /// (and return the findings of the whole directory for one of its files, e.g. the
-    /// first in name order). Findings may point at other files of the directory; the same
-    /// finding reached through several module calls is merged by its fingerprint (rule,
-    /// path, address).
-    fn scan(&self, input: &Input<'_>, root: Option<&Path>) -> Result<Vec<ExternalFinding>, String>;
+    /// and evaluate each directory once, returning every finding once (e.g. with the input
+    /// holding its primary location). Findings may point at other files; the same finding
+    /// returned for several inputs is merged by its fingerprint (rule, first path, evidence).
+    fn scan(&self, input: &Input<'_>, root: Option<&Path>) -> ExternalScan;
 }
 
 /// The IaC engine.
@@ -328,48 +359,58 @@ impl Engine for IacEngine {
                 input.content.len()
             )));
         }
-        let path = Path::new(input.path);
         for ext in &self.external {
-            if ext.wants(path, input.kind) {
+            if ext.claims(input) {
                 let root = self
                     .roots
                     .iter()
                     .find(|r| r.join(input.path).is_file())
                     .map(std::path::PathBuf::as_path);
-                let found = ext.scan(input, root).map_err(EngineError::Parse)?;
-                for f in found {
-                    let Some(meta) = self.metas.iter().find(|m| m.id == f.rule) else {
+                let found = ext.scan(input, root);
+                for f in found.findings {
+                    if !self.metas.iter().any(|m| m.id == f.rule) {
+                        continue;
+                    }
+                    let Some(first) = f.locations.first() else {
                         continue;
                     };
-                    let span = Span {
-                        start_line: f.line,
-                        start_column: f.column,
-                        end_line: f.line,
-                        end_column: f.column,
-                        byte_start: 0,
-                        byte_end: 0,
-                    };
+                    let fp = fingerprint(&[
+                        f.rule.as_bytes(),
+                        first.path.as_bytes(),
+                        f.evidence.as_bytes(),
+                    ]);
+                    let locations = f
+                        .locations
+                        .iter()
+                        .map(|l| Location::Yaml {
+                            path: l.path.clone(),
+                            route: l.address.clone(),
+                            span: Some(Span {
+                                start_line: l.line,
+                                start_column: l.column,
+                                end_line: l.line,
+                                end_column: l.column,
+                                byte_start: 0,
+                                byte_end: 0,
+                            }),
+                        })
+                        .collect();
                     sink.emit(Finding {
                         rule: RuleId::new(f.rule.clone()),
-                        severity: meta.severity,
-                        confidence: meta.confidence,
+                        severity: f.severity,
+                        confidence: f.confidence,
                         message: f.message,
-                        locations: vec![Location::Yaml {
-                            path: f.path.clone(),
-                            route: f.address.clone(),
-                            span: Some(span),
-                        }],
-                        fingerprint: fingerprint(&[
-                            f.rule.as_bytes(),
-                            f.path.as_bytes(),
-                            f.address.as_bytes(),
-                        ]),
+                        locations,
+                        fingerprint: fp,
                         snippet: None,
                         fix: None,
                         owners: Vec::new(),
                     });
                 }
-                return Ok(());
+                if found.errors.is_empty() {
+                    return Ok(());
+                }
+                return Err(EngineError::Other(found.errors.join("; ")));
             }
         }
         let Ok(text) = std::str::from_utf8(input.content) else {

@@ -178,15 +178,24 @@ fn an_external_format_plugs_in() {
             &self,
             input: &Input<'_>,
             _root: Option<&std::path::Path>,
-        ) -> Result<Vec<palisade_iac::ExternalFinding>, String> {
-            Ok(vec![palisade_iac::ExternalFinding {
-                rule: "iac/tf-fake".into(),
-                message: "fake".into(),
+        ) -> palisade_iac::ExternalScan {
+            let at = |line| palisade_iac::ExternalLocation {
                 path: input.path.into(),
-                line: 3,
+                line,
                 column: 5,
                 address: "aws_s3_bucket.b".into(),
-            }])
+            };
+            palisade_iac::ExternalScan {
+                findings: vec![palisade_iac::ExternalFinding {
+                    rule: "iac/tf-fake".into(),
+                    message: "fake".into(),
+                    severity: palisade_engine::finding::Severity::High,
+                    confidence: palisade_engine::finding::Confidence::High,
+                    evidence: "aws_s3_bucket.b:acl".into(),
+                    locations: vec![at(3), at(9)],
+                }],
+                errors: vec![format!("{}:7: bad", input.path)],
+            }
         }
     }
     let mut meta = IacEngine::new().expect("engine").rules()[0].clone();
@@ -212,9 +221,10 @@ fn an_external_format_plugs_in() {
             &ScanCx::default(),
             &mut out,
         )
-        .expect("scan");
-    assert_eq!(out.len(), 1);
+        .expect_err("the format's error is the input's error");
+    assert_eq!(out.len(), 1, "findings are kept");
     assert_eq!(out[0].line(), 3);
+    assert_eq!(out[0].locations.len(), 2);
 }
 
 /// The walker classifies `dockerfile.yaml` as a Dockerfile (`Dockerfile.*`); it is YAML.

@@ -239,6 +239,12 @@ pub struct ScanArgs {
     /// Custom IaC policies: a YAML policy file or a directory of them (repeatable).
     #[arg(long)]
     pub policies: Vec<PathBuf>,
+    /// Terraform variable `NAME=VALUE`, after every variable file (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = crate::iac::parse_var)]
+    pub vars: Vec<(String, String)>,
+    /// Terraform variable file, after `terraform.tfvars` and `*.auto.tfvars` (repeatable).
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
     #[command(flatten)]
     pub db: DbArg,
     #[command(flatten)]

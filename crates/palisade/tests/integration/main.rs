@@ -15,3 +15,4 @@ mod sast;
 mod sbom;
 mod triage;
 mod sbom_input;
+mod terraform;
