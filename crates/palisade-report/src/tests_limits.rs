@@ -49,6 +49,7 @@ fn report<'a>(fs: &'a [Finding], m: &'a palisade_engine::RuleMeta) -> Report<'a>
         diagnostics: &[],
         rules,
         summary: Summary::default(),
+        not_audited: &[],
     }
 }
 
