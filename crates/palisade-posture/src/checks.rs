@@ -113,7 +113,14 @@ pub(crate) fn dangerous_workflow(wfs: &[Workflow]) -> Check {
         }
     }
     if evidence.is_empty() {
-        check(id, name, risk, Some(10), "no dangerous workflow patterns", evidence)
+        check(
+            id,
+            name,
+            risk,
+            Some(10),
+            "no dangerous workflow patterns",
+            evidence,
+        )
     } else {
         check(
             id,
@@ -158,12 +165,18 @@ pub(crate) fn token_permissions(wfs: &[Workflow]) -> Check {
                 let jobs = wf.jobs();
                 let all_jobs = !jobs.is_empty()
                     && jobs.iter().all(|(_, j)| {
-                        j.get("permissions")
-                            .is_some_and(|p| !write_access(p).is_some_and(|w| w.contains("write-all")))
+                        j.get("permissions").is_some_and(|p| {
+                            !write_access(p).is_some_and(|w| w.contains("write-all"))
+                        })
                     });
                 if all_jobs {
                     good += 1;
-                    evidence.push(ev(&wf.path, 0, "every job declares restricted permissions", false));
+                    evidence.push(ev(
+                        &wf.path,
+                        0,
+                        "every job declares restricted permissions",
+                        false,
+                    ));
                 } else {
                     evidence.push(ev(
                         &wf.path,
@@ -176,7 +189,12 @@ pub(crate) fn token_permissions(wfs: &[Workflow]) -> Check {
             Some(p) => match write_access(p) {
                 None => {
                     good += 1;
-                    evidence.push(ev(&wf.path, wf.line_of("permissions"), "top-level permissions are read-only", false));
+                    evidence.push(ev(
+                        &wf.path,
+                        wf.line_of("permissions"),
+                        "top-level permissions are read-only",
+                        false,
+                    ));
                 }
                 Some(w) => evidence.push(ev(
                     &wf.path,
@@ -187,15 +205,15 @@ pub(crate) fn token_permissions(wfs: &[Workflow]) -> Check {
             },
         }
         for (job, j) in wf.jobs() {
-            if let Some(w) = j.get("permissions").and_then(write_access) {
-                if w.contains("write-all") {
-                    evidence.push(ev(
-                        &wf.path,
-                        wf.line_of(&format!("{job}:")),
-                        format!("job `{job}` has write-all permissions"),
-                        true,
-                    ));
-                }
+            if let Some(w) = j.get("permissions").and_then(write_access)
+                && w.contains("write-all")
+            {
+                evidence.push(ev(
+                    &wf.path,
+                    wf.line_of(&format!("{job}:")),
+                    format!("job `{job}` has write-all permissions"),
+                    true,
+                ));
             }
         }
     }
@@ -205,7 +223,10 @@ pub(crate) fn token_permissions(wfs: &[Workflow]) -> Check {
         name,
         risk,
         Some(score),
-        format!("{good} of {} workflow(s) restrict the token to read at top level", wfs.len()),
+        format!(
+            "{good} of {} workflow(s) restrict the token to read at top level",
+            wfs.len()
+        ),
         evidence,
     )
 }
@@ -215,7 +236,10 @@ pub(crate) fn token_permissions(wfs: &[Workflow]) -> Check {
 re!(USES, r#"^\s*(?:-\s+)?uses:\s*["']?([^\s"'#]+)"#);
 re!(SHA40, r"@[0-9a-fA-F]{40}$");
 re!(IMAGE_KEY, r#"^\s*(?:-\s+)?image:\s*["']?([^\s"'#]+)"#);
-re!(FROM, r"(?i)^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?");
+re!(
+    FROM,
+    r"(?i)^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?"
+);
 re!(
     CURL_PIPE,
     r"(?i)\b(curl|wget)\b[^|\n]*\|\s*(sudo\s+)?(ba|z|da)?sh\b|\b(ba)?sh\s+<\(\s*(curl|wget)\b"
@@ -230,11 +254,20 @@ fn is_script(path: &str) -> bool {
 
 fn is_dockerfile(path: &str) -> bool {
     let base = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    base == "dockerfile" || base.starts_with("dockerfile.") || base.ends_with(".dockerfile") || base == "containerfile"
+    base == "dockerfile"
+        || base.starts_with("dockerfile.")
+        || base.ends_with(".dockerfile")
+        || base == "containerfile"
 }
 
 /// Unpinned package installs and pipes to a shell on the lines of a script.
-fn script_installs(file: &str, text: &str, total: &mut usize, pinned: &mut usize, evidence: &mut Vec<Evidence>) {
+fn script_installs(
+    file: &str,
+    text: &str,
+    total: &mut usize,
+    pinned: &mut usize,
+    evidence: &mut Vec<Evidence>,
+) {
     for (i, line) in text.lines().enumerate() {
         let n = i + 1;
         if line.trim_start().starts_with('#') {
@@ -242,7 +275,12 @@ fn script_installs(file: &str, text: &str, total: &mut usize, pinned: &mut usize
         }
         if CURL_PIPE.is_match(line) {
             *total += 1;
-            evidence.push(ev(file, n, "downloads a script and pipes it to a shell (unverified code)", true));
+            evidence.push(ev(
+                file,
+                n,
+                "downloads a script and pipes it to a shell (unverified code)",
+                true,
+            ));
         }
         if let Some(c) = PIP_INSTALL.captures(line) {
             let args = &c[1];
@@ -256,18 +294,40 @@ fn script_installs(file: &str, text: &str, total: &mut usize, pinned: &mut usize
             if ok {
                 *pinned += 1;
             } else {
-                evidence.push(ev(file, n, "pip install without exact versions or hashes", true));
+                evidence.push(ev(
+                    file,
+                    n,
+                    "pip install without exact versions or hashes",
+                    true,
+                ));
             }
         }
         if let Some(c) = NPM_INSTALL.captures(line) {
-            let pkgs: Vec<&str> = c[2].split_whitespace().filter(|a| !a.starts_with('-')).collect();
+            let pkgs: Vec<&str> = c[2]
+                .split_whitespace()
+                .filter(|a| !a.starts_with('-'))
+                .collect();
             *total += 1;
             if pkgs.is_empty() {
-                evidence.push(ev(file, n, "npm install (use `npm ci` to honour the lockfile)", true));
-            } else if pkgs.iter().all(|p| p.rsplit_once('@').is_some_and(|(n, v)| !n.is_empty() && v.chars().next().is_some_and(|c| c.is_ascii_digit()))) {
+                evidence.push(ev(
+                    file,
+                    n,
+                    "npm install (use `npm ci` to honour the lockfile)",
+                    true,
+                ));
+            } else if pkgs.iter().all(|p| {
+                p.rsplit_once('@').is_some_and(|(n, v)| {
+                    !n.is_empty() && v.chars().next().is_some_and(|c| c.is_ascii_digit())
+                })
+            }) {
                 *pinned += 1;
             } else {
-                evidence.push(ev(file, n, "npm install of packages without exact versions", true));
+                evidence.push(ev(
+                    file,
+                    n,
+                    "npm install of packages without exact versions",
+                    true,
+                ));
             }
         }
     }
@@ -290,12 +350,22 @@ pub(crate) fn pinned_dependencies(tree: &Tree, wfs: &[Workflow]) -> Check {
                     if img.contains("@sha256:") {
                         pinned += 1;
                     } else {
-                        evidence.push(ev(&wf.path, n, format!("container action `{u}` not pinned by digest"), true));
+                        evidence.push(ev(
+                            &wf.path,
+                            n,
+                            format!("container action `{u}` not pinned by digest"),
+                            true,
+                        ));
                     }
                 } else if SHA40.is_match(u) {
                     pinned += 1;
                 } else {
-                    evidence.push(ev(&wf.path, n, format!("action `{u}` not pinned by full commit SHA"), true));
+                    evidence.push(ev(
+                        &wf.path,
+                        n,
+                        format!("action `{u}` not pinned by full commit SHA"),
+                        true,
+                    ));
                 }
             } else if let Some(c) = IMAGE_KEY.captures(line) {
                 let img = &c[1];
@@ -306,7 +376,12 @@ pub(crate) fn pinned_dependencies(tree: &Tree, wfs: &[Workflow]) -> Check {
                 if img.contains("@sha256:") {
                     pinned += 1;
                 } else {
-                    evidence.push(ev(&wf.path, n, format!("container image `{img}` not pinned by digest"), true));
+                    evidence.push(ev(
+                        &wf.path,
+                        n,
+                        format!("container image `{img}` not pinned by digest"),
+                        true,
+                    ));
                 }
             }
         }
@@ -327,7 +402,9 @@ pub(crate) fn pinned_dependencies(tree: &Tree, wfs: &[Workflow]) -> Check {
     }
     for f in &tree.files {
         if is_dockerfile(f) {
-            let Some(text) = tree.read_text(f) else { continue };
+            let Some(text) = tree.read_text(f) else {
+                continue;
+            };
             let mut stages: Vec<String> = Vec::new();
             for (i, line) in text.lines().enumerate() {
                 if let Some(c) = FROM.captures(line) {
@@ -335,26 +412,41 @@ pub(crate) fn pinned_dependencies(tree: &Tree, wfs: &[Workflow]) -> Check {
                     if let Some(alias) = c.get(2) {
                         stages.push(alias.as_str().to_ascii_lowercase());
                     }
-                    if img == "scratch" || stages.contains(&img.to_ascii_lowercase()) || img.starts_with('$') {
+                    if img == "scratch"
+                        || stages.contains(&img.to_ascii_lowercase())
+                        || img.starts_with('$')
+                    {
                         continue;
                     }
                     total += 1;
                     if img.contains("@sha256:") {
                         pinned += 1;
                     } else {
-                        evidence.push(ev(f, i + 1, format!("base image `{img}` not pinned by digest"), true));
+                        evidence.push(ev(
+                            f,
+                            i + 1,
+                            format!("base image `{img}` not pinned by digest"),
+                            true,
+                        ));
                     }
                 }
             }
             script_installs(f, &text, &mut total, &mut pinned, &mut evidence);
-        } else if is_script(f) {
-            if let Some(text) = tree.read_text(f) {
-                script_installs(f, &text, &mut total, &mut pinned, &mut evidence);
-            }
+        } else if is_script(f)
+            && let Some(text) = tree.read_text(f)
+        {
+            script_installs(f, &text, &mut total, &mut pinned, &mut evidence);
         }
     }
     if total == 0 {
-        return check(id, name, risk, None, "no actions, images or package installs to pin", evidence);
+        return check(
+            id,
+            name,
+            risk,
+            None,
+            "no actions, images or package installs to pin",
+            evidence,
+        );
     }
     check(
         id,
@@ -394,38 +486,78 @@ pub(crate) fn binary_artifacts(tree: &Tree) -> Check {
                     || m == b"\xce\xfa\xed\xfe"
             });
         if by_ext || by_magic {
-            evidence.push(ev(f, 0, if by_magic { "executable binary (by content)" } else { "binary artifact (by extension)" }, true));
+            evidence.push(ev(
+                f,
+                0,
+                if by_magic {
+                    "executable binary (by content)"
+                } else {
+                    "binary artifact (by extension)"
+                },
+                true,
+            ));
         }
     }
     let n = evidence.len();
     let score = u8::try_from(10usize.saturating_sub(n)).unwrap_or(0);
-    let reason = if n == 0 { "no binary artifacts".to_owned() } else { format!("{n} binary artifact(s) in the tree") };
+    let reason = if n == 0 {
+        "no binary artifacts".to_owned()
+    } else {
+        format!("{n} binary artifact(s) in the tree")
+    };
     check(id, name, risk, Some(score), reason, evidence)
 }
 
 // ---------------------------------------------------------------- Security-Policy
 
-re!(EMAIL_OR_URL, r"(?i)[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}|https?://\S+");
+re!(
+    EMAIL_OR_URL,
+    r"(?i)[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}|https?://\S+"
+);
 re!(DISCLOSURE, r"(?i)vulnerab|disclos|report|embargo|advisor");
 
 pub(crate) fn security_policy(tree: &Tree) -> Check {
     let (id, name, risk) = ("security-policy", "Security-Policy", Risk::Medium);
     let mut candidates = Vec::new();
     for dir in ["", ".github/", "docs/", ".gitlab/"] {
-        for f in ["SECURITY.md", "SECURITY.markdown", "SECURITY.rst", "SECURITY.txt", "SECURITY.adoc", "SECURITY"] {
+        for f in [
+            "SECURITY.md",
+            "SECURITY.markdown",
+            "SECURITY.rst",
+            "SECURITY.txt",
+            "SECURITY.adoc",
+            "SECURITY",
+        ] {
             candidates.push(format!("{dir}{f}"));
         }
     }
     let refs: Vec<&str> = candidates.iter().map(String::as_str).collect();
     let Some(file) = tree.find_ci(&refs) else {
-        return check(id, name, risk, Some(0), "no security policy (SECURITY.md)", vec![ev("SECURITY.md", 0, "missing: say how to report a vulnerability", true)]);
+        return check(
+            id,
+            name,
+            risk,
+            Some(0),
+            "no security policy (SECURITY.md)",
+            vec![ev(
+                "SECURITY.md",
+                0,
+                "missing: say how to report a vulnerability",
+                true,
+            )],
+        );
     };
     let text = tree.read_text(file).unwrap_or_default();
     let mut score = 4u8;
     let mut evidence = vec![ev(file, 0, "security policy present", false)];
     if let Some(m) = EMAIL_OR_URL.find(&text) {
         score += 3;
-        evidence.push(ev(file, line_of(&text, m.as_str()), "gives a contact", false));
+        evidence.push(ev(
+            file,
+            line_of(&text, m.as_str()),
+            "gives a contact",
+            false,
+        ));
     } else {
         evidence.push(ev(file, 0, "no contact (e-mail or URL) for reports", true));
     }
@@ -433,15 +565,31 @@ pub(crate) fn security_policy(tree: &Tree) -> Check {
         score += 3;
         evidence.push(ev(file, 0, "describes the disclosure process", false));
     } else {
-        evidence.push(ev(file, 0, "too short to describe a disclosure process", true));
+        evidence.push(ev(
+            file,
+            0,
+            "too short to describe a disclosure process",
+            true,
+        ));
     }
-    check(id, name, risk, Some(score), format!("security policy in {file}"), evidence)
+    check(
+        id,
+        name,
+        risk,
+        Some(score),
+        format!("security policy in {file}"),
+        evidence,
+    )
 }
 
 // ---------------------------------------------------------------- Dependency-Update-Tool
 
 pub(crate) fn dependency_update_tool(tree: &Tree) -> Check {
-    let (id, name, risk) = ("dependency-update-tool", "Dependency-Update-Tool", Risk::High);
+    let (id, name, risk) = (
+        "dependency-update-tool",
+        "Dependency-Update-Tool",
+        Risk::High,
+    );
     const FILES: &[&str] = &[
         ".github/dependabot.yml",
         ".github/dependabot.yaml",
@@ -456,16 +604,46 @@ pub(crate) fn dependency_update_tool(tree: &Tree) -> Check {
         ".pyup.yml",
     ];
     if let Some(f) = FILES.iter().find(|f| tree.has(f)) {
-        return check(id, name, risk, Some(10), format!("update tool configured ({f})"), vec![ev(f, 0, "dependency update configuration", false)]);
+        return check(
+            id,
+            name,
+            risk,
+            Some(10),
+            format!("update tool configured ({f})"),
+            vec![ev(f, 0, "dependency update configuration", false)],
+        );
     }
-    if tree.has("package.json") {
-        if let Some(t) = tree.read_text("package.json") {
-            if t.contains("\"renovate\"") {
-                return check(id, name, risk, Some(10), "renovate configured in package.json", vec![ev("package.json", line_of(&t, "\"renovate\""), "renovate configuration", false)]);
-            }
-        }
+    if tree.has("package.json")
+        && let Some(t) = tree.read_text("package.json")
+        && t.contains("\"renovate\"")
+    {
+        return check(
+            id,
+            name,
+            risk,
+            Some(10),
+            "renovate configured in package.json",
+            vec![ev(
+                "package.json",
+                line_of(&t, "\"renovate\""),
+                "renovate configuration",
+                false,
+            )],
+        );
     }
-    check(id, name, risk, Some(0), "no dependabot or renovate configuration", vec![ev(".github/dependabot.yml", 0, "missing: configure dependabot or renovate", true)])
+    check(
+        id,
+        name,
+        risk,
+        Some(0),
+        "no dependabot or renovate configuration",
+        vec![ev(
+            ".github/dependabot.yml",
+            0,
+            "missing: configure dependabot or renovate",
+            true,
+        )],
+    )
 }
 
 // ---------------------------------------------------------------- SAST
@@ -477,25 +655,53 @@ re!(
 
 pub(crate) fn sast(tree: &Tree, wfs: &[Workflow]) -> Check {
     let (id, name, risk) = ("sast", "SAST", Risk::Medium);
-    let mut texts: Vec<(String, String)> = wfs.iter().map(|w| (w.path.clone(), w.text.clone())).collect();
-    for f in [".gitlab-ci.yml", ".circleci/config.yml", "azure-pipelines.yml", "Jenkinsfile", ".pre-commit-config.yaml"] {
-        if tree.has(f) {
-            if let Some(t) = tree.read_text(f) {
-                texts.push((f.to_owned(), t));
-            }
+    let mut texts: Vec<(String, String)> = wfs
+        .iter()
+        .map(|w| (w.path.clone(), w.text.clone()))
+        .collect();
+    for f in [
+        ".gitlab-ci.yml",
+        ".circleci/config.yml",
+        "azure-pipelines.yml",
+        "Jenkinsfile",
+        ".pre-commit-config.yaml",
+    ] {
+        if tree.has(f)
+            && let Some(t) = tree.read_text(f)
+        {
+            texts.push((f.to_owned(), t));
         }
     }
     let mut evidence = Vec::new();
     for (f, t) in &texts {
         if let Some(m) = SAST_TOOL.find(t) {
-            evidence.push(ev(f, line_of(t, m.as_str()), format!("SAST tool `{}` runs", m.as_str()), false));
+            evidence.push(ev(
+                f,
+                line_of(t, m.as_str()),
+                format!("SAST tool `{}` runs", m.as_str()),
+                false,
+            ));
         }
     }
     if evidence.is_empty() {
         if texts.is_empty() {
-            return check(id, name, risk, Some(0), "no CI configuration, so no SAST in CI", vec![]);
+            return check(
+                id,
+                name,
+                risk,
+                Some(0),
+                "no CI configuration, so no SAST in CI",
+                vec![],
+            );
         }
-        return check(id, name, risk, Some(0), "no SAST tool in CI (CodeQL, Semgrep, palisade, ...)", vec![]);
+        return check(
+            id,
+            name,
+            risk,
+            Some(0),
+            "no SAST tool in CI (CodeQL, Semgrep, palisade, ...)",
+            vec![],
+        );
     }
     check(id, name, risk, Some(10), "SAST runs in CI", evidence)
 }
@@ -504,43 +710,68 @@ pub(crate) fn sast(tree: &Tree, wfs: &[Workflow]) -> Check {
 
 re!(
     FUZZ_CODE,
-    r"fuzz_target!|LLVMFuzzerTestOneInput|func Fuzz[A-Z0-9_]\w*\(\w+ \*testing\.F\)|import atheris|@FuzzTest|com\.code_intelligence\.jazzer|fuzzTest\("
+    r"fuzz_target!\(|LLVMFuzzerTestOneInput\(|func Fuzz[A-Z0-9_]\w*\(\w+ \*testing\.F\)|import atheris|@FuzzTest|com\.code_intelligence\.jazzer|fuzzTest\("
 );
 
 pub(crate) fn fuzzing(tree: &Tree, wfs: &[Workflow]) -> Check {
     let (id, name, risk) = ("fuzzing", "Fuzzing", Risk::Medium);
     let mut evidence = Vec::new();
-    for f in [".clusterfuzzlite/project.yaml", ".clusterfuzzlite/Dockerfile", "project.yaml"] {
+    for f in [
+        ".clusterfuzzlite/project.yaml",
+        ".clusterfuzzlite/Dockerfile",
+        "project.yaml",
+    ] {
         if tree.has(f) {
             evidence.push(ev(f, 0, "ClusterFuzzLite / OSS-Fuzz configuration", false));
         }
     }
     for wf in wfs {
-        for needle in ["google/oss-fuzz/infra/cifuzz", "google/clusterfuzzlite", "cargo fuzz", "cargo-fuzz"] {
+        for needle in [
+            "google/oss-fuzz/infra/cifuzz",
+            "google/clusterfuzzlite",
+            "cargo fuzz",
+            "cargo-fuzz",
+        ] {
             let l = wf.line_of(needle);
             if l > 0 {
                 evidence.push(ev(&wf.path, l, format!("fuzzing in CI ({needle})"), false));
             }
         }
     }
-    const SRC: &[&str] = &[".rs", ".c", ".cc", ".cpp", ".go", ".py", ".java", ".kt", ".js", ".ts"];
+    const SRC: &[&str] = &[
+        ".rs", ".c", ".cc", ".cpp", ".go", ".py", ".java", ".kt", ".js", ".ts",
+    ];
     let mut scanned = 0usize;
     for f in &tree.files {
         if evidence.len() >= 5 || scanned >= 20_000 {
             break;
         }
-        if !SRC.iter().any(|e| f.ends_with(e)) {
+        // Test fixtures mention fuzz targets without being ones (Go's live in _test.go).
+        let in_tests = f.starts_with("tests/") || f.contains("/tests/");
+        if !SRC.iter().any(|e| f.ends_with(e)) || in_tests {
             continue;
         }
         scanned += 1;
-        if let Some(t) = tree.read_text(f) {
-            if let Some(m) = FUZZ_CODE.find(&t) {
-                evidence.push(ev(f, line_of(&t, m.as_str()), format!("fuzz target ({})", m.as_str()), false));
-            }
+        if let Some(t) = tree.read_text(f)
+            && let Some(m) = FUZZ_CODE.find(&t)
+        {
+            evidence.push(ev(
+                f,
+                line_of(&t, m.as_str()),
+                format!("fuzz target ({})", m.as_str().trim_end_matches('(')),
+                false,
+            ));
         }
     }
     if evidence.is_empty() {
-        check(id, name, risk, Some(0), "no fuzz targets or fuzzing integration", evidence)
+        check(
+            id,
+            name,
+            risk,
+            Some(0),
+            "no fuzz targets or fuzzing integration",
+            evidence,
+        )
     } else {
         check(id, name, risk, Some(10), "fuzzing present", evidence)
     }
@@ -556,16 +787,22 @@ re!(
     SIGNING,
     r"sigstore/cosign-installer|cosign sign|cosign attest|sigstore/gh-action-sigstore-python|gpg[^\n]*--detach-sign|minisign|signs:"
 );
-re!(RELEASE_TRIGGER, r"(?m)^\s*(release|tags|- 'v\*'|- v\*)\b|goreleaser|publish|upload-artifact|softprops/action-gh-release");
+re!(
+    RELEASE_TRIGGER,
+    r"(?m)^\s*(release|tags|- 'v\*'|- v\*)\b|goreleaser|publish|upload-artifact|softprops/action-gh-release"
+);
 
 pub(crate) fn signed_releases(tree: &Tree, wfs: &[Workflow]) -> Check {
     let (id, name, risk) = ("signed-releases", "Signed-Releases", Risk::High);
-    let mut texts: Vec<(&str, String)> = wfs.iter().map(|w| (w.path.as_str(), w.text.clone())).collect();
+    let mut texts: Vec<(&str, String)> = wfs
+        .iter()
+        .map(|w| (w.path.as_str(), w.text.clone()))
+        .collect();
     for f in [".goreleaser.yml", ".goreleaser.yaml"] {
-        if tree.has(f) {
-            if let Some(t) = tree.read_text(f) {
-                texts.push((f, t));
-            }
+        if tree.has(f)
+            && let Some(t) = tree.read_text(f)
+        {
+            texts.push((f, t));
         }
     }
     let mut evidence = Vec::new();
@@ -575,11 +812,21 @@ pub(crate) fn signed_releases(tree: &Tree, wfs: &[Workflow]) -> Check {
         releases |= RELEASE_TRIGGER.is_match(t);
         if let Some(m) = PROVENANCE.find(t) {
             score = 10;
-            evidence.push(ev(f, line_of(t, m.as_str()), format!("provenance generated ({})", m.as_str()), false));
+            evidence.push(ev(
+                f,
+                line_of(t, m.as_str()),
+                format!("provenance generated ({})", m.as_str()),
+                false,
+            ));
         }
         if let Some(m) = SIGNING.find(t) {
             score = score.max(8);
-            evidence.push(ev(f, line_of(t, m.as_str()), format!("artifacts signed ({})", m.as_str()), false));
+            evidence.push(ev(
+                f,
+                line_of(t, m.as_str()),
+                format!("artifacts signed ({})", m.as_str()),
+                false,
+            ));
         }
     }
     if score == 0 && !releases {
@@ -605,35 +852,77 @@ pub(crate) fn license(tree: &Tree) -> Check {
     let top = tree.files.iter().find(|f| {
         !f.contains('/') && {
             let u = f.to_ascii_uppercase();
-            ["LICENSE", "LICENCE", "COPYING", "LICENSE-APACHE", "LICENSE-MIT"]
-                .iter()
-                .any(|p| u == *p || u.starts_with(&format!("{p}.")) || u.starts_with(&format!("{p}-")))
+            [
+                "LICENSE",
+                "LICENCE",
+                "COPYING",
+                "LICENSE-APACHE",
+                "LICENSE-MIT",
+            ]
+            .iter()
+            .any(|p| u == *p || u.starts_with(&format!("{p}.")) || u.starts_with(&format!("{p}-")))
         }
     });
     let reuse = tree.files.iter().find(|f| f.starts_with("LICENSES/"));
     let Some(file) = top.or(reuse) else {
-        return check(id, name, risk, Some(0), "no license file", vec![ev("LICENSE", 0, "missing", true)]);
+        return check(
+            id,
+            name,
+            risk,
+            Some(0),
+            "no license file",
+            vec![ev("LICENSE", 0, "missing", true)],
+        );
     };
-    let text = tree.read_prefix(file, MAX_READ).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+    let text = tree
+        .read_prefix(file, MAX_READ)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
     let mut evidence = vec![ev(file, 0, "license file", false)];
     let mut score = 6u8 + if top.is_some() { 3 } else { 0 };
     if let Some(m) = KNOWN_LICENSE.find(&text) {
         score += 1;
-        evidence.push(ev(file, line_of(&text, m.as_str()), format!("recognised license text ({})", m.as_str()), false));
+        evidence.push(ev(
+            file,
+            line_of(&text, m.as_str()),
+            format!("recognised license text ({})", m.as_str()),
+            false,
+        ));
     } else {
         evidence.push(ev(file, 0, "license text not recognised", true));
     }
-    check(id, name, risk, Some(score.min(10)), format!("license in {file}"), evidence)
+    check(
+        id,
+        name,
+        risk,
+        Some(score.min(10)),
+        format!("license in {file}"),
+        evidence,
+    )
 }
 
 // ---------------------------------------------------------------- CODEOWNERS
 
 const LOCKFILES: &[&str] = &[
-    "Cargo.lock", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml",
-    "poetry.lock", "Pipfile.lock", "uv.lock", "go.sum", "Gemfile.lock", "composer.lock",
-    "packages.lock.json", "gradle.lockfile", "requirements.txt",
+    "Cargo.lock",
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "poetry.lock",
+    "Pipfile.lock",
+    "uv.lock",
+    "go.sum",
+    "Gemfile.lock",
+    "composer.lock",
+    "packages.lock.json",
+    "gradle.lockfile",
+    "requirements.txt",
 ];
-re!(AUTH_PATH, r"(?i)(^|/)(auth|authn|authz|oauth2?|security|crypto|login|session|jwt|permissions?|acl|rbac|sso|saml|oidc)(/|\.|_|$)");
+re!(
+    AUTH_PATH,
+    r"(?i)(^|/)(auth|authn|authz|oauth2?|security|crypto|login|session|jwt|permissions?|acl|rbac|sso|saml|oidc)(/|\.|_|$)"
+);
 
 pub(crate) fn codeowners(tree: &Tree) -> Check {
     let (id, name, risk) = ("codeowners", "CODEOWNERS-Coverage", Risk::Medium);
@@ -647,7 +936,10 @@ pub(crate) fn codeowners(tree: &Tree) -> Check {
             Some("CODEOWNERS itself")
         } else if LOCKFILES.contains(&base) {
             Some("lockfile")
-        } else if base == "dependabot.yml" || base.starts_with("renovate.json") || base.eq_ignore_ascii_case("SECURITY.md") {
+        } else if base == "dependabot.yml"
+            || base.starts_with("renovate.json")
+            || base.eq_ignore_ascii_case("SECURITY.md")
+        {
             Some("security configuration")
         } else if AUTH_PATH.is_match(f) && auth < 50 {
             auth += 1;
@@ -660,15 +952,46 @@ pub(crate) fn codeowners(tree: &Tree) -> Check {
         }
     }
     let Some((path, platform)) = palisade_codeowners::discover(&tree.root) else {
-        return check(id, name, risk, Some(0), "no CODEOWNERS file", vec![ev(".github/CODEOWNERS", 0, "missing: no review owner for workflows, lockfiles and auth code", true)]);
+        return check(
+            id,
+            name,
+            risk,
+            Some(0),
+            "no CODEOWNERS file",
+            vec![ev(
+                ".github/CODEOWNERS",
+                0,
+                "missing: no review owner for workflows, lockfiles and auth code",
+                true,
+            )],
+        );
     };
-    let rel = path.strip_prefix(&tree.root).map_or_else(|_| path.display().to_string(), |p| p.to_string_lossy().replace('\\', "/"));
+    let rel = path.strip_prefix(&tree.root).map_or_else(
+        |_| path.display().to_string(),
+        |p| p.to_string_lossy().replace('\\', "/"),
+    );
     let co = match palisade_codeowners::CodeOwners::load(&path, &rel, platform) {
         Ok(c) => c,
-        Err(e) => return check(id, name, risk, Some(0), format!("CODEOWNERS unreadable: {e}"), vec![ev(&rel, 0, e.to_string(), true)]),
+        Err(e) => {
+            return check(
+                id,
+                name,
+                risk,
+                Some(0),
+                format!("CODEOWNERS unreadable: {e}"),
+                vec![ev(&rel, 0, e.to_string(), true)],
+            );
+        }
     };
     if sensitive.is_empty() {
-        return check(id, name, risk, None, "no security-relevant paths to cover", vec![]);
+        return check(
+            id,
+            name,
+            risk,
+            None,
+            "no security-relevant paths to cover",
+            vec![],
+        );
     }
     let mut evidence = Vec::new();
     let mut covered = 0;
@@ -679,7 +1002,12 @@ pub(crate) fn codeowners(tree: &Tree) -> Check {
         } else {
             covered += 1;
             let line = m.decisions.last().map_or(0, |d| d.line);
-            evidence.push(ev(&rel, line, format!("{f} ({kind}) owned by {}", m.owners.join(" ")), false));
+            evidence.push(ev(
+                &rel,
+                line,
+                format!("{f} ({kind}) owned by {}", m.owners.join(" ")),
+                false,
+            ));
         }
     }
     check(
@@ -687,7 +1015,10 @@ pub(crate) fn codeowners(tree: &Tree) -> Check {
         name,
         risk,
         Some(ratio(covered, sensitive.len())),
-        format!("{covered} of {} security-relevant path(s) have a code owner", sensitive.len()),
+        format!(
+            "{covered} of {} security-relevant path(s) have a code owner",
+            sensitive.len()
+        ),
         evidence,
     )
 }

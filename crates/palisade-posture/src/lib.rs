@@ -161,14 +161,16 @@ impl Tree {
                         continue;
                     }
                     if depth + 1 > MAX_DEPTH {
-                        tree.skipped.push(format!("{path}: deeper than {MAX_DEPTH}"));
+                        tree.skipped
+                            .push(format!("{path}: deeper than {MAX_DEPTH}"));
                     } else {
                         stack.push((entry.path(), path, depth + 1));
                     }
                 } else if ft.is_file() {
                     if tree.files.len() >= MAX_FILES {
-                        tree.skipped
-                            .push(format!("{path}: more than {MAX_FILES} files, rest not read"));
+                        tree.skipped.push(format!(
+                            "{path}: more than {MAX_FILES} files, rest not read"
+                        ));
                         stack.clear();
                         break;
                     }
@@ -334,13 +336,13 @@ pub fn to_text(p: &Posture) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     for c in &p.checks {
-        let score = c.score.map_or_else(|| "n/a".to_owned(), |s| format!("{s:>2}/10"));
+        let score = c
+            .score
+            .map_or_else(|| "n/a".to_owned(), |s| format!("{s:>2}/10"));
         let _ = writeln!(
             out,
             "{score:>6}  {:<22} [{:?}] {}",
-            c.name,
-            c.risk,
-            c.reason
+            c.name, c.risk, c.reason
         );
         for e in &c.evidence {
             let mark = if e.negative { '-' } else { '+' };
@@ -386,7 +388,8 @@ pub fn to_sarif(p: &Posture) -> Value {
                 Risk::Medium => "warning",
                 Risk::Low => "note",
             };
-            let mut loc = serde_json::json!({"physicalLocation": {"artifactLocation": {"uri": e.file}}});
+            let mut loc =
+                serde_json::json!({"physicalLocation": {"artifactLocation": {"uri": e.file}}});
             if e.line > 0 {
                 loc["physicalLocation"]["region"] = serde_json::json!({"startLine": e.line});
             }

@@ -12,8 +12,11 @@ fn write(root: &Path, rel: &str, text: &[u8]) {
 const SHA: &str = "8e5e7e5ab8b370d6c329ec480221332ada57f0ab";
 
 fn good_repo(root: &Path) {
-    write(root, ".github/workflows/ci.yml", format!(
-"name: ci
+    write(
+        root,
+        ".github/workflows/ci.yml",
+        format!(
+            "name: ci
 on: [push, pull_request]
 permissions:
   contents: read
@@ -27,9 +30,15 @@ jobs:
       - uses: github/codeql-action/init@{SHA}
       - run: pip install --require-hashes -r requirements.txt
       - run: cargo fuzz build
-").as_bytes());
-    write(root, ".github/workflows/release.yml", format!(
-"name: release
+"
+        )
+        .as_bytes(),
+    );
+    write(
+        root,
+        ".github/workflows/release.yml",
+        format!(
+            "name: release
 on:
   push:
     tags: ['v*']
@@ -43,20 +52,37 @@ jobs:
     steps:
       - uses: actions/checkout@{SHA}
       - uses: actions/attest-build-provenance@{SHA}
-").as_bytes());
+"
+        )
+        .as_bytes(),
+    );
     write(root, "SECURITY.md", b"# Security policy\n\nReport vulnerabilities privately to security@example.org.\nWe acknowledge reports within 3 days and coordinate disclosure with the reporter before publishing an advisory.\n");
     write(root, ".github/dependabot.yml", b"version: 2\nupdates: []\n");
-    write(root, "LICENSE", b"Apache License\nVersion 2.0, January 2004\n");
-    write(root, ".github/CODEOWNERS", b"* @org/team\n/.github/ @org/security\n");
+    write(
+        root,
+        "LICENSE",
+        b"Apache License\nVersion 2.0, January 2004\n",
+    );
+    write(
+        root,
+        ".github/CODEOWNERS",
+        b"* @org/team\n/.github/ @org/security\n",
+    );
     write(root, "Cargo.lock", b"version = 4\n");
     write(root, "src/auth/token.rs", b"pub fn check() {}\n");
-    write(root, "fuzz/fuzz_targets/parse.rs", b"#![no_main]\nlibfuzzer_sys::fuzz_target!(|d: &[u8]| {});\n");
+    write(
+        root,
+        "fuzz/fuzz_targets/parse.rs",
+        b"#![no_main]\nlibfuzzer_sys::fuzz_target!(|d: &[u8]| {});\n",
+    );
     write(root, "Dockerfile", b"FROM rust@sha256:1111111111111111111111111111111111111111111111111111111111111111 AS build\nFROM build\n");
 }
 
 fn bad_repo(root: &Path) {
-    write(root, ".github/workflows/pr.yml",
-b"name: pr
+    write(
+        root,
+        ".github/workflows/pr.yml",
+        b"name: pr
 on: pull_request_target
 jobs:
   build:
@@ -72,9 +98,14 @@ jobs:
           curl -sSL https://example.org/install.sh | bash
           pip install requests
           npm install -g left-pad
-");
+",
+    );
     write(root, ".github/workflows/release.yml", b"on:\n  release:\n    types: [published]\njobs:\n  up:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: softprops/action-gh-release@v2\n");
-    write(root, "Dockerfile", b"FROM python:3.12\nRUN pip install flask\n");
+    write(
+        root,
+        "Dockerfile",
+        b"FROM python:3.12\nRUN pip install flask\n",
+    );
     write(root, "tools/helper.exe", b"MZ\x90\x00");
     write(root, "bin/tool", b"\x7fELF\x02\x01\x01");
     write(root, "src/auth/login.py", b"def login(): pass\n");
@@ -98,7 +129,11 @@ fn bad_repository_scores_low_with_evidence() {
     bad_repo(dir.path());
     let p = palisade_posture::assess(dir.path()).expect("assess");
     insta::assert_snapshot!(palisade_posture::to_text(&p));
-    let dw = p.checks.iter().find(|c| c.id == "dangerous-workflow").expect("check");
+    let dw = p
+        .checks
+        .iter()
+        .find(|c| c.id == "dangerous-workflow")
+        .expect("check");
     assert_eq!(dw.score, Some(0));
     assert_eq!(dw.evidence.len(), 2);
     assert!(p.score.expect("score") < 3.0, "{:?}", p.score);
@@ -106,7 +141,13 @@ fn bad_repository_scores_low_with_evidence() {
     assert_eq!(json["version"], 1);
     insta::assert_json_snapshot!("bad_json", json);
     let sarif = palisade_posture::to_sarif(&p);
-    assert!(sarif["runs"][0]["results"].as_array().expect("results").len() > 10);
+    assert!(
+        sarif["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .len()
+            > 10
+    );
 }
 
 #[test]
@@ -123,12 +164,24 @@ fn symlinks_out_of_the_root_are_not_followed() {
     write(outside.path(), "SECURITY.md", b"Report to security@example.org; we coordinate disclosure of every vulnerability report with care and publish advisories.\n");
     write(outside.path(), "evil.exe", b"MZ");
     let dir = tempfile::tempdir().expect("tempdir");
-    std::os::unix::fs::symlink(outside.path().join("SECURITY.md"), dir.path().join("SECURITY.md")).expect("symlink");
+    std::os::unix::fs::symlink(
+        outside.path().join("SECURITY.md"),
+        dir.path().join("SECURITY.md"),
+    )
+    .expect("symlink");
     std::os::unix::fs::symlink(outside.path(), dir.path().join("linked")).expect("symlink");
     let p = palisade_posture::assess(dir.path()).expect("assess");
-    let sp = p.checks.iter().find(|c| c.id == "security-policy").expect("check");
+    let sp = p
+        .checks
+        .iter()
+        .find(|c| c.id == "security-policy")
+        .expect("check");
     assert_eq!(sp.score, Some(0));
-    let ba = p.checks.iter().find(|c| c.id == "binary-artifacts").expect("check");
+    let ba = p
+        .checks
+        .iter()
+        .find(|c| c.id == "binary-artifacts")
+        .expect("check");
     assert_eq!(ba.score, Some(10));
     assert_eq!(p.skipped.len(), 2, "{:?}", p.skipped);
 }
@@ -138,11 +191,18 @@ fn malformed_workflow_is_reported_not_fatal() {
     let dir = tempfile::tempdir().expect("tempdir");
     write(dir.path(), ".github/workflows/x.yml", b"on: [push\njobs: {");
     let p = palisade_posture::assess(dir.path()).expect("assess");
-    assert!(p.skipped.iter().any(|s| s.contains("x.yml: not valid YAML")), "{:?}", p.skipped);
+    assert!(
+        p.skipped
+            .iter()
+            .any(|s| s.contains("x.yml: not valid YAML")),
+        "{:?}",
+        p.skipped
+    );
 }
 
 #[test]
 fn missing_root_is_an_error() {
-    let e = palisade_posture::assess(Path::new("/nonexistent/palisade-posture")).expect_err("error");
+    let e =
+        palisade_posture::assess(Path::new("/nonexistent/palisade-posture")).expect_err("error");
     assert!(e.to_string().contains("/nonexistent/palisade-posture"));
 }

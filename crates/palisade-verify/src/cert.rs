@@ -52,7 +52,8 @@ impl Leaf {
         for ext in exts {
             let v = ext.extn_value.as_bytes();
             if ext.extn_id == SAN {
-                let san = SubjectAltName::from_der(v).map_err(|e| mc(format!("subjectAltName: {e}")))?;
+                let san =
+                    SubjectAltName::from_der(v).map_err(|e| mc(format!("subjectAltName: {e}")))?;
                 identity = san.0.iter().find_map(|n| match n {
                     GeneralName::UniformResourceIdentifier(s) | GeneralName::Rfc822Name(s) => {
                         Some(s.to_string())
@@ -65,14 +66,17 @@ impl Leaf {
                     _ => None,
                 });
             } else if ext.extn_id == FULCIO_ISSUER_V2 {
-                let s = Utf8StringRef::from_der(v).map_err(|e| mc(format!("issuer extension: {e}")))?;
+                let s =
+                    Utf8StringRef::from_der(v).map_err(|e| mc(format!("issuer extension: {e}")))?;
                 issuer_v2 = Some(s.to_string());
             } else if ext.extn_id == FULCIO_ISSUER_V1 {
                 issuer_v1 = Some(
-                    String::from_utf8(v.to_vec()).map_err(|_| mc("issuer extension (v1) is not UTF-8"))?,
+                    String::from_utf8(v.to_vec())
+                        .map_err(|_| mc("issuer extension (v1) is not UTF-8"))?,
                 );
             } else if ext.extn_id == EKU {
-                let eku = ExtendedKeyUsage::from_der(v).map_err(|e| mc(format!("extendedKeyUsage: {e}")))?;
+                let eku = ExtendedKeyUsage::from_der(v)
+                    .map_err(|e| mc(format!("extendedKeyUsage: {e}")))?;
                 code_signing = eku.0.contains(&CODE_SIGNING);
             }
         }
@@ -98,7 +102,11 @@ fn signed_by(cert: &Certificate, issuer: &Certificate) -> std::result::Result<()
     let digest = match cert.signature_algorithm.oid {
         ECDSA_SHA256 => Sha256::digest(&tbs).to_vec(),
         ECDSA_SHA384 => Sha384::digest(&tbs).to_vec(),
-        other => return Err(format!("signature algorithm {other} unsupported (ECDSA SHA-256/384 only)")),
+        other => {
+            return Err(format!(
+                "signature algorithm {other} unsupported (ECDSA SHA-256/384 only)"
+            ));
+        }
     };
     let spki = issuer
         .tbs_certificate
@@ -148,7 +156,10 @@ pub fn verify_chain(leaf: &Leaf, root: &TrustedRoot, time: u64) -> Result<()> {
             .map_err(|e| Error::MalformedTrustedRoot(format!("CA certificate: {e}")))?;
         let Some(first) = chain.first() else { continue };
         if leaf.cert.tbs_certificate.issuer != first.tbs_certificate.subject {
-            why.push(format!("issuer `{}` is not `{}`", leaf.cert.tbs_certificate.issuer, first.tbs_certificate.subject));
+            why.push(format!(
+                "issuer `{}` is not `{}`",
+                leaf.cert.tbs_certificate.issuer, first.tbs_certificate.subject
+            ));
             continue;
         }
         let mut link = signed_by(&leaf.cert, first).map_err(|e| format!("leaf: {e}"));
@@ -158,9 +169,15 @@ pub fn verify_chain(leaf: &Leaf, root: &TrustedRoot, time: u64) -> Result<()> {
             }
             let parent = chain.get(i + 1).unwrap_or(ca);
             link = if !is_ca(ca) {
-                Err(format!("`{}` is not a CA (basicConstraints)", ca.tbs_certificate.subject))
+                Err(format!(
+                    "`{}` is not a CA (basicConstraints)",
+                    ca.tbs_certificate.subject
+                ))
             } else if ca.tbs_certificate.issuer != parent.tbs_certificate.subject {
-                Err(format!("`{}` is not issued by `{}`", ca.tbs_certificate.subject, parent.tbs_certificate.subject))
+                Err(format!(
+                    "`{}` is not issued by `{}`",
+                    ca.tbs_certificate.subject, parent.tbs_certificate.subject
+                ))
             } else {
                 signed_by(ca, parent).map_err(|e| format!("`{}`: {e}", ca.tbs_certificate.subject))
             };
@@ -183,31 +200,53 @@ pub fn verify_chain(leaf: &Leaf, root: &TrustedRoot, time: u64) -> Result<()> {
 }
 
 /// Verifies a DER ECDSA signature over `prehash` with a DER SubjectPublicKeyInfo.
-pub fn verify_prehash_with_spki(spki_der: &[u8], prehash: &[u8], sig: &[u8]) -> std::result::Result<(), String> {
-    let spki = spki::SubjectPublicKeyInfoRef::from_der(spki_der).map_err(|e| format!("public key: {e}"))?;
+pub fn verify_prehash_with_spki(
+    spki_der: &[u8],
+    prehash: &[u8],
+    sig: &[u8],
+) -> std::result::Result<(), String> {
+    let spki = spki::SubjectPublicKeyInfoRef::from_der(spki_der)
+        .map_err(|e| format!("public key: {e}"))?;
     if spki.algorithm.oid != EC_PUBLIC_KEY {
-        return Err(format!("key algorithm {} unsupported (ECDSA only)", spki.algorithm.oid));
+        return Err(format!(
+            "key algorithm {} unsupported (ECDSA only)",
+            spki.algorithm.oid
+        ));
     }
-    let curve = spki.algorithm.parameters_oid().map_err(|e| format!("curve: {e}"))?;
+    let curve = spki
+        .algorithm
+        .parameters_oid()
+        .map_err(|e| format!("curve: {e}"))?;
     let point = spki.subject_public_key.raw_bytes();
     match curve {
         P256 => {
-            let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(|e| format!("P-256 key: {e}"))?;
-            let s = p256::ecdsa::Signature::from_der(sig).map_err(|e| format!("signature encoding: {e}"))?;
-            vk.verify_prehash(prehash, &s).map_err(|_| "invalid signature".to_owned())
+            let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(point)
+                .map_err(|e| format!("P-256 key: {e}"))?;
+            let s = p256::ecdsa::Signature::from_der(sig)
+                .map_err(|e| format!("signature encoding: {e}"))?;
+            vk.verify_prehash(prehash, &s)
+                .map_err(|_| "invalid signature".to_owned())
         }
         P384 => {
-            let vk = p384::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(|e| format!("P-384 key: {e}"))?;
-            let s = p384::ecdsa::Signature::from_der(sig).map_err(|e| format!("signature encoding: {e}"))?;
-            vk.verify_prehash(prehash, &s).map_err(|_| "invalid signature".to_owned())
+            let vk = p384::ecdsa::VerifyingKey::from_sec1_bytes(point)
+                .map_err(|e| format!("P-384 key: {e}"))?;
+            let s = p384::ecdsa::Signature::from_der(sig)
+                .map_err(|e| format!("signature encoding: {e}"))?;
+            vk.verify_prehash(prehash, &s)
+                .map_err(|_| "invalid signature".to_owned())
         }
         other => Err(format!("curve {other} unsupported (P-256, P-384)")),
     }
 }
 
 /// Verifies a DER ECDSA signature over `msg` (SHA-256 for P-256, SHA-384 for P-384).
-pub fn verify_with_spki(spki_der: &[u8], msg: &[u8], sig: &[u8]) -> std::result::Result<(), String> {
-    let spki = spki::SubjectPublicKeyInfoRef::from_der(spki_der).map_err(|e| format!("public key: {e}"))?;
+pub fn verify_with_spki(
+    spki_der: &[u8],
+    msg: &[u8],
+    sig: &[u8],
+) -> std::result::Result<(), String> {
+    let spki = spki::SubjectPublicKeyInfoRef::from_der(spki_der)
+        .map_err(|e| format!("public key: {e}"))?;
     let digest = if spki.algorithm.parameters_oid().ok() == Some(P384) {
         Sha384::digest(msg).to_vec()
     } else {

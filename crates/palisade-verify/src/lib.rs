@@ -137,7 +137,9 @@ impl TrustedRoot {
         let v = parse_json(bytes, e)?;
         let mt = v.get("mediaType").and_then(Value::as_str).unwrap_or("");
         if !mt.starts_with("application/vnd.dev.sigstore.trustedroot") {
-            return Err(e(format!("mediaType `{mt}` is not a sigstore trusted root")));
+            return Err(e(format!(
+                "mediaType `{mt}` is not a sigstore trusted root"
+            )));
         }
         let mut cas = Vec::new();
         for (i, ca) in v
@@ -150,7 +152,11 @@ impl TrustedRoot {
             let certs = ca
                 .pointer("/certChain/certificates")
                 .and_then(Value::as_array)
-                .ok_or_else(|| e(format!("certificateAuthorities[{i}]: no certChain.certificates")))?;
+                .ok_or_else(|| {
+                    e(format!(
+                        "certificateAuthorities[{i}]: no certChain.certificates"
+                    ))
+                })?;
             let chain = certs
                 .iter()
                 .map(|c| b64(&c["rawBytes"], "certificate rawBytes", e))
@@ -168,7 +174,11 @@ impl TrustedRoot {
             .flatten()
             .enumerate()
         {
-            let spki_der = b64(&t["publicKey"]["rawBytes"], &format!("tlogs[{i}].publicKey"), e)?;
+            let spki_der = b64(
+                &t["publicKey"]["rawBytes"],
+                &format!("tlogs[{i}].publicKey"),
+                e,
+            )?;
             let log_id = match t.pointer("/logId/keyId") {
                 Some(k) => b64(k, &format!("tlogs[{i}].logId.keyId"), e)?,
                 None => Sha256::digest(&spki_der).to_vec(),
@@ -268,7 +278,12 @@ fn pem_to_der(pem: &str) -> Option<Vec<u8>> {
 }
 
 /// The canonical JSON signed by a signed entry timestamp.
-pub fn set_payload(body_b64: &str, integrated_time: u64, log_id_hex: &str, log_index: u64) -> String {
+pub fn set_payload(
+    body_b64: &str,
+    integrated_time: u64,
+    log_id_hex: &str,
+    log_index: u64,
+) -> String {
     format!(
         "{{\"body\":{},\"integratedTime\":{integrated_time},\"logID\":{},\"logIndex\":{log_index}}}",
         Value::String(body_b64.to_owned()),
@@ -277,7 +292,12 @@ pub fn set_payload(body_b64: &str, integrated_time: u64, log_id_hex: &str, log_i
 }
 
 /// Verifies `bundle` for `artifact` against `root` and `policy`.
-pub fn verify(artifact: &[u8], bundle: &[u8], root: &TrustedRoot, policy: &Policy) -> Result<Verified> {
+pub fn verify(
+    artifact: &[u8],
+    bundle: &[u8],
+    root: &TrustedRoot,
+    policy: &Policy,
+) -> Result<Verified> {
     let mb = Error::MalformedBundle;
     let b = parse_json(bundle, mb)?;
     let mt = b
@@ -292,12 +312,23 @@ pub fn verify(artifact: &[u8], bundle: &[u8], root: &TrustedRoot, policy: &Polic
     // The signing certificate.
     let leaf_der = if let Some(c) = vm.get("certificate") {
         b64(&c["rawBytes"], "verificationMaterial.certificate", mb)?
-    } else if let Some(chain) = vm.pointer("/x509CertificateChain/certificates").and_then(Value::as_array) {
+    } else if let Some(chain) = vm
+        .pointer("/x509CertificateChain/certificates")
+        .and_then(Value::as_array)
+    {
         if version == BundleVersion::V03 {
-            return Err(mb("v0.3 bundles carry `certificate`, not `x509CertificateChain`".into()));
+            return Err(mb(
+                "v0.3 bundles carry `certificate`, not `x509CertificateChain`".into(),
+            ));
         }
-        let first = chain.first().ok_or_else(|| mb("empty x509CertificateChain".into()))?;
-        b64(&first["rawBytes"], "x509CertificateChain.certificates[0]", mb)?
+        let first = chain
+            .first()
+            .ok_or_else(|| mb("empty x509CertificateChain".into()))?;
+        b64(
+            &first["rawBytes"],
+            "x509CertificateChain.certificates[0]",
+            mb,
+        )?
     } else if vm.get("publicKey").is_some() {
         return Err(mb("public-key bundles need a key, not a trusted root; only certificate bundles are supported".into()));
     } else {
@@ -310,7 +341,9 @@ pub fn verify(artifact: &[u8], bundle: &[u8], root: &TrustedRoot, policy: &Polic
         .get("tlogEntries")
         .and_then(Value::as_array)
         .ok_or_else(|| mb("no tlogEntries".into()))?;
-    let entry = entries.first().ok_or_else(|| mb("tlogEntries is empty".into()))?;
+    let entry = entries
+        .first()
+        .ok_or_else(|| mb("tlogEntries is empty".into()))?;
     let log_index = int(&entry["logIndex"], "tlogEntries[0].logIndex")?;
     let integrated_time = int(&entry["integratedTime"], "tlogEntries[0].integratedTime")?;
     let log_id = b64(&entry["logId"]["keyId"], "tlogEntries[0].logId.keyId", mb)?;
@@ -346,7 +379,12 @@ pub fn verify(artifact: &[u8], bundle: &[u8], root: &TrustedRoot, policy: &Polic
     }
     if let Some(s) = set {
         let sig = b64(s, "signedEntryTimestamp", mb)?;
-        let payload = set_payload(body_b64, integrated_time, &hex::encode(&log.log_id), log_index);
+        let payload = set_payload(
+            body_b64,
+            integrated_time,
+            &hex::encode(&log.log_id),
+            log_index,
+        );
         cert::verify_with_spki(&log.spki_der, payload.as_bytes(), &sig)
             .map_err(Error::BadEntryTimestamp)?;
     }
@@ -355,10 +393,16 @@ pub fn verify(artifact: &[u8], bundle: &[u8], root: &TrustedRoot, policy: &Polic
     let digest = Sha256::digest(artifact);
     let digest_hex = hex::encode(digest);
     let statement = if let Some(ms) = b.get("messageSignature") {
-        let expected = b64(&ms["messageDigest"]["digest"], "messageSignature.messageDigest.digest", mb)?;
+        let expected = b64(
+            &ms["messageDigest"]["digest"],
+            "messageSignature.messageDigest.digest",
+            mb,
+        )?;
         let alg = ms["messageDigest"]["algorithm"].as_str().unwrap_or("");
         if alg != "SHA2_256" {
-            return Err(mb(format!("messageDigest algorithm `{alg}` unsupported (SHA2_256 only)")));
+            return Err(mb(format!(
+                "messageDigest algorithm `{alg}` unsupported (SHA2_256 only)"
+            )));
         }
         if expected != digest.as_slice() {
             return Err(Error::DigestMismatch {
@@ -368,7 +412,8 @@ pub fn verify(artifact: &[u8], bundle: &[u8], root: &TrustedRoot, policy: &Polic
         }
         let sig = b64(&ms["signature"], "messageSignature.signature", mb)?;
         check_hashedrekord(&body, &digest_hex, &sig, &leaf_der)?;
-        cert::verify_prehash_with_spki(&leaf.spki_der, &digest, &sig).map_err(Error::BadSignature)?;
+        cert::verify_prehash_with_spki(&leaf.spki_der, &digest, &sig)
+            .map_err(Error::BadSignature)?;
         None
     } else if let Some(env) = b.get("dsseEnvelope") {
         let payload = b64(&env["payload"], "dsseEnvelope.payload", mb)?;
@@ -381,9 +426,12 @@ pub fn verify(artifact: &[u8], bundle: &[u8], root: &TrustedRoot, policy: &Polic
             .ok_or_else(|| mb("dsseEnvelope needs exactly one signature".into()))?;
         let sig = b64(&sigs[0]["sig"], "dsseEnvelope.signatures[0].sig", mb)?;
         check_dsse_body(&body, &payload, &sig, &leaf_der)?;
-        cert::verify_with_spki(&leaf.spki_der, &pae(ptype, &payload), &sig).map_err(Error::BadSignature)?;
+        cert::verify_with_spki(&leaf.spki_der, &pae(ptype, &payload), &sig)
+            .map_err(Error::BadSignature)?;
         if ptype != "application/vnd.in-toto+json" {
-            return Err(Error::MalformedStatement(format!("payloadType `{ptype}` is not in-toto")));
+            return Err(Error::MalformedStatement(format!(
+                "payloadType `{ptype}` is not in-toto"
+            )));
         }
         let st = provenance::parse_statement(&payload)?;
         if !provenance::subject_has_digest(&st, &digest_hex) {
@@ -438,19 +486,29 @@ fn check_identity(leaf: &cert::Leaf, policy: &Policy) -> Result<()> {
 /// The regex must match the whole identity (an unanchored pattern would accept
 /// `https://github.com/evil/x?https://github.com/good/`).
 fn full_match(re: &regex::Regex, s: &str) -> bool {
-    re.find_iter(s).any(|m| m.start() == 0 && m.end() == s.len())
+    re.find_iter(s)
+        .any(|m| m.start() == 0 && m.end() == s.len())
 }
 
 fn check_hashedrekord(body: &Value, digest_hex: &str, sig: &[u8], leaf_der: &[u8]) -> Result<()> {
     let bm = Error::BundleMismatch;
     if body["kind"] != "hashedrekord" {
-        return Err(bm(format!("log entry kind {} is not hashedrekord", body["kind"])));
+        return Err(bm(format!(
+            "log entry kind {} is not hashedrekord",
+            body["kind"]
+        )));
     }
     let spec = &body["spec"];
-    if spec["data"]["hash"]["algorithm"] != "sha256" || spec["data"]["hash"]["value"] != digest_hex {
-        return Err(bm(format!("logged digest {} is not the artifact's sha256:{digest_hex}", spec["data"]["hash"]["value"])));
+    if spec["data"]["hash"]["algorithm"] != "sha256" || spec["data"]["hash"]["value"] != digest_hex
+    {
+        return Err(bm(format!(
+            "logged digest {} is not the artifact's sha256:{digest_hex}",
+            spec["data"]["hash"]["value"]
+        )));
     }
-    let logged_sig = spec["signature"]["content"].as_str().and_then(|s| B64.decode(s).ok());
+    let logged_sig = spec["signature"]["content"]
+        .as_str()
+        .and_then(|s| B64.decode(s).ok());
     if logged_sig.as_deref() != Some(sig) {
         return Err(bm("logged signature differs from the bundle's".into()));
     }
@@ -463,7 +521,9 @@ fn check_logged_cert(v: &Value, leaf_der: &[u8]) -> Result<()> {
         .and_then(|s| B64.decode(s).ok())
         .and_then(|p| String::from_utf8(p).ok());
     if pem.as_deref().and_then(pem_to_der).as_deref() != Some(leaf_der) {
-        return Err(Error::BundleMismatch("logged certificate differs from the bundle's".into()));
+        return Err(Error::BundleMismatch(
+            "logged certificate differs from the bundle's".into(),
+        ));
     }
     Ok(())
 }
@@ -476,15 +536,25 @@ fn check_dsse_body(body: &Value, payload: &[u8], sig: &[u8], leaf_der: &[u8]) ->
     let spec = &body["spec"];
     let ph = hex::encode(Sha256::digest(payload));
     if spec["payloadHash"]["value"] != ph.as_str() {
-        return Err(bm("logged payload hash differs from the envelope's payload".into()));
+        return Err(bm(
+            "logged payload hash differs from the envelope's payload".into(),
+        ));
     }
-    let sigs = spec["signatures"].as_array().ok_or_else(|| bm("logged entry has no signatures".into()))?;
+    let sigs = spec["signatures"]
+        .as_array()
+        .ok_or_else(|| bm("logged entry has no signatures".into()))?;
     let found = sigs.iter().any(|s| {
-        s["signature"].as_str().and_then(|x| B64.decode(x).ok()).as_deref() == Some(sig)
+        s["signature"]
+            .as_str()
+            .and_then(|x| B64.decode(x).ok())
+            .as_deref()
+            == Some(sig)
             && check_logged_cert(&s["verifier"], leaf_der).is_ok()
     });
     if !found {
-        return Err(bm("logged signature/certificate differs from the envelope's".into()));
+        return Err(bm(
+            "logged signature/certificate differs from the envelope's".into(),
+        ));
     }
     Ok(())
 }
@@ -510,7 +580,8 @@ fn verify_inclusion(p: &Value, body: &[u8], log_index: u64, log: &LogKey) -> Res
         }
     }
     let leaf = merkle::leaf_hash(body);
-    merkle::verify_inclusion(index, size, &leaf, &hashes, &root).map_err(Error::BadInclusionProof)?;
+    merkle::verify_inclusion(index, size, &leaf, &hashes, &root)
+        .map_err(Error::BadInclusionProof)?;
     let cp = p
         .pointer("/checkpoint/envelope")
         .and_then(Value::as_str)
@@ -521,4 +592,3 @@ fn verify_inclusion(p: &Value, body: &[u8], log_index: u64, log: &LogKey) -> Res
 pub(crate) fn unix(t: x509_cert::time::Time) -> u64 {
     t.to_unix_duration().as_secs()
 }
-

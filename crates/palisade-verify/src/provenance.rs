@@ -66,7 +66,9 @@ pub fn subject_digests(st: &Value) -> Vec<String> {
 }
 
 pub fn subject_has_digest(st: &Value, sha256_hex: &str) -> bool {
-    subject_digests(st).iter().any(|d| d.eq_ignore_ascii_case(sha256_hex))
+    subject_digests(st)
+        .iter()
+        .any(|d| d.eq_ignore_ascii_case(sha256_hex))
 }
 
 fn strip_git(s: &str) -> &str {
@@ -78,18 +80,27 @@ pub fn check(st: &Value, sha256_hex: &str, policy: &ProvenancePolicy) -> Result<
     let pm = Error::ProvenanceMismatch;
     let pt = st["predicateType"].as_str().unwrap_or("");
     if pt != SLSA_V1 {
-        return Err(pm(format!("predicateType `{pt}` is not SLSA provenance v1")));
+        return Err(pm(format!(
+            "predicateType `{pt}` is not SLSA provenance v1"
+        )));
     }
     if !subject_has_digest(st, sha256_hex) {
-        return Err(pm(format!("no subject has the artifact's digest sha256:{sha256_hex}")));
+        return Err(pm(format!(
+            "no subject has the artifact's digest sha256:{sha256_hex}"
+        )));
     }
     let pred = &st["predicate"];
     let builder = pred
         .pointer("/runDetails/builder/id")
         .and_then(Value::as_str)
-        .ok_or_else(|| Error::MalformedStatement("predicate.runDetails.builder.id missing".into()))?;
+        .ok_or_else(|| {
+            Error::MalformedStatement("predicate.runDetails.builder.id missing".into())
+        })?;
     if builder != policy.builder_id {
-        return Err(pm(format!("builder `{builder}` is not `{}`", policy.builder_id)));
+        return Err(pm(format!(
+            "builder `{builder}` is not `{}`",
+            policy.builder_id
+        )));
     }
     // The source: GitHub's externalParameters.workflow, or the first resolved dependency.
     let wf = pred.pointer("/buildDefinition/externalParameters/workflow");
@@ -110,13 +121,20 @@ pub fn check(st: &Value, sha256_hex: &str, policy: &ProvenancePolicy) -> Result<
     };
     let repo = repo.ok_or_else(|| pm("the provenance names no source repository".into()))?;
     if strip_git(&repo) != strip_git(&policy.source_repository) {
-        return Err(pm(format!("source repository `{repo}` is not `{}`", policy.source_repository)));
+        return Err(pm(format!(
+            "source repository `{repo}` is not `{}`",
+            policy.source_repository
+        )));
     }
     if let Some(want) = &policy.source_ref {
         match git_ref {
             Some(r) if r == *want => {}
             Some(r) => return Err(pm(format!("source ref `{r}` is not `{want}`"))),
-            None => return Err(pm(format!("the provenance names no source ref (policy wants `{want}`)"))),
+            None => {
+                return Err(pm(format!(
+                    "the provenance names no source ref (policy wants `{want}`)"
+                )));
+            }
         }
     }
     Ok(())

@@ -7,8 +7,10 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
-use der::asn1::{BitString, Ia5String, ObjectIdentifier as Oid, OctetString, UtcTime, Utf8StringRef};
 use der::Encode;
+use der::asn1::{
+    BitString, Ia5String, ObjectIdentifier as Oid, OctetString, UtcTime, Utf8StringRef,
+};
 use p256::ecdsa::signature::Signer;
 use p256::ecdsa::signature::hazmat::PrehashSigner;
 use palisade_verify::merkle::{leaf_hash, node_hash};
@@ -49,7 +51,10 @@ fn ec_spki(curve: &str, point: &[u8]) -> SubjectPublicKeyInfoOwned {
 }
 
 fn p256_spki(k: &p256::ecdsa::SigningKey) -> SubjectPublicKeyInfoOwned {
-    ec_spki("1.2.840.10045.3.1.7", k.verifying_key().to_encoded_point(false).as_bytes())
+    ec_spki(
+        "1.2.840.10045.3.1.7",
+        k.verifying_key().to_encoded_point(false).as_bytes(),
+    )
 }
 
 enum Signer_ {
@@ -61,7 +66,10 @@ impl Signer_ {
     fn spki(&self) -> SubjectPublicKeyInfoOwned {
         match self {
             Signer_::P256(k) => p256_spki(k),
-            Signer_::P384(k) => ec_spki("1.3.132.0.34", k.verifying_key().to_encoded_point(false).as_bytes()),
+            Signer_::P384(k) => ec_spki(
+                "1.3.132.0.34",
+                k.verifying_key().to_encoded_point(false).as_bytes(),
+            ),
         }
     }
     fn alg(&self) -> AlgorithmIdentifierOwned {
@@ -69,7 +77,10 @@ impl Signer_ {
             Signer_::P256(_) => "1.2.840.10045.4.3.2",
             Signer_::P384(_) => "1.2.840.10045.4.3.3",
         };
-        AlgorithmIdentifierOwned { oid: Oid::new_unwrap(oid), parameters: None }
+        AlgorithmIdentifierOwned {
+            oid: Oid::new_unwrap(oid),
+            parameters: None,
+        }
     }
     fn sign(&self, msg: &[u8]) -> Vec<u8> {
         match self {
@@ -98,13 +109,24 @@ fn utc(t: u64) -> Time {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn make_cert(subject: &str, issuer: &str, subject_key: &SubjectPublicKeyInfoOwned, signer: &Signer_, from: u64, to: u64, exts: Vec<Extension>) -> Vec<u8> {
+fn make_cert(
+    subject: &str,
+    issuer: &str,
+    subject_key: &SubjectPublicKeyInfoOwned,
+    signer: &Signer_,
+    from: u64,
+    to: u64,
+    exts: Vec<Extension>,
+) -> Vec<u8> {
     let tbs = TbsCertificate {
         version: Version::V3,
         serial_number: SerialNumber::new(&[7, 1]).expect("serial"),
         signature: signer.alg(),
         issuer: Name::from_str(issuer).expect("name"),
-        validity: Validity { not_before: utc(from), not_after: utc(to) },
+        validity: Validity {
+            not_before: utc(from),
+            not_after: utc(to),
+        },
         subject: Name::from_str(subject).expect("name"),
         subject_public_key_info: subject_key.clone(),
         issuer_unique_id: None,
@@ -122,14 +144,31 @@ fn make_cert(subject: &str, issuer: &str, subject_key: &SubjectPublicKeyInfoOwne
 }
 
 fn ca_ext() -> Extension {
-    ext("2.5.29.19", &BasicConstraints { ca: true, path_len_constraint: None })
+    ext(
+        "2.5.29.19",
+        &BasicConstraints {
+            ca: true,
+            path_len_constraint: None,
+        },
+    )
 }
 
 fn leaf_exts(identity: &str, issuer: &str) -> Vec<Extension> {
     vec![
-        ext("2.5.29.17", &SubjectAltName(vec![GeneralName::UniformResourceIdentifier(Ia5String::new(identity).expect("ia5"))])),
-        ext("2.5.29.37", &ExtendedKeyUsage(vec![Oid::new_unwrap("1.3.6.1.5.5.7.3.3")])),
-        ext("1.3.6.1.4.1.57264.1.8", &Utf8StringRef::new(issuer).expect("utf8")),
+        ext(
+            "2.5.29.17",
+            &SubjectAltName(vec![GeneralName::UniformResourceIdentifier(
+                Ia5String::new(identity).expect("ia5"),
+            )]),
+        ),
+        ext(
+            "2.5.29.37",
+            &ExtendedKeyUsage(vec![Oid::new_unwrap("1.3.6.1.5.5.7.3.3")]),
+        ),
+        ext(
+            "1.3.6.1.4.1.57264.1.8",
+            &Utf8StringRef::new(issuer).expect("utf8"),
+        ),
     ]
 }
 
@@ -217,9 +256,30 @@ impl Fx {
     fn new() -> Fx {
         let root_key = Signer_::P256(p256_key(1));
         let inter_key = Signer_::P384(p384_key(2));
-        let root_der = make_cert("CN=test-root,O=palisade", "CN=test-root,O=palisade", &root_key.spki(), &root_key, T0 - 86_400, T0 + 10 * 86_400, vec![ca_ext()]);
-        let inter_der = make_cert("CN=test-intermediate,O=palisade", "CN=test-root,O=palisade", &inter_key.spki(), &root_key, T0 - 86_400, T0 + 10 * 86_400, vec![ca_ext()]);
-        Fx { inter_key, root_der, inter_der, log_key: p256_key(9) }
+        let root_der = make_cert(
+            "CN=test-root,O=palisade",
+            "CN=test-root,O=palisade",
+            &root_key.spki(),
+            &root_key,
+            T0 - 86_400,
+            T0 + 10 * 86_400,
+            vec![ca_ext()],
+        );
+        let inter_der = make_cert(
+            "CN=test-intermediate,O=palisade",
+            "CN=test-root,O=palisade",
+            &inter_key.spki(),
+            &root_key,
+            T0 - 86_400,
+            T0 + 10 * 86_400,
+            vec![ca_ext()],
+        );
+        Fx {
+            inter_key,
+            root_der,
+            inter_der,
+            log_key: p256_key(9),
+        }
     }
 
     fn trusted_root(&self) -> Vec<u8> {
@@ -246,11 +306,31 @@ impl Fx {
         let leaf_spki = p256_spki(&leaf_key);
         let leaf_der = if o.rogue_ca {
             let rogue = Signer_::P384(p384_key(4));
-            make_cert("CN=sigstore", "CN=test-intermediate,O=palisade", &leaf_spki, &rogue, T0, T0 + 600, leaf_exts(o.identity, ISSUER))
+            make_cert(
+                "CN=sigstore",
+                "CN=test-intermediate,O=palisade",
+                &leaf_spki,
+                &rogue,
+                T0,
+                T0 + 600,
+                leaf_exts(o.identity, ISSUER),
+            )
         } else {
-            make_cert("CN=sigstore", "CN=test-intermediate,O=palisade", &leaf_spki, &self.inter_key, T0, T0 + 600, leaf_exts(o.identity, ISSUER))
+            make_cert(
+                "CN=sigstore",
+                "CN=test-intermediate,O=palisade",
+                &leaf_spki,
+                &self.inter_key,
+                T0,
+                T0 + 600,
+                leaf_exts(o.identity, ISSUER),
+            )
         };
-        let signing = if o.wrong_signing_key { p256_key(5) } else { leaf_key };
+        let signing = if o.wrong_signing_key {
+            p256_key(5)
+        } else {
+            leaf_key
+        };
         let pem_b64 = B64.encode(palisade_verify::cert_pem(&leaf_der));
 
         let (content_key, content, body) = if let Some(st) = &o.dsse {
@@ -278,20 +358,31 @@ impl Fx {
         let body_b64 = B64.encode(&body_bytes);
 
         // The log: our entry among others.
-        let mut leaves: Vec<[u8; 32]> = (0..o.tree_size).map(|i| leaf_hash(format!("other entry {i}").as_bytes())).collect();
+        let mut leaves: Vec<[u8; 32]> = (0..o.tree_size)
+            .map(|i| leaf_hash(format!("other entry {i}").as_bytes()))
+            .collect();
         leaves[o.leaf_index] = leaf_hash(&body_bytes);
         let root = mth(&leaves);
         let proof = path(o.leaf_index, &leaves);
         let spki = log_spki(&self.log_key);
         let log_id = Sha256::digest(&spki);
         let note = format!("log.test - 42\n{}\n{}\n", o.tree_size, B64.encode(root));
-        let cp_key = if o.wrong_checkpoint_key { p256_key(8) } else { self.log_key.clone() };
+        let cp_key = if o.wrong_checkpoint_key {
+            p256_key(8)
+        } else {
+            self.log_key.clone()
+        };
         let cp_sig: p256::ecdsa::Signature = cp_key.sign(note.as_bytes());
         let mut hint_sig = log_id[..4].to_vec();
         hint_sig.extend_from_slice(cp_sig.to_der().as_bytes());
         let envelope = format!("{note}\n\u{2014} log.test {}\n", B64.encode(&hint_sig));
         let log_index = 1000 + o.leaf_index as u64;
-        let set_payload = palisade_verify::set_payload(&body_b64, o.integrated_time, &hex::encode(log_id), log_index);
+        let set_payload = palisade_verify::set_payload(
+            &body_b64,
+            o.integrated_time,
+            &hex::encode(log_id),
+            log_index,
+        );
         let set: p256::ecdsa::Signature = self.log_key.sign(set_payload.as_bytes());
 
         let mut entry = json!({
@@ -317,7 +408,8 @@ impl Fx {
         if o.version.contains("0.3") {
             vm["certificate"] = json!({"rawBytes": B64.encode(&leaf_der)});
         } else {
-            vm["x509CertificateChain"] = json!({"certificates": [{"rawBytes": B64.encode(&leaf_der)}]});
+            vm["x509CertificateChain"] =
+                json!({"certificates": [{"rawBytes": B64.encode(&leaf_der)}]});
         }
         let mut b = json!({"mediaType": o.version, "verificationMaterial": vm});
         b[content_key] = content;
@@ -345,13 +437,26 @@ fn artifact_hex() -> String {
     hex::encode(Sha256::digest(ARTIFACT))
 }
 
-fn run(fx: &Fx, bundle: &Value, artifact: &[u8], policy: &Policy) -> Result<palisade_verify::Verified, Error> {
+fn run(
+    fx: &Fx,
+    bundle: &Value,
+    artifact: &[u8],
+    policy: &Policy,
+) -> Result<palisade_verify::Verified, Error> {
     let root = TrustedRoot::from_json(&fx.trusted_root()).expect("root");
-    palisade_verify::verify(artifact, &serde_json::to_vec(bundle).expect("json"), &root, policy)
+    palisade_verify::verify(
+        artifact,
+        &serde_json::to_vec(bundle).expect("json"),
+        &root,
+        policy,
+    )
 }
 
 fn strict() -> Policy {
-    Policy { identity: Some(Identity::Exact(IDENTITY.into())), issuer: Some(ISSUER.into()) }
+    Policy {
+        identity: Some(Identity::Exact(IDENTITY.into())),
+        issuer: Some(ISSUER.into()),
+    }
 }
 
 // ------------------------------------------------------------------ positive
@@ -365,7 +470,10 @@ fn every_bundle_version_verifies() {
         "application/vnd.dev.sigstore.bundle+json;version=0.3",
         "application/vnd.dev.sigstore.bundle.v0.3+json",
     ] {
-        let b = fx.bundle(&Opts { version, ..Opts::default() });
+        let b = fx.bundle(&Opts {
+            version,
+            ..Opts::default()
+        });
         let v = run(&fx, &b, ARTIFACT, &strict()).unwrap_or_else(|e| panic!("{version}: {e}"));
         assert_eq!(v.identity, IDENTITY);
         assert_eq!(v.issuer, ISSUER);
@@ -379,7 +487,11 @@ fn inclusion_proofs_verify_for_every_position_and_size() {
     let fx = Fx::new();
     for size in [1usize, 2, 3, 4, 5, 8, 13] {
         for index in 0..size {
-            let b = fx.bundle(&Opts { leaf_index: index, tree_size: size, ..Opts::default() });
+            let b = fx.bundle(&Opts {
+                leaf_index: index,
+                tree_size: size,
+                ..Opts::default()
+            });
             run(&fx, &b, ARTIFACT, &strict()).unwrap_or_else(|e| panic!("{index}/{size}: {e}"));
         }
     }
@@ -389,37 +501,77 @@ fn inclusion_proofs_verify_for_every_position_and_size() {
 fn identity_regex_must_match_the_whole_identity() {
     let fx = Fx::new();
     let b = fx.bundle(&Opts::default());
-    let ok = Policy { identity: Some(Identity::Regex(regex::Regex::new(r"https://github\.com/org/repo/\.github/workflows/.*").expect("re"))), issuer: None };
+    let ok = Policy {
+        identity: Some(Identity::Regex(
+            regex::Regex::new(r"https://github\.com/org/repo/\.github/workflows/.*").expect("re"),
+        )),
+        issuer: None,
+    };
     run(&fx, &b, ARTIFACT, &ok).expect("matches");
-    let partial = Policy { identity: Some(Identity::Regex(regex::Regex::new(r"github\.com/org").expect("re"))), issuer: None };
-    assert!(matches!(run(&fx, &b, ARTIFACT, &partial), Err(Error::IdentityMismatch { .. })));
+    let partial = Policy {
+        identity: Some(Identity::Regex(
+            regex::Regex::new(r"github\.com/org").expect("re"),
+        )),
+        issuer: None,
+    };
+    assert!(matches!(
+        run(&fx, &b, ARTIFACT, &partial),
+        Err(Error::IdentityMismatch { .. })
+    ));
 }
 
 #[test]
 fn dsse_provenance_verifies_and_is_checked_against_policy() {
     let fx = Fx::new();
     let builder = "https://github.com/actions/runner/github-hosted";
-    let st = statement(&artifact_hex(), builder, "https://github.com/org/repo", "refs/heads/main");
-    let b = fx.bundle(&Opts { dsse: Some(st), ..Opts::default() });
+    let st = statement(
+        &artifact_hex(),
+        builder,
+        "https://github.com/org/repo",
+        "refs/heads/main",
+    );
+    let b = fx.bundle(&Opts {
+        dsse: Some(st),
+        ..Opts::default()
+    });
     let v = run(&fx, &b, ARTIFACT, &strict()).expect("verifies");
     let st = v.statement.expect("statement");
     let policy = |yaml: &str| ProvenancePolicy::from_yaml(yaml).expect("policy");
-    let good = policy(&format!("builder_id: {builder}\nsource_repository: git+https://github.com/org/repo\nsource_ref: refs/heads/main\n"));
+    let good = policy(&format!(
+        "builder_id: {builder}\nsource_repository: git+https://github.com/org/repo\nsource_ref: refs/heads/main\n"
+    ));
     palisade_verify::provenance::check(&st, &artifact_hex(), &good).expect("policy holds");
 
     let mut out = Vec::new();
     for (name, yaml) in [
-        ("wrong builder", format!("builder_id: https://evil.test/builder\nsource_repository: https://github.com/org/repo\n")),
-        ("wrong repo", format!("builder_id: {builder}\nsource_repository: https://github.com/org/fork\n")),
-        ("wrong ref", format!("builder_id: {builder}\nsource_repository: https://github.com/org/repo\nsource_ref: refs/heads/dev\n")),
+        (
+            "wrong builder",
+            "builder_id: https://evil.test/builder\nsource_repository: https://github.com/org/repo\n"
+                .to_owned(),
+        ),
+        (
+            "wrong repo",
+            format!("builder_id: {builder}\nsource_repository: https://github.com/org/fork\n"),
+        ),
+        (
+            "wrong ref",
+            format!(
+                "builder_id: {builder}\nsource_repository: https://github.com/org/repo\nsource_ref: refs/heads/dev\n"
+            ),
+        ),
     ] {
-        let e = palisade_verify::provenance::check(&st, &artifact_hex(), &policy(&yaml)).expect_err(name);
+        let e = palisade_verify::provenance::check(&st, &artifact_hex(), &policy(&yaml))
+            .expect_err(name);
         assert!(matches!(e, Error::ProvenanceMismatch(_)), "{name}: {e}");
         out.push(format!("{name}: {e}"));
     }
     let e = palisade_verify::provenance::check(&st, &"0".repeat(64), &good).expect_err("digest");
     out.push(format!("other artifact: {e}"));
-    for yaml in ["builder_id: [1, 2]\n", "builder_id: x\nsource_repository: y\nextra: 1\n", "{{{"] {
+    for yaml in [
+        "builder_id: [1, 2]\n",
+        "builder_id: x\nsource_repository: y\nextra: 1\n",
+        "{{{",
+    ] {
         let e = ProvenancePolicy::from_yaml(yaml).expect_err("malformed");
         assert!(matches!(e, Error::MalformedPolicy(_)), "{e}");
     }
@@ -429,50 +581,279 @@ fn dsse_provenance_verifies_and_is_checked_against_policy() {
 // ------------------------------------------------------------------ negative: one distinct error each
 
 fn mutate(mut b: Value, pointer: &str, v: Value) -> Value {
-    *b.pointer_mut(pointer).unwrap_or_else(|| panic!("{pointer}")) = v;
+    *b.pointer_mut(pointer)
+        .unwrap_or_else(|| panic!("{pointer}")) = v;
     b
 }
+
+/// Name, bundle, artifact, policy, the expected error.
+type Case = (
+    &'static str,
+    Value,
+    &'static [u8],
+    Policy,
+    fn(&Error) -> bool,
+);
 
 #[test]
 fn every_failure_is_a_distinct_typed_error() {
     let fx = Fx::new();
     let good = fx.bundle(&Opts::default());
-    let v01 = fx.bundle(&Opts { version: "application/vnd.dev.sigstore.bundle+json;version=0.1", ..Opts::default() });
+    let v01 = fx.bundle(&Opts {
+        version: "application/vnd.dev.sigstore.bundle+json;version=0.1",
+        ..Opts::default()
+    });
     let tampered_hash = {
-        let h = good.pointer("/verificationMaterial/tlogEntries/0/inclusionProof/hashes/0").and_then(Value::as_str).expect("hash");
+        let h = good
+            .pointer("/verificationMaterial/tlogEntries/0/inclusionProof/hashes/0")
+            .and_then(Value::as_str)
+            .expect("hash");
         let mut raw = B64.decode(h).expect("b64");
         raw[0] ^= 1;
-        mutate(good.clone(), "/verificationMaterial/tlogEntries/0/inclusionProof/hashes/0", json!(B64.encode(raw)))
+        mutate(
+            good.clone(),
+            "/verificationMaterial/tlogEntries/0/inclusionProof/hashes/0",
+            json!(B64.encode(raw)),
+        )
     };
-    let dsse_other_subject = fx.bundle(&Opts { dsse: Some(statement(&"ab".repeat(32), "b", "r", "x")), ..Opts::default() });
-    let dsse_not_statement = fx.bundle(&Opts { dsse: Some(json!({"hello": "world"})), ..Opts::default() });
+    let dsse_other_subject = fx.bundle(&Opts {
+        dsse: Some(statement(&"ab".repeat(32), "b", "r", "x")),
+        ..Opts::default()
+    });
+    let dsse_not_statement = fx.bundle(&Opts {
+        dsse: Some(json!({"hello": "world"})),
+        ..Opts::default()
+    });
 
-    let wrong_identity = Policy { identity: Some(Identity::Exact("https://github.com/evil/repo/.github/workflows/x.yml@refs/heads/main".into())), issuer: None };
-    let wrong_issuer = Policy { identity: None, issuer: Some("https://accounts.google.com".into()) };
-    let cases: Vec<(&str, Value, &[u8], Policy, fn(&Error) -> bool)> = vec![
-        ("wrong digest", good.clone(), b"another artifact", strict(), |e| matches!(e, Error::DigestMismatch { .. })),
-        ("wrong identity", good.clone(), ARTIFACT, wrong_identity, |e| matches!(e, Error::IdentityMismatch { .. })),
-        ("wrong issuer", good.clone(), ARTIFACT, wrong_issuer, |e| matches!(e, Error::IssuerMismatch { .. })),
-        ("expired certificate", fx.bundle(&Opts { integrated_time: T0 + 601, ..Opts::default() }), ARTIFACT, strict(), |e| matches!(e, Error::CertificateExpired { .. })),
-        ("not yet valid certificate", fx.bundle(&Opts { integrated_time: T0 - 1, ..Opts::default() }), ARTIFACT, strict(), |e| matches!(e, Error::CertificateExpired { .. })),
-        ("bad inclusion proof", tampered_hash, ARTIFACT, strict(), |e| matches!(e, Error::BadInclusionProof(_))),
-        ("proof index beyond tree", mutate(good.clone(), "/verificationMaterial/tlogEntries/0/inclusionProof/treeSize", json!("5")), ARTIFACT, strict(), |e| matches!(e, Error::BadInclusionProof(_))),
-        ("checkpoint signed by another key", fx.bundle(&Opts { wrong_checkpoint_key: true, ..Opts::default() }), ARTIFACT, strict(), |e| matches!(e, Error::BadCheckpoint(_))),
-        ("bad signed entry timestamp", mutate(v01.clone(), "/verificationMaterial/tlogEntries/0/integratedTime", json!((T0 + 61).to_string())), ARTIFACT, strict(), |e| matches!(e, Error::BadEntryTimestamp(_))),
-        ("log entry for another artifact", fx.bundle(&Opts { logged_artifact: b"something else", ..Opts::default() }), ARTIFACT, strict(), |e| matches!(e, Error::BundleMismatch(_))),
-        ("bundle signature differs from the logged one", mutate(good.clone(), "/messageSignature/signature", json!(B64.encode({ let s: p256::ecdsa::Signature = p256_key(3).sign(b"x"); s.to_der().as_bytes().to_vec() }))), ARTIFACT, strict(), |e| matches!(e, Error::BundleMismatch(_))),
-        ("signature by another key", fx.bundle(&Opts { wrong_signing_key: true, ..Opts::default() }), ARTIFACT, strict(), |e| matches!(e, Error::BadSignature(_))),
-        ("certificate from an untrusted CA", fx.bundle(&Opts { rogue_ca: true, ..Opts::default() }), ARTIFACT, strict(), |e| matches!(e, Error::UntrustedCertificate(_))),
-        ("unknown log", mutate(good.clone(), "/verificationMaterial/tlogEntries/0/logId/keyId", json!(B64.encode([0u8; 32]))), ARTIFACT, strict(), |e| matches!(e, Error::UnknownLog(_))),
-        ("dsse statement for another artifact", dsse_other_subject, ARTIFACT, strict(), |e| matches!(e, Error::DigestMismatch { .. })),
-        ("dsse payload not a statement", dsse_not_statement, ARTIFACT, strict(), |e| matches!(e, Error::MalformedStatement(_))),
-        ("unknown media type", mutate(good.clone(), "/mediaType", json!("application/vnd.dev.sigstore.bundle+json;version=9")), ARTIFACT, strict(), |e| matches!(e, Error::UnsupportedMediaType(_))),
-        ("v0.2 without inclusion proof", mutate(v01.clone(), "/mediaType", json!("application/vnd.dev.sigstore.bundle+json;version=0.2")), ARTIFACT, strict(), |e| matches!(e, Error::MalformedBundle(_))),
-        ("certificate is garbage", mutate(good.clone(), "/verificationMaterial/certificate/rawBytes", json!(B64.encode(b"\x30\x03\x02\x01\x01"))), ARTIFACT, strict(), |e| matches!(e, Error::MalformedCertificate(_))),
-        ("certificate not base64", mutate(good.clone(), "/verificationMaterial/certificate/rawBytes", json!("***")), ARTIFACT, strict(), |e| matches!(e, Error::MalformedBundle(_))),
-        ("no tlog entries", mutate(good.clone(), "/verificationMaterial/tlogEntries", json!([])), ARTIFACT, strict(), |e| matches!(e, Error::MalformedBundle(_))),
-        ("log index not a number", mutate(good.clone(), "/verificationMaterial/tlogEntries/0/logIndex", json!("ten")), ARTIFACT, strict(), |e| matches!(e, Error::MalformedBundle(_))),
-        ("no content", { let mut b = good.clone(); b.as_object_mut().expect("obj").remove("messageSignature"); b }, ARTIFACT, strict(), |e| matches!(e, Error::MalformedBundle(_))),
+    let wrong_identity = Policy {
+        identity: Some(Identity::Exact(
+            "https://github.com/evil/repo/.github/workflows/x.yml@refs/heads/main".into(),
+        )),
+        issuer: None,
+    };
+    let wrong_issuer = Policy {
+        identity: None,
+        issuer: Some("https://accounts.google.com".into()),
+    };
+    let cases: Vec<Case> = vec![
+        (
+            "wrong digest",
+            good.clone(),
+            b"another artifact",
+            strict(),
+            |e| matches!(e, Error::DigestMismatch { .. }),
+        ),
+        (
+            "wrong identity",
+            good.clone(),
+            ARTIFACT,
+            wrong_identity,
+            |e| matches!(e, Error::IdentityMismatch { .. }),
+        ),
+        ("wrong issuer", good.clone(), ARTIFACT, wrong_issuer, |e| {
+            matches!(e, Error::IssuerMismatch { .. })
+        }),
+        (
+            "expired certificate",
+            fx.bundle(&Opts {
+                integrated_time: T0 + 601,
+                ..Opts::default()
+            }),
+            ARTIFACT,
+            strict(),
+            |e| matches!(e, Error::CertificateExpired { .. }),
+        ),
+        (
+            "not yet valid certificate",
+            fx.bundle(&Opts {
+                integrated_time: T0 - 1,
+                ..Opts::default()
+            }),
+            ARTIFACT,
+            strict(),
+            |e| matches!(e, Error::CertificateExpired { .. }),
+        ),
+        (
+            "bad inclusion proof",
+            tampered_hash,
+            ARTIFACT,
+            strict(),
+            |e| matches!(e, Error::BadInclusionProof(_)),
+        ),
+        (
+            "proof index beyond tree",
+            mutate(
+                good.clone(),
+                "/verificationMaterial/tlogEntries/0/inclusionProof/treeSize",
+                json!("5"),
+            ),
+            ARTIFACT,
+            strict(),
+            |e| matches!(e, Error::BadInclusionProof(_)),
+        ),
+        (
+            "checkpoint signed by another key",
+            fx.bundle(&Opts {
+                wrong_checkpoint_key: true,
+                ..Opts::default()
+            }),
+            ARTIFACT,
+            strict(),
+            |e| matches!(e, Error::BadCheckpoint(_)),
+        ),
+        (
+            "bad signed entry timestamp",
+            mutate(
+                v01.clone(),
+                "/verificationMaterial/tlogEntries/0/integratedTime",
+                json!((T0 + 61).to_string()),
+            ),
+            ARTIFACT,
+            strict(),
+            |e| matches!(e, Error::BadEntryTimestamp(_)),
+        ),
+        (
+            "log entry for another artifact",
+            fx.bundle(&Opts {
+                logged_artifact: b"something else",
+                ..Opts::default()
+            }),
+            ARTIFACT,
+            strict(),
+            |e| matches!(e, Error::BundleMismatch(_)),
+        ),
+        (
+            "bundle signature differs from the logged one",
+            mutate(
+                good.clone(),
+                "/messageSignature/signature",
+                json!(B64.encode({
+                    let s: p256::ecdsa::Signature = p256_key(3).sign(b"x");
+                    s.to_der().as_bytes().to_vec()
+                })),
+            ),
+            ARTIFACT,
+            strict(),
+            |e| matches!(e, Error::BundleMismatch(_)),
+        ),
+        (
+            "signature by another key",
+            fx.bundle(&Opts {
+                wrong_signing_key: true,
+                ..Opts::default()
+            }),
+            ARTIFACT,
+            strict(),
+            |e| matches!(e, Error::BadSignature(_)),
+        ),
+        (
+            "certificate from an untrusted CA",
+            fx.bundle(&Opts {
+                rogue_ca: true,
+                ..Opts::default()
+            }),
+            ARTIFACT,
+            strict(),
+            |e| matches!(e, Error::UntrustedCertificate(_)),
+        ),
+        (
+            "unknown log",
+            mutate(
+                good.clone(),
+                "/verificationMaterial/tlogEntries/0/logId/keyId",
+                json!(B64.encode([0u8; 32])),
+            ),
+            ARTIFACT,
+            strict(),
+            |e| matches!(e, Error::UnknownLog(_)),
+        ),
+        (
+            "dsse statement for another artifact",
+            dsse_other_subject,
+            ARTIFACT,
+            strict(),
+            |e| matches!(e, Error::DigestMismatch { .. }),
+        ),
+        (
+            "dsse payload not a statement",
+            dsse_not_statement,
+            ARTIFACT,
+            strict(),
+            |e| matches!(e, Error::MalformedStatement(_)),
+        ),
+        (
+            "unknown media type",
+            mutate(
+                good.clone(),
+                "/mediaType",
+                json!("application/vnd.dev.sigstore.bundle+json;version=9"),
+            ),
+            ARTIFACT,
+            strict(),
+            |e| matches!(e, Error::UnsupportedMediaType(_)),
+        ),
+        (
+            "v0.2 without inclusion proof",
+            mutate(
+                v01.clone(),
+                "/mediaType",
+                json!("application/vnd.dev.sigstore.bundle+json;version=0.2"),
+            ),
+            ARTIFACT,
+            strict(),
+            |e| matches!(e, Error::MalformedBundle(_)),
+        ),
+        (
+            "certificate is garbage",
+            mutate(
+                good.clone(),
+                "/verificationMaterial/certificate/rawBytes",
+                json!(B64.encode(b"\x30\x03\x02\x01\x01")),
+            ),
+            ARTIFACT,
+            strict(),
+            |e| matches!(e, Error::MalformedCertificate(_)),
+        ),
+        (
+            "certificate not base64",
+            mutate(
+                good.clone(),
+                "/verificationMaterial/certificate/rawBytes",
+                json!("***"),
+            ),
+            ARTIFACT,
+            strict(),
+            |e| matches!(e, Error::MalformedBundle(_)),
+        ),
+        (
+            "no tlog entries",
+            mutate(good.clone(), "/verificationMaterial/tlogEntries", json!([])),
+            ARTIFACT,
+            strict(),
+            |e| matches!(e, Error::MalformedBundle(_)),
+        ),
+        (
+            "log index not a number",
+            mutate(
+                good.clone(),
+                "/verificationMaterial/tlogEntries/0/logIndex",
+                json!("ten"),
+            ),
+            ARTIFACT,
+            strict(),
+            |e| matches!(e, Error::MalformedBundle(_)),
+        ),
+        (
+            "no content",
+            {
+                let mut b = good.clone();
+                b.as_object_mut().expect("obj").remove("messageSignature");
+                b
+            },
+            ARTIFACT,
+            strict(),
+            |e| matches!(e, Error::MalformedBundle(_)),
+        ),
     ];
     let mut out = Vec::new();
     for (name, bundle, artifact, policy, want) in cases {
@@ -481,7 +862,11 @@ fn every_failure_is_a_distinct_typed_error() {
         out.push(format!("{name}: {e}"));
     }
     let root = TrustedRoot::from_json(&fx.trusted_root()).expect("root");
-    for (name, bytes) in [("not json", &b"{"[..]), ("array", b"[]"), ("empty object", b"{}")] {
+    for (name, bytes) in [
+        ("not json", &b"{"[..]),
+        ("array", b"[]"),
+        ("empty object", b"{}"),
+    ] {
         let e = palisade_verify::verify(ARTIFACT, bytes, &root, &strict()).expect_err(name);
         assert!(matches!(e, Error::MalformedBundle(_)), "{name}: {e}");
         out.push(format!("bundle {name}: {e}"));

@@ -6,8 +6,10 @@ mod db;
 mod diff;
 mod git;
 mod owners;
+mod posture;
 mod registry;
 mod sbom;
+mod verify;
 
 use std::io::Write;
 use std::process::ExitCode;
