@@ -650,7 +650,7 @@ pub(crate) fn dependency_update_tool(tree: &Tree) -> Check {
 
 re!(
     SAST_TOOL,
-    r"(?i)github/codeql-action/(init|analyze)|semgrep|snyk\s+code|sonarsource/|sonar-scanner|sonarcloud|\bpalisade\s+(scan|sast)|\bbandit\b|\bgosec\b|brakeman|SAST\.gitlab-ci\.yml|psalm|phpstan|cargo[ -]clippy|spotbugs|find-sec-bugs|njsscan|trufflehog|gitleaks"
+    r"(?i)github/codeql-action/(init|analyze)|semgrep|snyk\s+code|sonarsource/|sonar-scanner|sonarcloud|\bpalisade\s+(scan|sast)|\bbandit\b|\bgosec\b|brakeman|SAST\.gitlab-ci\.yml|psalm|spotbugs|find-sec-bugs|njsscan|snyk/actions|qodana"
 );
 
 pub(crate) fn sast(tree: &Tree, wfs: &[Workflow]) -> Check {
@@ -788,8 +788,8 @@ re!(
     r"sigstore/cosign-installer|cosign sign|cosign attest|sigstore/gh-action-sigstore-python|gpg[^\n]*--detach-sign|minisign|signs:"
 );
 re!(
-    RELEASE_TRIGGER,
-    r"(?m)^\s*(release|tags|- 'v\*'|- v\*)\b|goreleaser|publish|upload-artifact|softprops/action-gh-release"
+    RELEASE_STEP,
+    r"softprops/action-gh-release|ncipollo/release-action|actions/create-release|goreleaser|gh release (create|upload)|cargo publish|npm publish|twine upload|pypa/gh-action-pypi-publish|docker/build-push-action|mvn[^\n]*deploy|gradle[^\n]*publish"
 );
 
 pub(crate) fn signed_releases(tree: &Tree, wfs: &[Workflow]) -> Check {
@@ -808,8 +808,33 @@ pub(crate) fn signed_releases(tree: &Tree, wfs: &[Workflow]) -> Check {
     let mut evidence = Vec::new();
     let mut score = 0u8;
     let mut releases = false;
+    for wf in wfs {
+        let tags = wf
+            .doc
+            .get("on")
+            .and_then(|o| o.get("push"))
+            .is_some_and(|p| p.get("tags").is_some());
+        if wf.triggers().contains("release") || tags {
+            releases = true;
+            let needle = if tags { "tags" } else { "release" };
+            evidence.push(ev(
+                &wf.path,
+                wf.line_of(needle),
+                "release workflow (release or tag trigger)",
+                false,
+            ));
+        }
+    }
     for (f, t) in &texts {
-        releases |= RELEASE_TRIGGER.is_match(t);
+        if let Some(m) = RELEASE_STEP.find(t) {
+            releases = true;
+            evidence.push(ev(
+                f,
+                line_of(t, m.as_str()),
+                format!("publishes a release ({})", m.as_str()),
+                false,
+            ));
+        }
         if let Some(m) = PROVENANCE.find(t) {
             score = 10;
             evidence.push(ev(
@@ -831,6 +856,13 @@ pub(crate) fn signed_releases(tree: &Tree, wfs: &[Workflow]) -> Check {
     }
     if score == 0 && !releases {
         return check(id, name, risk, None, "no release workflow found", evidence);
+    }
+    if score == 0 {
+        // An unsigned release is what costs the points.
+        for e in &mut evidence {
+            e.negative = true;
+            e.message.push_str(": nothing signed, no provenance");
+        }
     }
     let reason = match score {
         10 => "releases carry provenance",
