@@ -878,3 +878,57 @@ fn every_failure_is_a_distinct_typed_error() {
     }
     insta::assert_snapshot!(out.join("\n"));
 }
+
+#[test]
+fn hostile_proofs_and_limits_fail_cleanly() {
+    use palisade_verify::merkle::verify_inclusion;
+    let leaf = leaf_hash(b"x");
+    let long: Vec<Vec<u8>> = (0..65).map(|_| vec![0u8; 32]).collect();
+    assert!(verify_inclusion(0, u64::MAX, &leaf, &long, &[0u8; 32]).is_err());
+    assert!(verify_inclusion(0, 2, &leaf, &[vec![0u8; 31]], &[0u8; 32]).is_err());
+    assert!(verify_inclusion(3, 3, &leaf, &[], &leaf).is_err());
+    assert!(verify_inclusion(0, 0, &leaf, &[], &leaf).is_err());
+    // A single-leaf tree: the leaf is the root, and any extra hash is refused.
+    assert!(verify_inclusion(0, 1, &leaf, &[], &leaf).is_ok());
+    assert!(verify_inclusion(0, 1, &leaf, &[vec![0u8; 32]], &leaf).is_err());
+
+    let fx = Fx::new();
+    let root = TrustedRoot::from_json(&fx.trusted_root()).expect("root");
+    let huge = vec![b' '; palisade_verify::MAX_DOCUMENT + 1];
+    assert!(matches!(
+        palisade_verify::verify(ARTIFACT, &huge, &root, &strict()),
+        Err(Error::MalformedBundle(_))
+    ));
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    assert!(matches!(
+        palisade_verify::verify(ARTIFACT, deep.as_bytes(), &root, &strict()),
+        Err(Error::MalformedBundle(_))
+    ));
+    // A checkpoint without signature lines, and one whose size disagrees with the proof.
+    let good = fx.bundle(&Opts::default());
+    let env = good
+        .pointer("/verificationMaterial/tlogEntries/0/inclusionProof/checkpoint/envelope")
+        .and_then(Value::as_str)
+        .expect("cp")
+        .to_owned();
+    let unsigned = env.split("\n\n").next().expect("note").to_owned() + "\n\n";
+    let b = mutate(
+        good.clone(),
+        "/verificationMaterial/tlogEntries/0/inclusionProof/checkpoint/envelope",
+        json!(unsigned),
+    );
+    assert!(matches!(
+        run(&fx, &b, ARTIFACT, &strict()),
+        Err(Error::BadCheckpoint(_))
+    ));
+    let resized = env.replacen("\n7\n", "\n8\n", 1);
+    let b = mutate(
+        good,
+        "/verificationMaterial/tlogEntries/0/inclusionProof/checkpoint/envelope",
+        json!(resized),
+    );
+    assert!(matches!(
+        run(&fx, &b, ARTIFACT, &strict()),
+        Err(Error::BadCheckpoint(_))
+    ));
+}
