@@ -16,6 +16,9 @@ macro_rules! re {
     };
 }
 
+/// Evidence kept per check (the score counts all of it).
+const MAX_EVIDENCE: usize = 200;
+
 fn ev(file: &str, line: usize, message: impl Into<String>, negative: bool) -> Evidence {
     Evidence {
         file: file.to_owned(),
@@ -35,6 +38,12 @@ fn check(
 ) -> Check {
     evidence.sort();
     evidence.dedup();
+    if evidence.len() > MAX_EVIDENCE {
+        let more = evidence.len() - MAX_EVIDENCE;
+        let negative = evidence[MAX_EVIDENCE..].iter().any(|e| e.negative);
+        evidence.truncate(MAX_EVIDENCE);
+        evidence.push(ev("", 0, format!("... and {more} more"), negative));
+    }
     Check {
         id,
         name,

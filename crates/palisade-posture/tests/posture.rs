@@ -206,3 +206,21 @@ fn missing_root_is_an_error() {
         palisade_posture::assess(Path::new("/nonexistent/palisade-posture")).expect_err("error");
     assert!(e.to_string().contains("/nonexistent/palisade-posture"));
 }
+
+#[test]
+fn evidence_is_capped_but_the_score_counts_everything() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for i in 0..250 {
+        write(dir.path(), &format!("bin/{i}.so"), b"\x7fELF");
+    }
+    let p = palisade_posture::assess(dir.path()).expect("assess");
+    let ba = p
+        .checks
+        .iter()
+        .find(|c| c.id == "binary-artifacts")
+        .expect("check");
+    assert_eq!(ba.score, Some(0));
+    assert_eq!(ba.reason, "250 binary artifact(s) in the tree");
+    assert_eq!(ba.evidence.len(), 201);
+    assert_eq!(ba.evidence[200].message, "... and 50 more");
+}
