@@ -382,7 +382,11 @@ pub fn to_sarif(p: &Posture) -> Value {
         .collect();
     let mut results = Vec::new();
     for c in &p.checks {
-        for e in c.evidence.iter().filter(|e| e.negative) {
+        for e in c
+            .evidence
+            .iter()
+            .filter(|e| e.negative && !e.file.is_empty())
+        {
             let level = match c.risk {
                 Risk::Critical | Risk::High => "error",
                 Risk::Medium => "warning",

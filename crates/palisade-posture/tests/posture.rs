@@ -224,3 +224,71 @@ fn evidence_is_capped_but_the_score_counts_everything() {
     assert_eq!(ba.evidence.len(), 201);
     assert_eq!(ba.evidence[200].message, "... and 50 more");
 }
+
+/// The official SARIF 2.1.0 schema from the serde-sarif crate's source (fetched by `.ci/run`).
+fn sarif_schema() -> Option<std::path::PathBuf> {
+    if let Ok(p) = std::env::var("PALISADE_SARIF_SCHEMA") {
+        return Some(p.into());
+    }
+    let home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cargo")))?;
+    for index in fs::read_dir(home.join("registry/src")).ok()?.flatten() {
+        for krate in fs::read_dir(index.path()).ok()?.flatten() {
+            let p = krate.path().join("src/schema.json");
+            if krate
+                .file_name()
+                .to_string_lossy()
+                .starts_with("serde-sarif-")
+                && p.is_file()
+            {
+                return Some(p);
+            }
+        }
+    }
+    None
+}
+
+/// The published schema's `language` pattern has a stray `]` a strict validator refuses.
+fn mend(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, c) in m.iter_mut() {
+                if k == "pattern" && c.as_str().is_some_and(|s| s.contains("]?$")) {
+                    *c = serde_json::json!("^[a-zA-Z]{2}(-[a-zA-Z]{2})?$");
+                } else {
+                    mend(c);
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(mend),
+        _ => {}
+    }
+}
+
+#[test]
+fn sarif_validates_against_the_official_schema() {
+    let Some(path) = sarif_schema() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must provide the SARIF schema (see .ci/run)"
+        );
+        eprintln!("skipped: the SARIF 2.1.0 schema was not found (run the fetch in .ci/run)");
+        return;
+    };
+    let mut schema: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(path).expect("read")).expect("json");
+    mend(&mut schema);
+    let validator = jsonschema::validator_for(&schema).expect("schema");
+    let dir = tempfile::tempdir().expect("tempdir");
+    bad_repo(dir.path());
+    let doc = palisade_posture::to_sarif(&palisade_posture::assess(dir.path()).expect("assess"));
+    let errors: Vec<String> = validator
+        .iter_errors(&doc)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    let mut broken = doc.clone();
+    broken["runs"][0]["results"][0]["level"] = serde_json::json!("catastrophic");
+    assert!(!validator.is_valid(&broken));
+}
