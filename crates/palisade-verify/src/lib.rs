@@ -38,6 +38,8 @@ use sha2::{Digest, Sha256};
 mod cert;
 pub mod merkle;
 pub mod provenance;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 
 pub use cert::{Leaf, verify_chain};
 

@@ -65,3 +65,103 @@ fn verify_refuses_malformed_input() {
         .arg(&bundle));
     assert_eq!(r.code, 3, "{}", r.stderr);
 }
+
+#[test]
+fn verify_a_generated_bundle_end_to_end() {
+    use palisade_verify::testkit::{ARTIFACT, Fx, IDENTITY, ISSUER, Opts, artifact_hex, statement};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fx = Fx::new();
+    let builder = "https://github.com/actions/runner/github-hosted";
+    let st = statement(
+        &artifact_hex(),
+        builder,
+        "https://github.com/org/repo",
+        "refs/heads/main",
+    );
+    let bundle = fx.bundle(&Opts {
+        dsse: Some(st),
+        ..Opts::default()
+    });
+    let p = |n: &str| dir.path().join(n);
+    fs::write(p("artifact.tar.gz"), ARTIFACT).expect("write");
+    fs::write(
+        p("a.sigstore.json"),
+        serde_json::to_vec(&bundle).expect("json"),
+    )
+    .expect("write");
+    fs::write(p("trusted_root.json"), fx.trusted_root()).expect("write");
+    fs::write(p("slsa.yaml"), format!("builder_id: {builder}\nsource_repository: https://github.com/org/repo\nsource_ref: refs/heads/main\n")).expect("write");
+    fs::write(
+        p("other.yaml"),
+        format!("builder_id: {builder}\nsource_repository: https://github.com/org/fork\n"),
+    )
+    .expect("write");
+    let verify = |extra: &[&str]| {
+        let mut c = bin();
+        c.arg("verify")
+            .arg(p("artifact.tar.gz"))
+            .arg("--bundle")
+            .arg(p("a.sigstore.json"))
+            .arg("--trusted-root")
+            .arg(p("trusted_root.json"));
+        c.args(extra);
+        run(c.current_dir(dir.path()))
+    };
+    let r = verify(&[
+        "--identity",
+        IDENTITY,
+        "--issuer",
+        ISSUER,
+        "--provenance",
+        "--policy",
+        "slsa.yaml",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("provenance: satisfies the policy"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(&format!("identity: {IDENTITY}")),
+        "{}",
+        r.stdout
+    );
+    let r = verify(&[
+        "--identity-regex",
+        r"https://github\.com/org/repo/.*",
+        "--issuer",
+        ISSUER,
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    assert_eq!(v["verified"], true);
+    assert_eq!(v["sha256"], artifact_hex());
+    let r = verify(&[
+        "--identity",
+        "https://github.com/evil/repo/x@refs/heads/main",
+        "--issuer",
+        ISSUER,
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("certificate identity"), "{}", r.stderr);
+    let r = verify(&[
+        "--identity",
+        IDENTITY,
+        "--issuer",
+        ISSUER,
+        "--provenance",
+        "--policy",
+        "other.yaml",
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("source repository"), "{}", r.stderr);
+    let r = verify(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("any sigstore identity is accepted"),
+        "{}",
+        r.stderr
+    );
+}
