@@ -881,6 +881,46 @@ pub(crate) fn signed_releases(tree: &Tree, wfs: &[Workflow]) -> Check {
     check(id, name, risk, Some(score), reason, evidence)
 }
 
+// ---------------------------------------------------------------- Packaging
+
+/// Scorecard's Packaging: releases are built and published by CI (reproducibly, from the
+/// repository), not from a maintainer's laptop. No publishing workflow is inconclusive.
+pub(crate) fn packaging(wfs: &[Workflow]) -> Check {
+    let (id, name, risk) = ("packaging", "Packaging", Risk::Medium);
+    let evidence: Vec<Evidence> = wfs
+        .iter()
+        .filter_map(|wf| {
+            RELEASE_STEP.find(&wf.text).map(|m| {
+                ev(
+                    &wf.path,
+                    wf.line_of(m.as_str()),
+                    format!("CI publishes packages ({})", m.as_str()),
+                    false,
+                )
+            })
+        })
+        .collect();
+    if evidence.is_empty() {
+        check(
+            id,
+            name,
+            risk,
+            None,
+            "no publishing workflow found",
+            evidence,
+        )
+    } else {
+        check(
+            id,
+            name,
+            risk,
+            Some(10),
+            "packages are published from CI",
+            evidence,
+        )
+    }
+}
+
 // ---------------------------------------------------------------- License
 
 re!(

@@ -3,7 +3,7 @@
 //! The checks of OpenSSF Scorecard that can be decided from the files of a checkout
 //! (no forge API, no network): dangerous workflows, token permissions, pinned
 //! dependencies, binary artifacts, security policy, dependency-update tool, SAST in CI,
-//! fuzzing, signed releases (configured), license, and CODEOWNERS coverage of
+//! fuzzing, signed releases (configured), packaging, license, and CODEOWNERS coverage of
 //! security-relevant paths. Each check scores 0-10 with evidence (`file:line`); a check
 //! that cannot apply (no workflows, no dependencies to pin) scores `None` and is left
 //! out of the aggregate.
@@ -302,6 +302,7 @@ pub fn assess(root: &Path) -> Result<Posture, Error> {
         checks::sast(&tree, &workflows),
         checks::fuzzing(&tree, &workflows),
         checks::signed_releases(&tree, &workflows),
+        checks::packaging(&workflows),
         checks::license(&tree),
         checks::codeowners(&tree),
     ];
