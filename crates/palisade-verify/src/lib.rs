@@ -9,8 +9,8 @@
 //!    `1.3.6.1.4.1.57264.1.8`, or the legacy `.1.1`) against the [`Policy`];
 //! 4. the Rekor entry: its log is in the trusted root, the canonicalized body matches the
 //!    bundle (digest, signature, certificate), the RFC 6962 inclusion proof leads to the
-//!    checkpoint's root, and the checkpoint (v0.2+) or signed entry timestamp (v0.1, and
-//!    whenever present) is signed by the log key;
+//!    checkpoint's root, the checkpoint (required from v0.2) is signed by the log key, and so
+//!    is the signed entry timestamp (always required: it authenticates the integrated time);
 //! 5. the signature: over the artifact digest (message signature) or over the DSSE
 //!    pre-authentication encoding, whose in-toto statement must name the artifact's digest.
 //!
@@ -373,8 +373,13 @@ pub fn verify(
     if version >= BundleVersion::V02 && proof.is_none() {
         return Err(mb("v0.2+ bundles need tlogEntries[0].inclusionProof".into()));
     }
-    if proof.is_none() && set.is_none() {
-        return Err(mb("neither inclusionProof nor inclusionPromise".into()));
+    if set.is_none() {
+        // Only the signed entry timestamp authenticates `integratedTime`, the time the
+        // certificate's validity is judged at; RFC 3161 timestamps are not supported.
+        return Err(mb(
+            "no inclusionPromise (signed entry timestamp): the integrated time would be unauthenticated"
+                .into(),
+        ));
     }
     if let Some(p) = proof {
         verify_inclusion(p, &body_bytes, log_index, log)?;

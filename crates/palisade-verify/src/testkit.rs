@@ -2,7 +2,11 @@
 //! (P-256 root, P-384 intermediate), Fulcio-style leaf certificates, a log key, RFC 6962
 //! Merkle trees, checkpoints, signed entry timestamps and bundles v0.1-v0.3, with knobs
 //! ([`Opts`]) that break each of them.
-#![allow(clippy::expect_used, clippy::missing_panics_doc, clippy::new_without_default)]
+#![allow(
+    clippy::expect_used,
+    clippy::missing_panics_doc,
+    clippy::new_without_default
+)]
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -416,6 +416,20 @@ fn every_failure_is_a_distinct_typed_error() {
             |e| matches!(e, Error::MalformedBundle(_)),
         ),
         (
+            "no signed entry timestamp",
+            {
+                let mut b = good.clone();
+                b["verificationMaterial"]["tlogEntries"][0]
+                    .as_object_mut()
+                    .expect("obj")
+                    .remove("inclusionPromise");
+                b
+            },
+            ARTIFACT,
+            strict(),
+            |e| matches!(e, Error::MalformedBundle(_)),
+        ),
+        (
             "no content",
             {
                 let mut b = good.clone();
