@@ -148,7 +148,17 @@ fn is_ca(cert: &Certificate) -> bool {
 pub fn verify_chain(leaf: &Leaf, root: &TrustedRoot, time: u64) -> Result<()> {
     in_validity(&leaf.cert, time)?;
     let mut why = Vec::new();
-    for chain_der in &root.certificate_authorities {
+    for ca in &root.certificate_authorities {
+        if ca.valid_from.is_some_and(|f| time < f) || ca.valid_to.is_some_and(|t| time > t) {
+            why.push(format!(
+                "an authority is trusted only for {}..{} (unix seconds), not at {time}",
+                ca.valid_from.unwrap_or(0),
+                ca.valid_to
+                    .map_or_else(|| "now".to_owned(), |t| t.to_string())
+            ));
+            continue;
+        }
+        let chain_der = &ca.chain;
         let chain = chain_der
             .iter()
             .map(|d| Certificate::from_der(d))

@@ -110,11 +110,40 @@ pub struct LogKey {
     pub spki_der: Vec<u8>,
 }
 
+/// A certificate authority of the trusted root.
+#[derive(Debug, Clone)]
+pub struct CertificateAuthority {
+    /// The chain, DER, leaf-most (intermediate) first.
+    pub chain: Vec<Vec<u8>>,
+    /// `validFor`, unix seconds: certificates it issued are trusted only in this window.
+    pub valid_from: Option<u64>,
+    pub valid_to: Option<u64>,
+}
+
+/// `2022-04-13T20:06:15.000Z` (RFC 3339, UTC) to unix seconds.
+fn rfc3339(s: &str) -> Option<u64> {
+    let b = s.as_bytes();
+    if b.len() < 20 || !s.ends_with('Z') || b[4] != b'-' || b[10] != b'T' {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| s.get(r)?.parse::<u16>().ok();
+    let small = |r| n(r).and_then(|v| u8::try_from(v).ok());
+    der::DateTime::new(
+        n(0..4)?,
+        small(5..7)?,
+        small(8..10)?,
+        small(11..13)?,
+        small(14..16)?,
+        small(17..19)?,
+    )
+    .ok()
+    .map(|d| d.unix_duration().as_secs())
+}
+
 /// The parts of `trusted_root.json` used offline.
 #[derive(Debug, Clone)]
 pub struct TrustedRoot {
-    /// Each certificate authority's chain, DER, leaf-most (intermediate) first.
-    pub certificate_authorities: Vec<Vec<Vec<u8>>>,
+    pub certificate_authorities: Vec<CertificateAuthority>,
     pub tlogs: Vec<LogKey>,
 }
 
@@ -166,7 +195,19 @@ impl TrustedRoot {
             if chain.is_empty() {
                 return Err(e(format!("certificateAuthorities[{i}]: empty chain")));
             }
-            cas.push(chain);
+            let time = |k: &str| -> Result<Option<u64>> {
+                match ca.pointer(&format!("/validFor/{k}")).and_then(Value::as_str) {
+                    None => Ok(None),
+                    Some(t) => rfc3339(t)
+                        .map(Some)
+                        .ok_or_else(|| e(format!("certificateAuthorities[{i}].validFor.{k}: `{t}` is not an RFC 3339 UTC time"))),
+                }
+            };
+            cas.push(CertificateAuthority {
+                chain,
+                valid_from: time("start")?,
+                valid_to: time("end")?,
+            });
         }
         let mut tlogs = Vec::new();
         for (i, t) in v

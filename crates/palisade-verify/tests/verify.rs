@@ -518,3 +518,32 @@ fn hostile_proofs_and_limits_fail_cleanly() {
         Err(Error::BadCheckpoint(_))
     ));
 }
+
+#[test]
+fn certificate_authority_validity_window_is_enforced() {
+    let fx = Fx::new();
+    let bundle = serde_json::to_vec(&fx.bundle(&Opts::default())).expect("json");
+    let with_window = |start: &str, end: &str| {
+        let mut r: Value = serde_json::from_slice(&fx.trusted_root()).expect("json");
+        r["certificateAuthorities"][0]["validFor"] = json!({"start": start, "end": end});
+        serde_json::to_vec(&r).expect("json")
+    };
+    // T0 + 60 = 2027-01-15T08:01:00Z.
+    let ok = TrustedRoot::from_json(&with_window(
+        "2027-01-01T00:00:00Z",
+        "2027-02-01T00:00:00.000Z",
+    ))
+    .expect("root");
+    palisade_verify::verify(ARTIFACT, &bundle, &ok, &strict()).expect("inside the window");
+    let retired =
+        TrustedRoot::from_json(&with_window("2020-01-01T00:00:00Z", "2027-01-15T08:00:59Z"))
+            .expect("root");
+    let e =
+        palisade_verify::verify(ARTIFACT, &bundle, &retired, &strict()).expect_err("retired CA");
+    assert!(matches!(e, Error::UntrustedCertificate(_)), "{e}");
+    assert!(e.to_string().contains("trusted only for"), "{e}");
+    for bad in ["yesterday", "2027-01-01 00:00:00Z", "2027-13-01T00:00:00Z"] {
+        let e = TrustedRoot::from_json(&with_window(bad, "2028-01-01T00:00:00Z")).expect_err(bad);
+        assert!(matches!(e, Error::MalformedTrustedRoot(_)), "{e}");
+    }
+}
