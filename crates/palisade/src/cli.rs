@@ -50,6 +50,10 @@ pub enum Command {
     },
     /// Show who owns paths, and which CODEOWNERS line decided it.
     Owners(OwnersArgs),
+    /// Repository security posture: the OpenSSF Scorecard checks decidable from a clone.
+    Posture(crate::posture::PostureArgs),
+    /// Verify a sigstore bundle (and SLSA provenance) offline against a trusted root.
+    Verify(crate::verify::VerifyArgs),
     /// Manage baselines (accepted findings that --baseline hides).
     Baseline {
         #[command(subcommand)]

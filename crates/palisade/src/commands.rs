@@ -73,6 +73,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         },
         Command::Explain { rule } => explain(&rule),
         Command::Owners(args) => crate::owners::owners_command(&args),
+        Command::Posture(args) => crate::posture::posture_command(&args),
+        Command::Verify(args) => crate::verify::verify_command(&args),
         Command::Baseline { command } => match command {
             BaselineCommand::Create {
                 scan,

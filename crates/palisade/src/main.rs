@@ -8,11 +8,13 @@ mod git;
 mod iac;
 mod image;
 mod owners;
+mod posture;
 mod registry;
 mod sast;
 mod sbom;
 mod triage;
 mod vex;
+mod verify;
 
 use std::io::Write;
 use std::process::ExitCode;

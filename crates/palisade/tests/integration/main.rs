@@ -16,3 +16,4 @@ mod sbom;
 mod triage;
 mod sbom_input;
 mod terraform;
+mod supply;

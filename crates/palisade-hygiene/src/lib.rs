@@ -1,0 +1,355 @@
+//! Dependency hygiene as plain functions, for `palisade deps` to call per package:
+//! - [`typosquat`]: a name one edit, one adjacent-key slip, a homoglyph or a separator away
+//!   from a popular package of the same ecosystem ([`popular`]);
+//! - [`dependency_confusion`]: internal-looking names resolved from a public registry;
+//! - [`LicensePolicy`]: SPDX license expressions (`AND`, `OR`, `WITH`, `+`, parentheses)
+//!   against allow and deny lists.
+//!
+//! No dependencies beyond `thiserror`: the algorithms are small and the lists are data.
+
+pub mod popular;
+
+/// How a name resembles a popular one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resemblance {
+    /// Same after normalising `-`, `_`, `.` and case (PyPI treats them as one; people do too).
+    Separator,
+    /// Same after mapping look-alike characters (`0`/`o`, `1`/`l`, `rn`/`m`...).
+    Homoglyph,
+    /// One substitution by a key adjacent on a QWERTY keyboard.
+    Keyboard,
+    /// Damerau-Levenshtein distance 1 (insert, delete, substitute, transpose).
+    EditDistance,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Typosquat {
+    pub popular: &'static str,
+    pub resemblance: Resemblance,
+}
+
+fn normalise(s: &str) -> String {
+    s.to_ascii_lowercase().replace(['_', '.'], "-")
+}
+
+fn deglyph(s: &str) -> String {
+    normalise(s)
+        .replace("rn", "m")
+        .replace("vv", "w")
+        .replace('0', "o")
+        .replace(['1', 'i'], "l")
+        .replace('5', "s")
+        .replace('3', "e")
+}
+
+const QWERTY: [&str; 4] = ["1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"];
+
+fn key_pos(c: char) -> Option<(i32, i32)> {
+    QWERTY.iter().enumerate().find_map(|(r, row)| {
+        row.find(c).map(|col| {
+            (
+                i32::try_from(r).unwrap_or(0),
+                i32::try_from(col).unwrap_or(0),
+            )
+        })
+    })
+}
+
+fn adjacent(a: char, b: char) -> bool {
+    match (key_pos(a), key_pos(b)) {
+        (Some((r1, c1)), Some((r2, c2))) => {
+            (r1 - r2).abs() <= 1 && (c1 - c2).abs() <= 1 && (r1, c1) != (r2, c2)
+        }
+        _ => false,
+    }
+}
+
+/// Optimal-string-alignment distance, stopping early above 1.
+fn within_one_edit(a: &[char], b: &[char]) -> bool {
+    if a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let (n, m) = (a.len(), b.len());
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[n][m] == 1
+}
+
+/// Does `name` look like a popular package of `ecosystem` (`npm`, `PyPI`, `crates.io`) that
+/// it is not? Names shorter than 4 characters are not judged (too many neighbours).
+pub fn typosquat(ecosystem: &str, name: &str) -> Option<Typosquat> {
+    let list = popular::for_ecosystem(ecosystem);
+    let n = normalise(name);
+    if n.len() < 4 || list.contains(&name) {
+        return None;
+    }
+    // PyPI normalises separators and case itself, and crates.io refuses names differing only
+    // by `-`/`_`: there, a separator variant is the same package, not a squat.
+    let same_project = ecosystem.eq_ignore_ascii_case("pypi")
+        || ecosystem.eq_ignore_ascii_case("crates.io")
+        || ecosystem.eq_ignore_ascii_case("cargo");
+    for p in list {
+        let pn = normalise(p);
+        if pn == n {
+            return (!same_project).then_some(Typosquat {
+                popular: p,
+                resemblance: Resemblance::Separator,
+            });
+        }
+    }
+    for p in list {
+        if deglyph(p) == deglyph(name) {
+            return Some(Typosquat {
+                popular: p,
+                resemblance: Resemblance::Homoglyph,
+            });
+        }
+    }
+    let nc: Vec<char> = n.chars().collect();
+    for p in list {
+        let pc: Vec<char> = normalise(p).chars().collect();
+        if pc.len() < 4 {
+            continue;
+        }
+        if pc.len() == nc.len() {
+            let diffs: Vec<(char, char)> = pc
+                .iter()
+                .zip(&nc)
+                .filter(|(a, b)| a != b)
+                .map(|(a, b)| (*a, *b))
+                .collect();
+            if diffs.len() == 1 && adjacent(diffs[0].0, diffs[0].1) {
+                return Some(Typosquat {
+                    popular: p,
+                    resemblance: Resemblance::Keyboard,
+                });
+            }
+        }
+        if within_one_edit(&pc, &nc) {
+            return Some(Typosquat {
+                popular: p,
+                resemblance: Resemblance::EditDistance,
+            });
+        }
+    }
+    None
+}
+
+/// An internal-looking name (`@acme/...` scope or one of `internal_prefixes`, or words
+/// like `internal`, `corp`, `private`) resolved without a pinned private registry can be
+/// claimed on the public registry by anyone: dependency confusion. Returns the reason.
+pub fn dependency_confusion(
+    name: &str,
+    internal_prefixes: &[&str],
+    pinned_registry: bool,
+) -> Option<String> {
+    if pinned_registry {
+        return None;
+    }
+    let lower = name.to_ascii_lowercase();
+    if let Some(p) = internal_prefixes
+        .iter()
+        .find(|p| !p.is_empty() && lower.starts_with(&p.to_ascii_lowercase()))
+    {
+        return Some(format!(
+            "`{name}` has the internal prefix `{p}` but no pinned registry"
+        ));
+    }
+    let words = ["internal", "corp", "private", "intranet", "-priv-"];
+    words.iter().find(|w| lower.contains(*w)).map(|w| {
+        format!(
+            "`{name}` looks internal (`{}`) but no registry is pinned",
+            w.trim_matches('-')
+        )
+    })
+}
+
+// ------------------------------------------------------------------ SPDX license policy
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum Error {
+    #[error("invalid SPDX expression `{expr}`: {why}")]
+    Spdx { expr: String, why: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expr {
+    License(String),
+    With(Box<Expr>, String),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+}
+
+const MAX_TOKENS: usize = 512;
+
+/// Parses an SPDX license expression (precedence: `WITH` > `AND` > `OR`).
+pub fn parse_spdx(expr: &str) -> Result<Expr, Error> {
+    let err = |why: &str| Error::Spdx {
+        expr: expr.to_owned(),
+        why: why.to_owned(),
+    };
+    let spaced = expr.replace('(', " ( ").replace(')', " ) ");
+    let toks: Vec<&str> = spaced.split_whitespace().collect();
+    if toks.is_empty() {
+        return Err(err("empty"));
+    }
+    if toks.len() > MAX_TOKENS {
+        return Err(err("too long"));
+    }
+    let mut pos = 0;
+    let e = parse_or(&toks, &mut pos, 0).map_err(|w| err(&w))?;
+    if pos != toks.len() {
+        return Err(err(&format!("unexpected `{}`", toks[pos])));
+    }
+    Ok(e)
+}
+
+fn parse_or(t: &[&str], p: &mut usize, depth: usize) -> Result<Expr, String> {
+    let mut l = parse_and(t, p, depth)?;
+    while t.get(*p).is_some_and(|s| s.eq_ignore_ascii_case("OR")) {
+        *p += 1;
+        l = Expr::Or(Box::new(l), Box::new(parse_and(t, p, depth)?));
+    }
+    Ok(l)
+}
+
+fn parse_and(t: &[&str], p: &mut usize, depth: usize) -> Result<Expr, String> {
+    let mut l = parse_with(t, p, depth)?;
+    while t.get(*p).is_some_and(|s| s.eq_ignore_ascii_case("AND")) {
+        *p += 1;
+        l = Expr::And(Box::new(l), Box::new(parse_with(t, p, depth)?));
+    }
+    Ok(l)
+}
+
+fn parse_with(t: &[&str], p: &mut usize, depth: usize) -> Result<Expr, String> {
+    let atom = match t.get(*p) {
+        None => return Err("ends too early".into()),
+        Some(&"(") => {
+            if depth > 32 {
+                return Err("nested too deeply".into());
+            }
+            *p += 1;
+            let e = parse_or(t, p, depth + 1)?;
+            if t.get(*p) != Some(&")") {
+                return Err("unbalanced parenthesis".into());
+            }
+            *p += 1;
+            e
+        }
+        Some(s)
+            if ["AND", "OR", "WITH", ")"]
+                .iter()
+                .any(|k| s.eq_ignore_ascii_case(k)) =>
+        {
+            return Err(format!("unexpected `{s}`"));
+        }
+        Some(s) => {
+            if !s
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '+' | ':'))
+            {
+                return Err(format!("`{s}` is not a license id"));
+            }
+            *p += 1;
+            Expr::License((*s).to_owned())
+        }
+    };
+    if t.get(*p).is_some_and(|s| s.eq_ignore_ascii_case("WITH")) {
+        *p += 1;
+        let exc = t.get(*p).ok_or("WITH needs an exception")?;
+        *p += 1;
+        return Ok(Expr::With(Box::new(atom), (*exc).to_owned()));
+    }
+    Ok(atom)
+}
+
+/// Allow and deny lists of SPDX ids (compared case-insensitively; `GPL-2.0+` also
+/// matches `GPL-2.0-or-later`).
+#[derive(Debug, Clone, Default)]
+pub struct LicensePolicy {
+    pub allow: Vec<String>,
+    pub deny: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LicenseDecision {
+    /// Some choice of the expression uses only allowed licenses.
+    Allowed,
+    /// Every choice uses a denied license; the denied ids.
+    Denied(Vec<String>),
+    /// Neither: licenses that are on no list.
+    Unknown(Vec<String>),
+}
+
+fn canon(id: &str) -> String {
+    let l = id.to_ascii_lowercase();
+    match l.strip_suffix('+') {
+        Some(b) => format!("{b}-or-later"),
+        None => l,
+    }
+}
+
+impl LicensePolicy {
+    fn status(&self, id: &str) -> LicenseDecision {
+        let c = canon(id);
+        if self.deny.iter().any(|d| canon(d) == c) {
+            LicenseDecision::Denied(vec![id.to_owned()])
+        } else if self.allow.iter().any(|a| canon(a) == c) {
+            LicenseDecision::Allowed
+        } else {
+            LicenseDecision::Unknown(vec![id.to_owned()])
+        }
+    }
+
+    fn eval(&self, e: &Expr) -> LicenseDecision {
+        use LicenseDecision::{Allowed, Denied, Unknown};
+        match e {
+            Expr::License(id) => self.status(id),
+            // The exception widens a license; judge `X WITH E` by `X`.
+            Expr::With(inner, _) => self.eval(inner),
+            Expr::Or(a, b) => match (self.eval(a), self.eval(b)) {
+                (Allowed, _) | (_, Allowed) => Allowed,
+                (Unknown(x), Unknown(y)) | (Unknown(x), Denied(y)) | (Denied(y), Unknown(x)) => {
+                    let _ = y;
+                    Unknown(x)
+                }
+                (Denied(mut x), Denied(y)) => {
+                    x.extend(y);
+                    Denied(x)
+                }
+            },
+            Expr::And(a, b) => match (self.eval(a), self.eval(b)) {
+                (Denied(x), _) | (_, Denied(x)) => Denied(x),
+                (Unknown(mut x), Unknown(y)) => {
+                    x.extend(y);
+                    Unknown(x)
+                }
+                (Unknown(x), Allowed) | (Allowed, Unknown(x)) => Unknown(x),
+                (Allowed, Allowed) => Allowed,
+            },
+        }
+    }
+
+    /// Judges an SPDX expression.
+    pub fn check(&self, expr: &str) -> Result<LicenseDecision, Error> {
+        Ok(self.eval(&parse_spdx(expr)?))
+    }
+}

@@ -1,0 +1,107 @@
+use palisade_hygiene::{
+    LicenseDecision, LicensePolicy, Resemblance, dependency_confusion, parse_spdx, typosquat,
+};
+
+#[test]
+fn typosquats_are_found_and_popular_names_are_not() {
+    let cases = [
+        ("npm", "lodahs"),
+        ("npm", "expres"),
+        ("npm", "reqeust"),
+        ("npm", "axois"),
+        ("npm", "cross_env"),
+        ("npm", "l0dash"),
+        ("PyPI", "reqests"),
+        ("PyPI", "requestz"),
+        ("PyPI", "urlib3"),
+        ("PyPI", "numpi"),
+        ("crates.io", "serdee"),
+        ("crates.io", "tokoi"),
+        ("crates.io", "rand0"),
+        ("PyPI", "djangp"),
+    ];
+    let out: Vec<String> = cases
+        .iter()
+        .map(|(eco, n)| format!("{eco} {n}: {:?}", typosquat(eco, n)))
+        .collect();
+    insta::assert_snapshot!(out.join("\n"));
+    for (eco, n) in cases {
+        assert!(typosquat(eco, n).is_some(), "{eco} {n}");
+    }
+    for (eco, n) in [
+        ("npm", "lodash"),
+        ("npm", "react"),
+        ("PyPI", "requests"),
+        ("PyPI", "Python_Dateutil"),
+        ("crates.io", "serde_json"),
+        ("crates.io", "serde-json"),
+        ("npm", "left-pad"),
+        ("npm", "ws"),
+        ("crates.io", "palisade"),
+    ] {
+        assert_eq!(typosquat(eco, n), None, "{eco} {n}");
+    }
+    assert_eq!(
+        typosquat("npm", "lodasj").map(|t| t.resemblance),
+        Some(Resemblance::Keyboard)
+    );
+}
+
+#[test]
+fn dependency_confusion_heuristics() {
+    assert!(dependency_confusion("acme-billing", &["acme-"], false).is_some());
+    assert!(dependency_confusion("acme-billing", &["acme-"], true).is_none());
+    assert!(dependency_confusion("payments-internal-sdk", &[], false).is_some());
+    assert!(dependency_confusion("lodash", &["acme-"], false).is_none());
+}
+
+#[test]
+fn spdx_license_policy() {
+    let p = LicensePolicy {
+        allow: vec![
+            "MIT".into(),
+            "Apache-2.0".into(),
+            "BSD-3-Clause".into(),
+            "GPL-2.0-or-later".into(),
+        ],
+        deny: vec!["AGPL-3.0-only".into(), "SSPL-1.0".into()],
+    };
+    let cases = [
+        "MIT",
+        "MIT OR Apache-2.0",
+        "(MIT AND Apache-2.0)",
+        "AGPL-3.0-only",
+        "AGPL-3.0-only OR MIT",
+        "AGPL-3.0-only AND MIT",
+        "Apache-2.0 WITH LLVM-exception",
+        "GPL-2.0+",
+        "WTFPL",
+        "WTFPL OR SSPL-1.0",
+        "mit and (apache-2.0 or sspl-1.0)",
+    ];
+    let out: Vec<String> = cases
+        .iter()
+        .map(|c| format!("{c}: {:?}", p.check(c)))
+        .collect();
+    insta::assert_snapshot!(out.join("\n"));
+    assert_eq!(
+        p.check("MIT OR AGPL-3.0-only"),
+        Ok(LicenseDecision::Allowed)
+    );
+    assert!(matches!(
+        p.check("AGPL-3.0-only AND MIT"),
+        Ok(LicenseDecision::Denied(_))
+    ));
+    for bad in [
+        "",
+        "MIT AND",
+        "(MIT",
+        "MIT)",
+        "OR MIT",
+        "MIT WITH",
+        "M!T",
+        &"(".repeat(100),
+    ] {
+        assert!(parse_spdx(bad).is_err(), "{bad:?}");
+    }
+}
