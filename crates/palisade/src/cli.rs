@@ -48,6 +48,13 @@ pub enum Command {
         #[command(subcommand)]
         command: BaselineCommand,
     },
+    /// Threats, risk summary and data-flow diagram from a threat model (YAML).
+    ThreatModel(crate::threat::ThreatModelArgs),
+    /// OWASP ASVS 5.0 design review.
+    Asvs {
+        #[command(subcommand)]
+        command: crate::threat::AsvsCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -63,6 +63,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         },
         Command::Explain { rule } => explain(&rule),
         Command::Owners(args) => crate::owners::owners_command(&args),
+        Command::ThreatModel(args) => crate::threat::threat_model_command(&args),
+        Command::Asvs { command } => crate::threat::asvs_command(&command),
         Command::Baseline { command } => match command {
             BaselineCommand::Create {
                 scan,

@@ -8,6 +8,7 @@ mod git;
 mod owners;
 mod registry;
 mod sbom;
+mod threat;
 
 use std::io::Write;
 use std::process::ExitCode;
