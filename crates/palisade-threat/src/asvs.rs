@@ -411,7 +411,7 @@ pub fn cyclonedx(rows: &[Row], level: u8, subject: &str) -> String {
         let mut m = serde_json::json!({ "requirement": format!("asvs-{}", r.requirement.id) });
         let key = match s { "pass" => "claims", "fail" => "counterClaims", _ => "" };
         if !key.is_empty() { m[key] = serde_json::json!([format!("claim-{}", r.requirement.id)]); }
-        if let Some(e) = &r.evidence { if !e.link.is_empty() { m["conformance"] = serde_json::json!({"score": if s == "pass" {1.0} else {0.0}, "rationale": e.justification}); } }
+        if let Some(e) = &r.evidence && !e.link.is_empty() { m["conformance"] = serde_json::json!({"score": if s == "pass" {1.0} else {0.0}, "rationale": e.justification}); }
         m
     }).collect();
     let doc = serde_json::json!({

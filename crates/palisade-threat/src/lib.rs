@@ -18,6 +18,8 @@ pub mod analyze;
 pub mod asvs;
 pub mod model;
 pub mod render;
+#[doc(hidden)]
+pub mod rule_examples;
 pub mod rules;
 mod svg;
 

@@ -633,14 +633,14 @@ fn validate(file: &str, text: &str, m: &Model) -> Result<(), Error> {
         }
     }
     for x in &m.exclusions {
-        if let Some(e) = &x.element {
-            if !ids.contains_key(e.as_str()) {
-                return Err(err(
-                    "element",
-                    e,
-                    format!("exclusion of `{}` names unknown element `{e}`", x.rule),
-                ));
-            }
+        if let Some(e) = &x.element
+            && !ids.contains_key(e.as_str())
+        {
+            return Err(err(
+                "element",
+                e,
+                format!("exclusion of `{}` names unknown element `{e}`", x.rule),
+            ));
         }
         if x.justification.trim().is_empty() {
             return Err(err(

@@ -138,9 +138,9 @@ pub fn svg(m: &Model) -> String {
     place(&root, 0.0, -TITLE, 0, &mut pos, &mut boxes, true);
     let (w, h) = (root.w, root.h - TITLE);
     let mut o = String::with_capacity(256 * (m.technical_assets.len() + m.links.len()) + 1024);
-    let _ = write!(
+    let _ = writeln!(
         o,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w:.0}\" height=\"{h:.0}\" viewBox=\"0 0 {w:.0} {h:.0}\" font-family=\"sans-serif\" font-size=\"12\"><title>{}</title><defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\"><path d=\"M0,0L10,5L0,10z\" fill=\"#333\"/></marker></defs><rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w:.0}\" height=\"{h:.0}\" viewBox=\"0 0 {w:.0} {h:.0}\" font-family=\"sans-serif\" font-size=\"12\"><title>{}</title><defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\"><path d=\"M0,0L10,5L0,10z\" fill=\"#333\"/></marker></defs><rect width=\"100%\" height=\"100%\" fill=\"white\"/>",
         esc(&m.title)
     );
     for (x, y, bw, bh, label, depth) in &boxes {
