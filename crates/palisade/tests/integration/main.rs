@@ -9,3 +9,4 @@ mod diff;
 mod git;
 mod owners;
 mod sbom;
+mod threat;

@@ -1,0 +1,127 @@
+//! `palisade threat-model` and `palisade asvs checklist` as a user runs them.
+
+use crate::common::{bin, repo_root, run};
+
+fn shop() -> std::path::PathBuf {
+    repo_root().join("examples/threat-model/shop.yaml")
+}
+
+#[test]
+fn threat_model_init_then_analyse_with_diagrams() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let model = dir.path().join("tm.yaml");
+    let r = run(bin().args(["threat-model", "init"]).arg(&model));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let again = run(bin().args(["threat-model", "init"]).arg(&model));
+    assert_eq!(again.code, 3, "refuses to overwrite: {}", again.stderr);
+    let svg = dir.path().join("d.svg");
+    let mmd = dir.path().join("d.mmd");
+    let dot = dir.path().join("d.dot");
+    let r = run(bin()
+        .arg("threat-model")
+        .arg(&model)
+        .arg("--diagram")
+        .arg(&svg)
+        .arg("--mermaid")
+        .arg(&mmd)
+        .arg("--dot")
+        .arg(&dot));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("threats, 0 excluded"), "{}", r.stdout);
+    assert!(
+        std::fs::read_to_string(&svg)
+            .expect("svg")
+            .starts_with("<svg ")
+    );
+    assert!(
+        std::fs::read_to_string(&mmd)
+            .expect("mmd")
+            .starts_with("flowchart LR")
+    );
+    assert!(
+        std::fs::read_to_string(&dot)
+            .expect("dot")
+            .contains("subgraph \"cluster_cloud\"")
+    );
+}
+
+#[test]
+fn threat_model_formats_and_fail_on() {
+    for (fmt, needle) in [
+        ("json", "\"version\": 1"),
+        ("sarif", "\"version\": \"2.1.0\""),
+        ("markdown", "## Risk summary"),
+        ("html", "<svg "),
+    ] {
+        let r = run(bin()
+            .arg("threat-model")
+            .arg(shop())
+            .args(["--format", fmt]));
+        assert_eq!(r.code, 0, "{fmt}: {}", r.stderr);
+        assert!(r.stdout.contains(needle), "{fmt}");
+    }
+    let r = run(bin()
+        .arg("threat-model")
+        .arg(shop())
+        .args(["--fail-on", "high"]));
+    assert_eq!(r.code, 1);
+}
+
+#[test]
+fn invalid_model_names_file_and_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let model = dir.path().join("bad.yaml");
+    std::fs::write(
+        &model,
+        "title: x\ntechnical_assets:\n  - id: a\n    type: sevrice\n",
+    )
+    .expect("write");
+    let r = run(bin().arg("threat-model").arg(&model));
+    assert_eq!(r.code, 3);
+    assert!(r.stderr.contains("bad.yaml:4:"), "{}", r.stderr);
+    assert!(r.stderr.contains("hint:"), "{}", r.stderr);
+}
+
+#[test]
+fn diff_exits_1_on_new_threats() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let new = dir.path().join("new.yaml");
+    let text = std::fs::read_to_string(shop())
+        .expect("read")
+        .replace("tags: [parses-xml]", "tags: [parses-xml, deserializes]");
+    std::fs::write(&new, text).expect("write");
+    let r = run(bin().args(["threat-model", "diff"]).arg(shop()).arg(&new));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("+ [critical] threat/insecure-deserialization@legacy-crm"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("1 threats added, 0 removed"),
+        "{}",
+        r.stdout
+    );
+    let same = run(bin().args(["threat-model", "diff"]).arg(shop()).arg(shop()));
+    assert_eq!(same.code, 0);
+}
+
+#[test]
+fn asvs_checklist_uses_evidence_beside_the_model() {
+    let r = run(bin()
+        .args(["asvs", "checklist", "--level", "1", "--model"])
+        .arg(shop()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("| V6.2.1 | 1 | pass |"), "{}", r.stdout);
+    assert!(r.stdout.contains("| V3.4.1 | 1 | fail |"));
+    assert!(
+        r.stdout.contains("| not-applicable | ") && r.stdout.contains("identity-provider"),
+        "{}",
+        r.stdout
+    );
+    let csv = run(bin().args(["asvs", "checklist", "--format", "csv"]));
+    assert!(csv.stdout.starts_with("id,level,"));
+    let schema = run(bin().args(["threat-model", "schema"]));
+    assert!(schema.stdout.contains("\"technical_assets\""));
+}
