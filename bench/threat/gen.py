@@ -32,7 +32,7 @@ for g in range(groups):
     y += [f"  - {{id: l{g}a, from: ext{g}, to: web{g}, protocol: https, sends: [d{g}]}}",
           f"  - {{id: l{g}b, from: web{g}, to: api{g}, protocol: http, authentication: token, sends: [d{g}]}}",
           f"  - {{id: l{g}c, from: api{g}, to: db{g}, protocol: jdbc, authentication: password, sends: [d{g}]}}",
-          f"  - {{id: l{g}d, from: api{g}, to: ext{(g + 1) % groups}, protocol: https, sends: [d{g}]}}"]
+          f"  - {{id: l{g}d, from: api{g}, to: ext{g}, protocol: https, sends: [d{g}]}}"]
 with open(os.path.join(out, f"model-{n}.yaml"), "w") as f:
     f.write("\n".join(y) + "\n")
 
@@ -45,11 +45,10 @@ for g in range(groups):
         extra = f", inBoundary=b{g}" if short != "ext" else ""
         p.append(f"e['{short}{g}'] = {cls}('{short}{g}'{extra})")
 for g in range(groups):
-    nxt = (g + 1) % groups
     p += [f"Dataflow(e['ext{g}'], e['web{g}'], 'l{g}a', protocol='HTTPS', isEncrypted=True, data=d{g})",
           f"Dataflow(e['web{g}'], e['api{g}'], 'l{g}b', protocol='HTTP', data=d{g})",
           f"Dataflow(e['api{g}'], e['db{g}'], 'l{g}c', protocol='JDBC', data=d{g})",
-          f"Dataflow(e['api{g}'], e['ext{nxt}'], 'l{g}d', protocol='HTTPS', isEncrypted=True, data=d{g})"]
+          f"Dataflow(e['api{g}'], e['ext{g}'], 'l{g}d', protocol='HTTPS', isEncrypted=True, data=d{g})"]
 p.append("tm.process()")
 with open(os.path.join(out, f"pytm-{n}.py"), "w") as f:
     f.write("\n".join(p) + "\n")

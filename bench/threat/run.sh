@@ -1,7 +1,7 @@
 #!/bin/sh
 # Benchmark: palisade threat-model vs OWASP pytm on equivalent generated models.
 # Needs a release build (cargo build --release -p palisade) and pytm in a venv outside git:
-#   python3 -m venv /tmp/pytm-venv && /tmp/pytm-venv/bin/pip install pytm
+#   python3 -m venv /tmp/pytm-venv && /tmp/pytm-venv/bin/pip install pytm==1.3.1   # 1.4.0 crashes in --report (AttributeError: Data has no name)
 set -eu
 N=${N:-1000}
 BIN=${BIN:-${CARGO_TARGET_DIR:-target}/release/palisade}

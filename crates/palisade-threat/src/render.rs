@@ -493,3 +493,101 @@ fn dnode(m: &Model, id: &str) -> String {
 }
 
 pub use crate::svg::svg;
+
+fn td_type(c: crate::rules::Category) -> &'static str {
+    use crate::rules::Category as C;
+    match c {
+        C::Spoofing => "Spoofing",
+        C::Tampering => "Tampering",
+        C::Repudiation => "Repudiation",
+        C::InformationDisclosure => "Information disclosure",
+        C::DenialOfService => "Denial of service",
+        C::ElevationOfPrivilege => "Elevation of privilege",
+        C::Linking => "Linkability",
+        C::Identifying => "Identifiability",
+        C::NonRepudiation => "Non-repudiation",
+        C::Detecting => "Detectability",
+        C::DataDisclosure => "Disclosure of information",
+        C::Unawareness => "Unawareness",
+        C::NonCompliance => "Non-compliance",
+    }
+}
+
+/// OWASP Threat Dragon v2 JSON: one STRIDE diagram, elements on a grid, threats attached.
+#[must_use]
+pub fn threat_dragon(m: &Model, a: &Analysis) -> String {
+    let mut by_el: HashMap<&str, Vec<serde_json::Value>> = HashMap::new();
+    for (i, t) in a.threats.iter().enumerate() {
+        let status = match t.status {
+            Status::Mitigated => "Mitigated",
+            Status::Accepted | Status::FalsePositive => "NA",
+            _ => "Open",
+        };
+        let sev = match t.severity {
+            Severity::Critical | Severity::High => "High",
+            Severity::Medium => "Medium",
+            Severity::Low | Severity::Info => "Low",
+        };
+        by_el.entry(t.element.as_str()).or_default().push(serde_json::json!({
+            "id": t.id, "number": i + 1, "title": t.title, "status": status, "severity": sev,
+            "type": td_type(t.category), "modelType": if t.category.is_linddun() { "LINDDUN" } else { "STRIDE" },
+            "description": format!("{} {}", t.threat, t.explanation), "mitigation": t.control, "score": "",
+        }));
+    }
+    let mut cells = Vec::new();
+    let nodes: Vec<(&str, &str, &str, bool)> = m
+        .actors
+        .iter()
+        .map(|x| (x.id.as_str(), x.name.as_str(), "actor", false))
+        .chain(m.technical_assets.iter().map(|x| {
+            (
+                x.id.as_str(),
+                x.name.as_str(),
+                if x.kind.is_store() {
+                    "store"
+                } else if x.kind == crate::model::AssetType::ExternalService {
+                    "actor"
+                } else {
+                    "process"
+                },
+                x.out_of_scope,
+            )
+        }))
+        .collect();
+    let cols = (nodes.len() as f64).sqrt().ceil().max(1.0) as usize;
+    for (i, (id, name, shape, oos)) in nodes.iter().enumerate() {
+        let threats = by_el.remove(id).unwrap_or_default();
+        let open = threats.iter().any(|t| t["status"] == "Open");
+        let ty = match *shape {
+            "store" => "tm.Store",
+            "actor" => "tm.Actor",
+            _ => "tm.Process",
+        };
+        cells.push(serde_json::json!({
+            "id": id, "shape": shape, "zIndex": 1,
+            "position": { "x": 40 + (i % cols) * 220, "y": 40 + (i / cols) * 160 },
+            "size": { "width": 160, "height": 80 },
+            "attrs": { "text": { "text": if name.is_empty() { *id } else { *name } } },
+            "data": { "type": ty, "name": if name.is_empty() { *id } else { *name }, "description": "", "outOfScope": oos, "reasonOutOfScope": "", "threats": threats, "hasOpenThreats": open },
+        }));
+    }
+    for l in &m.links {
+        let threats = by_el.remove(l.id.as_str()).unwrap_or_default();
+        let open = threats.iter().any(|t| t["status"] == "Open");
+        cells.push(serde_json::json!({
+            "id": l.id, "shape": "flow", "zIndex": 2,
+            "source": { "cell": l.from }, "target": { "cell": l.to },
+            "labels": [l.protocol],
+            "data": { "type": "tm.Flow", "name": if l.name.is_empty() { &l.id } else { &l.name }, "description": "", "protocol": l.protocol, "isEncrypted": l.is_encrypted(), "isPublicNetwork": false, "outOfScope": false, "reasonOutOfScope": "", "threats": threats, "hasOpenThreats": open },
+        }));
+    }
+    let doc = serde_json::json!({
+        "version": "2.2.0",
+        "summary": { "title": m.title, "owner": "", "description": m.description, "id": 0 },
+        "detail": {
+            "contributors": [], "reviewer": "", "threatTop": a.threats.len(), "diagramTop": 1,
+            "diagrams": [{ "id": 0, "title": "Data flow", "diagramType": if m.linddun { "LINDDUN" } else { "STRIDE" }, "placeholder": "", "thumbnail": "./public/content/images/thumbnail.stride.jpg", "version": "2.2.0", "cells": cells }],
+        },
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}

@@ -263,3 +263,29 @@ fn schema_is_json_schema() {
         "{s}"
     );
 }
+
+#[test]
+fn threat_dragon_export_carries_elements_flows_and_threats() {
+    let m = model::parse("shop.yaml", EXAMPLE).expect("parses");
+    let a = analyze(&m).expect("a");
+    let v: serde_json::Value = serde_json::from_str(&render::threat_dragon(&m, &a)).expect("json");
+    assert!(v["version"].as_str().is_some_and(|s| s.starts_with("2.")));
+    let cells = v["detail"]["diagrams"][0]["cells"]
+        .as_array()
+        .expect("cells");
+    assert_eq!(
+        cells.len(),
+        m.technical_assets.len() + m.actors.len() + m.links.len()
+    );
+    let flow = cells
+        .iter()
+        .find(|c| c["id"] == "web-to-legacy")
+        .expect("flow");
+    assert_eq!(flow["shape"], "flow");
+    assert_eq!(flow["data"]["isEncrypted"], false);
+    let n: usize = cells
+        .iter()
+        .map(|c| c["data"]["threats"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert_eq!(n, a.threats.len());
+}

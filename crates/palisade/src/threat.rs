@@ -68,6 +68,8 @@ pub enum ThreatFormat {
     Sarif,
     Markdown,
     Html,
+    /// OWASP Threat Dragon v2 JSON (diagram plus threats), for import into Threat Dragon.
+    ThreatDragon,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -217,6 +219,7 @@ pub fn threat_model_command(args: &ThreatModelArgs) -> Result<ExitCode> {
         }
         ThreatFormat::Markdown => render::markdown(&analysis),
         ThreatFormat::Html => render::html(&analysis, &model),
+        ThreatFormat::ThreatDragon => render::threat_dragon(&model, &analysis) + "\n",
     };
     emit(args.output.as_deref(), &report)?;
     if let Some(p) = &args.diagram {
