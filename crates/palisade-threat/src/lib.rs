@@ -22,6 +22,7 @@ pub mod render;
 pub mod rule_examples;
 pub mod rules;
 mod svg;
+pub mod threagile;
 
 pub use analyze::{Analysis, Diff, Threat, analyze, diff};
 pub use model::{Model, parse};

@@ -511,7 +511,11 @@ fn line_of(text: &str, key: &str, value: &str) -> u64 {
     1
 }
 
-fn validate(file: &str, text: &str, m: &Model) -> Result<(), Error> {
+/// Checks ids and references of a model built from `text` (e.g. by an importer).
+///
+/// # Errors
+/// Duplicate ids, dangling references, missing justifications.
+pub fn validate(file: &str, text: &str, m: &Model) -> Result<(), Error> {
     let err = |key: &str, value: &str, message: String| Error::Model {
         file: file.to_owned(),
         line: line_of(text, key, value),
@@ -684,4 +688,16 @@ pub(crate) fn flatten<'a>(
         out.push((b, parent, depth));
         flatten(&b.boundaries, Some(&b.id), depth + 1, out);
     }
+}
+
+/// The model as palisade YAML.
+///
+/// # Errors
+/// Only if serialisation fails (a bug).
+pub fn to_yaml(m: &Model) -> Result<String, Error> {
+    serde_saphyr::to_string(m).map_err(|e| Error::Model {
+        file: "(output)".into(),
+        line: 1,
+        message: e.to_string(),
+    })
 }

@@ -289,3 +289,40 @@ fn threat_dragon_export_carries_elements_flows_and_threats() {
         .sum();
     assert_eq!(n, a.threats.len());
 }
+
+#[test]
+fn threagile_import_round_trips_through_palisade_yaml() {
+    let text = include_str!("../../../examples/threat-model/threagile/webshop.yaml");
+    let m = palisade_threat::threagile::import("webshop.yaml", text).expect("imports");
+    assert_eq!(m.technical_assets.len(), 3);
+    assert_eq!(m.links.len(), 2);
+    let db = m
+        .technical_assets
+        .iter()
+        .find(|a| a.id == "shop-db")
+        .expect("db");
+    assert_eq!(db.kind, model::AssetType::Database);
+    assert_eq!(m.trust_boundaries.len(), 1);
+    assert_eq!(m.trust_boundaries[0].boundaries[0].id, "db-net");
+    let link = m
+        .links
+        .iter()
+        .find(|l| l.id == "shop.database-access")
+        .expect("link");
+    assert_eq!(link.authentication, model::Authentication::Password);
+    assert!(!link.is_encrypted());
+    let a = analyze(&m).expect("a");
+    assert!(
+        a.threats
+            .iter()
+            .any(|t| t.id == "threat/unencrypted-cross-boundary-link@shop.database-access")
+    );
+    // export to palisade YAML and read it back: same threats
+    let yaml = model::to_yaml(&m).expect("yaml");
+    let back = model::parse("converted.yaml", &yaml).expect("converted model parses");
+    let b = analyze(&back).expect("a");
+    let ids =
+        |x: &palisade_threat::Analysis| x.threats.iter().map(|t| t.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&a), ids(&b));
+    assert!(palisade_threat::threagile::import("x.yaml", "technical_assets: [1, 2]").is_err());
+}

@@ -31,6 +31,9 @@ pub struct ThreatModelArgs {
     /// Also write the diagram as Graphviz DOT.
     #[arg(long, value_name = "OUT")]
     pub dot: Option<PathBuf>,
+    /// Format of the model file.
+    #[arg(long, value_enum, default_value_t = ModelFormat::Palisade)]
+    pub from: ModelFormat,
     /// Exit 1 when an unchecked, in-discussion or in-progress threat is at or above this severity.
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOnSeverity>,
@@ -59,6 +62,18 @@ pub enum ThreatModelCommand {
     },
     /// List the built-in threat rules.
     Rules,
+    /// Convert a model from another tool (Threagile YAML) into palisade YAML.
+    Convert {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = ModelFormat::Threagile)]
+        from: ModelFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ModelFormat {
+    Palisade,
+    Threagile,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -131,10 +146,17 @@ fn read(path: &Path) -> Result<String> {
 }
 
 fn load(path: &Path) -> Result<(palisade_threat::Model, String)> {
+    load_as(path, ModelFormat::Palisade)
+}
+
+fn load_as(path: &Path, from: ModelFormat) -> Result<(palisade_threat::Model, String)> {
     let text = read(path)?;
-    let model = palisade_threat::parse(&path.display().to_string(), &text).map_err(|e| {
-        anyhow::anyhow!("{e}\nhint: `palisade threat-model schema` prints every field")
-    })?;
+    let name = path.display().to_string();
+    let model = match from {
+        ModelFormat::Palisade => palisade_threat::parse(&name, &text),
+        ModelFormat::Threagile => palisade_threat::threagile::import(&name, &text),
+    }
+    .map_err(|e| anyhow::anyhow!("{e}\nhint: `palisade threat-model schema` prints every field"))?;
     Ok((model, text))
 }
 
@@ -184,6 +206,11 @@ pub fn threat_model_command(args: &ThreatModelArgs) -> Result<ExitCode> {
             emit(None, &s)?;
             return Ok(ExitCode::SUCCESS);
         }
+        Some(ThreatModelCommand::Convert { file, from }) => {
+            let (m, _) = load_as(file, *from)?;
+            emit(None, &palisade_threat::model::to_yaml(&m)?)?;
+            return Ok(ExitCode::SUCCESS);
+        }
         Some(ThreatModelCommand::Diff { old, new, format }) => {
             let (om, _) = load(old)?;
             let (nm, ntext) = load(new)?;
@@ -209,7 +236,7 @@ pub fn threat_model_command(args: &ThreatModelArgs) -> Result<ExitCode> {
     let Some(file) = &args.file else {
         bail!("give a model file, or one of: init, schema, diff, rules (see --help)");
     };
-    let (model, text) = load(file)?;
+    let (model, text) = load_as(file, args.from)?;
     let analysis = palisade_threat::analyze(&model)?;
     let report = match args.format {
         ThreatFormat::Text => render::text(&analysis),
