@@ -23,6 +23,7 @@ pub mod rule_examples;
 pub mod rules;
 mod svg;
 pub mod threagile;
+pub mod threat_dragon;
 
 pub use analyze::{Analysis, Diff, Threat, analyze, diff};
 pub use model::{Model, parse};

@@ -535,6 +535,15 @@ pub fn threat_dragon(m: &Model, a: &Analysis) -> String {
         }));
     }
     let mut cells = Vec::new();
+    let (pos, boxes, _, _) = crate::svg::layout(m);
+    for (x, y, w, h, id, label, depth) in &boxes {
+        cells.push(serde_json::json!({
+            "id": id, "shape": "trust-boundary-box", "zIndex": -10 + i64::try_from(*depth).unwrap_or(0),
+            "position": { "x": x, "y": y }, "size": { "width": w, "height": h },
+            "attrs": { "label": { "text": label } },
+            "data": { "type": "tm.BoundaryBox", "name": label, "description": "", "isTrustBoundary": true, "hasOpenThreats": false },
+        }));
+    }
     let nodes: Vec<(&str, &str, &str, bool)> = m
         .actors
         .iter()
@@ -554,8 +563,8 @@ pub fn threat_dragon(m: &Model, a: &Analysis) -> String {
             )
         }))
         .collect();
-    let cols = (nodes.len() as f64).sqrt().ceil().max(1.0) as usize;
-    for (i, (id, name, shape, oos)) in nodes.iter().enumerate() {
+    let (nw, nh) = crate::svg::NODE;
+    for (id, name, shape, oos) in &nodes {
         let threats = by_el.remove(id).unwrap_or_default();
         let open = threats.iter().any(|t| t["status"] == "Open");
         let ty = match *shape {
@@ -563,10 +572,11 @@ pub fn threat_dragon(m: &Model, a: &Analysis) -> String {
             "actor" => "tm.Actor",
             _ => "tm.Process",
         };
+        let (x, y) = pos.get(id).copied().unwrap_or((0.0, 0.0));
         cells.push(serde_json::json!({
             "id": id, "shape": shape, "zIndex": 1,
-            "position": { "x": 40 + (i % cols) * 220, "y": 40 + (i / cols) * 160 },
-            "size": { "width": 160, "height": 80 },
+            "position": { "x": x, "y": y },
+            "size": { "width": nw, "height": nh },
             "attrs": { "text": { "text": if name.is_empty() { *id } else { *name } } },
             "data": { "type": ty, "name": if name.is_empty() { *id } else { *name }, "description": "", "outOfScope": oos, "reasonOutOfScope": "", "threats": threats, "hasOpenThreats": open },
         }));

@@ -18,6 +18,7 @@ const PAD: f64 = 16.0;
 const TITLE: f64 = 22.0;
 
 struct Container<'a> {
+    id: &'a str,
     label: &'a str,
     items: Vec<&'a str>,
     children: Vec<Container<'a>>,
@@ -27,6 +28,7 @@ struct Container<'a> {
 
 fn build<'a>(b: &'a TrustBoundary, depth: usize) -> Container<'a> {
     Container {
+        id: &b.id,
         label: if b.name.is_empty() { &b.id } else { &b.name },
         items: b.assets.iter().map(String::as_str).collect(),
         children: if depth < 16 {
@@ -69,17 +71,20 @@ fn measure(c: &mut Container<'_>) {
     c.h = TITLE + grid_h + ch_h + 2.0 * PAD;
 }
 
+/// A placed trust boundary: x, y, width, height, id, label, depth.
+pub(crate) type PlacedBox<'a> = (f64, f64, f64, f64, &'a str, &'a str, usize);
+
 fn place<'a>(
     c: &Container<'a>,
     x: f64,
     y: f64,
     depth: usize,
     pos: &mut HashMap<&'a str, (f64, f64)>,
-    boxes: &mut Vec<(f64, f64, f64, f64, &'a str, usize)>,
+    boxes: &mut Vec<PlacedBox<'a>>,
     top: bool,
 ) {
     if !top {
-        boxes.push((x, y, c.w, c.h, c.label, depth));
+        boxes.push((x, y, c.w, c.h, c.id, c.label, depth));
     }
     let k = cols(c.items.len()).max(1);
     let (x0, y0) = (x + PAD, y + PAD + TITLE);
@@ -105,9 +110,11 @@ fn place<'a>(
     }
 }
 
-/// The diagram of a model as a standalone SVG document.
-#[must_use]
-pub fn svg(m: &Model) -> String {
+/// Node size used by the layout.
+pub(crate) const NODE: (f64, f64) = (NW, NH);
+
+/// Positions of every element (top-left corner) and boundary boxes, and the canvas size.
+pub(crate) fn layout(m: &Model) -> (HashMap<&str, (f64, f64)>, Vec<PlacedBox<'_>>, f64, f64) {
     let mut inside = HashSet::new();
     let mut stack: Vec<&TrustBoundary> = m.trust_boundaries.iter().collect();
     let mut guard = 0;
@@ -120,6 +127,7 @@ pub fn svg(m: &Model) -> String {
         stack.extend(b.boundaries.iter());
     }
     let mut root = Container {
+        id: "",
         label: "",
         items: m
             .actors
@@ -136,14 +144,20 @@ pub fn svg(m: &Model) -> String {
     let mut pos = HashMap::new();
     let mut boxes = Vec::new();
     place(&root, 0.0, -TITLE, 0, &mut pos, &mut boxes, true);
-    let (w, h) = (root.w, root.h - TITLE);
+    (pos, boxes, root.w, root.h - TITLE)
+}
+
+/// The diagram of a model as a standalone SVG document.
+#[must_use]
+pub fn svg(m: &Model) -> String {
+    let (pos, boxes, w, h) = layout(m);
     let mut o = String::with_capacity(256 * (m.technical_assets.len() + m.links.len()) + 1024);
     let _ = writeln!(
         o,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w:.0}\" height=\"{h:.0}\" viewBox=\"0 0 {w:.0} {h:.0}\" font-family=\"sans-serif\" font-size=\"12\"><title>{}</title><defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\"><path d=\"M0,0L10,5L0,10z\" fill=\"#333\"/></marker></defs><rect width=\"100%\" height=\"100%\" fill=\"white\"/>",
         esc(&m.title)
     );
-    for (x, y, bw, bh, label, depth) in &boxes {
+    for (x, y, bw, bh, _, label, depth) in &boxes {
         let _ = writeln!(
             o,
             "<g class=\"boundary\"><rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bw:.1}\" height=\"{bh:.1}\" rx=\"8\" fill=\"{}\" stroke=\"#c0392b\" stroke-dasharray=\"6 4\"/><text x=\"{:.1}\" y=\"{:.1}\" fill=\"#c0392b\" font-weight=\"bold\">{}</text></g>",

@@ -326,3 +326,65 @@ fn threagile_import_round_trips_through_palisade_yaml() {
     assert_eq!(ids(&a), ids(&b));
     assert!(palisade_threat::threagile::import("x.yaml", "technical_assets: [1, 2]").is_err());
 }
+
+#[test]
+fn threat_dragon_round_trip_keeps_elements_links_and_boundaries() {
+    let m = model::parse("shop.yaml", EXAMPLE).expect("parses");
+    let td = render::threat_dragon(&m, &analyze(&m).expect("a"));
+    let back = palisade_threat::threat_dragon::import("shop.json", &td).expect("imports");
+    fn ids(v: Vec<&str>) -> std::collections::BTreeSet<String> {
+        v.into_iter().map(str::to_owned).collect()
+    }
+    assert_eq!(
+        ids(back
+            .technical_assets
+            .iter()
+            .map(|a| a.id.as_str())
+            .chain(back.actors.iter().map(|a| a.id.as_str()))
+            .collect()),
+        ids(m
+            .technical_assets
+            .iter()
+            .map(|a| a.id.as_str())
+            .chain(m.actors.iter().map(|a| a.id.as_str()))
+            .collect())
+    );
+    assert_eq!(back.links.len(), m.links.len());
+    let legacy = back
+        .links
+        .iter()
+        .find(|l| l.id == "web-to-legacy")
+        .expect("flow");
+    assert!(!legacy.is_encrypted());
+    // boundaries come back by geometry, nesting included
+    let mut flat = Vec::new();
+    fn walk<'a>(
+        bs: &'a [model::TrustBoundary],
+        parent: Option<&'a str>,
+        out: &mut Vec<(&'a str, Option<&'a str>, Vec<String>)>,
+    ) {
+        for b in bs {
+            out.push((b.id.as_str(), parent, b.assets.clone()));
+            walk(&b.boundaries, Some(&b.id), out);
+        }
+    }
+    walk(&back.trust_boundaries, None, &mut flat);
+    assert!(
+        flat.contains(&("data-subnet", Some("app-subnet"), vec!["db".to_owned()])),
+        "{flat:?}"
+    );
+    assert!(
+        flat.iter().any(|(id, p, a)| *id == "app-subnet"
+            && *p == Some("cloud")
+            && a == &vec!["web".to_owned()]),
+        "{flat:?}"
+    );
+    // and the cross-boundary threat is raised again
+    let a = analyze(&back).expect("a");
+    assert!(
+        a.threats
+            .iter()
+            .any(|t| t.id == "threat/unencrypted-cross-boundary-link@web-to-legacy")
+    );
+    assert!(palisade_threat::threat_dragon::import("x.json", "{\"detail\": 3}").is_err());
+}

@@ -62,7 +62,7 @@ pub enum ThreatModelCommand {
     },
     /// List the built-in threat rules.
     Rules,
-    /// Convert a model from another tool (Threagile YAML) into palisade YAML.
+    /// Convert a model from another tool (Threagile YAML, Threat Dragon v2 JSON) into palisade YAML.
     Convert {
         file: PathBuf,
         #[arg(long, value_enum, default_value_t = ModelFormat::Threagile)]
@@ -74,6 +74,8 @@ pub enum ThreatModelCommand {
 pub enum ModelFormat {
     Palisade,
     Threagile,
+    /// OWASP Threat Dragon v2 JSON.
+    ThreatDragon,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -155,6 +157,7 @@ fn load_as(path: &Path, from: ModelFormat) -> Result<(palisade_threat::Model, St
     let model = match from {
         ModelFormat::Palisade => palisade_threat::parse(&name, &text),
         ModelFormat::Threagile => palisade_threat::threagile::import(&name, &text),
+        ModelFormat::ThreatDragon => palisade_threat::threat_dragon::import(&name, &text),
     }
     .map_err(|e| anyhow::anyhow!("{e}\nhint: `palisade threat-model schema` prints every field"))?;
     Ok((model, text))
