@@ -275,7 +275,8 @@ fn threat_dragon_export_carries_elements_flows_and_threats() {
         .expect("cells");
     assert_eq!(
         cells.len(),
-        m.technical_assets.len() + m.actors.len() + m.links.len()
+        m.technical_assets.len() + m.actors.len() + m.links.len() + 5,
+        "elements, flows and 5 boundary boxes"
     );
     let flow = cells
         .iter()
