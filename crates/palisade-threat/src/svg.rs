@@ -114,7 +114,10 @@ fn place<'a>(
 pub(crate) const NODE: (f64, f64) = (NW, NH);
 
 /// Positions of every element (top-left corner) and boundary boxes, and the canvas size.
-pub(crate) fn layout(m: &Model) -> (HashMap<&str, (f64, f64)>, Vec<PlacedBox<'_>>, f64, f64) {
+/// Element positions, boundary boxes, width, height.
+pub(crate) type Layout<'a> = (HashMap<&'a str, (f64, f64)>, Vec<PlacedBox<'a>>, f64, f64);
+
+pub(crate) fn layout(m: &Model) -> Layout<'_> {
     let mut inside = HashSet::new();
     let mut stack: Vec<&TrustBoundary> = m.trust_boundaries.iter().collect();
     let mut guard = 0;

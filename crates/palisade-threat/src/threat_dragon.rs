@@ -72,8 +72,6 @@ struct Data {
     #[serde(default)]
     name: String,
     #[serde(default)]
-    description: String,
-    #[serde(default)]
     out_of_scope: bool,
     #[serde(default)]
     protocol: String,
