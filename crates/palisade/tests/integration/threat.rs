@@ -125,3 +125,44 @@ fn asvs_checklist_uses_evidence_beside_the_model() {
     let schema = run(bin().args(["threat-model", "schema"]));
     assert!(schema.stdout.contains("\"technical_assets\""));
 }
+
+#[test]
+fn imports_threagile_and_exports_threat_dragon() {
+    let tg = repo_root().join("examples/threat-model/threagile/webshop.yaml");
+    let r = run(bin()
+        .arg("threat-model")
+        .arg(&tg)
+        .args(["--from", "threagile"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("threat/unencrypted-cross-boundary-link@shop.database-access"),
+        "{}",
+        r.stdout
+    );
+    let conv = run(bin()
+        .args(["threat-model", "convert", "--from", "threagile"])
+        .arg(&tg));
+    assert_eq!(conv.code, 0, "{}", conv.stderr);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let yaml = dir.path().join("converted.yaml");
+    std::fs::write(&yaml, &conv.stdout).expect("write");
+    let td = run(bin()
+        .arg("threat-model")
+        .arg(&yaml)
+        .args(["--format", "threat-dragon"]));
+    assert_eq!(td.code, 0, "{}", td.stderr);
+    let json = dir.path().join("td.json");
+    std::fs::write(&json, &td.stdout).expect("write");
+    let back = run(bin()
+        .arg("threat-model")
+        .arg(&json)
+        .args(["--from", "threat-dragon"]));
+    assert_eq!(back.code, 0, "{}", back.stderr);
+    assert!(
+        back.stdout
+            .contains("threat/unencrypted-cross-boundary-link@shop.database-access"),
+        "{}",
+        back.stdout
+    );
+}
