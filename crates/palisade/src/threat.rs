@@ -54,8 +54,12 @@ pub enum ThreatModelCommand {
     Schema,
     /// Threats added and removed between two versions of a model.
     Diff {
-        old: PathBuf,
-        new: PathBuf,
+        /// `OLD NEW`, or with --baseline-ref just the model.
+        #[arg(num_args = 1..=2, required = true)]
+        files: Vec<PathBuf>,
+        /// Compare the model with its version at this git revision (branch, tag, commit).
+        #[arg(long, value_name = "REV")]
+        baseline_ref: Option<String>,
         /// `text` or `sarif` (SARIF lists the added threats).
         #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
         format: DiffFormat,
@@ -214,9 +218,27 @@ pub fn threat_model_command(args: &ThreatModelArgs) -> Result<ExitCode> {
             emit(None, &palisade_threat::model::to_yaml(&m)?)?;
             return Ok(ExitCode::SUCCESS);
         }
-        Some(ThreatModelCommand::Diff { old, new, format }) => {
-            let (om, _) = load(old)?;
-            let (nm, ntext) = load(new)?;
+        Some(ThreatModelCommand::Diff {
+            files,
+            baseline_ref,
+            format,
+        }) => {
+            let (om, nm, ntext, new) = match (files.as_slice(), baseline_ref) {
+                ([file], Some(rev)) => {
+                    let old_text = at_revision(file, rev)?;
+                    let om =
+                        palisade_threat::parse(&format!("{rev}:{}", file.display()), &old_text)
+                            .map_err(|e| anyhow::anyhow!("{e}"))?;
+                    let (nm, ntext) = load(file)?;
+                    (om, nm, ntext, file.clone())
+                }
+                ([old, new], None) => {
+                    let (om, _) = load(old)?;
+                    let (nm, ntext) = load(new)?;
+                    (om, nm, ntext, new.clone())
+                }
+                _ => bail!("give OLD NEW, or --baseline-ref REV with one model file"),
+            };
             let d = palisade_threat::diff(
                 &palisade_threat::analyze(&om)?,
                 &palisade_threat::analyze(&nm)?,
@@ -309,4 +331,26 @@ pub fn asvs_command(cmd: &AsvsCommand) -> Result<ExitCode> {
     };
     emit(args.output.as_deref(), &out)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The text of `file` at git revision `rev`.
+fn at_revision(file: &Path, rev: &str) -> Result<String> {
+    let wt = palisade_git::tree::Worktree::discover(file)?;
+    let rel = wt
+        .relative(file)
+        .with_context(|| format!("{} is not inside the git work tree", file.display()))?;
+    let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+    let mut diags = Vec::new();
+    let entry = wt
+        .files(rev, dir, &mut diags)?
+        .into_iter()
+        .find(|f| f.path == rel)
+        .with_context(|| {
+            format!("{rel} does not exist at {rev}; without an old version every threat is new")
+        })?;
+    let mut buf = Vec::new();
+    wt.read_blob(&entry.id, MAX_BYTES, &mut buf)
+        .map_err(|e| anyhow::anyhow!(e))?
+        .with_context(|| format!("{rel} at {rev} is larger than {MAX_BYTES} bytes"))?;
+    String::from_utf8(buf).with_context(|| format!("{rel} at {rev} is not UTF-8"))
 }

@@ -166,3 +166,62 @@ fn imports_threagile_and_exports_threat_dragon() {
         back.stdout
     );
 }
+
+#[test]
+fn diff_against_a_git_revision() {
+    let git = |dir: &std::path::Path, args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_NAME", "Dev")
+            .env("GIT_AUTHOR_EMAIL", "dev@example.com")
+            .env("GIT_COMMITTER_NAME", "Dev")
+            .env("GIT_COMMITTER_EMAIL", "dev@example.com")
+            .output()
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    if git(dir.path(), &["init", "-q"]).is_err() {
+        assert!(std::env::var_os("CI").is_none(), "CI must have git");
+        eprintln!("skipped: `git` is not on the PATH");
+        return;
+    }
+    let model = dir.path().join("models/shop.yaml");
+    std::fs::create_dir_all(model.parent().expect("parent")).expect("mkdir");
+    let text = std::fs::read_to_string(shop()).expect("read");
+    std::fs::write(&model, &text).expect("write");
+    git(dir.path(), &["add", "-A"]).expect("add");
+    let c = git(dir.path(), &["commit", "-q", "-m", "model"]).expect("commit");
+    assert!(c.status.success(), "{}", String::from_utf8_lossy(&c.stderr));
+    std::fs::write(
+        &model,
+        text.replace("tags: [parses-xml]", "tags: [parses-xml, shell]"),
+    )
+    .expect("write");
+    let r = run(bin()
+        .args(["threat-model", "diff", "--baseline-ref", "HEAD"])
+        .arg(&model));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("+ [critical] threat/os-command-injection@legacy-crm"),
+        "{}",
+        r.stdout
+    );
+    let sarif = run(bin()
+        .args([
+            "threat-model",
+            "diff",
+            "--format",
+            "sarif",
+            "--baseline-ref",
+            "HEAD",
+        ])
+        .arg(&model));
+    let v: serde_json::Value = serde_json::from_str(&sarif.stdout).expect("sarif json");
+    assert_eq!(
+        v["runs"][0]["results"][0]["ruleId"],
+        "threat/os-command-injection"
+    );
+}
