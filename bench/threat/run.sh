@@ -8,6 +8,7 @@ BIN=${BIN:-${CARGO_TARGET_DIR:-target}/release/palisade}
 PY=${PY:-/tmp/pytm-venv/bin/python}
 OUT=${OUT:-$(mktemp -d)}
 here=$(dirname "$0")
+mkdir -p "$OUT"
 python3 "$here/gen.py" "$N" "$OUT"
 echo "palisade: analyse + markdown report + SVG ($N elements)"
 /usr/bin/time -f "  %e s wall, %M KB max RSS" "$BIN" threat-model "$OUT/model-$N.yaml" --format markdown -o "$OUT/report.md" --diagram "$OUT/model.svg"
