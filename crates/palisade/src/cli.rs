@@ -66,6 +66,13 @@ pub enum Command {
     },
     /// Load a SARIF 2.1.0 file from any tool into the findings store.
     Import(crate::triage::ImportArgs),
+    /// Threats, risk summary and data-flow diagram from a threat model (YAML).
+    ThreatModel(crate::threat::ThreatModelArgs),
+    /// OWASP ASVS 5.0 design review.
+    Asvs {
+        #[command(subcommand)]
+        command: crate::threat::AsvsCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -75,6 +75,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Owners(args) => crate::owners::owners_command(&args),
         Command::Posture(args) => crate::posture::posture_command(&args),
         Command::Verify(args) => crate::verify::verify_command(&args),
+        Command::ThreatModel(args) => crate::threat::threat_model_command(&args),
+        Command::Asvs { command } => crate::threat::asvs_command(&command),
         Command::Baseline { command } => match command {
             BaselineCommand::Create {
                 scan,

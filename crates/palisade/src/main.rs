@@ -15,6 +15,7 @@ mod sbom;
 mod triage;
 mod vex;
 mod verify;
+mod threat;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -17,3 +17,4 @@ mod triage;
 mod sbom_input;
 mod terraform;
 mod supply;
+mod threat;
