@@ -12,10 +12,10 @@ mod posture;
 mod registry;
 mod sast;
 mod sbom;
-mod triage;
-mod vex;
-mod verify;
 mod threat;
+mod triage;
+mod verify;
+mod vex;
 
 use std::io::Write;
 use std::process::ExitCode;
