@@ -331,17 +331,27 @@ fn scan_command(args: &ScanArgs, force_engines: Option<&[&str]>) -> Result<ExitC
         },
         &mut outcome,
     )?;
-    let code = finish(&prepared, &outcome, &args.output)?;
-    if let Some(stats) = &prepared.deps_stats {
-        crate::db::print_audit_summary(&stats.summary());
-    }
     let rules: Vec<&RuleMeta> = prepared
         .scanner
         .engines
         .iter()
         .flat_map(|e| e.rules())
         .collect();
-    crate::triage::record_scan(&args.store, &prepared.walk.root, &outcome.findings, &rules)?;
+    // An HTML report charts the store's trend, this scan included: record first.
+    let trend_first = args.store.store.is_some() && args.output.format.to_report() == Format::Html;
+    let root = &prepared.walk.root;
+    let trend = if trend_first {
+        crate::triage::record_scan(&args.store, root, &outcome.findings, &rules, true)?
+    } else {
+        Vec::new()
+    };
+    let code = finish_with(&prepared, &outcome, &args.output, trend)?;
+    if let Some(stats) = &prepared.deps_stats {
+        crate::db::print_audit_summary(&stats.summary());
+    }
+    if !trend_first {
+        crate::triage::record_scan(&args.store, root, &outcome.findings, &rules, false)?;
+    }
     Ok(code)
 }
 
@@ -358,13 +368,23 @@ fn git_command(args: &SecretsArgs) -> Result<ExitCode> {
 
 /// Writes the report of a finished scan and says how to exit.
 fn finish(prepared: &Prepared, outcome: &ScanOutcome, out: &OutputArgs) -> Result<ExitCode> {
+    finish_with(prepared, outcome, out, Vec::new())
+}
+
+/// [`finish`], with the findings store's trend for an HTML report.
+fn finish_with(
+    prepared: &Prepared,
+    outcome: &ScanOutcome,
+    out: &OutputArgs,
+    trend: Vec<palisade_report::TrendPoint>,
+) -> Result<ExitCode> {
     let rules: Vec<&RuleMeta> = prepared
         .scanner
         .engines
         .iter()
         .flat_map(|e| e.rules())
         .collect();
-    write_report(outcome, &rules, out.format.to_report(), out)?;
+    write_report(outcome, &rules, out.format.to_report(), out, trend)?;
     Ok(exit_code(outcome, out.fail_on))
 }
 
@@ -373,6 +393,7 @@ fn write_report(
     rules: &[&RuleMeta],
     format: Format,
     out: &OutputArgs,
+    trend: Vec<palisade_report::TrendPoint>,
 ) -> Result<()> {
     let report = Report {
         tool_version: env!("CARGO_PKG_VERSION"),
@@ -393,6 +414,7 @@ fn write_report(
     };
     let group_by_owner = out.group_by == Some(GroupBy::Owner);
     let mut options = palisade_report::RenderOptions::default();
+    options.html.trend = trend;
     if group_by_owner {
         options.html.group = Some("owner".into());
     }
