@@ -49,6 +49,7 @@ pub struct Config {
     pub secrets: SecretsConfig,
     #[serde(default)]
     pub iac: IacConfig,
+    #[serde(default)]
     pub triage: TriageConfig,
     /// The file this came from (not part of the TOML).
     #[serde(skip)]
