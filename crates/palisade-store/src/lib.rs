@@ -1045,7 +1045,7 @@ fn record(
         path = excluded.path, line = excluded.line, evidence = excluded.evidence, cwe = excluded.cwe \
         RETURNING id, owners, first_scan";
     let engine_of = |rule: &str, tool: &str| -> String {
-        if tool == "palisade" {
+        if tool == "palisade" || tool == "palisade-git" {
             rule.split_once('/').map_or(rule, |(e, _)| e).to_owned()
         } else {
             tool.to_owned()

@@ -361,9 +361,29 @@ fn git_command(args: &SecretsArgs) -> Result<ExitCode> {
             "--baseline-ref and --changed-only compare the work tree with a revision; with --git use --since REV"
         );
     }
+    if args.scan.store.store.is_some() && args.since.is_some() {
+        bail!(
+            "--store records what the whole history holds; with --since the findings of older commits would be marked fixed: drop --since or --store"
+        );
+    }
     let prepared = prepare(&args.scan, Some(&["secrets"]))?;
     let outcome = run_git_scan(&prepared, args.since.as_deref(), &args.scan.output)?;
-    finish(&prepared, &outcome, &args.scan.output)
+    let code = finish(&prepared, &outcome, &args.scan.output)?;
+    let rules: Vec<&RuleMeta> = prepared
+        .scanner
+        .engines
+        .iter()
+        .flat_map(|e| e.rules())
+        .collect();
+    crate::triage::record_scan_as(
+        &args.scan.store,
+        &prepared.walk.root,
+        &outcome.findings,
+        &rules,
+        false,
+        "palisade-git",
+    )?;
+    Ok(code)
 }
 
 /// Writes the report of a finished scan and says how to exit.

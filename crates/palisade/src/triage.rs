@@ -332,6 +332,19 @@ pub fn record_scan(
     rules: &[&RuleMeta],
     trend: bool,
 ) -> Result<Vec<palisade_report::TrendPoint>> {
+    record_scan_as(args, root, findings, rules, trend, "palisade")
+}
+
+/// [`record_scan`] under another tool name: `palisade-git` for `secrets --git`, whose
+/// findings (the history) have a lifecycle of their own, apart from the work tree's.
+pub fn record_scan_as(
+    args: &ScanStoreArgs,
+    root: &Path,
+    findings: &[Finding],
+    rules: &[&RuleMeta],
+    trend: bool,
+    tool: &str,
+) -> Result<Vec<palisade_report::TrendPoint>> {
     let Some(given) = &args.store else {
         return Ok(Vec::new());
     };
@@ -341,7 +354,7 @@ pub fn record_scan(
         repo,
         branch,
         commit,
-        tool: "palisade".into(),
+        tool: tool.into(),
         tool_version: env!("CARGO_PKG_VERSION").into(),
         time: now()?,
         by: actor(args.scope.by.as_deref()),
