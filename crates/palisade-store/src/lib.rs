@@ -715,11 +715,14 @@ impl Store {
         if let Some(b) = &filter.branch {
             wheres.push(format!("branch = {}", p(b.as_str().into(), &mut params)));
         }
+        // One semi-join of the owner's rows and the assignee's: both backends read the
+        // two indexes and then only those findings (an `OR` of the two made PostgreSQL
+        // scan every open finding).
         if let Some(o) = &filter.owner {
             let pat = p(o.as_str().into(), &mut params);
             let eq = p(o.as_str().into(), &mut params);
             wheres.push(format!(
-                "(id IN (SELECT finding FROM finding_owners WHERE owner = {pat}) OR assignee = {eq})"
+                "id IN (SELECT finding FROM finding_owners WHERE owner = {pat} UNION SELECT id FROM findings WHERE assignee = {eq})"
             ));
         }
         let in_list = |col: &str, items: Vec<Value>, params: &mut Vec<Value>| {
