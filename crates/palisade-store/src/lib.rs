@@ -442,7 +442,20 @@ impl Store {
                 .unwrap_or(url);
             Box::new(backend::Sqlite::open(Path::new(path))?)
         };
-        schema::migrate(conn.as_mut())?;
+        schema::migrate(conn.as_mut(), SCHEMA_VERSION)?;
+        Ok(Store { conn })
+    }
+
+    /// Opens the store at `url` migrated only up to `version`: for testing migrations
+    /// from an older schema. Not for use outside tests.
+    #[doc(hidden)]
+    pub fn open_at_version(url: &str, version: i64) -> Result<Store> {
+        let mut conn: Box<dyn Conn> = if is_postgres_url(url) {
+            Box::new(backend::Postgres::connect(url)?)
+        } else {
+            Box::new(backend::Sqlite::open(Path::new(url))?)
+        };
+        schema::migrate(conn.as_mut(), version)?;
         Ok(Store { conn })
     }
 
@@ -702,11 +715,14 @@ impl Store {
         if let Some(b) = &filter.branch {
             wheres.push(format!("branch = {}", p(b.as_str().into(), &mut params)));
         }
+        // One semi-join of the owner's rows and the assignee's: both backends read the
+        // two indexes and then only those findings (an `OR` of the two made PostgreSQL
+        // scan every open finding).
         if let Some(o) = &filter.owner {
-            let pat = p(format!("%,{},%", like_escape(o)).into(), &mut params);
+            let pat = p(o.as_str().into(), &mut params);
             let eq = p(o.as_str().into(), &mut params);
             wheres.push(format!(
-                "(owners LIKE {pat} ESCAPE '\\' OR assignee = {eq})"
+                "id IN (SELECT finding FROM finding_owners WHERE owner = {pat} UNION SELECT id FROM findings WHERE assignee = {eq})"
             ));
         }
         let in_list = |col: &str, items: Vec<Value>, params: &mut Vec<Value>| {
@@ -726,7 +742,13 @@ impl Store {
         } else {
             filter.lifecycles.clone()
         };
-        if lifecycles.len() < Lifecycle::ALL.len() {
+        let mut sorted = lifecycles.clone();
+        sorted.sort();
+        sorted.dedup();
+        if sorted == [Lifecycle::New, Lifecycle::Open, Lifecycle::Reopened] {
+            // The default, written as the partial indexes' condition so that they are used.
+            wheres.push("lifecycle <> 'fixed'".into());
+        } else if sorted.len() < Lifecycle::ALL.len() {
             let items = lifecycles.iter().map(|s| s.as_str().into()).collect();
             wheres.push(in_list("lifecycle", items, &mut params));
         }
@@ -801,6 +823,31 @@ impl Store {
         Ok((rows.iter().map(stored).collect(), count.max(0) as u64))
     }
 
+    /// The open-finding counts of the last `limit` scans of a repository and branch,
+    /// oldest first. Scans recorded before schema version 2 have none and are left out.
+    pub fn trend(&mut self, repo: &str, branch: &str, limit: usize) -> Result<Vec<TrendScan>> {
+        let rows = self.conn.query(
+            &format!(
+                "SELECT id, started_at, open_info, open_low, open_medium, open_high, open_critical FROM scans \
+                 WHERE repo = $1 AND branch = $2 AND open_critical IS NOT NULL ORDER BY id DESC LIMIT {limit}"
+            ),
+            &[repo.into(), branch.into()],
+        )?;
+        let mut out: Vec<TrendScan> = rows
+            .iter()
+            .map(|r| {
+                let n = |i: usize| r[i].int().unwrap_or(0).max(0) as u64;
+                TrendScan {
+                    scan_id: r[0].int().unwrap_or(0),
+                    time: r[1].int().unwrap_or(0),
+                    counts: [n(2), n(3), n(4), n(5), n(6)],
+                }
+            })
+            .collect();
+        out.reverse();
+        Ok(out)
+    }
+
     /// The scans recorded, newest first (of one repository, if given).
     pub fn scans(&mut self, repo: Option<&str>, limit: usize) -> Result<Vec<ScanRecord>> {
         let sql = "SELECT id, repo, branch, commit_id, tool, tool_version, started_at, recorded_by, findings FROM scans";
@@ -830,6 +877,17 @@ impl Store {
     }
 }
 
+/// The findings a recorded scan left open (not fixed; open or confirmed) in its
+/// repository and branch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrendScan {
+    pub scan_id: i64,
+    /// When the scan ran (seconds since the Unix epoch).
+    pub time: i64,
+    /// By severity, info first (the order of `Severity::ALL`).
+    pub counts: [u64; 5],
+}
+
 /// One recorded scan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScanRecord {
@@ -842,6 +900,21 @@ pub struct ScanRecord {
     pub time: i64,
     pub by: String,
     pub findings: u64,
+}
+
+/// Adds the owner rows of finding `id` (already present ones are kept).
+pub(crate) fn insert_owners<'a>(
+    c: &mut dyn Conn,
+    id: i64,
+    owners: impl Iterator<Item = &'a str>,
+) -> Result<()> {
+    for o in owners {
+        c.exec(
+            "INSERT INTO finding_owners (owner, finding) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            &[o.into(), id.into()],
+        )?;
+    }
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -972,9 +1045,10 @@ fn record(
         lifecycle = CASE WHEN findings.last_scan = excluded.last_scan THEN findings.lifecycle WHEN findings.lifecycle = 'fixed' THEN 'reopened' ELSE 'open' END, \
         fixed_at = NULL, last_seen = excluded.last_seen, last_scan = excluded.last_scan, \
         rule = excluded.rule, engine = excluded.engine, severity = excluded.severity, message = excluded.message, \
-        path = excluded.path, line = excluded.line, evidence = excluded.evidence, cwe = excluded.cwe, owners = excluded.owners";
+        path = excluded.path, line = excluded.line, evidence = excluded.evidence, cwe = excluded.cwe \
+        RETURNING id, owners, first_scan";
     let engine_of = |rule: &str, tool: &str| -> String {
-        if tool == "palisade" {
+        if tool == "palisade" || tool == "palisade-git" {
             rule.split_once('/').map_or(rule, |(e, _)| e).to_owned()
         } else {
             tool.to_owned()
@@ -1013,7 +1087,8 @@ fn record(
             .map(u32::to_string)
             .collect::<Vec<_>>()
             .join(",");
-        c.exec(
+        let owners = join_list(&f.owners);
+        let rows = c.query(
             upsert,
             &[
                 meta.repo.as_str().into(),
@@ -1028,11 +1103,31 @@ fn record(
                 i64::from(f.line).into(),
                 f.evidence.clone().into(),
                 cwe.into(),
-                join_list(&f.owners).into(),
+                owners.as_str().into(),
                 now.into(),
                 scan_id.into(),
             ],
         )?;
+        // The owner rows follow the `owners` text; the upsert leaves it as it was, so a
+        // change is seen here (and costs nothing when nothing changed).
+        if let Some(r) = rows.first() {
+            let id = r[0].int().unwrap_or(0);
+            let inserted = r[2].int() == Some(scan_id);
+            let old = r[1].text().unwrap_or_default();
+            if old != owners {
+                c.exec(
+                    "UPDATE findings SET owners = $1 WHERE id = $2",
+                    &[owners.as_str().into(), id.into()],
+                )?;
+                c.exec(
+                    "DELETE FROM finding_owners WHERE finding = $1",
+                    &[id.into()],
+                )?;
+                insert_owners(c, id, f.owners.iter().map(String::as_str))?;
+            } else if inserted && !f.owners.is_empty() {
+                insert_owners(c, id, f.owners.iter().map(String::as_str))?;
+            }
+        }
     }
 
     let scope = |extra: Vec<Value>| -> Vec<Value> {
@@ -1123,5 +1218,29 @@ fn record(
         .max(0) as u64;
     summary.open = seen.saturating_sub(summary.new + summary.reopened);
     expire(c, now)?;
+    // What this scan leaves to do in its repository and branch, for trend charts.
+    let mut counts = [0i64; 5];
+    for r in c.query(
+        "SELECT severity, count(*) FROM findings WHERE repo = $1 AND branch = $2 AND lifecycle <> 'fixed' AND state IN ('open', 'confirmed') GROUP BY severity",
+        &[meta.repo.as_str().into(), meta.branch.as_str().into()],
+    )? {
+        if let (Some(sev), Some(n)) = (r[0].int(), r[1].int())
+            && let Ok(i) = usize::try_from(sev)
+            && i < counts.len()
+        {
+            counts[i] = n;
+        }
+    }
+    c.exec(
+        "UPDATE scans SET open_info = $1, open_low = $2, open_medium = $3, open_high = $4, open_critical = $5 WHERE id = $6",
+        &[
+            counts[0].into(),
+            counts[1].into(),
+            counts[2].into(),
+            counts[3].into(),
+            counts[4].into(),
+            scan_id.into(),
+        ],
+    )?;
     Ok(summary)
 }

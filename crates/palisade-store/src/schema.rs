@@ -8,10 +8,11 @@ use crate::backend::{Conn, Dialect};
 
 /// The schema version this build writes. A store at a higher version was written by a
 /// newer palisade and is refused (its meaning may have changed).
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
-const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
+const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
     "
 CREATE TABLE scans (
     id {id},
@@ -83,7 +84,35 @@ CREATE TABLE audit (
 );
 CREATE INDEX audit_finding ON audit (fingerprint, repo, id);
 ",
-)];
+    ),
+    (
+        2,
+        "
+-- One row per code owner of a finding: `triage list --owner` reads it by owner instead of
+-- matching the `owners` text of every finding. Filled from `owners` right after this.
+CREATE TABLE finding_owners (
+    owner TEXT NOT NULL,
+    finding BIGINT NOT NULL,
+    PRIMARY KEY (owner, finding)
+);
+CREATE INDEX finding_owners_finding ON finding_owners (finding);
+CREATE INDEX findings_assignee ON findings (assignee) WHERE assignee IS NOT NULL;
+-- What `triage list` reads by default (everything not fixed), partial so that a page is
+-- read in listing order and stops at --limit, and counts read only the index
+-- (`lifecycle` last makes them covering for SQLite).
+CREATE INDEX findings_open_worst ON findings (severity DESC, first_seen, id) WHERE lifecycle <> 'fixed';
+CREATE INDEX findings_open_state ON findings (state, severity, lifecycle) WHERE lifecycle <> 'fixed';
+CREATE INDEX findings_open_repo ON findings (repo, severity DESC, first_seen, id, lifecycle) WHERE lifecycle <> 'fixed';
+CREATE INDEX findings_open_rule ON findings (rule, severity DESC, first_seen, id, lifecycle) WHERE lifecycle <> 'fixed';
+-- The findings each scan left open in its repository and branch, by severity (a trend).
+ALTER TABLE scans ADD COLUMN open_info BIGINT;
+ALTER TABLE scans ADD COLUMN open_low BIGINT;
+ALTER TABLE scans ADD COLUMN open_medium BIGINT;
+ALTER TABLE scans ADD COLUMN open_high BIGINT;
+ALTER TABLE scans ADD COLUMN open_critical BIGINT;
+",
+    ),
+];
 
 fn render(sql: &str, dialect: Dialect) -> String {
     let (id, key) = match dialect {
@@ -98,9 +127,9 @@ fn render(sql: &str, dialect: Dialect) -> String {
 
 /// Brings the store to [`SCHEMA_VERSION`], or refuses it. Runs under the write lock, so
 /// two processes opening a new store at once create it once.
-pub(crate) fn migrate(conn: &mut dyn Conn) -> Result<(), Error> {
+pub(crate) fn migrate(conn: &mut dyn Conn, target: i64) -> Result<(), Error> {
     conn.begin_write()?;
-    match migrate_locked(conn) {
+    match migrate_locked(conn, target) {
         Ok(()) => conn.commit(),
         Err(e) => {
             conn.rollback();
@@ -109,7 +138,7 @@ pub(crate) fn migrate(conn: &mut dyn Conn) -> Result<(), Error> {
     }
 }
 
-fn migrate_locked(conn: &mut dyn Conn) -> Result<(), Error> {
+fn migrate_locked(conn: &mut dyn Conn, target: i64) -> Result<(), Error> {
     let dialect = conn.dialect();
     let (has_meta, other_tables) = match dialect {
         Dialect::Sqlite => {
@@ -168,12 +197,29 @@ fn migrate_locked(conn: &mut dyn Conn) -> Result<(), Error> {
             supported: SCHEMA_VERSION,
         });
     }
-    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+    for (version, sql) in MIGRATIONS
+        .iter()
+        .filter(|(v, _)| *v > current && *v <= target)
+    {
         conn.batch(&render(sql, dialect))?;
+        if *version == 2 {
+            fill_owners(conn)?;
+        }
         conn.exec(
             "UPDATE palisade_meta SET value = $1 WHERE key = 'schema_version'",
             &[version.to_string().into()],
         )?;
+    }
+    Ok(())
+}
+
+/// Version 2: the owner rows of the findings stored before it.
+fn fill_owners(conn: &mut dyn Conn) -> Result<(), Error> {
+    let rows = conn.query("SELECT id, owners FROM findings WHERE owners <> ''", &[])?;
+    for r in rows {
+        let Some(id) = r[0].int() else { continue };
+        let owners = r[1].text().unwrap_or_default();
+        crate::insert_owners(conn, id, owners.split(',').filter(|o| !o.is_empty()))?;
     }
     Ok(())
 }

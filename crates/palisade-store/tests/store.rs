@@ -781,3 +781,143 @@ fn sarif_of_every_tool() {
     }
     insta::assert_snapshot!(out);
 }
+
+/// Runs `sql` on the store at `url` without palisade (to write an old schema's rows).
+fn raw(name: &str, url: &str, sql: &str) {
+    if name == "sqlite" {
+        let c = rusqlite::Connection::open(url).expect("raw open");
+        c.execute_batch(sql).expect("raw sql");
+    } else {
+        let mut c = postgres::Client::connect(url, postgres::NoTls).expect("raw connect");
+        c.batch_execute(sql).expect("raw sql");
+    }
+}
+
+fn by_owner(s: &mut Store, owner: &str) -> Vec<String> {
+    let filter = Filter {
+        owner: Some(owner.into()),
+        ..Filter::default()
+    };
+    let (rows, total) = s.list(&filter, T0 + 9 * DAY).expect("list");
+    assert_eq!(rows.len() as u64, total);
+    let mut v: Vec<String> = rows.into_iter().map(|f| f.fingerprint).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn migrates_from_version_1_with_owner_rows() {
+    each_backend(|name, url| {
+        drop(Store::open_at_version(url, 1).expect("version 1"));
+        raw(
+            name,
+            url,
+            "INSERT INTO findings (repo, branch, fingerprint, tool, rule, engine, severity, message, path, line, cwe, owners, lifecycle, first_seen, last_seen, first_scan, last_scan) VALUES \
+             ('org/app', 'main', 'aaaa1111', 'palisade', 'secrets/x', 'secrets', 3, 'm', 'a.py', 1, '', ',@org/app,@org/sec,', 'open', 1790000000, 1790000000, 1, 1), \
+             ('org/app', 'main', 'bbbb2222', 'palisade', 'secrets/x', 'secrets', 3, 'm', 'b.py', 1, '', '', 'new', 1790000000, 1790000000, 1, 1);",
+        );
+        let mut s = Store::open(url).expect("migrated");
+        assert_eq!(by_owner(&mut s, "@org/sec"), ["aaaa1111"], "{name}");
+        assert_eq!(by_owner(&mut s, "@org/app"), ["aaaa1111"], "{name}");
+        assert!(by_owner(&mut s, "@org/none").is_empty(), "{name}");
+        assert_eq!(all(&mut s, T0).len(), 2, "{name}");
+        drop(s);
+        // Opening again does not migrate again (the version is recorded).
+        let mut s = Store::open(url).expect("reopened");
+        assert_eq!(by_owner(&mut s, "@org/app"), ["aaaa1111"], "{name}");
+        assert!(s.trend("org/app", "main", 10).expect("trend").is_empty());
+    });
+}
+
+#[test]
+fn owner_rows_follow_the_scans_and_assignments() {
+    each_backend(|name, url| {
+        let mut s = Store::open(url).expect("open");
+        let mut a = finding("aaaa1111", Severity::High);
+        a.owners = vec!["@org/app".into(), "@org/sec".into()];
+        let mut b = finding("bbbb2222", Severity::Low);
+        b.owners = vec![];
+        // A LIKE pattern character in an owner is an ordinary character.
+        let mut c = finding("cccc3333", Severity::Low);
+        c.owners = vec!["a_b%".into()];
+        s.record_scan(
+            &meta("org/app", "main", T0),
+            &[a.clone(), b.clone(), c],
+            false,
+        )
+        .expect("scan");
+        assert_eq!(by_owner(&mut s, "@org/sec"), ["aaaa1111"], "{name}");
+        assert_eq!(by_owner(&mut s, "a_b%"), ["cccc3333"], "{name}");
+        assert!(by_owner(&mut s, "aXbY").is_empty(), "{name}");
+        // CODEOWNERS changed: a moved to @org/web, b got an owner.
+        a.owners = vec!["@org/web".into()];
+        b.owners = vec!["@org/sec".into()];
+        s.record_scan(&meta("org/app", "main", T0 + DAY), &[a, b], false)
+            .expect("scan");
+        assert_eq!(by_owner(&mut s, "@org/sec"), ["bbbb2222"], "{name}");
+        assert_eq!(by_owner(&mut s, "@org/web"), ["aaaa1111"], "{name}");
+        assert!(by_owner(&mut s, "@org/app").is_empty(), "{name}");
+        // Fixed findings are not listed by default, even for their owner.
+        assert!(by_owner(&mut s, "a_b%").is_empty(), "{name}");
+        // The assignee counts as an owner.
+        s.assign(&target("bbbb2222"), "dev@example.com", "lead", T0 + DAY)
+            .expect("assign");
+        assert_eq!(by_owner(&mut s, "dev@example.com"), ["bbbb2222"], "{name}");
+    });
+}
+
+#[test]
+fn trend_counts_what_each_scan_left_open() {
+    each_backend(|name, url| {
+        let mut s = Store::open(url).expect("open");
+        s.record_scan(
+            &meta("org/app", "main", T0),
+            &[
+                finding("aaaa1111", Severity::Critical),
+                finding("bbbb2222", Severity::High),
+                finding("cccc3333", Severity::High),
+            ],
+            false,
+        )
+        .expect("scan");
+        // Another branch has its own trend.
+        s.record_scan(
+            &meta("org/app", "dev", T0),
+            &[finding("dddd4444", Severity::Low)],
+            false,
+        )
+        .expect("scan");
+        s.set_state(
+            &[target("cccc3333")],
+            TriageState::FalsePositive,
+            "test data",
+            None,
+            "lead",
+            T0 + 1,
+        )
+        .expect("triage");
+        s.record_scan(
+            &meta("org/app", "main", T0 + DAY),
+            &[
+                finding("bbbb2222", Severity::High),
+                finding("cccc3333", Severity::High),
+                finding("eeee5555", Severity::Medium),
+            ],
+            false,
+        )
+        .expect("scan");
+        let t = s.trend("org/app", "main", 10).expect("trend");
+        let got: Vec<(i64, [u64; 5])> = t.iter().map(|p| (p.time, p.counts)).collect();
+        assert_eq!(
+            got,
+            [(T0, [0, 0, 0, 2, 1]), (T0 + DAY, [0, 0, 1, 1, 0])],
+            "{name}: info first; a false positive is not open"
+        );
+        let last = s.trend("org/app", "main", 1).expect("trend");
+        assert_eq!(last.len(), 1);
+        assert_eq!(last[0].time, T0 + DAY, "{name}: the newest scans");
+        let dev = s.trend("org/app", "dev", 10).expect("trend");
+        assert_eq!(dev.len(), 1);
+        assert_eq!(dev[0].counts, [0, 1, 0, 0, 0], "{name}");
+    });
+}

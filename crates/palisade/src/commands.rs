@@ -380,17 +380,27 @@ fn scan_command_with(
         },
         &mut outcome,
     )?;
-    let code = finish(&prepared, &outcome, &args.output)?;
-    if let Some(stats) = &prepared.deps_stats {
-        crate::db::print_audit_summary(&stats.summary());
-    }
     let rules: Vec<&RuleMeta> = prepared
         .scanner
         .engines
         .iter()
         .flat_map(|e| e.rules())
         .collect();
-    crate::triage::record_scan(&args.store, &prepared.walk.root, &outcome.findings, &rules)?;
+    // An HTML report charts the store's trend, this scan included: record first.
+    let trend_first = args.store.store.is_some() && args.output.format.to_report() == Format::Html;
+    let root = &prepared.walk.root;
+    let trend = if trend_first {
+        crate::triage::record_scan(&args.store, root, &outcome.findings, &rules, true)?
+    } else {
+        Vec::new()
+    };
+    let code = finish_with(&prepared, &outcome, &args.output, trend)?;
+    if let Some(stats) = &prepared.deps_stats {
+        crate::db::print_audit_summary(&stats.summary());
+    }
+    if !trend_first {
+        crate::triage::record_scan(&args.store, root, &outcome.findings, &rules, false)?;
+    }
     Ok(code)
 }
 
@@ -400,9 +410,29 @@ fn git_command(args: &SecretsArgs) -> Result<ExitCode> {
             "--baseline-ref and --changed-only compare the work tree with a revision; with --git use --since REV"
         );
     }
+    if args.scan.store.store.is_some() && args.since.is_some() {
+        bail!(
+            "--store records what the whole history holds; with --since the findings of older commits would be marked fixed: drop --since or --store"
+        );
+    }
     let prepared = prepare(&args.scan, Some(&["secrets"]))?;
     let outcome = run_git_scan(&prepared, args.since.as_deref(), &args.scan.output)?;
-    finish(&prepared, &outcome, &args.scan.output)
+    let code = finish(&prepared, &outcome, &args.scan.output)?;
+    let rules: Vec<&RuleMeta> = prepared
+        .scanner
+        .engines
+        .iter()
+        .flat_map(|e| e.rules())
+        .collect();
+    crate::triage::record_scan_as(
+        &args.scan.store,
+        &prepared.walk.root,
+        &outcome.findings,
+        &rules,
+        false,
+        "palisade-git",
+    )?;
+    Ok(code)
 }
 
 /// Writes the report of a finished scan and says how to exit.
@@ -410,6 +440,16 @@ pub(crate) fn finish(
     prepared: &Prepared,
     outcome: &ScanOutcome,
     out: &OutputArgs,
+) -> Result<ExitCode> {
+    finish_with(prepared, outcome, out, Vec::new())
+}
+
+/// [`finish`], with the findings store's trend for an HTML report.
+fn finish_with(
+    prepared: &Prepared,
+    outcome: &ScanOutcome,
+    out: &OutputArgs,
+    trend: Vec<palisade_report::TrendPoint>,
 ) -> Result<ExitCode> {
     let rules: Vec<&RuleMeta> = prepared
         .scanner
@@ -422,7 +462,14 @@ pub(crate) fn finish(
         .as_ref()
         .map(|s| crate::db::not_audited(&s.summary()))
         .unwrap_or_default();
-    write_report(outcome, &rules, &not_audited, out.format.to_report(), out)?;
+    write_report(
+        outcome,
+        &rules,
+        &not_audited,
+        out.format.to_report(),
+        out,
+        trend,
+    )?;
     Ok(exit_code(outcome, out.fail_on))
 }
 
@@ -432,6 +479,7 @@ fn write_report(
     not_audited: &[palisade_report::NotAudited],
     format: Format,
     out: &OutputArgs,
+    trend: Vec<palisade_report::TrendPoint>,
 ) -> Result<()> {
     let report = Report {
         tool_version: env!("CARGO_PKG_VERSION"),
@@ -453,6 +501,7 @@ fn write_report(
     };
     let group_by_owner = out.group_by == Some(GroupBy::Owner);
     let mut options = palisade_report::RenderOptions::default();
+    options.html.trend = trend;
     if group_by_owner {
         options.html.group = Some("owner".into());
     }

@@ -323,14 +323,30 @@ fn print_summary(store: &str, meta: &ScanMeta, s: &ScanSummary) {
 }
 
 /// `palisade scan --store`: records the findings just reported.
+/// With `trend`, also returns the open findings the last scans of this repository and
+/// branch left, by severity, one point a day (the last scan of each), for the HTML report.
 pub fn record_scan(
     args: &ScanStoreArgs,
     root: &Path,
     findings: &[Finding],
     rules: &[&RuleMeta],
-) -> Result<()> {
+    trend: bool,
+) -> Result<Vec<palisade_report::TrendPoint>> {
+    record_scan_as(args, root, findings, rules, trend, "palisade")
+}
+
+/// [`record_scan`] under another tool name: `palisade-git` for `secrets --git`, whose
+/// findings (the history) have a lifecycle of their own, apart from the work tree's.
+pub fn record_scan_as(
+    args: &ScanStoreArgs,
+    root: &Path,
+    findings: &[Finding],
+    rules: &[&RuleMeta],
+    trend: bool,
+    tool: &str,
+) -> Result<Vec<palisade_report::TrendPoint>> {
     let Some(given) = &args.store else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     let url = resolve_store(Some(given), root)?;
     let (repo, branch, commit) = scope_of(&args.scope, root)?;
@@ -338,7 +354,7 @@ pub fn record_scan(
         repo,
         branch,
         commit,
-        tool: "palisade".into(),
+        tool: tool.into(),
         tool_version: env!("CARGO_PKG_VERSION").into(),
         time: now()?,
         by: actor(args.scope.by.as_deref()),
@@ -357,7 +373,32 @@ pub fn record_scan(
         .record_scan(&meta, &new, false)
         .with_context(|| format!("cannot record the scan in {}", store.describe()))?;
     print_summary(&url, &meta, &summary);
-    Ok(())
+    if !trend {
+        return Ok(Vec::new());
+    }
+    let scans = store
+        .trend(&meta.repo, &meta.branch, TREND_SCANS)
+        .with_context(|| format!("cannot read the trend from {}", store.describe()))?;
+    Ok(trend_points(&scans))
+}
+
+/// How many of the last scans the HTML report's trend reads.
+const TREND_SCANS: usize = 1000;
+
+/// One point a day, the last scan of each day, oldest first.
+fn trend_points(scans: &[palisade_store::TrendScan]) -> Vec<palisade_report::TrendPoint> {
+    let mut out: Vec<palisade_report::TrendPoint> = Vec::new();
+    for s in scans {
+        let date = palisade_store::time::format_date(s.time);
+        match out.last_mut() {
+            Some(last) if last.date == date => last.counts = s.counts,
+            _ => out.push(palisade_report::TrendPoint {
+                date,
+                counts: s.counts,
+            }),
+        }
+    }
+    out
 }
 
 /// `palisade import FILE`.

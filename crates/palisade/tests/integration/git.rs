@@ -338,3 +338,44 @@ fn not_a_git_repository_exits_3_naming_the_path() {
         missing.stderr
     );
 }
+
+#[test]
+fn history_findings_are_recorded_in_the_store() {
+    if git_missing() {
+        return;
+    }
+    let mut r = Repo::new();
+    r.commit(
+        "Bob",
+        &[("deploy/settings.py", Some(&leaked("deploy/settings.py")))],
+    );
+    r.commit("Carol", &[("deploy/settings.py", None)]);
+    let store = r.path.join("../findings.db");
+    let store = store.to_str().expect("utf-8");
+    let scope = ["--store", store, "--repo", "acme/app", "--branch", "main"];
+    let out = run(bin()
+        .args(["secrets", "--git", "-o", "/dev/null"])
+        .args(scope)
+        .arg(&r.path));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let list = run(bin().args([
+        "triage", "list", "--format", "json", "--store", store, "--engine", "secrets",
+    ]));
+    let v: Value = serde_json::from_str(&list.stdout).expect("json");
+    let f = findings(&v);
+    assert_eq!(f.len(), 1, "{}", list.stdout);
+    assert_eq!(f[0]["rule"], "secrets/aws-access-key-id");
+    assert_eq!(f[0]["tool"], "palisade-git");
+    assert!(!list.stdout.contains(hidden_part(KEY)), "the secret leaks");
+    // A partial history would mark the rest fixed: refused.
+    let since = run(bin()
+        .args(["secrets", "--git", "--since", "HEAD"])
+        .args(scope)
+        .arg(&r.path));
+    assert_eq!(since.code, 3, "{}", since.stderr);
+    assert!(
+        since.stderr.contains("drop --since or --store"),
+        "{}",
+        since.stderr
+    );
+}

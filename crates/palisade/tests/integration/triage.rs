@@ -648,3 +648,81 @@ fn postgres_store_from_the_command_line() {
     );
     assert_eq!(json["total"], 1);
 }
+
+#[test]
+fn html_report_charts_the_trend_from_the_store() {
+    let env = setup();
+    let html_scan = |now: &str, store: bool| -> String {
+        let out = env.tree.join(format!("../report-{now}.html"));
+        let mut c = env.cmd(now);
+        c.args([
+            "scan",
+            "--no-progress",
+            "--engines",
+            "secrets",
+            "--format",
+            "html",
+            "-o",
+        ])
+        .arg(&out);
+        if store {
+            c.args([
+                "--store",
+                &env.store,
+                "--repo",
+                "acme/demo",
+                "--branch",
+                "main",
+            ]);
+        }
+        c.arg(".");
+        let r = run(&mut c);
+        assert!(r.code == 0 || r.code == 1, "scan: {}", r.stderr);
+        std::fs::read_to_string(&out).expect("report")
+    };
+    // Without a store: no history, no chart.
+    assert!(!html_scan("2026-11-01", false).contains("Open findings over time"));
+    let first = html_scan("2026-11-01", true);
+    assert!(
+        first.contains("Open findings over time"),
+        "one scan, one point"
+    );
+    assert!(first.contains(">2026-11-01</text>"));
+    // Another scan on another branch is not part of main's trend.
+    run(env.cmd("2026-11-02").args([
+        "scan",
+        "--no-progress",
+        "--engines",
+        "secrets",
+        "--store",
+        &env.store,
+        "--repo",
+        "acme/demo",
+        "--branch",
+        "dev",
+        "-o",
+        "/dev/null",
+        ".",
+    ]));
+    let open = env.list_json("2026-11-03", &["--repo", "acme/demo", "--branch", "main"]);
+    let total = open["total"].as_u64().expect("total");
+    assert!(total > 0);
+    let third = html_scan("2026-11-03", true);
+    let chart = third
+        .split("Open findings over time")
+        .nth(1)
+        .and_then(|s| s.split("</svg>").next())
+        .expect("a trend chart");
+    // Two days of main: the first and the last date label, and nothing of 2026-11-02.
+    assert!(chart.contains(">2026-11-01</text>"), "{chart}");
+    assert!(chart.contains(">2026-11-03</text>"), "{chart}");
+    assert!(!chart.contains("2026-11-02"), "{chart}");
+    // The y axis tops at the largest count of one severity, at most the open total.
+    let max: u64 = chart
+        .split("<text x=\"0\" y=\"20\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .and_then(|s| s.parse().ok())
+        .expect("y axis maximum");
+    assert!(max > 0 && max <= total, "{max} of {total}");
+}
