@@ -100,6 +100,12 @@ mod os;
 pub mod os_release;
 pub mod purl;
 pub use sbom::from_purl;
+
+/// A PyPI name as the registry compares names (PEP 503): lowercase, and runs of `-`, `_`
+/// and `.` as one `-`.
+pub fn normalize_pypi_name(name: &str) -> String {
+    python::normalize(name)
+}
 mod python;
 mod ruby_php;
 mod rust;

@@ -271,23 +271,11 @@ fn message(pkg: &Package, version: &str, v: &Vulnerability) -> String {
 /// and treat runs of `-`, `_` and `.` alike (PEP 503), so `Django` and `django` are one
 /// package and one finding.
 fn identity_name(ecosystem: &str, name: &str) -> String {
-    if ecosystem != "PyPI" {
-        return name.to_owned();
+    if ecosystem == "PyPI" {
+        palisade_lockfile::normalize_pypi_name(name)
+    } else {
+        name.to_owned()
     }
-    let mut out = String::with_capacity(name.len());
-    let mut sep = false;
-    for c in name.chars() {
-        if matches!(c, '-' | '_' | '.') {
-            sep = true;
-        } else {
-            if sep && !out.is_empty() {
-                out.push('-');
-            }
-            sep = false;
-            out.push(c.to_ascii_lowercase());
-        }
-    }
-    out
 }
 
 fn finding(pkg: &Package, version: &str, v: &Vulnerability) -> Finding {
