@@ -46,8 +46,8 @@
 //! The repository is opened isolated: no global or system git configuration and no
 //! environment variables (`GIT_DIR` ...) change what is read.
 
-pub mod tree;
 mod head;
+pub mod tree;
 mod walk;
 
 pub use head::{HeadInfo, head_info};

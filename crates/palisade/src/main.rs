@@ -13,8 +13,8 @@ mod registry;
 mod sast;
 mod sbom;
 mod triage;
-mod vex;
 mod verify;
+mod vex;
 
 use std::io::Write;
 use std::process::ExitCode;
