@@ -21,6 +21,8 @@ pub enum PNode {
     Ellipsis,
     /// `<... P ...>`: P anywhere in the node.
     Deep(Box<PNode>),
+    /// The first alternative that matches (tried in order).
+    Any(Vec<PNode>),
     /// `"..."`
     AnyString,
     Str(String),
@@ -55,6 +57,11 @@ impl Pattern {
                 }
                 PNode::Node(_, kids) => kids.iter().for_each(|k| walk(k, out)),
                 PNode::Deep(p) => walk(p, out),
+                PNode::Any(alts) => {
+                    if let Some(first) = alts.first() {
+                        walk(first, out)
+                    }
+                }
                 _ => {}
             }
         }
@@ -407,7 +414,20 @@ fn compile_node(t: &Tree<'_>, id: Id) -> PNode {
         if let Some(&args) = kids.last()
             && let [inner] = t.kids(args)
         {
-            return PNode::Deep(Box::new(compile_node(t, *inner)));
+            // PHP/C#/Kotlin wrap each argument: P is the expression inside, anywhere; an
+            // argument `P` is tried first (the matcher keeps the first binding it finds).
+            let wrapped = *inner;
+            let mut inner = wrapped;
+            while matches!(t.node(inner).kind, "argument" | "value_argument")
+                && let [e] = t.kids(inner)
+            {
+                inner = *e;
+            }
+            let deep = PNode::Deep(Box::new(compile_node(t, inner)));
+            if inner == wrapped {
+                return deep;
+            }
+            return PNode::Any(vec![PNode::Deep(Box::new(compile_node(t, wrapped))), deep]);
         }
     }
     let compiled = if kids.is_empty() {
