@@ -35,6 +35,14 @@ pub fn eval(cx: &mut Cx<'_, '_>, f: &Formula) -> Vec<Match> {
     match f {
         Formula::Pattern(p) => cx.find_all(p),
         Formula::Regex(re) => regex_matches(cx, re),
+        Formula::Scope => {
+            let (start, end) = cx.scope.unwrap_or((0, cx.tree.src.len() as u32));
+            vec![Match {
+                start,
+                end,
+                env: Env::new(),
+            }]
+        }
         Formula::Either(alts) => {
             let mut out: Vec<Match> = Vec::new();
             for a in alts {

@@ -155,6 +155,10 @@ impl Lang {
                 ("class __W { void __w() {\n", ";\n}}\n"),
                 ("class __W {\n", "\n}\n"),
                 ("class __W { void __w() {\n", "\n}}\n"),
+                // an annotation/attribute on its own: on a member
+                ("class __W {\n", "\nvoid __w() {}\n}\n"),
+                // an expression that is not a statement (`a[i]`, a literal)
+                ("class __W { object __w = ", ";\n}\n"),
             ],
             Lang::CSharp => &[
                 ("", "\n"),
@@ -162,8 +166,19 @@ impl Lang {
                 ("class __W { void __w() {\n", ";\n}}\n"),
                 ("class __W {\n", "\n}\n"),
                 ("class __W { void __w() {\n", "\n}}\n"),
+                // an annotation/attribute on its own: on a member
+                ("class __W {\n", "\nvoid __w() {}\n}\n"),
+                // an expression that is not a statement (`a[i]`, a literal)
+                ("class __W { object __w = ", ";\n}\n"),
             ],
-            Lang::Kotlin => &[("", "\n"), ("fun __w() {\n", "\n}\n")],
+            Lang::Kotlin => &[
+                ("", "\n"),
+                ("fun __w() {\n", "\n}\n"),
+                ("", "\nfun __w() {}\n"),
+                ("class __W {\n", "\n}\n"),
+            ],
+            // `{...}` alone is a block: also try it as an expression
+            Lang::JavaScript | Lang::TypeScript | Lang::Tsx => &[("", "\n"), ("(", ")\n")],
             _ => &[("", "\n")],
         }
     }

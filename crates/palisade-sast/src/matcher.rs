@@ -188,6 +188,16 @@ impl<'t, 's> Cx<'t, 's> {
                 self.bind(env, name, b)
             }
             PNode::Ellipsis => true,
+            PNode::Any(alts) => {
+                for a in alts {
+                    let save = env.len();
+                    if self.m(a, t, env) {
+                        return true;
+                    }
+                    env.truncate(save);
+                }
+                false
+            }
             PNode::Deep(inner) => {
                 let mut stack = vec![t];
                 while let Some(d) = stack.pop() {

@@ -21,6 +21,8 @@ pub enum PNode {
     Ellipsis,
     /// `<... P ...>`: P anywhere in the node.
     Deep(Box<PNode>),
+    /// The first alternative that matches (tried in order).
+    Any(Vec<PNode>),
     /// `"..."`
     AnyString,
     Str(String),
@@ -55,6 +57,11 @@ impl Pattern {
                 }
                 PNode::Node(_, kids) => kids.iter().for_each(|k| walk(k, out)),
                 PNode::Deep(p) => walk(p, out),
+                PNode::Any(alts) => {
+                    if let Some(first) = alts.first() {
+                        walk(first, out)
+                    }
+                }
                 _ => {}
             }
         }
@@ -178,14 +185,28 @@ pub fn compile(lang: Lang, pat: &str) -> Result<Pattern, PatternError> {
     };
     let mut best: Option<(usize, Pattern)> = None;
     // Typed languages: `(...)` in a declaration is a parameter list, `{ ... }` a block.
-    let typed = body
-        .replace("(__ELL__)", "(__ELLT__ __ELL__)")
-        .replace("{ __ELL__ }", "{ __ELL__; }");
-    let variants: Vec<&str> = if typed == body {
-        vec![&body]
+    let typed = typed_variant(&body);
+    // A class body `{ ... }`: a member placeholder (`T x;` is a field declaration).
+    let members = typed.replace("{ __ELL__; }", "{ __ELLT__ __ELL__; }");
+    // `@A(k = v, ...)`: `...` after named annotation arguments is a named placeholder.
+    let annot = annotation_variant(&members);
+    // Kotlin parameters are `name: Type`.
+    let kotlin = if lang == Lang::Kotlin {
+        let k = body
+            .replace("(__ELL__)", "(__ELL__: __ELLT__)")
+            .replace("(__ELL__,", "(__ELL__: __ELLT__,")
+            .replace(", __ELL__)", ", __ELL__: __ELLT__)")
+            .replace(", __ELL__,", ", __ELL__: __ELLT__,");
+        annotation_variant(&k)
     } else {
-        vec![&body, &typed]
+        body.clone()
     };
+    let mut variants: Vec<&str> = vec![&body];
+    for v in [&typed, &members, &annot, &kotlin] {
+        if !variants.contains(&v.as_str()) {
+            variants.push(v);
+        }
+    }
     for (prefix, suffix, body) in lang
         .pattern_wrappers()
         .iter()
@@ -211,6 +232,55 @@ pub fn compile(lang: Lang, pat: &str) -> Result<Pattern, PatternError> {
     // Patterns that do not parse cleanly are refused rather than half-matched.
     let _ = best;
     Err(err())
+}
+
+/// `...` among parameters (`(..., T $P, ...)`) is a typed parameter placeholder; `{ ... }`
+/// a block.
+fn typed_variant(body: &str) -> String {
+    body.replace("(__ELL__)", "(__ELLT__ __ELL__)")
+        .replace("(__ELL__,", "(__ELLT__ __ELL__,")
+        .replace(", __ELL__)", ", __ELLT__ __ELL__)")
+        .replace(", __ELL__,", ", __ELLT__ __ELL__,")
+        .replace("{ __ELL__ }", "{ __ELL__; }")
+}
+
+/// `@Name(k = v, ...)` as `@Name(k = v, __ELLA__ = __ELL__)` (a bare `...` after named
+/// arguments does not parse); the pair compiles to an ellipsis.
+fn annotation_variant(body: &str) -> String {
+    let mut out = String::with_capacity(body.len() + 16);
+    let mut rest = body;
+    while let Some(at) = rest.find('@') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let name = rest[1..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+            .map_or(rest.len(), |n| n + 1);
+        let Some(close) = rest.find(')') else { break };
+        let raw = &rest[..=close];
+        if !rest[name..].starts_with('(') {
+            out.push_str(&rest[..name]);
+            rest = &rest[name..];
+            continue;
+        }
+        if raw[1..].contains('@') {
+            out.push_str(raw);
+        } else {
+            // annotation arguments are not parameters: undo the typed placeholder
+            let head = raw
+                .replace("__ELLT__ __ELL__", "__ELL__")
+                .replace("__ELL__: __ELLT__", "__ELL__");
+            match head.strip_suffix(", __ELL__)") {
+                Some(h) if head.contains('=') => {
+                    out.push_str(h);
+                    out.push_str(", __ELLA__ = __ELL__)");
+                }
+                _ => out.push_str(&head),
+            }
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn count_errors(ts: &tree_sitter::Tree) -> usize {
@@ -289,6 +359,10 @@ fn placeholder(text: &str) -> Option<(&str, &str)> {
         .trim()
         .trim_start_matches('$');
     let t = t.strip_prefix("__ELLT__").map_or(t, str::trim);
+    let t = t.strip_suffix(": __ELLT__").unwrap_or(t);
+    let t = t
+        .strip_prefix("__ELLA__")
+        .map_or(t, |r| r.trim_start().trim_start_matches('=').trim());
     for pre in [MVS, MV] {
         if let Some(name) = t.strip_prefix(pre)
             && !name.is_empty()
@@ -340,7 +414,20 @@ fn compile_node(t: &Tree<'_>, id: Id) -> PNode {
         if let Some(&args) = kids.last()
             && let [inner] = t.kids(args)
         {
-            return PNode::Deep(Box::new(compile_node(t, *inner)));
+            // PHP/C#/Kotlin wrap each argument: P is the expression inside, anywhere; an
+            // argument `P` is tried first (the matcher keeps the first binding it finds).
+            let wrapped = *inner;
+            let mut inner = wrapped;
+            while matches!(t.node(inner).kind, "argument" | "value_argument")
+                && let [e] = t.kids(inner)
+            {
+                inner = *e;
+            }
+            let deep = PNode::Deep(Box::new(compile_node(t, inner)));
+            if inner == wrapped {
+                return deep;
+            }
+            return PNode::Any(vec![PNode::Deep(Box::new(compile_node(t, wrapped))), deep]);
         }
     }
     let compiled = if kids.is_empty() {

@@ -12,7 +12,7 @@ pub fn required(f: &Formula) -> Vec<Vec<String>> {
             lits.dedup();
             lits.into_iter().map(|l| vec![l]).collect()
         }
-        Formula::Regex(_) => Vec::new(),
+        Formula::Regex(_) | Formula::Scope => Vec::new(),
         Formula::Either(alts) => {
             let mut clause = Vec::new();
             for a in alts {

@@ -18,6 +18,9 @@ pub enum Formula {
     Regex(Regex),
     Either(Vec<Formula>),
     All(Box<All>),
+    /// The whole range under test (a metavariable's binding): the implicit positive of a
+    /// `patterns` that has only negatives inside `metavariable-pattern`.
+    Scope,
 }
 
 #[derive(Debug, Default)]
@@ -76,11 +79,14 @@ pub struct RuleError {
     pub message: String,
 }
 
+#[derive(Clone)]
 struct Ctx<'a> {
     origin: &'a str,
     text: &'a str,
     rule: String,
     rule_line: usize,
+    /// Inside `metavariable-pattern`: a `patterns` without positives matches the bound range.
+    in_metavariable: bool,
 }
 
 impl Ctx<'_> {
@@ -137,6 +143,7 @@ pub fn parse_file(text: &str, origin: &str) -> Result<Vec<Rule>, RuleError> {
             text,
             rule: id.clone(),
             rule_line,
+            in_metavariable: false,
         };
         out.push(parse_rule(r, &cx)?);
     }
@@ -348,6 +355,12 @@ fn formula(key: &str, v: &Value, lang: Lang, cx: &Ctx<'_>) -> Result<Formula, Ru
             let mut alts = Vec::new();
             for item in items {
                 let (k, val) = single_key(item, key, cx)?;
+                // Semgrep treats a `pattern-inside` alternative as a plain positive: its match
+                // range is the enclosing region.
+                if k == "pattern-inside" {
+                    alts.push(sub(k, val, lang, cx)?);
+                    continue;
+                }
                 if !FORMULA_KEYS.contains(&k) {
                     return Err(cx.err(k, format!("unsupported operator `{k}` in pattern-either")));
                 }
@@ -408,7 +421,11 @@ fn formula(key: &str, v: &Value, lang: Lang, cx: &Ctx<'_>) -> Result<Formula, Ru
                                 ));
                             }
                         }
-                        let f = top_formula(obj, sub_lang.unwrap_or(lang), cx)?;
+                        let mcx = Ctx {
+                            in_metavariable: true,
+                            ..cx.clone()
+                        };
+                        let f = top_formula(obj, sub_lang.unwrap_or(lang), &mcx)?;
                         all.conds.push(Cond::Pattern(mv, sub_lang, f));
                     }
                     "metavariable-comparison" => {
@@ -429,6 +446,21 @@ fn formula(key: &str, v: &Value, lang: Lang, cx: &Ctx<'_>) -> Result<Formula, Ru
                         return Err(cx.err(other, format!("unsupported operator `{other}`")));
                     }
                 }
+            }
+            if all.positives.is_empty() {
+                // Only `pattern-inside` positives (Semgrep allows this): the first one's region
+                // is the match range; the others still constrain it by containment.
+                if let Some(i) = all
+                    .filters
+                    .iter()
+                    .position(|f| matches!(f, Filter::Inside(_)))
+                    && let Filter::Inside(f) = all.filters.remove(i)
+                {
+                    all.positives.push(f);
+                }
+            }
+            if all.positives.is_empty() && cx.in_metavariable {
+                all.positives.push(Formula::Scope);
             }
             if all.positives.is_empty() {
                 return Err(cx.err(key, "`patterns` needs at least one positive pattern (`pattern`, `pattern-either`, `patterns` or `pattern-regex`)"));
