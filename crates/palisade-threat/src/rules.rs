@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
-use crate::model::{AssetType, Classification, Link, Model, TechnicalAsset};
+use crate::model::{AssetType, Authorization, Classification, Link, Model, TechnicalAsset};
 
 const RULES_YAML: &str = include_str!("../data/rules.yaml");
 
@@ -304,6 +304,29 @@ fn any_in(values: &[String], x: &str) -> bool {
     values.iter().any(|v| v.eq_ignore_ascii_case(x))
 }
 
+/// The `authn` predicate, the same for assets and links.
+fn authn_fact(v: &[String], authentication: &str) -> (bool, String) {
+    let why = match authentication {
+        "none" => "has no authentication".to_owned(),
+        s => format!("authenticates with {s}"),
+    };
+    (any_in(v, authentication), why)
+}
+
+/// The `authz` predicate, the same for assets and links.
+fn authz_fact(v: &[String], authorization: Authorization) -> (bool, String) {
+    let s = serde_json::to_value(authorization)
+        .ok()
+        .and_then(|x| x.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let why = if s == "none" {
+        "has no authorization".into()
+    } else {
+        format!("authorizes with {s}")
+    };
+    (any_in(v, &s), why)
+}
+
 fn list(v: &[&str]) -> String {
     v.join(", ")
 }
@@ -350,27 +373,8 @@ pub(crate) fn eval_asset(p: &Pred, a: &TechnicalAsset, cx: &Cx<'_>) -> (bool, St
                 "is not internet-facing".into()
             },
         ),
-        "authn" => (
-            any_in(v, a.authentication.as_str()),
-            match a.authentication.as_str() {
-                "none" => "has no authentication".to_owned(),
-                s => format!("authenticates with {s}"),
-            },
-        ),
-        "authz" => {
-            let s = serde_json::to_value(a.authorization)
-                .ok()
-                .and_then(|x| x.as_str().map(str::to_owned))
-                .unwrap_or_default();
-            (
-                any_in(v, &s),
-                if s == "none" {
-                    "has no authorization".into()
-                } else {
-                    format!("authorizes with {s}")
-                },
-            )
-        }
+        "authn" => authn_fact(v, a.authentication.as_str()),
+        "authz" => authz_fact(v, a.authorization),
         "encrypted-at-rest" => (
             a.encrypted_at_rest,
             if a.encrypted_at_rest {
@@ -588,27 +592,8 @@ pub(crate) fn eval_link(p: &Pred, l: &Link, cx: &Cx<'_>) -> (bool, String) {
                 "is not encrypted".into()
             },
         ),
-        "authn" => (
-            any_in(v, l.authentication.as_str()),
-            match l.authentication.as_str() {
-                "none" => "has no authentication".to_owned(),
-                s => format!("authenticates with {s}"),
-            },
-        ),
-        "authz" => {
-            let s = serde_json::to_value(l.authorization)
-                .ok()
-                .and_then(|x| x.as_str().map(str::to_owned))
-                .unwrap_or_default();
-            (
-                any_in(v, &s),
-                if s == "none" {
-                    "has no authorization".into()
-                } else {
-                    format!("authorizes with {s}")
-                },
-            )
-        }
+        "authn" => authn_fact(v, l.authentication.as_str()),
+        "authz" => authz_fact(v, l.authorization),
         "vpn" => (
             l.vpn,
             if l.vpn {

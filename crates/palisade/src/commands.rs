@@ -194,6 +194,15 @@ pub(crate) fn prepare(args: &ScanArgs, force_engines: Option<&[&str]>) -> Result
 }
 
 impl Prepared {
+    /// Every rule of the engines this scan runs.
+    pub(crate) fn rules(&self) -> Vec<&RuleMeta> {
+        self.scanner
+            .engines
+            .iter()
+            .flat_map(|e| e.rules())
+            .collect()
+    }
+
     fn apply_baseline(&self, outcome: &mut ScanOutcome) {
         if let Some(b) = &self.baseline {
             outcome.stats.baselined = b.filter(&mut outcome.findings);
@@ -380,12 +389,7 @@ fn scan_command_with(
         },
         &mut outcome,
     )?;
-    let rules: Vec<&RuleMeta> = prepared
-        .scanner
-        .engines
-        .iter()
-        .flat_map(|e| e.rules())
-        .collect();
+    let rules = prepared.rules();
     // An HTML report charts the store's trend, this scan included: record first.
     let trend_first = args.store.store.is_some() && args.output.format.to_report() == Format::Html;
     let root = &prepared.walk.root;
@@ -418,12 +422,7 @@ fn git_command(args: &SecretsArgs) -> Result<ExitCode> {
     let prepared = prepare(&args.scan, Some(&["secrets"]))?;
     let outcome = run_git_scan(&prepared, args.since.as_deref(), &args.scan.output)?;
     let code = finish(&prepared, &outcome, &args.scan.output)?;
-    let rules: Vec<&RuleMeta> = prepared
-        .scanner
-        .engines
-        .iter()
-        .flat_map(|e| e.rules())
-        .collect();
+    let rules = prepared.rules();
     crate::triage::record_scan_as(
         &args.scan.store,
         &prepared.walk.root,
@@ -451,12 +450,7 @@ fn finish_with(
     out: &OutputArgs,
     trend: Vec<palisade_report::TrendPoint>,
 ) -> Result<ExitCode> {
-    let rules: Vec<&RuleMeta> = prepared
-        .scanner
-        .engines
-        .iter()
-        .flat_map(|e| e.rules())
-        .collect();
+    let rules = prepared.rules();
     let not_audited = prepared
         .deps_stats
         .as_ref()
