@@ -9,7 +9,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::doc::{Node, Value as NodeValue, parse_yaml};
+use crate::chart::{self, Chart, HelmOptions};
+use crate::doc::{Node, Value as NodeValue};
 
 const MAX_OUTPUT: usize = 8 * 1024 * 1024;
 const MAX_DEPTH: usize = 64;
@@ -35,7 +36,8 @@ impl V {
             V::Map(m) => !m.is_empty(),
         }
     }
-    fn to_text(&self) -> String {
+    /// The value as template output prints it.
+    pub fn to_text(&self) -> String {
         match self {
             V::Null => String::new(),
             V::Bool(b) => b.to_string(),
@@ -45,7 +47,8 @@ impl V {
             V::List(_) | V::Map(_) => to_yaml(self, 0).trim_end().to_string(),
         }
     }
-    fn get(&self, k: &str) -> V {
+    /// The value under key `k` of a map (`Null` otherwise).
+    pub fn get(&self, k: &str) -> V {
         match self {
             V::Map(m) => m.get(k).cloned().unwrap_or(V::Null),
             _ => V::Null,
@@ -1001,39 +1004,128 @@ impl RenderedTemplate {
     }
 }
 
-/// Renders every template of the chart at `dir` (`rel` is its path relative to the root).
+/// What rendering a chart gave: the rendered templates, and notes on what was not rendered
+/// (dependencies not vendored, unreadable subchart archives).
+#[derive(Debug, Default)]
+pub struct RenderedChart {
+    pub templates: Vec<RenderedTemplate>,
+    pub notes: Vec<String>,
+}
+
+/// Renders every template of the chart at `dir` (`rel` is its path relative to the root)
+/// with its default values.
 pub fn render_chart(dir: &Path, rel: &str) -> Result<Vec<RenderedTemplate>, String> {
-    let chart_text =
-        std::fs::read_to_string(dir.join("Chart.yaml")).map_err(|e| format!("Chart.yaml: {e}"))?;
-    let chart =
-        parse_yaml(&chart_text).map_err(|e| format!("Chart.yaml:{}: {}", e.line, e.message))?;
-    let chart_v = chart.first().map(from_node).unwrap_or(V::Null);
-    let values = match std::fs::read_to_string(dir.join("values.yaml")) {
-        Ok(t) => parse_yaml(&t)
-            .map_err(|e| format!("values.yaml:{}: {}", e.line, e.message))?
+    render_chart_with(dir, rel, &HelmOptions::default()).map(|r| r.templates)
+}
+
+/// Renders the chart at `dir` and its subcharts with the user's values files and `--set`s.
+pub fn render_chart_with(
+    dir: &Path,
+    rel: &str,
+    opts: &HelmOptions,
+) -> Result<RenderedChart, String> {
+    let (chart, notes) = chart::load(dir, rel, opts)?;
+    let release = chart.meta.get("name").to_text();
+    // Parse every template of the tree; defines are one namespace (subcharts first, so the
+    // parent's override theirs, as Helm's ordering does).
+    let mut all: Vec<(&Chart, Vec<(String, String, Vec<Item>)>)> = Vec::new();
+    fn walk<'c>(c: &'c Chart, out: &mut Vec<&'c Chart>) {
+        for s in &c.subcharts {
+            walk(s, out);
+        }
+        out.push(c);
+    }
+    let mut order = Vec::new();
+    walk(&chart, &mut order);
+    let mut defines = BTreeMap::new();
+    let mut count = 0usize;
+    for c in order {
+        let mut parsed = Vec::new();
+        for (path, text) in &c.templates {
+            count += 1;
+            if count > 2_000 {
+                return Err(format!("{rel}: more than 2000 templates"));
+            }
+            let toks = lex(text).map_err(|(o, m)| format!("{path}:{}: {m}", line_of(text, o)))?;
+            let mut parser = Parser {
+                toks: &toks,
+                i: 0,
+                src: text,
+            };
+            let (items, _) = parser.items(&[]).map_err(|m| format!("{path}: {m}"))?;
+            collect_defines(&items, &mut defines);
+            parsed.push((path.clone(), text.clone(), items));
+        }
+        all.push((c, parsed));
+    }
+    let mut out = Vec::new();
+    for (c, parsed) in &all {
+        if c.library {
+            continue;
+        }
+        let base = parsed
             .first()
-            .map(from_node)
-            .unwrap_or(V::Map(BTreeMap::new())),
-        Err(_) => V::Map(BTreeMap::new()),
-    };
+            .and_then(|(p, _, _)| p.rsplit_once("/templates/").map(|(d, _)| d.to_string()))
+            .unwrap_or_default();
+        for (path, text, items) in parsed {
+            let fname = path.rsplit('/').next().unwrap_or(path);
+            if fname.starts_with('_') || !(fname.ends_with(".yaml") || fname.ends_with(".yml")) {
+                continue;
+            }
+            let root = chart_root(c, &release, &base, path);
+            let mut env = Env {
+                defines: &defines,
+                root: root.clone(),
+                out: String::new(),
+                map: Vec::new(),
+                depth: 0,
+                src: text,
+                file: path,
+            };
+            let mut vars = vec![(String::new(), root.clone())];
+            env.run(items, &root, &mut vars)?;
+            let output = std::mem::take(&mut env.out);
+            let map = std::mem::take(&mut env.map);
+            drop(env);
+            out.push(RenderedTemplate {
+                path: path.clone(),
+                source: text.clone(),
+                output,
+                map,
+            });
+        }
+    }
+    Ok(RenderedChart {
+        templates: out,
+        notes,
+    })
+}
+
+/// The top-level object (`.`) a template of chart `c` sees.
+fn chart_root(c: &Chart, release: &str, base: &str, path: &str) -> V {
     let cap = |k: &str| {
         k.chars()
             .next()
-            .map(|c| c.to_uppercase().collect::<String>() + &k[c.len_utf8()..])
+            .map(|ch| ch.to_uppercase().collect::<String>() + &k[ch.len_utf8()..])
             .unwrap_or_default()
     };
-    let chart_caps = match &chart_v {
+    let chart_caps = match &c.meta {
         V::Map(m) => V::Map(m.iter().map(|(k, v)| (cap(k), v.clone())).collect()),
         _ => V::Null,
     };
-    let name = chart_v.get("name").to_text();
-    let root = V::Map(BTreeMap::from([
-        ("Values".to_string(), values),
+    let name = c.meta.get("name").to_text();
+    let base_path = if base.is_empty() {
+        format!("{name}/templates")
+    } else {
+        format!("{base}/templates")
+    };
+    V::Map(BTreeMap::from([
+        ("Values".to_string(), c.values.clone()),
         ("Chart".to_string(), chart_caps),
         (
             "Release".to_string(),
             V::Map(BTreeMap::from([
-                ("Name".to_string(), V::Str(name.clone())),
+                ("Name".to_string(), V::Str(release.to_string())),
                 ("Namespace".to_string(), V::Str("default".into())),
                 ("Service".to_string(), V::Str("Helm".into())),
                 ("IsInstall".to_string(), V::Bool(true)),
@@ -1049,6 +1141,8 @@ pub fn render_chart(dir: &Path, rel: &str) -> Result<Vec<RenderedTemplate>, Stri
                     V::Map(BTreeMap::from([
                         ("Version".to_string(), V::Str("v1.30.0".into())),
                         ("GitVersion".to_string(), V::Str("v1.30.0".into())),
+                        ("Major".to_string(), V::Str("1".into())),
+                        ("Minor".to_string(), V::Str("30".into())),
                     ])),
                 ),
                 ("APIVersions".to_string(), V::List(Vec::new())),
@@ -1056,78 +1150,13 @@ pub fn render_chart(dir: &Path, rel: &str) -> Result<Vec<RenderedTemplate>, Stri
         ),
         (
             "Template".to_string(),
-            V::Map(BTreeMap::from([(
-                "BasePath".to_string(),
-                V::Str(format!("{name}/templates")),
-            )])),
+            V::Map(BTreeMap::from([
+                ("BasePath".to_string(), V::Str(base_path)),
+                ("Name".to_string(), V::Str(path.to_string())),
+            ])),
         ),
-    ]));
-    let tdir = dir.join("templates");
-    let mut files: Vec<_> = std::fs::read_dir(&tdir)
-        .map_err(|e| format!("templates/: {e}"))?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_file())
-        .collect();
-    files.sort();
-    // Parse all, collect defines (from every file, helpers first).
-    let mut parsed = Vec::new();
-    let mut defines = BTreeMap::new();
-    for p in files.iter().take(500) {
-        let fname = p
-            .file_name()
-            .and_then(|f| f.to_str())
-            .unwrap_or("")
-            .to_string();
-        let text = std::fs::read_to_string(p).map_err(|e| format!("templates/{fname}: {e}"))?;
-        let toks =
-            lex(&text).map_err(|(o, m)| format!("templates/{fname}:{}: {m}", line_of(&text, o)))?;
-        let mut parser = Parser {
-            toks: &toks,
-            i: 0,
-            src: &text,
-        };
-        let (items, _) = parser
-            .items(&[])
-            .map_err(|m| format!("templates/{fname}: {m}"))?;
-        collect_defines(&items, &mut defines);
-        parsed.push((fname, text, items));
-    }
-    let mut out = Vec::new();
-    for (fname, text, items) in &parsed {
-        if fname.starts_with('_')
-            || !(fname.ends_with(".yaml") || fname.ends_with(".yml") || fname.ends_with(".tpl"))
-            || fname.ends_with(".tpl")
-        {
-            continue;
-        }
-        let path = if rel.is_empty() {
-            format!("templates/{fname}")
-        } else {
-            format!("{rel}/templates/{fname}")
-        };
-        let mut env = Env {
-            defines: &defines,
-            root: root.clone(),
-            out: String::new(),
-            map: Vec::new(),
-            depth: 0,
-            src: text,
-            file: &path,
-        };
-        let mut vars = vec![(String::new(), root.clone())];
-        env.run(items, &root, &mut vars)?;
-        let output = std::mem::take(&mut env.out);
-        let map = std::mem::take(&mut env.map);
-        drop(env);
-        out.push(RenderedTemplate {
-            path,
-            source: text.clone(),
-            output,
-            map,
-        });
-    }
-    Ok(out)
+        ("Files".to_string(), V::Map(BTreeMap::new())),
+    ]))
 }
 
 fn collect_defines(items: &[Item], out: &mut BTreeMap<String, Vec<Item>>) {
@@ -1192,6 +1221,172 @@ mod tests {
         assert!(
             e.contains("c/templates/t.yaml:2") && e.contains("frobnicate"),
             "{e}"
+        );
+    }
+}
+
+#[cfg(test)]
+mod subchart_tests {
+    use super::*;
+
+    fn write(dir: &Path, rel: &str, text: &str) {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+
+    fn tgz(files: &[(&str, &str)]) -> Vec<u8> {
+        let enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        let mut b = tar::Builder::new(enc);
+        for (p, t) in files {
+            let mut h = tar::Header::new_gnu();
+            h.set_size(t.len() as u64);
+            h.set_mode(0o644);
+            h.set_cksum();
+            b.append_data(&mut h, p, t.as_bytes()).expect("append");
+        }
+        b.into_inner().expect("tar").finish().expect("gz")
+    }
+
+    /// A parent chart with a directory subchart (aliased twice, one disabled by its
+    /// condition), an archived subchart, a library chart, and a missing dependency.
+    fn parent(dir: &Path) {
+        write(
+            dir,
+            "Chart.yaml",
+            "apiVersion: v2\nname: shop\nversion: 1.0.0\ndependencies:\n  - name: web\n    alias: front\n  - name: web\n    alias: back\n    condition: back.enabled\n  - name: cache\n    version: 1.0.0\n    repository: https://charts.example.com\n  - name: common\n  - name: gone\n    repository: oci://registry.example.com/charts\n",
+        );
+        write(
+            dir,
+            "values.yaml",
+            "global:\n  registry: reg.example.com\nfront:\n  image: front:1\nback:\n  enabled: false\ncache:\n  replicas: 2\n",
+        );
+        write(
+            dir,
+            "templates/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ include \"common.name\" . }}\n",
+        );
+        write(
+            dir,
+            "charts/web/Chart.yaml",
+            "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+        );
+        write(
+            dir,
+            "charts/web/values.yaml",
+            "image: web:default\nglobal:\n  registry: docker.io\n  pull: Always\n",
+        );
+        write(
+            dir,
+            "charts/web/templates/pod.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Chart.Name }}-{{ .Release.Name }}\nspec:\n  containers:\n    - name: c\n      image: {{ .Values.global.registry }}/{{ .Values.image }}\n      imagePullPolicy: {{ .Values.global.pull }}\n",
+        );
+        write(
+            dir,
+            "charts/common/Chart.yaml",
+            "apiVersion: v2\nname: common\ntype: library\nversion: 0.1.0\n",
+        );
+        write(
+            dir,
+            "charts/common/templates/_names.tpl",
+            "{{- define \"common.name\" -}}{{ .Chart.Name }}-cm{{- end }}",
+        );
+        let archive = tgz(&[
+            (
+                "cache/Chart.yaml",
+                "apiVersion: v2\nname: cache\nversion: 1.0.0\n",
+            ),
+            ("cache/values.yaml", "replicas: 1\n"),
+            (
+                "cache/templates/deploy.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cache\nspec:\n  replicas: {{ .Values.replicas }}\n",
+            ),
+        ]);
+        std::fs::write(dir.join("charts/cache-1.0.0.tgz"), archive).expect("tgz");
+    }
+
+    #[test]
+    fn subcharts_render_with_scoped_values_aliases_conditions_and_archives() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        parent(tmp.path());
+        let r = render_chart_with(tmp.path(), "shop", &HelmOptions::default()).expect("render");
+        let by_path: Vec<(&str, &str)> = r
+            .templates
+            .iter()
+            .map(|t| (t.path.as_str(), t.output.as_str()))
+            .collect();
+        // `back` is disabled by its condition; `front` is the aliased `web`.
+        assert_eq!(by_path.len(), 3, "{by_path:#?}");
+        let pod = by_path
+            .iter()
+            .find(|(p, _)| *p == "shop/charts/web/templates/pod.yaml")
+            .expect("pod")
+            .1;
+        assert!(
+            pod.contains("image: reg.example.com/front:1") && pod.contains("name: web-shop"),
+            "{pod}"
+        );
+        // The subchart's own global keys stay unless the parent sets them.
+        assert!(pod.contains("imagePullPolicy: Always"), "{pod}");
+        let cache = by_path
+            .iter()
+            .find(|(p, _)| p.starts_with("shop/charts/cache-1.0.0.tgz/"))
+            .expect("archived subchart")
+            .1;
+        assert!(cache.contains("replicas: 2"), "{cache}");
+        let cm = by_path
+            .iter()
+            .find(|(p, _)| *p == "shop/templates/cm.yaml")
+            .expect("cm")
+            .1;
+        assert!(cm.contains("name: shop-cm"), "{cm}");
+        assert_eq!(r.notes.len(), 1, "{:?}", r.notes);
+        assert!(
+            r.notes[0].contains("shop/Chart.yaml")
+                && r.notes[0].contains("`gone`")
+                && r.notes[0].contains("not vendored"),
+            "{:?}",
+            r.notes
+        );
+    }
+
+    #[test]
+    fn user_values_reach_parent_and_subcharts() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        parent(tmp.path());
+        let mut h = HelmOptions::default();
+        h.add_values_file("prod.yaml", "back:\n  enabled: true\n  image: back:2\n")
+            .expect("values");
+        h.add_set("global.registry=mirror.local,cache.replicas=5")
+            .expect("set");
+        let r = render_chart_with(tmp.path(), "shop", &h).expect("render");
+        let outs: Vec<&str> = r.templates.iter().map(|t| t.output.as_str()).collect();
+        assert_eq!(outs.len(), 4, "{outs:#?}");
+        assert!(
+            outs.iter()
+                .any(|o| o.contains("image: mirror.local/back:2"))
+        );
+        assert!(
+            outs.iter()
+                .any(|o| o.contains("image: mirror.local/front:1"))
+        );
+        assert!(outs.iter().any(|o| o.contains("replicas: 5")));
+    }
+
+    #[test]
+    fn a_broken_archive_is_a_note_not_a_silent_skip() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        write(
+            tmp.path(),
+            "Chart.yaml",
+            "apiVersion: v2\nname: a\nversion: 1.0.0\n",
+        );
+        write(tmp.path(), "charts/x-1.0.0.tgz", "not gzip");
+        let r = render_chart_with(tmp.path(), "a", &HelmOptions::default()).expect("render");
+        assert!(
+            r.notes.iter().any(|n| n.contains("a/charts/x-1.0.0.tgz")),
+            "{:?}",
+            r.notes
         );
     }
 }

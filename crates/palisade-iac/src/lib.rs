@@ -25,6 +25,7 @@
 //! `docker.rs` gives), and a Go-template or Kustomize library (none in Rust; the subsets
 //! real charts and overlays need are in `helm.rs` and `kustomize.rs`, with positions kept).
 
+pub mod chart;
 pub mod doc;
 mod docker;
 mod gha;
@@ -170,6 +171,8 @@ pub struct IacEngine {
     external: Vec<Box<dyn ExternalFormat>>,
     /// Canonical scan roots: Kustomize overlays are rendered from the files under them.
     roots: Vec<std::path::PathBuf>,
+    /// Values files and `--set`s for every Helm chart scanned.
+    helm: chart::HelmOptions,
 }
 
 impl IacEngine {
@@ -246,6 +249,7 @@ impl IacEngine {
             metas,
             external: Vec::new(),
             roots: Vec::new(),
+            helm: chart::HelmOptions::default(),
         })
     }
 
@@ -263,6 +267,29 @@ impl IacEngine {
             .filter_map(|r| r.canonicalize().ok())
             .filter(|r| r.is_dir())
             .collect();
+    }
+
+    /// Values for the Helm charts scanned (`--values FILE`, `--set KEY=VALUE`).
+    pub fn set_helm_options(&mut self, opts: chart::HelmOptions) {
+        self.helm = opts;
+    }
+
+    /// Whether `path` (a `Chart.yaml`) is a subchart: `<parent>/charts/<sub>/Chart.yaml`
+    /// beside a parent `Chart.yaml`.
+    fn is_subchart(&self, path: &str) -> bool {
+        let p = Path::new(path);
+        let Some(charts) = p.parent().and_then(Path::parent) else {
+            return false;
+        };
+        if charts.file_name().is_none_or(|n| n != "charts") {
+            return false;
+        }
+        let Some(parent) = charts.parent() else {
+            return false;
+        };
+        self.roots
+            .iter()
+            .any(|r| r.join(parent).join("Chart.yaml").is_file())
     }
 
     /// Every check (built-in and loaded policies).
@@ -439,6 +466,10 @@ impl Engine for IacEngine {
         }
         let name = input.path.rsplit('/').next().unwrap_or(input.path);
         if name == "Chart.yaml" && text.contains("apiVersion") {
+            if self.is_subchart(input.path) {
+                // Rendered with its parent, with the values the parent gives it.
+                return Ok(());
+            }
             return self.scan_helm_chart(input, cx, sink);
         }
         if matches!(
@@ -783,8 +814,9 @@ impl IacEngine {
             ));
         };
         let rel = input.path.rsplit_once('/').map_or("", |(d, _)| d);
-        let templates = helm::render_chart(&dir, rel)
+        let rendered = helm::render_chart_with(&dir, rel, &self.helm)
             .map_err(|e| EngineError::Parse(format!("Helm chart not rendered: {e}")))?;
+        let templates = rendered.templates;
         for t in &templates {
             let docs = doc::parse_yaml(&t.output).map_err(|e| {
                 let line = t.template_line(
@@ -838,7 +870,14 @@ impl IacEngine {
                 });
             }
         }
-        Ok(())
+        if rendered.notes.is_empty() {
+            Ok(())
+        } else {
+            Err(EngineError::Other(format!(
+                "Helm chart partly rendered: {}",
+                rendered.notes.join("; ")
+            )))
+        }
     }
 }
 
