@@ -31,6 +31,7 @@ mod docker;
 mod gha;
 pub mod helm;
 pub mod kustomize;
+mod kustomize_gen;
 pub mod policy;
 mod subjects;
 pub mod terraform;
@@ -788,7 +789,24 @@ impl IacEngine {
                 owners: Vec::new(),
             });
         }
-        Ok(())
+        // What this kustomization itself could not render (notes of the bases it includes
+        // are reported when their own kustomization file is scanned).
+        let own: Vec<&String> = rendered
+            .notes
+            .iter()
+            .filter(|n| n.starts_with(&format!("{}:", input.path)))
+            .collect();
+        if own.is_empty() {
+            Ok(())
+        } else {
+            Err(EngineError::Other(format!(
+                "kustomize: {}",
+                own.iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )))
+        }
     }
 }
 
