@@ -33,6 +33,7 @@ pub mod helm;
 pub mod kustomize;
 mod kustomize_gen;
 pub mod policy;
+mod shell;
 mod subjects;
 pub mod terraform;
 
@@ -293,6 +294,17 @@ impl IacEngine {
             .any(|r| r.join(parent).join("Chart.yaml").is_file())
     }
 
+    /// Whether a kustomization file sits in the directory of `path` or its parent.
+    fn near_kustomization(&self, path: &str) -> bool {
+        let p = Path::new(path);
+        let dirs = [p.parent(), p.parent().and_then(Path::parent)];
+        self.roots.iter().any(|r| {
+            dirs.iter()
+                .flatten()
+                .any(|d| kustomize::kustomization_in(&r.join(d)).is_some())
+        })
+    }
+
     /// Every check (built-in and loaded policies).
     pub fn checks(&self) -> &[Check] {
         &self.checks
@@ -492,8 +504,13 @@ impl Engine for IacEngine {
         let Some(format) = detect(input.path, &docs) else {
             return Ok(());
         };
-        // Kustomize patch files are fragments, checked as part of their rendering.
-        if format == Format::Kubernetes && (name.contains("patch") || text.contains("$patch:")) {
+        // Kustomize patch files are fragments, checked as part of their rendering: a file
+        // with a `$patch:` directive, or named `*patch*` beside (or under) a kustomization.
+        if format == Format::Kubernetes
+            && (text.contains("$patch:")
+                || (name.to_ascii_lowercase().contains("patch")
+                    && self.near_kustomization(input.path)))
+        {
             return Ok(());
         }
         let mut hits = Vec::new();

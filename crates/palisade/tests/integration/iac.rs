@@ -241,3 +241,36 @@ fn helm_subcharts_values_files_and_set() {
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("novalue"), "{}", r.stderr);
 }
+
+/// A Kubernetes file named `*patch*` is a Kustomize fragment only beside a kustomization
+/// (or with a `$patch:` directive); elsewhere it is a manifest and is checked.
+#[test]
+fn patch_named_files_are_fragments_only_beside_a_kustomization() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let w = |rel: &str, text: &str| {
+        let p = dir.path().join(rel);
+        fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        fs::write(p, text).expect("write");
+    };
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27\n      securityContext:\n        privileged: true\n";
+    w("plain/dispatcher-pod.yaml", pod);
+    w("overlay/privileged-patch.yaml", pod);
+    w(
+        "overlay/kustomization.yaml",
+        "resources: []\npatches:\n  - path: privileged-patch.yaml\n",
+    );
+    w(
+        "other/delete.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: gone\n$patch: delete\n",
+    );
+    let (_, v, _) = json(&[], dir.path());
+    let files: std::collections::BTreeSet<String> = found(&v)
+        .iter()
+        .map(|f| f.split(':').next().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(
+        files.into_iter().collect::<Vec<_>>(),
+        vec!["plain/dispatcher-pod.yaml".to_string()],
+        "{v}"
+    );
+}
