@@ -453,7 +453,7 @@ fn enabled(sub: &Chart, parent_values: &V) -> bool {
     if let V::List(tags) = &sub.tags {
         let set = parent_values.get("tags");
         let vals: Vec<V> = tags.iter().map(|t| set.get(&t.to_text())).collect();
-        if vals.iter().any(|v| *v == V::Bool(true)) {
+        if vals.contains(&V::Bool(true)) {
             return true;
         }
         if !vals.is_empty() && vals.iter().all(|v| *v == V::Bool(false)) {

@@ -2,7 +2,8 @@
 //! pipelines, `if`/`else if`/`else`/`with`/`range`/`define`/`template`/`end`, variables) and
 //! the Sprig/Helm functions real charts use (`include`, `tpl`, `toYaml`, `nindent`, `indent`,
 //! `default`, `required`, `quote`, `printf`, `eq`/`ne`/`and`/`or`/`not`, `b64enc` ...), over
-//! the chart's `values.yaml`. Every output byte remembers the template line it came from, so
+//! the chart's values (with its subcharts, `--values` files and `--set`s: see [`crate::chart`]).
+//! Every output byte remembers the template line it came from, so
 //! findings point into the template. Anything unsupported is an error naming the template
 //! and line: a chart that cannot be rendered is never silently clean.
 
@@ -1004,6 +1005,9 @@ impl RenderedTemplate {
     }
 }
 
+/// A parsed template: path shown, text, items.
+type Parsed = (String, String, Vec<Item>);
+
 /// What rendering a chart gave: the rendered templates, and notes on what was not rendered
 /// (dependencies not vendored, unreadable subchart archives).
 #[derive(Debug, Default)]
@@ -1028,7 +1032,7 @@ pub fn render_chart_with(
     let release = chart.meta.get("name").to_text();
     // Parse every template of the tree; defines are one namespace (subcharts first, so the
     // parent's override theirs, as Helm's ordering does).
-    let mut all: Vec<(&Chart, Vec<(String, String, Vec<Item>)>)> = Vec::new();
+    let mut all: Vec<(&Chart, Vec<Parsed>)> = Vec::new();
     fn walk<'c>(c: &'c Chart, out: &mut Vec<&'c Chart>) {
         for s in &c.subcharts {
             walk(s, out);
