@@ -156,8 +156,9 @@ enum Expr {
     Num(f64),
     Bool(bool),
     Nil,
-    Call(String, Vec<Expr>), // func args...
-    Pipe(Vec<Expr>),         // a | f b | g
+    Call(String, Vec<Expr>),       // func args...
+    Pipe(Vec<Expr>),               // a | f b | g
+    Chain(Box<Expr>, Vec<String>), // (expr).a.b
 }
 
 #[derive(Debug, Clone)]
@@ -285,6 +286,8 @@ fn tokenize_expr(s: &str) -> Result<Vec<String>, String> {
             out.push("=".into());
             i += 1;
         } else {
+            // `(expr).field`: a field chained to a parenthesised value.
+            let chained = c == '.' && i > 0 && cs[i - 1] == ')';
             let mut j = i;
             while j < cs.len()
                 && !cs[j].is_whitespace()
@@ -295,7 +298,8 @@ fn tokenize_expr(s: &str) -> Result<Vec<String>, String> {
                 }
                 j += 1;
             }
-            out.push(cs[i..j].iter().collect());
+            let t: String = cs[i..j].iter().collect();
+            out.push(if chained { format!("@{t}") } else { t });
             i = j;
         }
     }
@@ -341,7 +345,13 @@ fn parse_operand(toks: &[String], i: &mut usize) -> Result<Expr, String> {
         }
         *i += 1;
         // (expr).field
-        e
+        match toks.get(*i).and_then(|t| t.strip_prefix('@')) {
+            Some(f) => {
+                *i += 1;
+                Expr::Chain(Box::new(e), path_of(f))
+            }
+            None => e,
+        }
     } else if t.starts_with('"') || t.starts_with('`') {
         Expr::Str(unquote(&t))
     } else if t.starts_with('.') {
@@ -370,6 +380,11 @@ fn parse_cmd(toks: &[String], i: &mut usize) -> Result<Expr, String> {
     Ok(match first {
         Expr::Call(name, _) => Expr::Call(name, args),
         other if args.is_empty() => other,
+        // Methods of Helm's objects: `.Capabilities.APIVersions.Has "x"`, `.Files.Get "f"`.
+        Expr::Field(path) => Expr::Call(format!("__method:{}", path.join(".")), args),
+        Expr::Var(v, path) if v.is_empty() => {
+            Expr::Call(format!("__method:{}", path.join(".")), args)
+        }
         _ => return Err("a value cannot take arguments".into()),
     })
 }
@@ -716,6 +731,10 @@ impl Env<'_> {
             Expr::Num(n) => V::Num(*n),
             Expr::Bool(b) => V::Bool(*b),
             Expr::Nil => V::Null,
+            Expr::Chain(inner, p) => {
+                let v = self.eval_with(inner, dot, vars, off, None)?;
+                Self::field(&v, p)
+            }
             Expr::Pipe(cmds) => {
                 let mut v = None;
                 for c in cmds {
@@ -891,10 +910,429 @@ impl Env<'_> {
                 V::List(l) => l.iter().map(V::to_text).collect::<Vec<_>>().join(&s(0)),
                 v => v.to_text(),
             }),
-            "sha256sum" => V::Str(format!("{:016x}", last.to_text().len())),
+            "sha256sum" => {
+                use sha2::Digest;
+                let d = sha2::Sha256::digest(last.to_text().as_bytes());
+                V::Str(d.iter().map(|b| format!("{b:02x}")).collect())
+            }
+            other => return self.call_sprig(other, a, off),
+        })
+    }
+}
+
+impl Env<'_> {
+    /// The rest of the Sprig functions real charts use (collections, strings, maths, types,
+    /// YAML/JSON). Time and randomness are fixed, so a render is reproducible.
+    fn call_sprig(&mut self, name: &str, a: Vec<V>, off: usize) -> Result<V, String> {
+        let s = |i: usize| a.get(i).map(V::to_text).unwrap_or_default();
+        let last = a.last().cloned().unwrap_or(V::Null);
+        let list = |v: &V| match v {
+            V::List(l) => l.clone(),
+            V::Null => Vec::new(),
+            other => vec![other.clone()],
+        };
+        let kind = |v: &V| match v {
+            V::Null => "invalid",
+            V::Bool(_) => "bool",
+            V::Num(n) if n.fract() == 0.0 => "int",
+            V::Num(_) => "float64",
+            V::Str(_) => "string",
+            V::List(_) => "slice",
+            V::Map(_) => "map",
+        };
+        let re = |p: &str| {
+            regex::RegexBuilder::new(p)
+                .size_limit(1 << 20)
+                .build()
+                .map_err(|e| self.err(off, format!("{name}: bad regular expression: {e}")))
+        };
+        Ok(match name {
+            "kindIs" => V::Bool(kind(&last) == s(0)),
+            "kindOf" => V::Str(kind(&last).into()),
+            "typeOf" => V::Str(
+                match &last {
+                    V::Map(_) => "map[string]interface {}",
+                    V::List(_) => "[]interface {}",
+                    V::Str(_) => "string",
+                    V::Bool(_) => "bool",
+                    V::Num(_) => "float64",
+                    V::Null => "<nil>",
+                }
+                .into(),
+            ),
+            "typeIs" => V::Bool(match s(0).as_str() {
+                "string" => matches!(last, V::Str(_)),
+                "bool" => matches!(last, V::Bool(_)),
+                "int" | "int64" | "float64" => matches!(last, V::Num(_)),
+                _ => false,
+            }),
+            // merge: the first map wins; mergeOverwrite: later maps win.
+            "merge" | "mustMerge" | "mergeOverwrite" | "mustMergeOverwrite" => {
+                let mut out = a.first().cloned().unwrap_or(V::Map(BTreeMap::new()));
+                for m in a.iter().skip(1) {
+                    if name.contains("Overwrite") {
+                        crate::chart::merge_over(&mut out, m);
+                    } else {
+                        let mut base = m.clone();
+                        crate::chart::merge_over(&mut base, &out);
+                        out = base;
+                    }
+                }
+                out
+            }
+            "deepCopy" | "mustDeepCopy" => last,
+            "omit" | "pick" => match a.first() {
+                Some(V::Map(m)) => {
+                    let keys: Vec<String> = a[1..].iter().map(V::to_text).collect();
+                    V::Map(
+                        m.iter()
+                            .filter(|(k, _)| keys.contains(k) == (name == "pick"))
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .collect(),
+                    )
+                }
+                _ => V::Map(BTreeMap::new()),
+            },
+            "keys" => V::List(
+                a.iter()
+                    .filter_map(|m| match m {
+                        V::Map(m) => Some(m.keys().map(|k| V::Str(k.clone())).collect::<Vec<_>>()),
+                        _ => None,
+                    })
+                    .flatten()
+                    .collect(),
+            ),
+            "values" => match &last {
+                V::Map(m) => V::List(m.values().cloned().collect()),
+                _ => V::List(Vec::new()),
+            },
+            "sortAlpha" => {
+                let mut l: Vec<String> = list(&last).iter().map(V::to_text).collect();
+                l.sort();
+                V::List(l.into_iter().map(V::Str).collect())
+            }
+            "uniq" => {
+                let mut out: Vec<V> = Vec::new();
+                for x in list(&last) {
+                    if !out.contains(&x) {
+                        out.push(x);
+                    }
+                }
+                V::List(out)
+            }
+            "first" => list(&last).first().cloned().unwrap_or(V::Null),
+            "last" => list(&last).last().cloned().unwrap_or(V::Null),
+            "rest" => V::List(list(&last).into_iter().skip(1).collect()),
+            "initial" => {
+                let mut l = list(&last);
+                l.pop();
+                V::List(l)
+            }
+            "append" | "mustAppend" | "push" => {
+                let mut l = list(a.first().unwrap_or(&V::Null));
+                l.push(a.get(1).cloned().unwrap_or(V::Null));
+                V::List(l)
+            }
+            "prepend" | "mustPrepend" => {
+                let mut l = list(a.first().unwrap_or(&V::Null));
+                l.insert(0, a.get(1).cloned().unwrap_or(V::Null));
+                V::List(l)
+            }
+            "concat" => V::List(a.iter().flat_map(list).collect()),
+            "has" => V::Bool(
+                list(a.get(1).unwrap_or(&V::Null)).contains(&a.first().cloned().unwrap_or(V::Null)),
+            ),
+            "without" => {
+                let drop = &a[1.min(a.len())..];
+                V::List(
+                    list(a.first().unwrap_or(&V::Null))
+                        .into_iter()
+                        .filter(|x| !drop.contains(x))
+                        .collect(),
+                )
+            }
+            "compact" => V::List(list(&last).into_iter().filter(V::truthy).collect()),
+            "regexMatch" | "mustRegexMatch" => V::Bool(re(&s(0))?.is_match(&s(1))),
+            "regexFind" | "mustRegexFind" => V::Str(
+                re(&s(0))?
+                    .find(&s(1))
+                    .map(|m| m.as_str().to_string())
+                    .unwrap_or_default(),
+            ),
+            "regexReplaceAll" | "mustRegexReplaceAll" => {
+                V::Str(re(&s(0))?.replace_all(&s(1), s(2).as_str()).into_owned())
+            }
+            "regexReplaceAllLiteral" => V::Str(
+                re(&s(0))?
+                    .replace_all(&s(1), regex::NoExpand(&s(2)))
+                    .into_owned(),
+            ),
+            "regexSplit" => V::List(
+                re(&s(0))?
+                    .split(&s(1))
+                    .map(|x| V::Str(x.to_string()))
+                    .collect(),
+            ),
+            "atoi" => V::Num(s(0).trim().parse::<i64>().unwrap_or(0) as f64),
+            "add" => V::Num(a.iter().map(|v| num(Some(v))).sum()),
+            "add1" => V::Num(num(Some(&last)) + 1.0),
+            "sub" => V::Num(num(a.first()) - num(a.get(1))),
+            "mul" => V::Num(a.iter().map(|v| num(Some(v))).product()),
+            "div" => {
+                let d = num(a.get(1));
+                V::Num(if d == 0.0 {
+                    0.0
+                } else {
+                    (num(a.first()) / d).trunc()
+                })
+            }
+            "mod" => {
+                let d = num(a.get(1)) as i64;
+                V::Num(if d == 0 {
+                    0.0
+                } else {
+                    (num(a.first()) as i64 % d) as f64
+                })
+            }
+            "max" => V::Num(a.iter().map(|v| num(Some(v))).fold(f64::MIN, f64::max)),
+            "min" => V::Num(a.iter().map(|v| num(Some(v))).fold(f64::MAX, f64::min)),
+            "floor" => V::Num(num(Some(&last)).floor()),
+            "ceil" => V::Num(num(Some(&last)).ceil()),
+            "round" => V::Num(num(a.first()).round()),
+            "until" => V::List(
+                (0..(num(Some(&last)) as i64).clamp(0, 10_000))
+                    .map(|i| V::Num(i as f64))
+                    .collect(),
+            ),
+            "untilStep" => {
+                let (start, stop, step) = (num(a.first()), num(a.get(1)), num(a.get(2)));
+                let mut out = Vec::new();
+                let mut x = start;
+                while step != 0.0 && ((step > 0.0 && x < stop) || (step < 0.0 && x > stop)) {
+                    out.push(V::Num(x));
+                    x += step;
+                    if out.len() > 10_000 {
+                        break;
+                    }
+                }
+                V::List(out)
+            }
+            "title" => V::Str(
+                last.to_text()
+                    .split(' ')
+                    .map(|w| {
+                        let mut c = w.chars();
+                        c.next()
+                            .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                            .unwrap_or_default()
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            "untitle" => V::Str({
+                let t = last.to_text();
+                let mut c = t.chars();
+                c.next()
+                    .map(|f| f.to_lowercase().collect::<String>() + c.as_str())
+                    .unwrap_or_default()
+            }),
+            "kebabcase" | "snakecase" => {
+                let sep = if name == "kebabcase" { '-' } else { '_' };
+                let mut out = String::new();
+                for (i, c) in last.to_text().chars().enumerate() {
+                    if c.is_uppercase() && i > 0 {
+                        out.push(sep);
+                    }
+                    if c == '-' || c == '_' || c == ' ' {
+                        out.push(sep);
+                    } else {
+                        out.extend(c.to_lowercase());
+                    }
+                }
+                V::Str(out)
+            }
+            "camelcase" => V::Str(
+                last.to_text()
+                    .split(['_', '-', ' '])
+                    .map(|w| {
+                        let mut c = w.chars();
+                        c.next()
+                            .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                            .unwrap_or_default()
+                    })
+                    .collect(),
+            ),
+            "nospace" => V::Str(
+                last.to_text()
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect(),
+            ),
+            "repeat" => V::Str(last.to_text().repeat((num(a.first()) as usize).min(10_000))),
+            "substr" => {
+                let t: Vec<char> = last.to_text().chars().collect();
+                let start = (num(a.first()).max(0.0) as usize).min(t.len());
+                let end = num(a.get(1));
+                let end = if end < 0.0 {
+                    t.len()
+                } else {
+                    (end as usize).clamp(start, t.len())
+                };
+                V::Str(t[start..end].iter().collect())
+            }
+            "cat" => V::Str(
+                a.iter()
+                    .filter(|v| **v != V::Null)
+                    .map(V::to_text)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            "trimAll" => V::Str(
+                last.to_text()
+                    .trim_matches(|c| s(0).contains(c))
+                    .to_string(),
+            ),
+            "split" => V::Map(
+                last.to_text()
+                    .split(&s(0))
+                    .enumerate()
+                    .map(|(i, x)| (format!("_{i}"), V::Str(x.to_string())))
+                    .collect(),
+            ),
+            "abbrev" => {
+                let n = num(a.first()) as usize;
+                let t = last.to_text();
+                V::Str(if t.chars().count() > n && n > 3 {
+                    t.chars().take(n - 3).collect::<String>() + "..."
+                } else {
+                    t
+                })
+            }
+            "toStrings" => V::List(list(&last).iter().map(|v| V::Str(v.to_text())).collect()),
+            "b64dec" => V::Str(b64dec(&last.to_text())),
+            "sha1sum" | "adler32sum" => V::Str(format!("{name}-of-{}-bytes", last.to_text().len())),
+            "randAlphaNum" | "randAlpha" | "randNumeric" | "randAscii" => {
+                V::Str("x".repeat((num(a.first()) as usize).min(1024)))
+            }
+            "uuidv4" => V::Str("00000000-0000-4000-8000-000000000000".into()),
+            "now" => V::Str("2026-01-01T00:00:00Z".into()),
+            "date" | "dateInZone" | "htmlDate" => V::Str("2026-01-01".into()),
+            "fromYaml" | "fromJson" => {
+                let t = last.to_text();
+                match crate::doc::parse_yaml(&t) {
+                    Ok(d) => d.first().map(from_node).unwrap_or(V::Map(BTreeMap::new())),
+                    Err(e) => V::Map(BTreeMap::from([("Error".to_string(), V::Str(e.message))])),
+                }
+            }
+            "fromYamlArray" | "fromJsonArray" => {
+                let t = last.to_text();
+                match crate::doc::parse_yaml(&t) {
+                    Ok(d) => d.first().map(from_node).unwrap_or(V::List(Vec::new())),
+                    Err(_) => V::List(Vec::new()),
+                }
+            }
+            "mustToJson" | "mustToRawJson" | "mustToPrettyJson" => V::Str(to_json(&last)),
+            "dig" => {
+                // dig "a" "b" default dict
+                let (keys, rest) = a.split_at(a.len().saturating_sub(2));
+                let default = rest.first().cloned().unwrap_or(V::Null);
+                let mut cur = rest.get(1).cloned().unwrap_or(V::Null);
+                for k in keys {
+                    cur = cur.get(&k.to_text());
+                    if cur == V::Null {
+                        return Ok(default);
+                    }
+                }
+                cur
+            }
+            "set" => match a.first() {
+                Some(V::Map(m)) => {
+                    let mut m = m.clone();
+                    m.insert(s(1), a.get(2).cloned().unwrap_or(V::Null));
+                    V::Map(m)
+                }
+                _ => V::Null,
+            },
+            "unset" => match a.first() {
+                Some(V::Map(m)) => {
+                    let mut m = m.clone();
+                    m.remove(&s(1));
+                    V::Map(m)
+                }
+                _ => V::Null,
+            },
+            "semver" => V::Map(BTreeMap::from([("Original".to_string(), V::Str(s(0)))])),
+            "getHostByName" => V::Str(String::new()),
+            "__method:Capabilities.APIVersions.Has" => {
+                // The API groups of a stock cluster of the reported version (Helm's default
+                // set without a cluster); CRDs are not there.
+                let v = s(0);
+                let group = v.rsplit_once('/').map_or(v.as_str(), |(g, _)| g);
+                V::Bool(BUILTIN_APIS.contains(&v.as_str()) || BUILTIN_APIS.contains(&group))
+            }
+            other if other.starts_with("__method:") => {
+                return Err(self.err(
+                    off,
+                    format!(
+                        "`.{}` is not supported (chart files and custom methods are not read)",
+                        other.trim_start_matches("__method:")
+                    ),
+                ));
+            }
             other => return Err(self.err(off, format!("unsupported function `{other}`"))),
         })
     }
+}
+
+/// API versions `.Capabilities.APIVersions.Has` answers true for.
+const BUILTIN_APIS: &[&str] = &[
+    "v1",
+    "apps/v1",
+    "batch/v1",
+    "policy/v1",
+    "autoscaling/v1",
+    "autoscaling/v2",
+    "networking.k8s.io/v1",
+    "rbac.authorization.k8s.io/v1",
+    "storage.k8s.io/v1",
+    "scheduling.k8s.io/v1",
+    "coordination.k8s.io/v1",
+    "discovery.k8s.io/v1",
+    "admissionregistration.k8s.io/v1",
+    "apiextensions.k8s.io/v1",
+    "certificates.k8s.io/v1",
+    "node.k8s.io/v1",
+    "events.k8s.io/v1",
+    "apps/v1/Deployment",
+    "policy/v1/PodDisruptionBudget",
+    "networking.k8s.io/v1/Ingress",
+    "networking.k8s.io/v1/NetworkPolicy",
+    "autoscaling/v2/HorizontalPodAutoscaler",
+    "batch/v1/CronJob",
+];
+
+fn b64dec(s: &str) -> String {
+    let mut bits = 0u32;
+    let mut n = 0;
+    let mut out = Vec::new();
+    for c in s.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => continue,
+        };
+        bits = (bits << 6) | u32::from(v);
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            out.push((bits >> n) as u8);
+            bits &= (1 << n) - 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn num(v: Option<&V>) -> f64 {
@@ -1391,6 +1829,60 @@ mod subchart_tests {
             r.notes.iter().any(|n| n.contains("a/charts/x-1.0.0.tgz")),
             "{:?}",
             r.notes
+        );
+    }
+}
+
+#[cfg(test)]
+mod sprig_tests {
+    use super::*;
+
+    fn render(tpl: &str) -> Result<String, String> {
+        let tmp = tempfile::tempdir().expect("tmp");
+        std::fs::create_dir_all(tmp.path().join("templates")).expect("mkdir");
+        std::fs::write(
+            tmp.path().join("Chart.yaml"),
+            "apiVersion: v2\nname: demo\nversion: 0.1.0\n",
+        )
+        .expect("w");
+        std::fs::write(
+            tmp.path().join("values.yaml"),
+            "a: {x: 1, y: [b, a, b]}\nname: MyApp_name\n",
+        )
+        .expect("w");
+        std::fs::write(tmp.path().join("templates/t.yaml"), tpl).expect("w");
+        render_chart(tmp.path(), "").map(|r| r.into_iter().next().expect("one").output)
+    }
+
+    #[test]
+    fn collection_string_and_type_functions() {
+        let out = render(concat!(
+            "k: {{ keys .Values.a | sortAlpha | join \",\" }}\n",
+            "u: {{ .Values.a.y | uniq | sortAlpha | join \",\" }}\n",
+            "m: {{ merge (dict \"p\" 1) (dict \"p\" 2 \"q\" 3) | toJson }}\n",
+            "o: {{ mergeOverwrite (dict \"p\" 1) (dict \"p\" 2) | toJson }}\n",
+            "r: {{ regexReplaceAll \"[^a-z]\" (lower .Values.name) \"-\" }}\n",
+            "t: {{ kindIs \"map\" .Values.a }} {{ kindOf .Values.a.y }}\n",
+            "n: {{ add 1 2 3 }} {{ sub 5 2 }} {{ max 1 7 3 }}\n",
+            "s: {{ .Values.name | kebabcase }} {{ substr 0 2 \"abcdef\" }}\n",
+            "d: {{ dig \"a\" \"x\" \"none\" .Values }} {{ dig \"a\" \"z\" \"none\" .Values }}\n",
+            "c: {{ .Capabilities.APIVersions.Has \"policy/v1\" }} {{ .Capabilities.APIVersions.Has \"monitoring.coreos.com/v1\" }}\n",
+            "h: {{ sha256sum \"abc\" | trunc 8 }}\n",
+            "y: {{ (fromYaml \"p: q\").p }}\n",
+        ))
+        .expect("render");
+        assert_eq!(
+            out,
+            "k: x,y\nu: a,b\nm: {\"p\":1,\"q\":3}\no: {\"p\":2}\nr: myapp-name\nt: true slice\nn: 6 3 7\ns: my-app-name ab\nd: 1 none\nc: true false\nh: ba7816bf\ny: q\n"
+        );
+    }
+
+    #[test]
+    fn chart_files_are_a_clear_error() {
+        let e = render("a: {{ .Files.Get \"conf/app.ini\" }}\n").expect_err("error");
+        assert!(
+            e.contains("templates/t.yaml:1") && e.contains("`.Files.Get`"),
+            "{e}"
         );
     }
 }
