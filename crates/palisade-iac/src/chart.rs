@@ -263,7 +263,15 @@ pub fn merge_over(base: &mut V, over: &V) {
 struct Files {
     files: BTreeMap<String, Vec<u8>>,
     bytes: u64,
+    /// Bytes of files read only for `.Files` (not templates, values or subcharts).
+    extra_bytes: u64,
+    /// Some files were left out of `.Files` (size limits).
+    truncated: bool,
 }
+
+/// `.Files` keeps files up to this size, and this much in all, per chart tree.
+const MAX_EXTRA_FILE: u64 = 1024 * 1024;
+const MAX_EXTRA: u64 = 16 * 1024 * 1024;
 
 impl Files {
     fn text(&self, name: &str) -> Option<Result<&str, String>> {
@@ -301,7 +309,8 @@ fn read_dir_files(dir: &Path) -> Result<Files, String> {
             if !ft.is_file() {
                 continue;
             }
-            // Only what rendering reads.
+            // What rendering reads must be complete; other files (for `.Files`) are kept
+            // within limits.
             let wanted = r == "Chart.yaml"
                 || r == "values.yaml"
                 || r.starts_with("templates/")
@@ -310,19 +319,27 @@ fn read_dir_files(dir: &Path) -> Result<Files, String> {
                         || r.ends_with("/Chart.yaml")
                         || r.ends_with("/values.yaml")
                         || r.contains("/templates/")));
-            if !wanted {
-                continue;
-            }
-            if out.files.len() >= MAX_FILES {
-                return Err(format!("{}: more than {MAX_FILES} files", dir.display()));
-            }
             let len = e.metadata().map(|m| m.len()).unwrap_or(0);
-            out.bytes += len;
-            if out.bytes > MAX_BYTES {
-                return Err(format!(
-                    "{}: more than 64 MiB of chart files",
-                    dir.display()
-                ));
+            if !wanted {
+                if len > MAX_EXTRA_FILE
+                    || out.extra_bytes + len > MAX_EXTRA
+                    || out.files.len() >= MAX_FILES
+                {
+                    out.truncated = true;
+                    continue;
+                }
+                out.extra_bytes += len;
+            } else {
+                if out.files.len() >= MAX_FILES {
+                    return Err(format!("{}: more than {MAX_FILES} files", dir.display()));
+                }
+                out.bytes += len;
+                if out.bytes > MAX_BYTES {
+                    return Err(format!(
+                        "{}: more than 64 MiB of chart files",
+                        dir.display()
+                    ));
+                }
             }
             let data = std::fs::read(e.path()).map_err(|err| format!("{r}: {err}"))?;
             out.files.insert(r, data);
@@ -387,6 +404,8 @@ pub struct Chart {
     pub subcharts: Vec<Chart>,
     /// The chart's name, or the alias its dependency entry gives it (its values key).
     pub name: String,
+    /// The chart's other files, for `.Files.Get`/`.Files.Glob` (not `templates/`, `charts/`).
+    pub files: BTreeMap<String, Vec<u8>>,
     /// `condition` and `tags` of its dependency entry in the parent.
     condition: V,
     tags: V,
@@ -586,6 +605,18 @@ fn build(
     }
     let library = meta.get("type").to_text() == "library";
     let name = meta.get("name").to_text();
+    if files.truncated && depth == 0 {
+        notes.push(format!(
+            "{}: files over 1 MiB (or beyond 16 MiB in all) are not available to `.Files`",
+            if shown.is_empty() { "." } else { shown }
+        ));
+    }
+    let chart_files = files
+        .files
+        .iter()
+        .filter(|(p, _)| !p.starts_with("templates/") && !p.starts_with("charts/"))
+        .map(|(p, d)| (p.clone(), d.clone()))
+        .collect();
     Ok(Chart {
         meta,
         values,
@@ -593,6 +624,7 @@ fn build(
         library,
         subcharts,
         name,
+        files: chart_files,
         condition: V::Null,
         tags: V::Null,
     })

@@ -571,6 +571,8 @@ struct Env<'a> {
     depth: usize,
     src: &'a str,
     file: &'a str,
+    /// The chart's files, for `.Files`.
+    files: &'a BTreeMap<String, Vec<u8>>,
 }
 
 impl Env<'_> {
@@ -733,7 +735,26 @@ impl Env<'_> {
             Expr::Nil => V::Null,
             Expr::Chain(inner, p) => {
                 let v = self.eval_with(inner, dot, vars, off, None)?;
-                Self::field(&v, p)
+                match (p.as_slice(), &v) {
+                    // `(.Files.Glob "x/*").AsConfig` / `.AsSecrets`: file name → content.
+                    ([m], V::Map(files)) if m == "AsConfig" || m == "AsSecrets" => {
+                        let entries: BTreeMap<String, V> = files
+                            .iter()
+                            .map(|(path, content)| {
+                                let base = path.rsplit('/').next().unwrap_or(path).to_string();
+                                let text = content.to_text();
+                                let value = if m == "AsSecrets" {
+                                    V::Str(b64(text.as_bytes()))
+                                } else {
+                                    V::Str(text)
+                                };
+                                (base, value)
+                            })
+                            .collect();
+                        V::Str(to_yaml(&V::Map(entries), 0).trim_end().to_string())
+                    }
+                    _ => Self::field(&v, p),
+                }
             }
             Expr::Pipe(cmds) => {
                 let mut v = None;
@@ -1270,6 +1291,35 @@ impl Env<'_> {
                 let group = v.rsplit_once('/').map_or(v.as_str(), |(g, _)| g);
                 V::Bool(BUILTIN_APIS.contains(&v.as_str()) || BUILTIN_APIS.contains(&group))
             }
+            "__method:Files.Get" | "__method:Files.GetBytes" => V::Str(
+                self.files
+                    .get(&s(0))
+                    .map(|d| String::from_utf8_lossy(d).into_owned())
+                    .unwrap_or_default(),
+            ),
+            "__method:Files.Lines" => V::List(
+                self.files
+                    .get(&s(0))
+                    .map(|d| {
+                        String::from_utf8_lossy(d)
+                            .lines()
+                            .map(|l| V::Str(l.to_string()))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            ),
+            "__method:Files.Glob" => {
+                let g = globset::Glob::new(&s(0))
+                    .map_err(|e| self.err(off, format!("Files.Glob: {e}")))?
+                    .compile_matcher();
+                V::Map(
+                    self.files
+                        .iter()
+                        .filter(|(p, _)| g.is_match(p.as_str()))
+                        .map(|(p, d)| (p.clone(), V::Str(String::from_utf8_lossy(d).into_owned())))
+                        .collect(),
+                )
+            }
             other if other.starts_with("__method:") => {
                 return Err(self.err(
                     off,
@@ -1523,6 +1573,7 @@ pub fn render_chart_with(
                 depth: 0,
                 src: text,
                 file: path,
+                files: &c.files,
             };
             let mut vars = vec![(String::new(), root.clone())];
             env.run(items, &root, &mut vars)?;
@@ -1878,10 +1929,33 @@ mod sprig_tests {
     }
 
     #[test]
-    fn chart_files_are_a_clear_error() {
-        let e = render("a: {{ .Files.Get \"conf/app.ini\" }}\n").expect_err("error");
+    fn chart_files_get_glob_and_unknown_methods() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let w = |rel: &str, t: &str| {
+            let p = tmp.path().join(rel);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(p, t).expect("w");
+        };
+        w("Chart.yaml", "apiVersion: v2\nname: demo\nversion: 0.1.0\n");
+        w("conf/app.ini", "debug = true\n");
+        w("conf/b.txt", "b");
+        w(
+            "templates/t.yaml",
+            "a: {{ .Files.Get \"conf/app.ini\" | trim | quote }}\nmissing: {{ .Files.Get \"nope\" | quote }}\ndata:\n{{ (.Files.Glob \"conf/*\").AsConfig | indent 2 }}\n{{- range $p, $_ := .Files.Glob \"conf/*.txt\" }}\nfile: {{ $p }}\n{{- end }}\n",
+        );
+        let out = render_chart(tmp.path(), "")
+            .expect("render")
+            .into_iter()
+            .next()
+            .expect("one")
+            .output;
+        assert_eq!(
+            out,
+            "a: \"debug = true\"\nmissing: \"\"\ndata:\n  app.ini: \"debug = true\\n\"\n  b.txt: b\nfile: conf/b.txt\n"
+        );
+        let e = render("a: {{ .Release.Frobnicate \"x\" }}\n").expect_err("error");
         assert!(
-            e.contains("templates/t.yaml:1") && e.contains("`.Files.Get`"),
+            e.contains("templates/t.yaml:1") && e.contains("`.Release.Frobnicate`"),
             "{e}"
         );
     }
