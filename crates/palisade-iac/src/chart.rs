@@ -605,7 +605,7 @@ fn build(
     }
     let library = meta.get("type").to_text() == "library";
     let name = meta.get("name").to_text();
-    if files.truncated && depth == 0 {
+    if files.truncated && depth == 0 && templates.iter().any(|(_, t)| t.contains(".Files")) {
         notes.push(format!(
             "{}: files over 1 MiB (or beyond 16 MiB in all) are not available to `.Files`",
             if shown.is_empty() { "." } else { shown }
