@@ -24,9 +24,9 @@ pub struct Options {
     pub vars: Vec<(String, String)>,
     /// Terraform variable files: `[iac] var-files`, then `--var-file`.
     pub var_files: Vec<PathBuf>,
-    /// Helm values files (`--values`), in order.
+    /// Helm values files: `[iac] helm-values`, then `--values`.
     pub helm_values: Vec<PathBuf>,
-    /// Helm `--set` arguments, in order.
+    /// Helm `--set` arguments: `[iac] helm-set`, then `--set`.
     pub helm_set: Vec<String>,
 }
 
@@ -53,8 +53,20 @@ pub fn options(args: &ScanArgs, config: &Config) -> Options {
         roots: args.paths.clone(),
         vars,
         var_files,
-        helm_values: args.helm_values.clone(),
-        helm_set: args.helm_set.clone(),
+        helm_values: config
+            .iac
+            .helm_values
+            .iter()
+            .map(|p| config.resolve(p))
+            .chain(args.helm_values.iter().cloned())
+            .collect(),
+        helm_set: config
+            .iac
+            .helm_set
+            .iter()
+            .chain(args.helm_set.iter())
+            .cloned()
+            .collect(),
     }
 }
 

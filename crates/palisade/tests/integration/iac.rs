@@ -274,3 +274,43 @@ fn patch_named_files_are_fragments_only_beside_a_kustomization() {
         "{v}"
     );
 }
+
+/// `[iac] helm-values` and `helm-set` in palisade.toml act like `--values` and `--set`.
+#[test]
+fn helm_values_from_the_config_file() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let w = |rel: &str, text: &str| {
+        let p = dir.path().join(rel);
+        fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        fs::write(p, text).expect("write");
+    };
+    w(
+        "chart/Chart.yaml",
+        "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+    );
+    w("chart/values.yaml", "privileged: false\nhostNet: false\n");
+    w(
+        "chart/templates/pod.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  hostNetwork: {{ .Values.hostNet }}\n  containers:\n    - name: app\n      image: nginx:1.27\n      securityContext:\n        privileged: {{ .Values.privileged }}\n",
+    );
+    w("deploy/prod.yaml", "hostNet: true\n");
+    w(
+        "palisade.toml",
+        "[iac]\nhelm-values = [\"deploy/prod.yaml\"]\nhelm-set = [\"privileged=true\"]\n",
+    );
+    let r = run(bin().current_dir(dir.path()).args([
+        "iac",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        "chart",
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("json: {e}\n{}\n{}", r.stdout, r.stderr));
+    let rules: Vec<String> = found(&v)
+        .into_iter()
+        .filter(|f| f.contains("privileged-container") || f.contains("host-network"))
+        .collect();
+    assert_eq!(rules.len(), 2, "{rules:?} {}", r.stderr);
+}
