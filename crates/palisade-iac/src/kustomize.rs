@@ -1,19 +1,20 @@
 //! Kustomize, rendered in-process: `resources` (files and directories), `components`,
 //! `patches` (strategic merge, inline or from a file, and JSON 6902 with a target),
 //! `patchesStrategicMerge`, `patchesJson6902`, `configMapGenerator` and `secretGenerator`
-//! (hash-suffixed names, references rewritten; see [`crate::kustomize_gen`]), `images`,
+//! (hash-suffixed names, references rewritten; see [`crate::kustomize_gen`]),
+//! `replacements` (inline or from files), `images`,
 //! `namespace`, `namePrefix`, `nameSuffix`, `commonLabels` and `commonAnnotations`.
 //!
 //! Every rendered node keeps the file (and line) it came from, so a finding on a rendered
 //! object points at the base file, or at the patch that introduced the value. Remote bases
-//! (URLs, git references) are never fetched, and `replacements`, `vars`, `helmCharts` and
+//! (URLs, git references) are never fetched, and `vars`, `helmCharts` and
 //! plugin generators/transformers are not applied: each is a note the scan reports, naming
 //! the kustomization. Reading stays inside the scan root and is bounded in files and depth.
 
 use std::path::{Path, PathBuf};
 
 use crate::doc::{Node, Value, parse_yaml};
-use crate::kustomize_gen;
+use crate::{kustomize_gen, kustomize_repl};
 
 const MAX_FILES: usize = 500;
 const MAX_DEPTH: usize = 12;
@@ -340,7 +341,6 @@ fn apply(
         "generators",
         "transformers",
         "validators",
-        "replacements",
         "vars",
         "configurations",
         "openapi",
@@ -457,6 +457,33 @@ fn apply(
                 }
             }
         }
+    }
+    // Replacements, inline or from `path:` files.
+    let mut entries: Vec<Node> = Vec::new();
+    for r in k
+        .get("replacements")
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+    {
+        match r.str_at("path") {
+            Some(path) if r.get("source").is_none() => {
+                let (_, docs) = cx.load(&dir.join(path))?;
+                for d in docs {
+                    match d.as_seq() {
+                        Some(items) => entries.extend(items.iter().cloned()),
+                        None => entries.push(d),
+                    }
+                }
+            }
+            _ => entries.push(r.clone()),
+        }
+    }
+    if !entries.is_empty() {
+        let rel = cx.rel(file);
+        let notes = kustomize_repl::apply(&entries, objects);
+        cx.out
+            .notes
+            .extend(notes.into_iter().map(|n| format!("{rel}: {n}")));
     }
     Ok(())
 }
@@ -866,7 +893,7 @@ mod tests {
         write(
             &root,
             "app/kustomization.yaml",
-            "resources:\n  - deploy.yaml\n  - https://github.com/acme/base//deploy?ref=v1\nnamePrefix: p-\nconfigMapGenerator:\n  - name: settings\n    files: [application.properties]\n    literals: [MODE=prod]\n  - name: plain\n    literals: [A=1]\n    options: {disableNameSuffixHash: true}\nsecretGenerator:\n  - name: creds\n    envs: [db.env]\nreplacements:\n  - source: {kind: ConfigMap, name: plain}\n",
+            "resources:\n  - deploy.yaml\n  - https://github.com/acme/base//deploy?ref=v1\nnamePrefix: p-\nconfigMapGenerator:\n  - name: settings\n    files: [application.properties]\n    literals: [MODE=prod]\n  - name: plain\n    literals: [A=1]\n    options: {disableNameSuffixHash: true}\nsecretGenerator:\n  - name: creds\n    envs: [db.env]\nreplacements:\n  - source: {kind: ConfigMap, name: absent}\n    targets: []\n",
         );
         let r = render(&root, &root.join("app/kustomization.yaml")).expect("render");
         let names: Vec<String> = r
@@ -933,7 +960,7 @@ mod tests {
             (r.files[at.file as usize].0.as_str(), at.line),
             ("app/kustomization.yaml", 13)
         );
-        // The remote base and the replacements are notes naming the kustomization.
+        // The remote base is a note naming the kustomization.
         assert!(
             r.notes
                 .iter()
@@ -943,8 +970,11 @@ mod tests {
             "{:?}",
             r.notes
         );
+        // A replacement whose source is missing is a note, not a failure.
         assert!(
-            r.notes.iter().any(|n| n.contains("`replacements`")),
+            r.notes
+                .iter()
+                .any(|n| n.contains("replacement source ConfigMap/absent")),
             "{:?}",
             r.notes
         );

@@ -39,6 +39,7 @@ mod gha;
 pub mod helm;
 pub mod kustomize;
 mod kustomize_gen;
+mod kustomize_repl;
 pub mod policy;
 mod shell;
 mod subjects;
