@@ -414,10 +414,22 @@ pub struct Chart {
 /// Loads the chart in `dir` (shown as `rel`) with the user's values; also returns notes on
 /// what was not rendered (missing dependencies, unreadable archives).
 pub fn load(dir: &Path, rel: &str, opts: &HelmOptions) -> Result<(Chart, Vec<String>), String> {
+    load_within(dir, rel, opts, None)
+}
+
+/// [`load`], where `file://` dependencies that are not vendored are read from disk when
+/// they resolve inside `root` (a monorepo's `repository: file://../common`).
+pub fn load_within(
+    dir: &Path,
+    rel: &str,
+    opts: &HelmOptions,
+    root: Option<&Path>,
+) -> Result<(Chart, Vec<String>), String> {
     let files = read_dir_files(dir)?;
     let mut notes = Vec::new();
     let user = opts.user_values()?;
-    let mut chart = build(&files, rel, &mut notes, 0)?;
+    let local = root.map(|r| (r, dir));
+    let mut chart = build(&files, rel, &mut notes, 0, local)?;
     let mut values = chart.values.clone();
     merge_over(&mut values, &user);
     scope(&mut chart, values);
@@ -488,6 +500,7 @@ fn build(
     shown: &str,
     notes: &mut Vec<String>,
     depth: usize,
+    local: Option<(&Path, &Path)>,
 ) -> Result<Chart, String> {
     if depth > MAX_NESTING {
         return Err(format!(
@@ -543,7 +556,7 @@ fn build(
             None if rest.ends_with(".tgz") => {
                 let shown_tgz = join(p);
                 match read_tgz(&shown_tgz, data)
-                    .and_then(|f| build(&f, &shown_tgz, notes, depth + 1))
+                    .and_then(|f| build(&f, &shown_tgz, notes, depth + 1, None))
                 {
                     Ok(c) => {
                         found.insert(c.name.clone(), c);
@@ -558,7 +571,15 @@ fn build(
         if !f.files.contains_key("Chart.yaml") {
             continue;
         }
-        match build(&f, &join(&format!("charts/{d}")), notes, depth + 1) {
+        let sub_disk = local.map(|(r, dir)| (r, dir.join("charts").join(&d)));
+        let sub_local = sub_disk.as_ref().map(|(r, p)| (*r, p.as_path()));
+        match build(
+            &f,
+            &join(&format!("charts/{d}")),
+            notes,
+            depth + 1,
+            sub_local,
+        ) {
             Ok(c) => {
                 found.insert(c.name.clone(), c);
             }
@@ -575,8 +596,28 @@ fn build(
     let mut used = std::collections::BTreeSet::new();
     for d in &deps {
         let name = d.get("name").to_text();
+        let repo = d.get("repository").to_text();
+        // `file://` dependencies inside the scanned tree are read in place.
+        if !found.contains_key(&name)
+            && let (Some(path), Some((root, dir))) = (repo.strip_prefix("file://"), local)
+            && let Ok(canon) = dir.join(path).canonicalize()
+            && canon.starts_with(root)
+            && canon.join("Chart.yaml").is_file()
+        {
+            let shown_dep = canon
+                .strip_prefix(root)
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default();
+            match read_dir_files(&canon)
+                .and_then(|f| build(&f, &shown_dep, notes, depth + 1, Some((root, &canon))))
+            {
+                Ok(c) => {
+                    found.insert(name.clone(), c);
+                }
+                Err(e) => notes.push(format!("subchart not rendered: {e}")),
+            }
+        }
         let Some(c) = found.get(&name) else {
-            let repo = d.get("repository").to_text();
             notes.push(format!(
                 "{}: dependency `{name}`{} is not vendored under charts/ (run `helm dependency build`); not rendered, nothing fetched",
                 join("Chart.yaml"),

@@ -1516,7 +1516,17 @@ pub fn render_chart_with(
     rel: &str,
     opts: &HelmOptions,
 ) -> Result<RenderedChart, String> {
-    let (chart, notes) = chart::load(dir, rel, opts)?;
+    render_chart_within(dir, rel, opts, None)
+}
+
+/// [`render_chart_with`], reading `file://` dependencies that resolve inside `root`.
+pub fn render_chart_within(
+    dir: &Path,
+    rel: &str,
+    opts: &HelmOptions,
+    root: Option<&Path>,
+) -> Result<RenderedChart, String> {
+    let (chart, notes) = chart::load_within(dir, rel, opts, root)?;
     let release = chart.meta.get("name").to_text();
     // Parse every template of the tree; defines are one namespace (subcharts first, so the
     // parent's override theirs, as Helm's ordering does).
@@ -1864,6 +1874,46 @@ mod subchart_tests {
                 .any(|o| o.contains("image: mirror.local/front:1"))
         );
         assert!(outs.iter().any(|o| o.contains("replicas: 5")));
+    }
+
+    #[test]
+    fn file_dependencies_inside_the_root_are_read_in_place() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let root = tmp.path().canonicalize().expect("canon");
+        write(
+            &root,
+            "apps/shop/Chart.yaml",
+            "apiVersion: v2\nname: shop\nversion: 1.0.0\ndependencies:\n  - name: base\n    repository: file://../../libs/base\n  - name: far\n    repository: file://../../../outside\n",
+        );
+        write(&root, "apps/shop/values.yaml", "base:\n  replicas: 4\n");
+        write(
+            &root,
+            "libs/base/Chart.yaml",
+            "apiVersion: v2\nname: base\nversion: 0.1.0\n",
+        );
+        write(
+            &root,
+            "libs/base/templates/d.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: base\nspec:\n  replicas: {{ .Values.replicas }}\n",
+        );
+        let r = render_chart_within(
+            &root.join("apps/shop"),
+            "apps/shop",
+            &HelmOptions::default(),
+            Some(&root),
+        )
+        .expect("render");
+        assert_eq!(r.templates.len(), 1);
+        assert_eq!(r.templates[0].path, "libs/base/templates/d.yaml");
+        assert!(r.templates[0].output.contains("replicas: 4"));
+        // Outside the root: not read, a note.
+        assert!(
+            r.notes
+                .iter()
+                .any(|n| n.contains("`far`") && n.contains("not vendored")),
+            "{:?}",
+            r.notes
+        );
     }
 
     #[test]

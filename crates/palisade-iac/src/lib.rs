@@ -845,10 +845,10 @@ impl IacEngine {
         cx: &ScanCx,
         sink: &mut dyn Sink,
     ) -> Result<(), EngineError> {
-        let Some(dir) = self.roots.iter().find_map(|r| {
+        let Some((root, dir)) = self.roots.iter().find_map(|r| {
             let f = r.join(input.path);
             f.is_file()
-                .then(|| f.parent().map(Path::to_path_buf))
+                .then(|| f.parent().map(|d| (r.clone(), d.to_path_buf())))
                 .flatten()
         }) else {
             return Err(EngineError::Other(
@@ -857,7 +857,7 @@ impl IacEngine {
             ));
         };
         let rel = input.path.rsplit_once('/').map_or("", |(d, _)| d);
-        let rendered = helm::render_chart_with(&dir, rel, &self.helm)
+        let rendered = helm::render_chart_within(&dir, rel, &self.helm, Some(&root))
             .map_err(|e| EngineError::Parse(format!("Helm chart not rendered: {e}")))?;
         let templates = rendered.templates;
         for t in &templates {
