@@ -16,11 +16,19 @@ pub fn commands(script: &str) -> Option<(Vec<Vec<String>>, bool)> {
     if script.len() > MAX_SCRIPT {
         return None;
     }
-    let mut parser = Parser::new();
-    parser
-        .set_language(&tree_sitter_bash::LANGUAGE.into())
-        .ok()?;
-    let tree = parser.parse(script, None)?;
+    // One parser per thread, reused for every RUN.
+    thread_local! {
+        static PARSER: std::cell::RefCell<Option<Parser>> = const { std::cell::RefCell::new(None) };
+    }
+    let tree = PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let mut p = Parser::new();
+            p.set_language(&tree_sitter_bash::LANGUAGE.into()).ok()?;
+            *slot = Some(p);
+        }
+        slot.as_mut()?.parse(script, None)
+    })?;
     let root = tree.root_node();
     if root.has_error() {
         return None;
