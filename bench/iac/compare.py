@@ -100,6 +100,16 @@ def main():
             lo, hi = r.get("file_line_range", [0, 0])
             peer.append((r["check_id"], os.path.normpath(r["file_path"].lstrip("/")), lo, hi))
     agree.append(("checkov", "kubernetes") + agreement(peer, palisade_findings(mine_out), eq, "checkov", 0))
+    # The same, on deployable objects only: a file with a `$patch:` directive is a Kustomize
+    # strategic-merge fragment (never applied as is; absent from `kustomize build` output).
+    def is_fragment(f):
+        try:
+            return "$patch:" in open(os.path.join(md, f)).read()
+        except OSError:
+            return False
+    deployable = [p for p in peer if not is_fragment(p[1])]
+    agree.append(("checkov (deployable objects only)", "kubernetes")
+                 + agreement(deployable, palisade_findings(mine_out), eq, "checkov", 0))
 
     # Dockerfiles vs checkov and hadolint.
     df = args.dockerfiles
@@ -137,6 +147,19 @@ def main():
             lo, hi = r.get("file_line_range", [0, 0])
             peer.append((r["check_id"], os.path.normpath(r["file_path"].lstrip("/")), lo, hi))
     agree.append(("checkov", "github-actions") + agreement(peer, mine, eq, "checkov", 1000))
+    # CKV2_GHA_1 fails every workflow without a top-level `permissions:`; when every job sets
+    # its own (or calls a reusable workflow), no job runs with the default token.
+    def every_job_restricted(f):
+        try:
+            d = yaml.safe_load(open(os.path.join(wf, f)))
+        except Exception:
+            return False
+        jobs = (d or {}).get("jobs") or {}
+        return "permissions" not in d and bool(jobs) and all(
+            isinstance(j, dict) and ("permissions" in j or "uses" in j) for j in jobs.values())
+    default_token = [p for p in peer if not (p[0] == "CKV2_GHA_1" and every_job_restricted(p[1]))]
+    agree.append(("checkov (workflows where a job runs with the default token)", "github-actions")
+                 + agreement(default_token, mine, eq, "checkov", 1000))
     zz_out, z_cpu, _, z_rss = median_run(
         [f"{venv}/bin/zizmor", "--offline", "--format", "json", "--no-exit-codes", "."], args.runs, cwd=wf)
     rows.append(("179 GitHub workflows", "zizmor", p_cpu, z_cpu, p_rss, z_rss))

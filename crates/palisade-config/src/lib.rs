@@ -106,6 +106,13 @@ pub struct IacConfig {
     /// Terraform variables (like `--var NAME=VALUE`); the command line wins.
     #[serde(default)]
     pub vars: BTreeMap<String, String>,
+    /// Helm values files (like `--values FILE`), relative to the config file; before the
+    /// command line's.
+    #[serde(default)]
+    pub helm_values: Vec<PathBuf>,
+    /// Helm values (like `--set KEY=VALUE`), before the command line's.
+    #[serde(default)]
+    pub helm_set: Vec<String>,
 }
 
 /// `[triage]`: the findings store's triage settings.

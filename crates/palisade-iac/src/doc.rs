@@ -379,6 +379,14 @@ impl Node {
         }
     }
 
+    /// The items of a sequence, to change them.
+    pub fn as_seq_mut(&mut self) -> Option<&mut Vec<Node>> {
+        match &mut self.value {
+            Value::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
     /// The value of `key` in a mapping.
     pub fn get(&self, key: &str) -> Option<&Node> {
         self.as_map()?

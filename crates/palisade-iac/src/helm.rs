@@ -2,14 +2,16 @@
 //! pipelines, `if`/`else if`/`else`/`with`/`range`/`define`/`template`/`end`, variables) and
 //! the Sprig/Helm functions real charts use (`include`, `tpl`, `toYaml`, `nindent`, `indent`,
 //! `default`, `required`, `quote`, `printf`, `eq`/`ne`/`and`/`or`/`not`, `b64enc` ...), over
-//! the chart's `values.yaml`. Every output byte remembers the template line it came from, so
+//! the chart's values (with its subcharts, `--values` files and `--set`s: see [`crate::chart`]).
+//! Every output byte remembers the template line it came from, so
 //! findings point into the template. Anything unsupported is an error naming the template
 //! and line: a chart that cannot be rendered is never silently clean.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::doc::{Node, Value as NodeValue, parse_yaml};
+use crate::chart::{self, Chart, HelmOptions};
+use crate::doc::{Node, Value as NodeValue};
 
 const MAX_OUTPUT: usize = 8 * 1024 * 1024;
 const MAX_DEPTH: usize = 64;
@@ -35,7 +37,8 @@ impl V {
             V::Map(m) => !m.is_empty(),
         }
     }
-    fn to_text(&self) -> String {
+    /// The value as template output prints it.
+    pub fn to_text(&self) -> String {
         match self {
             V::Null => String::new(),
             V::Bool(b) => b.to_string(),
@@ -45,7 +48,8 @@ impl V {
             V::List(_) | V::Map(_) => to_yaml(self, 0).trim_end().to_string(),
         }
     }
-    fn get(&self, k: &str) -> V {
+    /// The value under key `k` of a map (`Null` otherwise).
+    pub fn get(&self, k: &str) -> V {
         match self {
             V::Map(m) => m.get(k).cloned().unwrap_or(V::Null),
             _ => V::Null,
@@ -152,8 +156,9 @@ enum Expr {
     Num(f64),
     Bool(bool),
     Nil,
-    Call(String, Vec<Expr>), // func args...
-    Pipe(Vec<Expr>),         // a | f b | g
+    Call(String, Vec<Expr>),       // func args...
+    Pipe(Vec<Expr>),               // a | f b | g
+    Chain(Box<Expr>, Vec<String>), // (expr).a.b
 }
 
 #[derive(Debug, Clone)]
@@ -281,6 +286,8 @@ fn tokenize_expr(s: &str) -> Result<Vec<String>, String> {
             out.push("=".into());
             i += 1;
         } else {
+            // `(expr).field`: a field chained to a parenthesised value.
+            let chained = c == '.' && i > 0 && cs[i - 1] == ')';
             let mut j = i;
             while j < cs.len()
                 && !cs[j].is_whitespace()
@@ -291,7 +298,8 @@ fn tokenize_expr(s: &str) -> Result<Vec<String>, String> {
                 }
                 j += 1;
             }
-            out.push(cs[i..j].iter().collect());
+            let t: String = cs[i..j].iter().collect();
+            out.push(if chained { format!("@{t}") } else { t });
             i = j;
         }
     }
@@ -337,7 +345,13 @@ fn parse_operand(toks: &[String], i: &mut usize) -> Result<Expr, String> {
         }
         *i += 1;
         // (expr).field
-        e
+        match toks.get(*i).and_then(|t| t.strip_prefix('@')) {
+            Some(f) => {
+                *i += 1;
+                Expr::Chain(Box::new(e), path_of(f))
+            }
+            None => e,
+        }
     } else if t.starts_with('"') || t.starts_with('`') {
         Expr::Str(unquote(&t))
     } else if t.starts_with('.') {
@@ -366,6 +380,11 @@ fn parse_cmd(toks: &[String], i: &mut usize) -> Result<Expr, String> {
     Ok(match first {
         Expr::Call(name, _) => Expr::Call(name, args),
         other if args.is_empty() => other,
+        // Methods of Helm's objects: `.Capabilities.APIVersions.Has "x"`, `.Files.Get "f"`.
+        Expr::Field(path) => Expr::Call(format!("__method:{}", path.join(".")), args),
+        Expr::Var(v, path) if v.is_empty() => {
+            Expr::Call(format!("__method:{}", path.join(".")), args)
+        }
         _ => return Err("a value cannot take arguments".into()),
     })
 }
@@ -552,6 +571,8 @@ struct Env<'a> {
     depth: usize,
     src: &'a str,
     file: &'a str,
+    /// The chart's files, for `.Files`.
+    files: &'a BTreeMap<String, Vec<u8>>,
 }
 
 impl Env<'_> {
@@ -712,6 +733,29 @@ impl Env<'_> {
             Expr::Num(n) => V::Num(*n),
             Expr::Bool(b) => V::Bool(*b),
             Expr::Nil => V::Null,
+            Expr::Chain(inner, p) => {
+                let v = self.eval_with(inner, dot, vars, off, None)?;
+                match (p.as_slice(), &v) {
+                    // `(.Files.Glob "x/*").AsConfig` / `.AsSecrets`: file name → content.
+                    ([m], V::Map(files)) if m == "AsConfig" || m == "AsSecrets" => {
+                        let entries: BTreeMap<String, V> = files
+                            .iter()
+                            .map(|(path, content)| {
+                                let base = path.rsplit('/').next().unwrap_or(path).to_string();
+                                let text = content.to_text();
+                                let value = if m == "AsSecrets" {
+                                    V::Str(b64(text.as_bytes()))
+                                } else {
+                                    V::Str(text)
+                                };
+                                (base, value)
+                            })
+                            .collect();
+                        V::Str(to_yaml(&V::Map(entries), 0).trim_end().to_string())
+                    }
+                    _ => Self::field(&v, p),
+                }
+            }
             Expr::Pipe(cmds) => {
                 let mut v = None;
                 for c in cmds {
@@ -887,10 +931,458 @@ impl Env<'_> {
                 V::List(l) => l.iter().map(V::to_text).collect::<Vec<_>>().join(&s(0)),
                 v => v.to_text(),
             }),
-            "sha256sum" => V::Str(format!("{:016x}", last.to_text().len())),
+            "sha256sum" => {
+                use sha2::Digest;
+                let d = sha2::Sha256::digest(last.to_text().as_bytes());
+                V::Str(d.iter().map(|b| format!("{b:02x}")).collect())
+            }
+            other => return self.call_sprig(other, a, off),
+        })
+    }
+}
+
+impl Env<'_> {
+    /// The rest of the Sprig functions real charts use (collections, strings, maths, types,
+    /// YAML/JSON). Time and randomness are fixed, so a render is reproducible.
+    fn call_sprig(&mut self, name: &str, a: Vec<V>, off: usize) -> Result<V, String> {
+        let s = |i: usize| a.get(i).map(V::to_text).unwrap_or_default();
+        let last = a.last().cloned().unwrap_or(V::Null);
+        let list = |v: &V| match v {
+            V::List(l) => l.clone(),
+            V::Null => Vec::new(),
+            other => vec![other.clone()],
+        };
+        let kind = |v: &V| match v {
+            V::Null => "invalid",
+            V::Bool(_) => "bool",
+            V::Num(n) if n.fract() == 0.0 => "int",
+            V::Num(_) => "float64",
+            V::Str(_) => "string",
+            V::List(_) => "slice",
+            V::Map(_) => "map",
+        };
+        let re = |p: &str| {
+            regex::RegexBuilder::new(p)
+                .size_limit(1 << 20)
+                .build()
+                .map_err(|e| self.err(off, format!("{name}: bad regular expression: {e}")))
+        };
+        Ok(match name {
+            "kindIs" => V::Bool(kind(&last) == s(0)),
+            "kindOf" => V::Str(kind(&last).into()),
+            "typeOf" => V::Str(
+                match &last {
+                    V::Map(_) => "map[string]interface {}",
+                    V::List(_) => "[]interface {}",
+                    V::Str(_) => "string",
+                    V::Bool(_) => "bool",
+                    V::Num(_) => "float64",
+                    V::Null => "<nil>",
+                }
+                .into(),
+            ),
+            "typeIs" => V::Bool(match s(0).as_str() {
+                "string" => matches!(last, V::Str(_)),
+                "bool" => matches!(last, V::Bool(_)),
+                "int" | "int64" | "float64" => matches!(last, V::Num(_)),
+                _ => false,
+            }),
+            // merge: the first map wins; mergeOverwrite: later maps win.
+            "merge" | "mustMerge" | "mergeOverwrite" | "mustMergeOverwrite" => {
+                let mut out = a.first().cloned().unwrap_or(V::Map(BTreeMap::new()));
+                for m in a.iter().skip(1) {
+                    if name.contains("Overwrite") {
+                        crate::chart::merge_over(&mut out, m);
+                    } else {
+                        let mut base = m.clone();
+                        crate::chart::merge_over(&mut base, &out);
+                        out = base;
+                    }
+                }
+                out
+            }
+            "deepCopy" | "mustDeepCopy" => last,
+            "omit" | "pick" => match a.first() {
+                Some(V::Map(m)) => {
+                    let keys: Vec<String> = a[1..].iter().map(V::to_text).collect();
+                    V::Map(
+                        m.iter()
+                            .filter(|(k, _)| keys.contains(k) == (name == "pick"))
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .collect(),
+                    )
+                }
+                _ => V::Map(BTreeMap::new()),
+            },
+            "keys" => V::List(
+                a.iter()
+                    .filter_map(|m| match m {
+                        V::Map(m) => Some(m.keys().map(|k| V::Str(k.clone())).collect::<Vec<_>>()),
+                        _ => None,
+                    })
+                    .flatten()
+                    .collect(),
+            ),
+            "values" => match &last {
+                V::Map(m) => V::List(m.values().cloned().collect()),
+                _ => V::List(Vec::new()),
+            },
+            "sortAlpha" => {
+                let mut l: Vec<String> = list(&last).iter().map(V::to_text).collect();
+                l.sort();
+                V::List(l.into_iter().map(V::Str).collect())
+            }
+            "uniq" => {
+                let mut out: Vec<V> = Vec::new();
+                for x in list(&last) {
+                    if !out.contains(&x) {
+                        out.push(x);
+                    }
+                }
+                V::List(out)
+            }
+            "first" => list(&last).first().cloned().unwrap_or(V::Null),
+            "last" => list(&last).last().cloned().unwrap_or(V::Null),
+            "rest" => V::List(list(&last).into_iter().skip(1).collect()),
+            "initial" => {
+                let mut l = list(&last);
+                l.pop();
+                V::List(l)
+            }
+            "append" | "mustAppend" | "push" => {
+                let mut l = list(a.first().unwrap_or(&V::Null));
+                l.push(a.get(1).cloned().unwrap_or(V::Null));
+                V::List(l)
+            }
+            "prepend" | "mustPrepend" => {
+                let mut l = list(a.first().unwrap_or(&V::Null));
+                l.insert(0, a.get(1).cloned().unwrap_or(V::Null));
+                V::List(l)
+            }
+            "concat" => V::List(a.iter().flat_map(list).collect()),
+            "has" => V::Bool(
+                list(a.get(1).unwrap_or(&V::Null)).contains(&a.first().cloned().unwrap_or(V::Null)),
+            ),
+            "without" => {
+                let drop = &a[1.min(a.len())..];
+                V::List(
+                    list(a.first().unwrap_or(&V::Null))
+                        .into_iter()
+                        .filter(|x| !drop.contains(x))
+                        .collect(),
+                )
+            }
+            "compact" => V::List(list(&last).into_iter().filter(V::truthy).collect()),
+            "regexMatch" | "mustRegexMatch" => V::Bool(re(&s(0))?.is_match(&s(1))),
+            "regexFind" | "mustRegexFind" => V::Str(
+                re(&s(0))?
+                    .find(&s(1))
+                    .map(|m| m.as_str().to_string())
+                    .unwrap_or_default(),
+            ),
+            "regexReplaceAll" | "mustRegexReplaceAll" => {
+                V::Str(re(&s(0))?.replace_all(&s(1), s(2).as_str()).into_owned())
+            }
+            "regexReplaceAllLiteral" => V::Str(
+                re(&s(0))?
+                    .replace_all(&s(1), regex::NoExpand(&s(2)))
+                    .into_owned(),
+            ),
+            "regexSplit" => V::List(
+                re(&s(0))?
+                    .split(&s(1))
+                    .map(|x| V::Str(x.to_string()))
+                    .collect(),
+            ),
+            "atoi" => V::Num(s(0).trim().parse::<i64>().unwrap_or(0) as f64),
+            "add" => V::Num(a.iter().map(|v| num(Some(v))).sum()),
+            "add1" => V::Num(num(Some(&last)) + 1.0),
+            "sub" => V::Num(num(a.first()) - num(a.get(1))),
+            "mul" => V::Num(a.iter().map(|v| num(Some(v))).product()),
+            "div" => {
+                let d = num(a.get(1));
+                V::Num(if d == 0.0 {
+                    0.0
+                } else {
+                    (num(a.first()) / d).trunc()
+                })
+            }
+            "mod" => {
+                let d = num(a.get(1)) as i64;
+                V::Num(if d == 0 {
+                    0.0
+                } else {
+                    (num(a.first()) as i64 % d) as f64
+                })
+            }
+            "max" => V::Num(a.iter().map(|v| num(Some(v))).fold(f64::MIN, f64::max)),
+            "min" => V::Num(a.iter().map(|v| num(Some(v))).fold(f64::MAX, f64::min)),
+            "floor" => V::Num(num(Some(&last)).floor()),
+            "ceil" => V::Num(num(Some(&last)).ceil()),
+            "round" => V::Num(num(a.first()).round()),
+            "until" => V::List(
+                (0..(num(Some(&last)) as i64).clamp(0, 10_000))
+                    .map(|i| V::Num(i as f64))
+                    .collect(),
+            ),
+            "untilStep" => {
+                let (start, stop, step) = (num(a.first()), num(a.get(1)), num(a.get(2)));
+                let mut out = Vec::new();
+                let mut x = start;
+                while step != 0.0 && ((step > 0.0 && x < stop) || (step < 0.0 && x > stop)) {
+                    out.push(V::Num(x));
+                    x += step;
+                    if out.len() > 10_000 {
+                        break;
+                    }
+                }
+                V::List(out)
+            }
+            "title" => V::Str(
+                last.to_text()
+                    .split(' ')
+                    .map(|w| {
+                        let mut c = w.chars();
+                        c.next()
+                            .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                            .unwrap_or_default()
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            "untitle" => V::Str({
+                let t = last.to_text();
+                let mut c = t.chars();
+                c.next()
+                    .map(|f| f.to_lowercase().collect::<String>() + c.as_str())
+                    .unwrap_or_default()
+            }),
+            "kebabcase" | "snakecase" => {
+                let sep = if name == "kebabcase" { '-' } else { '_' };
+                let mut out = String::new();
+                for (i, c) in last.to_text().chars().enumerate() {
+                    if c.is_uppercase() && i > 0 {
+                        out.push(sep);
+                    }
+                    if c == '-' || c == '_' || c == ' ' {
+                        out.push(sep);
+                    } else {
+                        out.extend(c.to_lowercase());
+                    }
+                }
+                V::Str(out)
+            }
+            "camelcase" => V::Str(
+                last.to_text()
+                    .split(['_', '-', ' '])
+                    .map(|w| {
+                        let mut c = w.chars();
+                        c.next()
+                            .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                            .unwrap_or_default()
+                    })
+                    .collect(),
+            ),
+            "nospace" => V::Str(
+                last.to_text()
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect(),
+            ),
+            "repeat" => V::Str(last.to_text().repeat((num(a.first()) as usize).min(10_000))),
+            "substr" => {
+                let t: Vec<char> = last.to_text().chars().collect();
+                let start = (num(a.first()).max(0.0) as usize).min(t.len());
+                let end = num(a.get(1));
+                let end = if end < 0.0 {
+                    t.len()
+                } else {
+                    (end as usize).clamp(start, t.len())
+                };
+                V::Str(t[start..end].iter().collect())
+            }
+            "cat" => V::Str(
+                a.iter()
+                    .filter(|v| **v != V::Null)
+                    .map(V::to_text)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            "trimAll" => V::Str(
+                last.to_text()
+                    .trim_matches(|c| s(0).contains(c))
+                    .to_string(),
+            ),
+            "split" => V::Map(
+                last.to_text()
+                    .split(&s(0))
+                    .enumerate()
+                    .map(|(i, x)| (format!("_{i}"), V::Str(x.to_string())))
+                    .collect(),
+            ),
+            "abbrev" => {
+                let n = num(a.first()) as usize;
+                let t = last.to_text();
+                V::Str(if t.chars().count() > n && n > 3 {
+                    t.chars().take(n - 3).collect::<String>() + "..."
+                } else {
+                    t
+                })
+            }
+            "toStrings" => V::List(list(&last).iter().map(|v| V::Str(v.to_text())).collect()),
+            "b64dec" => V::Str(b64dec(&last.to_text())),
+            "sha1sum" | "adler32sum" => V::Str(format!("{name}-of-{}-bytes", last.to_text().len())),
+            "randAlphaNum" | "randAlpha" | "randNumeric" | "randAscii" => {
+                V::Str("x".repeat((num(a.first()) as usize).min(1024)))
+            }
+            "uuidv4" => V::Str("00000000-0000-4000-8000-000000000000".into()),
+            "now" => V::Str("2026-01-01T00:00:00Z".into()),
+            "date" | "dateInZone" | "htmlDate" => V::Str("2026-01-01".into()),
+            "fromYaml" | "fromJson" => {
+                let t = last.to_text();
+                match crate::doc::parse_yaml(&t) {
+                    Ok(d) => d.first().map(from_node).unwrap_or(V::Map(BTreeMap::new())),
+                    Err(e) => V::Map(BTreeMap::from([("Error".to_string(), V::Str(e.message))])),
+                }
+            }
+            "fromYamlArray" | "fromJsonArray" => {
+                let t = last.to_text();
+                match crate::doc::parse_yaml(&t) {
+                    Ok(d) => d.first().map(from_node).unwrap_or(V::List(Vec::new())),
+                    Err(_) => V::List(Vec::new()),
+                }
+            }
+            "mustToJson" | "mustToRawJson" | "mustToPrettyJson" => V::Str(to_json(&last)),
+            "dig" => {
+                // dig "a" "b" default dict
+                let (keys, rest) = a.split_at(a.len().saturating_sub(2));
+                let default = rest.first().cloned().unwrap_or(V::Null);
+                let mut cur = rest.get(1).cloned().unwrap_or(V::Null);
+                for k in keys {
+                    cur = cur.get(&k.to_text());
+                    if cur == V::Null {
+                        return Ok(default);
+                    }
+                }
+                cur
+            }
+            "set" => match a.first() {
+                Some(V::Map(m)) => {
+                    let mut m = m.clone();
+                    m.insert(s(1), a.get(2).cloned().unwrap_or(V::Null));
+                    V::Map(m)
+                }
+                _ => V::Null,
+            },
+            "unset" => match a.first() {
+                Some(V::Map(m)) => {
+                    let mut m = m.clone();
+                    m.remove(&s(1));
+                    V::Map(m)
+                }
+                _ => V::Null,
+            },
+            "semver" => V::Map(BTreeMap::from([("Original".to_string(), V::Str(s(0)))])),
+            "getHostByName" => V::Str(String::new()),
+            "__method:Capabilities.APIVersions.Has" => {
+                // The API groups of a stock cluster of the reported version (Helm's default
+                // set without a cluster); CRDs are not there.
+                let v = s(0);
+                let group = v.rsplit_once('/').map_or(v.as_str(), |(g, _)| g);
+                V::Bool(BUILTIN_APIS.contains(&v.as_str()) || BUILTIN_APIS.contains(&group))
+            }
+            "__method:Files.Get" | "__method:Files.GetBytes" => V::Str(
+                self.files
+                    .get(&s(0))
+                    .map(|d| String::from_utf8_lossy(d).into_owned())
+                    .unwrap_or_default(),
+            ),
+            "__method:Files.Lines" => V::List(
+                self.files
+                    .get(&s(0))
+                    .map(|d| {
+                        String::from_utf8_lossy(d)
+                            .lines()
+                            .map(|l| V::Str(l.to_string()))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            ),
+            "__method:Files.Glob" => {
+                let g = globset::Glob::new(&s(0))
+                    .map_err(|e| self.err(off, format!("Files.Glob: {e}")))?
+                    .compile_matcher();
+                V::Map(
+                    self.files
+                        .iter()
+                        .filter(|(p, _)| g.is_match(p.as_str()))
+                        .map(|(p, d)| (p.clone(), V::Str(String::from_utf8_lossy(d).into_owned())))
+                        .collect(),
+                )
+            }
+            other if other.starts_with("__method:") => {
+                return Err(self.err(
+                    off,
+                    format!(
+                        "`.{}` is not supported (chart files and custom methods are not read)",
+                        other.trim_start_matches("__method:")
+                    ),
+                ));
+            }
             other => return Err(self.err(off, format!("unsupported function `{other}`"))),
         })
     }
+}
+
+/// API versions `.Capabilities.APIVersions.Has` answers true for.
+const BUILTIN_APIS: &[&str] = &[
+    "v1",
+    "apps/v1",
+    "batch/v1",
+    "policy/v1",
+    "autoscaling/v1",
+    "autoscaling/v2",
+    "networking.k8s.io/v1",
+    "rbac.authorization.k8s.io/v1",
+    "storage.k8s.io/v1",
+    "scheduling.k8s.io/v1",
+    "coordination.k8s.io/v1",
+    "discovery.k8s.io/v1",
+    "admissionregistration.k8s.io/v1",
+    "apiextensions.k8s.io/v1",
+    "certificates.k8s.io/v1",
+    "node.k8s.io/v1",
+    "events.k8s.io/v1",
+    "apps/v1/Deployment",
+    "policy/v1/PodDisruptionBudget",
+    "networking.k8s.io/v1/Ingress",
+    "networking.k8s.io/v1/NetworkPolicy",
+    "autoscaling/v2/HorizontalPodAutoscaler",
+    "batch/v1/CronJob",
+];
+
+fn b64dec(s: &str) -> String {
+    let mut bits = 0u32;
+    let mut n = 0;
+    let mut out = Vec::new();
+    for c in s.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => continue,
+        };
+        bits = (bits << 6) | u32::from(v);
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            out.push((bits >> n) as u8);
+            bits &= (1 << n) - 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn num(v: Option<&V>) -> f64 {
@@ -1001,39 +1493,142 @@ impl RenderedTemplate {
     }
 }
 
-/// Renders every template of the chart at `dir` (`rel` is its path relative to the root).
+/// A parsed template: path shown, text, items.
+type Parsed = (String, String, Vec<Item>);
+
+/// What rendering a chart gave: the rendered templates, and notes on what was not rendered
+/// (dependencies not vendored, unreadable subchart archives).
+#[derive(Debug, Default)]
+pub struct RenderedChart {
+    pub templates: Vec<RenderedTemplate>,
+    pub notes: Vec<String>,
+}
+
+/// Renders every template of the chart at `dir` (`rel` is its path relative to the root)
+/// with its default values.
 pub fn render_chart(dir: &Path, rel: &str) -> Result<Vec<RenderedTemplate>, String> {
-    let chart_text =
-        std::fs::read_to_string(dir.join("Chart.yaml")).map_err(|e| format!("Chart.yaml: {e}"))?;
-    let chart =
-        parse_yaml(&chart_text).map_err(|e| format!("Chart.yaml:{}: {}", e.line, e.message))?;
-    let chart_v = chart.first().map(from_node).unwrap_or(V::Null);
-    let values = match std::fs::read_to_string(dir.join("values.yaml")) {
-        Ok(t) => parse_yaml(&t)
-            .map_err(|e| format!("values.yaml:{}: {}", e.line, e.message))?
+    render_chart_with(dir, rel, &HelmOptions::default()).map(|r| r.templates)
+}
+
+/// Renders the chart at `dir` and its subcharts with the user's values files and `--set`s.
+pub fn render_chart_with(
+    dir: &Path,
+    rel: &str,
+    opts: &HelmOptions,
+) -> Result<RenderedChart, String> {
+    render_chart_within(dir, rel, opts, None)
+}
+
+/// [`render_chart_with`], reading `file://` dependencies that resolve inside `root`.
+pub fn render_chart_within(
+    dir: &Path,
+    rel: &str,
+    opts: &HelmOptions,
+    root: Option<&Path>,
+) -> Result<RenderedChart, String> {
+    let (chart, notes) = chart::load_within(dir, rel, opts, root)?;
+    let release = chart.meta.get("name").to_text();
+    // Parse every template of the tree; defines are one namespace (subcharts first, so the
+    // parent's override theirs, as Helm's ordering does).
+    let mut all: Vec<(&Chart, Vec<Parsed>)> = Vec::new();
+    fn walk<'c>(c: &'c Chart, out: &mut Vec<&'c Chart>) {
+        for s in &c.subcharts {
+            walk(s, out);
+        }
+        out.push(c);
+    }
+    let mut order = Vec::new();
+    walk(&chart, &mut order);
+    let mut defines = BTreeMap::new();
+    let mut count = 0usize;
+    for c in order {
+        let mut parsed = Vec::new();
+        for (path, text) in &c.templates {
+            count += 1;
+            if count > 2_000 {
+                return Err(format!("{rel}: more than 2000 templates"));
+            }
+            let toks = lex(text).map_err(|(o, m)| format!("{path}:{}: {m}", line_of(text, o)))?;
+            let mut parser = Parser {
+                toks: &toks,
+                i: 0,
+                src: text,
+            };
+            let (items, _) = parser.items(&[]).map_err(|m| format!("{path}: {m}"))?;
+            collect_defines(&items, &mut defines);
+            parsed.push((path.clone(), text.clone(), items));
+        }
+        all.push((c, parsed));
+    }
+    let mut out = Vec::new();
+    for (c, parsed) in &all {
+        if c.library {
+            continue;
+        }
+        let base = parsed
             .first()
-            .map(from_node)
-            .unwrap_or(V::Map(BTreeMap::new())),
-        Err(_) => V::Map(BTreeMap::new()),
-    };
+            .and_then(|(p, _, _)| p.rsplit_once("/templates/").map(|(d, _)| d.to_string()))
+            .unwrap_or_default();
+        for (path, text, items) in parsed {
+            let fname = path.rsplit('/').next().unwrap_or(path);
+            if fname.starts_with('_') || !(fname.ends_with(".yaml") || fname.ends_with(".yml")) {
+                continue;
+            }
+            let root = chart_root(c, &release, &base, path);
+            let mut env = Env {
+                defines: &defines,
+                root: root.clone(),
+                out: String::new(),
+                map: Vec::new(),
+                depth: 0,
+                src: text,
+                file: path,
+                files: &c.files,
+            };
+            let mut vars = vec![(String::new(), root.clone())];
+            env.run(items, &root, &mut vars)?;
+            let output = std::mem::take(&mut env.out);
+            let map = std::mem::take(&mut env.map);
+            drop(env);
+            out.push(RenderedTemplate {
+                path: path.clone(),
+                source: text.clone(),
+                output,
+                map,
+            });
+        }
+    }
+    Ok(RenderedChart {
+        templates: out,
+        notes,
+    })
+}
+
+/// The top-level object (`.`) a template of chart `c` sees.
+fn chart_root(c: &Chart, release: &str, base: &str, path: &str) -> V {
     let cap = |k: &str| {
         k.chars()
             .next()
-            .map(|c| c.to_uppercase().collect::<String>() + &k[c.len_utf8()..])
+            .map(|ch| ch.to_uppercase().collect::<String>() + &k[ch.len_utf8()..])
             .unwrap_or_default()
     };
-    let chart_caps = match &chart_v {
+    let chart_caps = match &c.meta {
         V::Map(m) => V::Map(m.iter().map(|(k, v)| (cap(k), v.clone())).collect()),
         _ => V::Null,
     };
-    let name = chart_v.get("name").to_text();
-    let root = V::Map(BTreeMap::from([
-        ("Values".to_string(), values),
+    let name = c.meta.get("name").to_text();
+    let base_path = if base.is_empty() {
+        format!("{name}/templates")
+    } else {
+        format!("{base}/templates")
+    };
+    V::Map(BTreeMap::from([
+        ("Values".to_string(), c.values.clone()),
         ("Chart".to_string(), chart_caps),
         (
             "Release".to_string(),
             V::Map(BTreeMap::from([
-                ("Name".to_string(), V::Str(name.clone())),
+                ("Name".to_string(), V::Str(release.to_string())),
                 ("Namespace".to_string(), V::Str("default".into())),
                 ("Service".to_string(), V::Str("Helm".into())),
                 ("IsInstall".to_string(), V::Bool(true)),
@@ -1049,6 +1644,8 @@ pub fn render_chart(dir: &Path, rel: &str) -> Result<Vec<RenderedTemplate>, Stri
                     V::Map(BTreeMap::from([
                         ("Version".to_string(), V::Str("v1.30.0".into())),
                         ("GitVersion".to_string(), V::Str("v1.30.0".into())),
+                        ("Major".to_string(), V::Str("1".into())),
+                        ("Minor".to_string(), V::Str("30".into())),
                     ])),
                 ),
                 ("APIVersions".to_string(), V::List(Vec::new())),
@@ -1056,78 +1653,13 @@ pub fn render_chart(dir: &Path, rel: &str) -> Result<Vec<RenderedTemplate>, Stri
         ),
         (
             "Template".to_string(),
-            V::Map(BTreeMap::from([(
-                "BasePath".to_string(),
-                V::Str(format!("{name}/templates")),
-            )])),
+            V::Map(BTreeMap::from([
+                ("BasePath".to_string(), V::Str(base_path)),
+                ("Name".to_string(), V::Str(path.to_string())),
+            ])),
         ),
-    ]));
-    let tdir = dir.join("templates");
-    let mut files: Vec<_> = std::fs::read_dir(&tdir)
-        .map_err(|e| format!("templates/: {e}"))?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_file())
-        .collect();
-    files.sort();
-    // Parse all, collect defines (from every file, helpers first).
-    let mut parsed = Vec::new();
-    let mut defines = BTreeMap::new();
-    for p in files.iter().take(500) {
-        let fname = p
-            .file_name()
-            .and_then(|f| f.to_str())
-            .unwrap_or("")
-            .to_string();
-        let text = std::fs::read_to_string(p).map_err(|e| format!("templates/{fname}: {e}"))?;
-        let toks =
-            lex(&text).map_err(|(o, m)| format!("templates/{fname}:{}: {m}", line_of(&text, o)))?;
-        let mut parser = Parser {
-            toks: &toks,
-            i: 0,
-            src: &text,
-        };
-        let (items, _) = parser
-            .items(&[])
-            .map_err(|m| format!("templates/{fname}: {m}"))?;
-        collect_defines(&items, &mut defines);
-        parsed.push((fname, text, items));
-    }
-    let mut out = Vec::new();
-    for (fname, text, items) in &parsed {
-        if fname.starts_with('_')
-            || !(fname.ends_with(".yaml") || fname.ends_with(".yml") || fname.ends_with(".tpl"))
-            || fname.ends_with(".tpl")
-        {
-            continue;
-        }
-        let path = if rel.is_empty() {
-            format!("templates/{fname}")
-        } else {
-            format!("{rel}/templates/{fname}")
-        };
-        let mut env = Env {
-            defines: &defines,
-            root: root.clone(),
-            out: String::new(),
-            map: Vec::new(),
-            depth: 0,
-            src: text,
-            file: &path,
-        };
-        let mut vars = vec![(String::new(), root.clone())];
-        env.run(items, &root, &mut vars)?;
-        let output = std::mem::take(&mut env.out);
-        let map = std::mem::take(&mut env.map);
-        drop(env);
-        out.push(RenderedTemplate {
-            path,
-            source: text.clone(),
-            output,
-            map,
-        });
-    }
-    Ok(out)
+        ("Files".to_string(), V::Map(BTreeMap::new())),
+    ]))
 }
 
 fn collect_defines(items: &[Item], out: &mut BTreeMap<String, Vec<Item>>) {
@@ -1191,6 +1723,289 @@ mod tests {
         let e = render_chart(tmp.path(), "c").expect_err("error");
         assert!(
             e.contains("c/templates/t.yaml:2") && e.contains("frobnicate"),
+            "{e}"
+        );
+    }
+}
+
+#[cfg(test)]
+mod subchart_tests {
+    use super::*;
+
+    fn write(dir: &Path, rel: &str, text: &str) {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+
+    fn tgz(files: &[(&str, &str)]) -> Vec<u8> {
+        let enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        let mut b = tar::Builder::new(enc);
+        for (p, t) in files {
+            let mut h = tar::Header::new_gnu();
+            h.set_size(t.len() as u64);
+            h.set_mode(0o644);
+            h.set_cksum();
+            b.append_data(&mut h, p, t.as_bytes()).expect("append");
+        }
+        b.into_inner().expect("tar").finish().expect("gz")
+    }
+
+    /// A parent chart with a directory subchart (aliased twice, one disabled by its
+    /// condition), an archived subchart, a library chart, and a missing dependency.
+    fn parent(dir: &Path) {
+        write(
+            dir,
+            "Chart.yaml",
+            "apiVersion: v2\nname: shop\nversion: 1.0.0\ndependencies:\n  - name: web\n    alias: front\n  - name: web\n    alias: back\n    condition: back.enabled\n  - name: cache\n    version: 1.0.0\n    repository: https://charts.example.com\n  - name: common\n  - name: gone\n    repository: oci://registry.example.com/charts\n",
+        );
+        write(
+            dir,
+            "values.yaml",
+            "global:\n  registry: reg.example.com\nfront:\n  image: front:1\nback:\n  enabled: false\ncache:\n  replicas: 2\n",
+        );
+        write(
+            dir,
+            "templates/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ include \"common.name\" . }}\n",
+        );
+        write(
+            dir,
+            "charts/web/Chart.yaml",
+            "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+        );
+        write(
+            dir,
+            "charts/web/values.yaml",
+            "image: web:default\nglobal:\n  registry: docker.io\n  pull: Always\n",
+        );
+        write(
+            dir,
+            "charts/web/templates/pod.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Chart.Name }}-{{ .Release.Name }}\nspec:\n  containers:\n    - name: c\n      image: {{ .Values.global.registry }}/{{ .Values.image }}\n      imagePullPolicy: {{ .Values.global.pull }}\n",
+        );
+        write(
+            dir,
+            "charts/common/Chart.yaml",
+            "apiVersion: v2\nname: common\ntype: library\nversion: 0.1.0\n",
+        );
+        write(
+            dir,
+            "charts/common/templates/_names.tpl",
+            "{{- define \"common.name\" -}}{{ .Chart.Name }}-cm{{- end }}",
+        );
+        let archive = tgz(&[
+            (
+                "cache/Chart.yaml",
+                "apiVersion: v2\nname: cache\nversion: 1.0.0\n",
+            ),
+            ("cache/values.yaml", "replicas: 1\n"),
+            (
+                "cache/templates/deploy.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cache\nspec:\n  replicas: {{ .Values.replicas }}\n",
+            ),
+        ]);
+        std::fs::write(dir.join("charts/cache-1.0.0.tgz"), archive).expect("tgz");
+    }
+
+    #[test]
+    fn subcharts_render_with_scoped_values_aliases_conditions_and_archives() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        parent(tmp.path());
+        let r = render_chart_with(tmp.path(), "shop", &HelmOptions::default()).expect("render");
+        let by_path: Vec<(&str, &str)> = r
+            .templates
+            .iter()
+            .map(|t| (t.path.as_str(), t.output.as_str()))
+            .collect();
+        // `back` is disabled by its condition; `front` is the aliased `web`.
+        assert_eq!(by_path.len(), 3, "{by_path:#?}");
+        let pod = by_path
+            .iter()
+            .find(|(p, _)| *p == "shop/charts/web/templates/pod.yaml")
+            .expect("pod")
+            .1;
+        assert!(
+            pod.contains("image: reg.example.com/front:1") && pod.contains("name: web-shop"),
+            "{pod}"
+        );
+        // The subchart's own global keys stay unless the parent sets them.
+        assert!(pod.contains("imagePullPolicy: Always"), "{pod}");
+        let cache = by_path
+            .iter()
+            .find(|(p, _)| p.starts_with("shop/charts/cache-1.0.0.tgz/"))
+            .expect("archived subchart")
+            .1;
+        assert!(cache.contains("replicas: 2"), "{cache}");
+        let cm = by_path
+            .iter()
+            .find(|(p, _)| *p == "shop/templates/cm.yaml")
+            .expect("cm")
+            .1;
+        assert!(cm.contains("name: shop-cm"), "{cm}");
+        assert_eq!(r.notes.len(), 1, "{:?}", r.notes);
+        assert!(
+            r.notes[0].contains("shop/Chart.yaml")
+                && r.notes[0].contains("`gone`")
+                && r.notes[0].contains("not vendored"),
+            "{:?}",
+            r.notes
+        );
+    }
+
+    #[test]
+    fn user_values_reach_parent_and_subcharts() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        parent(tmp.path());
+        let mut h = HelmOptions::default();
+        h.add_values_file("prod.yaml", "back:\n  enabled: true\n  image: back:2\n")
+            .expect("values");
+        h.add_set("global.registry=mirror.local,cache.replicas=5")
+            .expect("set");
+        let r = render_chart_with(tmp.path(), "shop", &h).expect("render");
+        let outs: Vec<&str> = r.templates.iter().map(|t| t.output.as_str()).collect();
+        assert_eq!(outs.len(), 4, "{outs:#?}");
+        assert!(
+            outs.iter()
+                .any(|o| o.contains("image: mirror.local/back:2"))
+        );
+        assert!(
+            outs.iter()
+                .any(|o| o.contains("image: mirror.local/front:1"))
+        );
+        assert!(outs.iter().any(|o| o.contains("replicas: 5")));
+    }
+
+    #[test]
+    fn file_dependencies_inside_the_root_are_read_in_place() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let root = tmp.path().canonicalize().expect("canon");
+        write(
+            &root,
+            "apps/shop/Chart.yaml",
+            "apiVersion: v2\nname: shop\nversion: 1.0.0\ndependencies:\n  - name: base\n    repository: file://../../libs/base\n  - name: far\n    repository: file://../../../outside\n",
+        );
+        write(&root, "apps/shop/values.yaml", "base:\n  replicas: 4\n");
+        write(
+            &root,
+            "libs/base/Chart.yaml",
+            "apiVersion: v2\nname: base\nversion: 0.1.0\n",
+        );
+        write(
+            &root,
+            "libs/base/templates/d.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: base\nspec:\n  replicas: {{ .Values.replicas }}\n",
+        );
+        let r = render_chart_within(
+            &root.join("apps/shop"),
+            "apps/shop",
+            &HelmOptions::default(),
+            Some(&root),
+        )
+        .expect("render");
+        assert_eq!(r.templates.len(), 1);
+        assert_eq!(r.templates[0].path, "libs/base/templates/d.yaml");
+        assert!(r.templates[0].output.contains("replicas: 4"));
+        // Outside the root: not read, a note.
+        assert!(
+            r.notes
+                .iter()
+                .any(|n| n.contains("`far`") && n.contains("not vendored")),
+            "{:?}",
+            r.notes
+        );
+    }
+
+    #[test]
+    fn a_broken_archive_is_a_note_not_a_silent_skip() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        write(
+            tmp.path(),
+            "Chart.yaml",
+            "apiVersion: v2\nname: a\nversion: 1.0.0\n",
+        );
+        write(tmp.path(), "charts/x-1.0.0.tgz", "not gzip");
+        let r = render_chart_with(tmp.path(), "a", &HelmOptions::default()).expect("render");
+        assert!(
+            r.notes.iter().any(|n| n.contains("a/charts/x-1.0.0.tgz")),
+            "{:?}",
+            r.notes
+        );
+    }
+}
+
+#[cfg(test)]
+mod sprig_tests {
+    use super::*;
+
+    fn render(tpl: &str) -> Result<String, String> {
+        let tmp = tempfile::tempdir().expect("tmp");
+        std::fs::create_dir_all(tmp.path().join("templates")).expect("mkdir");
+        std::fs::write(
+            tmp.path().join("Chart.yaml"),
+            "apiVersion: v2\nname: demo\nversion: 0.1.0\n",
+        )
+        .expect("w");
+        std::fs::write(
+            tmp.path().join("values.yaml"),
+            "a: {x: 1, y: [b, a, b]}\nname: MyApp_name\n",
+        )
+        .expect("w");
+        std::fs::write(tmp.path().join("templates/t.yaml"), tpl).expect("w");
+        render_chart(tmp.path(), "").map(|r| r.into_iter().next().expect("one").output)
+    }
+
+    #[test]
+    fn collection_string_and_type_functions() {
+        let out = render(concat!(
+            "k: {{ keys .Values.a | sortAlpha | join \",\" }}\n",
+            "u: {{ .Values.a.y | uniq | sortAlpha | join \",\" }}\n",
+            "m: {{ merge (dict \"p\" 1) (dict \"p\" 2 \"q\" 3) | toJson }}\n",
+            "o: {{ mergeOverwrite (dict \"p\" 1) (dict \"p\" 2) | toJson }}\n",
+            "r: {{ regexReplaceAll \"[^a-z]\" (lower .Values.name) \"-\" }}\n",
+            "t: {{ kindIs \"map\" .Values.a }} {{ kindOf .Values.a.y }}\n",
+            "n: {{ add 1 2 3 }} {{ sub 5 2 }} {{ max 1 7 3 }}\n",
+            "s: {{ .Values.name | kebabcase }} {{ substr 0 2 \"abcdef\" }}\n",
+            "d: {{ dig \"a\" \"x\" \"none\" .Values }} {{ dig \"a\" \"z\" \"none\" .Values }}\n",
+            "c: {{ .Capabilities.APIVersions.Has \"policy/v1\" }} {{ .Capabilities.APIVersions.Has \"monitoring.coreos.com/v1\" }}\n",
+            "h: {{ sha256sum \"abc\" | trunc 8 }}\n",
+            "y: {{ (fromYaml \"p: q\").p }}\n",
+        ))
+        .expect("render");
+        assert_eq!(
+            out,
+            "k: x,y\nu: a,b\nm: {\"p\":1,\"q\":3}\no: {\"p\":2}\nr: myapp-name\nt: true slice\nn: 6 3 7\ns: my-app-name ab\nd: 1 none\nc: true false\nh: ba7816bf\ny: q\n"
+        );
+    }
+
+    #[test]
+    fn chart_files_get_glob_and_unknown_methods() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let w = |rel: &str, t: &str| {
+            let p = tmp.path().join(rel);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(p, t).expect("w");
+        };
+        w("Chart.yaml", "apiVersion: v2\nname: demo\nversion: 0.1.0\n");
+        w("conf/app.ini", "debug = true\n");
+        w("conf/b.txt", "b");
+        w(
+            "templates/t.yaml",
+            "a: {{ .Files.Get \"conf/app.ini\" | trim | quote }}\nmissing: {{ .Files.Get \"nope\" | quote }}\ndata:\n{{ (.Files.Glob \"conf/*\").AsConfig | indent 2 }}\n{{- range $p, $_ := .Files.Glob \"conf/*.txt\" }}\nfile: {{ $p }}\n{{- end }}\n",
+        );
+        let out = render_chart(tmp.path(), "")
+            .expect("render")
+            .into_iter()
+            .next()
+            .expect("one")
+            .output;
+        assert_eq!(
+            out,
+            "a: \"debug = true\"\nmissing: \"\"\ndata:\n  app.ini: \"debug = true\\n\"\n  b.txt: b\nfile: conf/b.txt\n"
+        );
+        let e = render("a: {{ .Release.Frobnicate \"x\" }}\n").expect_err("error");
+        assert!(
+            e.contains("templates/t.yaml:1") && e.contains("`.Release.Frobnicate`"),
             "{e}"
         );
     }

@@ -1,16 +1,20 @@
 //! Kustomize, rendered in-process: `resources` (files and directories), `components`,
 //! `patches` (strategic merge, inline or from a file, and JSON 6902 with a target),
-//! `patchesStrategicMerge`, `patchesJson6902`, `images`, `namespace`, `namePrefix`,
-//! `nameSuffix`, `commonLabels` and `commonAnnotations`.
+//! `patchesStrategicMerge`, `patchesJson6902`, `configMapGenerator` and `secretGenerator`
+//! (hash-suffixed names, references rewritten; see [`crate::kustomize_gen`]),
+//! `replacements` (inline or from files), `images`,
+//! `namespace`, `namePrefix`, `nameSuffix`, `commonLabels` and `commonAnnotations`.
 //!
 //! Every rendered node keeps the file (and line) it came from, so a finding on a rendered
 //! object points at the base file, or at the patch that introduced the value. Remote bases
-//! and generators are not rendered (a note says so); reading stays inside the scan root and
-//! is bounded in files and depth.
+//! (URLs, git references) are never fetched, and `vars`, `helmCharts` and
+//! plugin generators/transformers are not applied: each is a note the scan reports, naming
+//! the kustomization. Reading stays inside the scan root and is bounded in files and depth.
 
 use std::path::{Path, PathBuf};
 
 use crate::doc::{Node, Value, parse_yaml};
+use crate::{kustomize_gen, kustomize_repl};
 
 const MAX_FILES: usize = 500;
 const MAX_DEPTH: usize = 12;
@@ -23,6 +27,8 @@ pub struct Object {
     pub source: u32,
     /// `Kind/name` as declared, before name prefixes and namespaces.
     pub original: String,
+    /// A generated ConfigMap or Secret that takes kustomize's content-hash name suffix.
+    pub hashed: bool,
 }
 
 #[derive(Debug)]
@@ -102,8 +108,88 @@ pub fn render(root: &Path, file: &Path) -> Result<Rendered, String> {
     };
     let mut objects = Vec::new();
     apply(&mut cx, file, &mut objects, 0)?;
+    finish_names(&mut objects);
     cx.out.objects = objects;
     Ok(cx.out)
+}
+
+/// Whether a `resources`/`components` entry is a remote base (URL, git or OCI reference).
+fn is_remote(r: &str) -> bool {
+    r.contains("://")
+        || r.starts_with("github.com/")
+        || r.starts_with("gitlab.com/")
+        || r.starts_with("bitbucket.org/")
+        || r.starts_with("git@")
+        || r.contains("?ref=")
+        || r.contains(".git//")
+        || r.ends_with(".git")
+}
+
+/// Reads a generator's source file, inside the scan root only.
+fn read_inside(root: &Path, p: &Path) -> Result<String, String> {
+    let canon = p
+        .canonicalize()
+        .map_err(|e| format!("{}: {e}", p.display()))?;
+    if !canon.starts_with(root) {
+        return Err(format!(
+            "{}: outside the scanned tree; not read",
+            p.display()
+        ));
+    }
+    let meta = std::fs::metadata(&canon).map_err(|e| format!("{}: {e}", p.display()))?;
+    if meta.len() > 1024 * 1024 {
+        return Err(format!("{}: over 1 MiB; not read", p.display()));
+    }
+    std::fs::read_to_string(&canon).map_err(|e| format!("{}: {e}", p.display()))
+}
+
+/// `{key: value}` as a node.
+fn map_with(key: &str, value: &Node) -> Node {
+    Node {
+        value: Value::Map(vec![(scalar(key, value), value.clone())]),
+        tag: None,
+        start: value.start,
+        end: value.end,
+    }
+}
+
+/// Gives generated objects their content-hash suffix, then rewrites references to every
+/// ConfigMap and Secret whose name changed (suffix, prefix) in the other objects.
+fn finish_names(objects: &mut [Object]) {
+    let mut renames: Vec<(&str, String, String)> = Vec::new();
+    for o in objects.iter_mut() {
+        let kind = match o.node.str_at("kind") {
+            Some("ConfigMap") => "ConfigMap",
+            Some("Secret") => "Secret",
+            _ => continue,
+        };
+        let Some(name) = o
+            .node
+            .get("metadata")
+            .and_then(|m| m.str_at("name"))
+            .map(str::to_string)
+        else {
+            continue;
+        };
+        let mut final_name = name.clone();
+        if o.hashed {
+            final_name = format!("{name}-{}", kustomize_gen::hash_suffix(&o.node, &name));
+            set_scalar(&mut o.node, &["metadata", "name"], &final_name);
+        }
+        let declared = o
+            .original
+            .split_once('/')
+            .map_or("", |(_, n)| n)
+            .to_string();
+        if final_name != declared {
+            renames.push((kind, declared, final_name));
+        }
+    }
+    for o in objects.iter_mut() {
+        if !matches!(o.node.str_at("kind"), Some("ConfigMap" | "Secret")) {
+            kustomize_gen::rewrite_refs(&mut o.node, &renames, 0);
+        }
+    }
 }
 
 fn strings(n: Option<&Node>) -> Vec<String> {
@@ -138,6 +224,7 @@ fn push_docs(docs: Vec<Node>, source: u32, out: &mut Vec<Object>) {
             node: d,
             source,
             original,
+            hashed: false,
         });
     }
 }
@@ -166,9 +253,9 @@ fn apply(
         .iter()
         .chain(strings(k.get("bases")).iter())
     {
-        if r.contains("://") || r.starts_with("github.com/") || r.contains("?ref=") {
+        if is_remote(r) {
             cx.out.notes.push(format!(
-                "{}: remote resource `{r}` not rendered",
+                "{}: remote resource `{r}` not fetched (palisade works offline); its objects are not checked",
                 cx.rel(file)
             ));
             continue;
@@ -195,6 +282,13 @@ fn apply(
         *objects = own;
     }
     for c in strings(k.get("components")) {
+        if is_remote(&c) {
+            cx.out.notes.push(format!(
+                "{}: remote component `{c}` not fetched (palisade works offline); not applied",
+                cx.rel(file)
+            ));
+            continue;
+        }
         let p = dir.join(&c);
         match kustomization_in(&p) {
             Some(kf) => apply(cx, &kf, objects, depth + 1)?,
@@ -204,17 +298,58 @@ fn apply(
                 .push(format!("{}: component `{c}` not found", cx.rel(file))),
         }
     }
+    // Generators.
+    let mut gen_notes = Vec::new();
+    let root = cx.root.to_path_buf();
+    let generated = kustomize_gen::generate(
+        &k,
+        kid,
+        &dir,
+        &mut |p: &Path| read_inside(&root, p),
+        &mut gen_notes,
+    );
+    let rel_file = cx.rel(file);
+    cx.out
+        .notes
+        .extend(gen_notes.into_iter().map(|n| format!("{rel_file}: {n}")));
+    for g in generated {
+        let existing = objects.iter_mut().find(|o| {
+            o.node.str_at("kind") == Some(g.kind) && o.original == format!("{}/{}", g.kind, g.name)
+        });
+        match (g.behavior.as_str(), existing) {
+            ("merge", Some(o)) => {
+                if let Some(data) = g.node.get("data") {
+                    merge(&mut o.node, &map_with("data", data), 0);
+                }
+                o.hashed = o.hashed || g.hash;
+            }
+            ("replace", Some(o)) => {
+                o.node = g.node;
+                o.hashed = g.hash;
+            }
+            (_, _) => objects.push(Object {
+                original: format!("{}/{}", g.kind, g.name),
+                node: g.node,
+                source: kid,
+                hashed: g.hash,
+            }),
+        }
+    }
     for g in [
-        "configMapGenerator",
-        "secretGenerator",
         "helmCharts",
+        "helmChartInflationGenerator",
         "generators",
         "transformers",
+        "validators",
+        "vars",
+        "configurations",
+        "openapi",
     ] {
         if k.get(g).is_some() {
-            cx.out
-                .notes
-                .push(format!("{}: `{g}` is not rendered", cx.rel(file)));
+            cx.out.notes.push(format!(
+                "{}: `{g}` is not applied (not supported yet); the objects are checked without it",
+                cx.rel(file)
+            ));
         }
     }
     // Patches.
@@ -322,6 +457,33 @@ fn apply(
                 }
             }
         }
+    }
+    // Replacements, inline or from `path:` files.
+    let mut entries: Vec<Node> = Vec::new();
+    for r in k
+        .get("replacements")
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+    {
+        match r.str_at("path") {
+            Some(path) if r.get("source").is_none() => {
+                let (_, docs) = cx.load(&dir.join(path))?;
+                for d in docs {
+                    match d.as_seq() {
+                        Some(items) => entries.extend(items.iter().cloned()),
+                        None => entries.push(d),
+                    }
+                }
+            }
+            _ => entries.push(r.clone()),
+        }
+    }
+    if !entries.is_empty() {
+        let rel = cx.rel(file);
+        let notes = kustomize_repl::apply(&entries, objects);
+        cx.out
+            .notes
+            .extend(notes.into_iter().map(|n| format!("{rel}: {n}")));
     }
     Ok(())
 }
@@ -715,5 +877,106 @@ mod tests {
             "resources: [../../../../etc/passwd]\n",
         );
         assert!(render(&root, &root.join("c/kustomization.yaml")).is_err());
+    }
+
+    #[test]
+    fn generators_hash_names_and_rewrite_references() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let root = tmp.path().canonicalize().expect("canon");
+        write(
+            &root,
+            "app/deploy.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: acme/web:1.0\n          envFrom:\n            - configMapRef: {name: settings}\n          env:\n            - name: PW\n              valueFrom:\n                secretKeyRef: {name: creds, key: pw}\n      volumes:\n        - name: s\n          secret: {secretName: creds}\n        - name: c\n          configMap: {name: plain}\n",
+        );
+        write(&root, "app/application.properties", "FOO=Bar\n");
+        write(&root, "app/db.env", "# comment\nUSER=app\nPASS=hunter2\n");
+        write(
+            &root,
+            "app/kustomization.yaml",
+            "resources:\n  - deploy.yaml\n  - https://github.com/acme/base//deploy?ref=v1\nnamePrefix: p-\nconfigMapGenerator:\n  - name: settings\n    files: [application.properties]\n    literals: [MODE=prod]\n  - name: plain\n    literals: [A=1]\n    options: {disableNameSuffixHash: true}\nsecretGenerator:\n  - name: creds\n    envs: [db.env]\nreplacements:\n  - source: {kind: ConfigMap, name: absent}\n    targets: []\n",
+        );
+        let r = render(&root, &root.join("app/kustomization.yaml")).expect("render");
+        let names: Vec<String> = r
+            .objects
+            .iter()
+            .map(|o| {
+                format!(
+                    "{}/{}",
+                    o.node.str_at("kind").unwrap_or(""),
+                    o.node
+                        .at("metadata.name")
+                        .and_then(Node::as_str)
+                        .unwrap_or("")
+                )
+            })
+            .collect();
+        assert_eq!(names.len(), 4, "{names:?}");
+        let cm = names
+            .iter()
+            .find(|n| n.starts_with("ConfigMap/p-settings-"))
+            .expect("hashed configmap");
+        assert_eq!(cm.len(), "ConfigMap/p-settings-".len() + 10);
+        assert!(
+            names.contains(&"ConfigMap/p-plain".to_string()),
+            "{names:?}"
+        );
+        let secret = names
+            .iter()
+            .find(|n| n.starts_with("Secret/p-creds-"))
+            .expect("hashed secret");
+        let d = &r.objects[0].node;
+        let spec = d.at("spec.template.spec").expect("spec");
+        assert_eq!(
+            spec.at("containers[0].envFrom[0].configMapRef.name")
+                .and_then(Node::as_str),
+            cm.strip_prefix("ConfigMap/")
+        );
+        assert_eq!(
+            spec.at("containers[0].env[0].valueFrom.secretKeyRef.name")
+                .and_then(Node::as_str),
+            secret.strip_prefix("Secret/")
+        );
+        assert_eq!(
+            spec.at("volumes[0].secret.secretName")
+                .and_then(Node::as_str),
+            secret.strip_prefix("Secret/")
+        );
+        assert_eq!(
+            spec.at("volumes[1].configMap.name").and_then(Node::as_str),
+            Some("p-plain")
+        );
+        // Secret data is base64; generated nodes point at the generator entry.
+        let s = r
+            .objects
+            .iter()
+            .find(|o| o.node.str_at("kind") == Some("Secret"))
+            .expect("secret");
+        assert_eq!(
+            s.node.at("data.PASS").and_then(Node::as_str),
+            Some("aHVudGVyMg==")
+        );
+        let at = s.node.at("data.PASS").expect("pass").start;
+        assert_eq!(
+            (r.files[at.file as usize].0.as_str(), at.line),
+            ("app/kustomization.yaml", 13)
+        );
+        // The remote base is a note naming the kustomization.
+        assert!(
+            r.notes
+                .iter()
+                .any(|n| n.starts_with("app/kustomization.yaml:")
+                    && n.contains("https://github.com/acme/base//deploy?ref=v1")
+                    && n.contains("not fetched")),
+            "{:?}",
+            r.notes
+        );
+        // A replacement whose source is missing is a note, not a failure.
+        assert!(
+            r.notes
+                .iter()
+                .any(|n| n.contains("replacement source ConfigMap/absent")),
+            "{:?}",
+            r.notes
+        );
     }
 }

@@ -19,18 +19,29 @@
 //!   the workspace); its events carry spans, which is what a positioned tree needs, and it
 //!   reports aliases as events so expansion can be charged to a node budget.
 //! - `regex`: the `matches` operator and a few Rust checks (linear time, size-limited).
+//! - `tree-sitter` + `tree-sitter-bash`: `RUN` commands parsed as the shell parses them
+//!   (lists, pipelines, conditionals, loops, command substitutions), with the same
+//!   tree-sitter runtime the SAST engine already builds; the hand-written lexer stays as the
+//!   fallback for scripts the grammar rejects.
+//! - `flate2` + `tar`: vendored Helm subchart archives (`charts/*.tgz`), read in memory with
+//!   bounded size; `flate2` with the pure-Rust zlib-rs backend the workspace already uses.
+//! - `sha2`: Kustomize's content-hash name suffix of generated ConfigMaps and Secrets.
 //!
-//! Not used, on purpose: tree-sitter-bash for `RUN` commands (a large C grammar to build;
-//! the Dockerfile checks need simple commands and words, which a quote-aware lexer in
-//! `docker.rs` gives), and a Go-template or Kustomize library (none in Rust; the subsets
-//! real charts and overlays need are in `helm.rs` and `kustomize.rs`, with positions kept).
+//! Not used, on purpose: a Go-template or Kustomize library (none in Rust; the subsets real
+//! charts and overlays need are in `helm.rs`, `chart.rs` and `kustomize.rs`, with positions
+//! kept), and any network access: remote Kustomize bases and Helm dependencies that are not
+//! vendored are reported, never fetched.
 
+pub mod chart;
 pub mod doc;
 mod docker;
 mod gha;
 pub mod helm;
 pub mod kustomize;
+mod kustomize_gen;
+mod kustomize_repl;
 pub mod policy;
+mod shell;
 mod subjects;
 pub mod terraform;
 
@@ -170,6 +181,8 @@ pub struct IacEngine {
     external: Vec<Box<dyn ExternalFormat>>,
     /// Canonical scan roots: Kustomize overlays are rendered from the files under them.
     roots: Vec<std::path::PathBuf>,
+    /// Values files and `--set`s for every Helm chart scanned.
+    helm: chart::HelmOptions,
 }
 
 impl IacEngine {
@@ -246,6 +259,7 @@ impl IacEngine {
             metas,
             external: Vec::new(),
             roots: Vec::new(),
+            helm: chart::HelmOptions::default(),
         })
     }
 
@@ -263,6 +277,40 @@ impl IacEngine {
             .filter_map(|r| r.canonicalize().ok())
             .filter(|r| r.is_dir())
             .collect();
+    }
+
+    /// Values for the Helm charts scanned (`--values FILE`, `--set KEY=VALUE`).
+    pub fn set_helm_options(&mut self, opts: chart::HelmOptions) {
+        self.helm = opts;
+    }
+
+    /// Whether `path` (a `Chart.yaml`) is a subchart: `<parent>/charts/<sub>/Chart.yaml`
+    /// beside a parent `Chart.yaml`.
+    fn is_subchart(&self, path: &str) -> bool {
+        let p = Path::new(path);
+        let Some(charts) = p.parent().and_then(Path::parent) else {
+            return false;
+        };
+        if charts.file_name().is_none_or(|n| n != "charts") {
+            return false;
+        }
+        let Some(parent) = charts.parent() else {
+            return false;
+        };
+        self.roots
+            .iter()
+            .any(|r| r.join(parent).join("Chart.yaml").is_file())
+    }
+
+    /// Whether a kustomization file sits in the directory of `path` or its parent.
+    fn near_kustomization(&self, path: &str) -> bool {
+        let p = Path::new(path);
+        let dirs = [p.parent(), p.parent().and_then(Path::parent)];
+        self.roots.iter().any(|r| {
+            dirs.iter()
+                .flatten()
+                .any(|d| kustomize::kustomization_in(&r.join(d)).is_some())
+        })
     }
 
     /// Every check (built-in and loaded policies).
@@ -439,6 +487,10 @@ impl Engine for IacEngine {
         }
         let name = input.path.rsplit('/').next().unwrap_or(input.path);
         if name == "Chart.yaml" && text.contains("apiVersion") {
+            if self.is_subchart(input.path) {
+                // Rendered with its parent, with the values the parent gives it.
+                return Ok(());
+            }
             return self.scan_helm_chart(input, cx, sink);
         }
         if matches!(
@@ -460,8 +512,13 @@ impl Engine for IacEngine {
         let Some(format) = detect(input.path, &docs) else {
             return Ok(());
         };
-        // Kustomize patch files are fragments, checked as part of their rendering.
-        if format == Format::Kubernetes && (name.contains("patch") || text.contains("$patch:")) {
+        // Kustomize patch files are fragments, checked as part of their rendering: a file
+        // with a `$patch:` directive, or named `*patch*` beside (or under) a kustomization.
+        if format == Format::Kubernetes
+            && (text.contains("$patch:")
+                || (name.to_ascii_lowercase().contains("patch")
+                    && self.near_kustomization(input.path)))
+        {
             return Ok(());
         }
         let mut hits = Vec::new();
@@ -757,7 +814,24 @@ impl IacEngine {
                 owners: Vec::new(),
             });
         }
-        Ok(())
+        // What this kustomization itself could not render (notes of the bases it includes
+        // are reported when their own kustomization file is scanned).
+        let own: Vec<&String> = rendered
+            .notes
+            .iter()
+            .filter(|n| n.starts_with(&format!("{}:", input.path)))
+            .collect();
+        if own.is_empty() {
+            Ok(())
+        } else {
+            Err(EngineError::Other(format!(
+                "kustomize: {}",
+                own.iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )))
+        }
     }
 }
 
@@ -771,10 +845,10 @@ impl IacEngine {
         cx: &ScanCx,
         sink: &mut dyn Sink,
     ) -> Result<(), EngineError> {
-        let Some(dir) = self.roots.iter().find_map(|r| {
+        let Some((root, dir)) = self.roots.iter().find_map(|r| {
             let f = r.join(input.path);
             f.is_file()
-                .then(|| f.parent().map(Path::to_path_buf))
+                .then(|| f.parent().map(|d| (r.clone(), d.to_path_buf())))
                 .flatten()
         }) else {
             return Err(EngineError::Other(
@@ -783,8 +857,9 @@ impl IacEngine {
             ));
         };
         let rel = input.path.rsplit_once('/').map_or("", |(d, _)| d);
-        let templates = helm::render_chart(&dir, rel)
+        let rendered = helm::render_chart_within(&dir, rel, &self.helm, Some(&root))
             .map_err(|e| EngineError::Parse(format!("Helm chart not rendered: {e}")))?;
+        let templates = rendered.templates;
         for t in &templates {
             let docs = doc::parse_yaml(&t.output).map_err(|e| {
                 let line = t.template_line(
@@ -838,7 +913,14 @@ impl IacEngine {
                 });
             }
         }
-        Ok(())
+        if rendered.notes.is_empty() {
+            Ok(())
+        } else {
+            Err(EngineError::Other(format!(
+                "Helm chart partly rendered: {}",
+                rendered.notes.join("; ")
+            )))
+        }
     }
 }
 

@@ -256,6 +256,12 @@ pub struct ScanArgs {
     /// Terraform variable file, after `terraform.tfvars` and `*.auto.tfvars` (repeatable).
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<PathBuf>,
+    /// Helm values file for every chart scanned, after its values.yaml (repeatable).
+    #[arg(long = "values", value_name = "FILE")]
+    pub helm_values: Vec<PathBuf>,
+    /// Helm value `KEY=VALUE` (`a.b[0]=x`, `a=1,b=2`), after every values file (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub helm_set: Vec<String>,
     #[command(flatten)]
     pub db: DbArg,
     #[command(flatten)]

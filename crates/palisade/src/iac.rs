@@ -1,12 +1,14 @@
 //! `palisade iac`: the IaC engine with the custom policies of the command line and of
 //! `[iac] policies` in palisade.toml, and Terraform (`--var`, `--var-file`, `[iac] vars`,
-//! `[iac] var-files`). The command itself is `scan` restricted to `iac`.
+//! `[iac] var-files`), and Helm values (`--values FILE`, `--set KEY=VALUE`). The command
+//! itself is `scan` restricted to `iac`.
 
 use std::path::{Path, PathBuf};
 
 use palisade_config::Config;
 use palisade_engine::{Engine, LoadError};
 use palisade_iac::IacEngine;
+use palisade_iac::chart::HelmOptions;
 use palisade_iac::terraform::{Terraform, TfOptions};
 
 use crate::cli::ScanArgs;
@@ -22,6 +24,10 @@ pub struct Options {
     pub vars: Vec<(String, String)>,
     /// Terraform variable files: `[iac] var-files`, then `--var-file`.
     pub var_files: Vec<PathBuf>,
+    /// Helm values files: `[iac] helm-values`, then `--values`.
+    pub helm_values: Vec<PathBuf>,
+    /// Helm `--set` arguments: `[iac] helm-set`, then `--set`.
+    pub helm_set: Vec<String>,
 }
 
 /// `--policies` paths, then `[iac] policies` resolved against the config file.
@@ -47,6 +53,20 @@ pub fn options(args: &ScanArgs, config: &Config) -> Options {
         roots: args.paths.clone(),
         vars,
         var_files,
+        helm_values: config
+            .iac
+            .helm_values
+            .iter()
+            .map(|p| config.resolve(p))
+            .chain(args.helm_values.iter().cloned())
+            .collect(),
+        helm_set: config
+            .iac
+            .helm_set
+            .iter()
+            .chain(args.helm_set.iter())
+            .cloned()
+            .collect(),
     }
 }
 
@@ -63,10 +83,35 @@ pub fn engine(options: &Options) -> Result<Box<dyn Engine>, LoadError> {
     let paths: Vec<&Path> = options.policies.iter().map(PathBuf::as_path).collect();
     let mut e = IacEngine::with_policy_dirs(&paths)?;
     e.set_roots(&options.roots);
+    e.set_helm_options(helm_options(options)?);
     e.add_external(Box::new(Terraform::new(TfOptions {
         vars: options.vars.clone(),
         var_files: options.var_files.clone(),
         ..TfOptions::default()
     })));
     Ok(Box::new(e))
+}
+
+/// `--values` files read and `--set`s parsed; a bad one stops the scan with its name.
+fn helm_options(options: &Options) -> Result<HelmOptions, LoadError> {
+    let mut h = HelmOptions::default();
+    for f in &options.helm_values {
+        let shown = f.display().to_string();
+        let text = std::fs::read_to_string(f).map_err(|e| LoadError::Rules {
+            path: shown.clone(),
+            message: format!("cannot read Helm values file: {e}"),
+        })?;
+        h.add_values_file(&shown, &text)
+            .map_err(|message| LoadError::Rules {
+                path: shown.clone(),
+                message,
+            })?;
+    }
+    for s in &options.helm_set {
+        h.add_set(s).map_err(|message| LoadError::Rules {
+            path: "--set".into(),
+            message,
+        })?;
+    }
+    Ok(h)
 }

@@ -174,3 +174,143 @@ fn bad_input_is_a_diagnostic_and_the_scan_goes_on() {
             .any(|f| f.contains("iac/k8s-privileged-container"))
     );
 }
+
+/// A chart with a subchart and a dependency that is not vendored: the subchart renders
+/// with the values the parent gives it, `--values` and `--set` change what renders, and
+/// the missing dependency is a diagnostic naming Chart.yaml.
+#[test]
+fn helm_subcharts_values_files_and_set() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let w = |rel: &str, text: &str| {
+        let p = dir.path().join(rel);
+        fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        fs::write(p, text).expect("write");
+    };
+    w(
+        "chart/Chart.yaml",
+        "apiVersion: v2\nname: shop\nversion: 1.0.0\ndependencies:\n  - name: web\n  - name: redis\n    repository: https://charts.example.com\n",
+    );
+    w("chart/values.yaml", "web:\n  privileged: false\n");
+    w(
+        "chart/charts/web/Chart.yaml",
+        "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+    );
+    w(
+        "chart/charts/web/values.yaml",
+        "privileged: true\nhostNet: false\n",
+    );
+    w(
+        "chart/charts/web/templates/pod.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  hostNetwork: {{ .Values.hostNet }}\n  containers:\n    - name: app\n      image: nginx:1.27\n      securityContext:\n        privileged: {{ .Values.privileged }}\n",
+    );
+    let rules = |v: &serde_json::Value| -> Vec<String> {
+        found(v)
+            .into_iter()
+            .filter(|f| f.contains("privileged-container") || f.contains("host-network"))
+            .collect()
+    };
+    let (_, v, _) = json(&[], dir.path());
+    // The parent turns `privileged` off: only the subchart's template is a location.
+    assert_eq!(rules(&v), Vec::<String>::new(), "{v}");
+    let diags = v["diagnostics"].as_array().expect("diagnostics");
+    assert!(
+        diags.iter().any(|d| d["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("chart/Chart.yaml") && m.contains("`redis`"))),
+        "{diags:?}"
+    );
+    let values = dir.path().join("prod-values.yaml");
+    fs::write(&values, "web:\n  hostNet: true\n").expect("write");
+    let values = values.display().to_string();
+    let (_, v, _) = json(
+        &["--values", &values, "--set", "web.privileged=true"],
+        dir.path(),
+    );
+    assert_eq!(
+        rules(&v),
+        vec![
+            "chart/charts/web/templates/pod.yaml:12:9 iac/k8s-privileged-container".to_string(),
+            "chart/charts/web/templates/pod.yaml:7:3 iac/k8s-host-network".to_string(),
+        ],
+        "{v}"
+    );
+    // A bad --set is a usage error naming the argument.
+    let r = run(bin()
+        .args(["iac", "--no-config", "--set", "novalue"])
+        .arg(dir.path()));
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("novalue"), "{}", r.stderr);
+}
+
+/// A Kubernetes file named `*patch*` is a Kustomize fragment only beside a kustomization
+/// (or with a `$patch:` directive); elsewhere it is a manifest and is checked.
+#[test]
+fn patch_named_files_are_fragments_only_beside_a_kustomization() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let w = |rel: &str, text: &str| {
+        let p = dir.path().join(rel);
+        fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        fs::write(p, text).expect("write");
+    };
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27\n      securityContext:\n        privileged: true\n";
+    w("plain/dispatcher-pod.yaml", pod);
+    w("overlay/privileged-patch.yaml", pod);
+    w(
+        "overlay/kustomization.yaml",
+        "resources: []\npatches:\n  - path: privileged-patch.yaml\n",
+    );
+    w(
+        "other/delete.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: gone\n$patch: delete\n",
+    );
+    let (_, v, _) = json(&[], dir.path());
+    let files: std::collections::BTreeSet<String> = found(&v)
+        .iter()
+        .map(|f| f.split(':').next().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(
+        files.into_iter().collect::<Vec<_>>(),
+        vec!["plain/dispatcher-pod.yaml".to_string()],
+        "{v}"
+    );
+}
+
+/// `[iac] helm-values` and `helm-set` in palisade.toml act like `--values` and `--set`.
+#[test]
+fn helm_values_from_the_config_file() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let w = |rel: &str, text: &str| {
+        let p = dir.path().join(rel);
+        fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        fs::write(p, text).expect("write");
+    };
+    w(
+        "chart/Chart.yaml",
+        "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+    );
+    w("chart/values.yaml", "privileged: false\nhostNet: false\n");
+    w(
+        "chart/templates/pod.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  hostNetwork: {{ .Values.hostNet }}\n  containers:\n    - name: app\n      image: nginx:1.27\n      securityContext:\n        privileged: {{ .Values.privileged }}\n",
+    );
+    w("deploy/prod.yaml", "hostNet: true\n");
+    w(
+        "palisade.toml",
+        "[iac]\nhelm-values = [\"deploy/prod.yaml\"]\nhelm-set = [\"privileged=true\"]\n",
+    );
+    let r = run(bin().current_dir(dir.path()).args([
+        "iac",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        "chart",
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("json: {e}\n{}\n{}", r.stdout, r.stderr));
+    let rules: Vec<String> = found(&v)
+        .into_iter()
+        .filter(|f| f.contains("privileged-container") || f.contains("host-network"))
+        .collect();
+    assert_eq!(rules.len(), 2, "{rules:?} {}", r.stderr);
+}
