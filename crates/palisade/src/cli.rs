@@ -73,6 +73,11 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::threat::AsvsCommand,
     },
+    /// Reported vulnerabilities: intake, triage, CVSS/SSVC, deadlines, OSV/CSAF/GHSA export.
+    Advisory {
+        #[command(subcommand)]
+        command: crate::advisory::AdvisoryCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]

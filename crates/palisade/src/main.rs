@@ -1,5 +1,6 @@
 //! The `palisade` binary: command line, engine registry, exit codes.
 
+mod advisory;
 mod cli;
 mod commands;
 mod db;
