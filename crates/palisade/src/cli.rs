@@ -78,6 +78,11 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::advisory::AdvisoryCommand,
     },
+    /// security.txt (RFC 9116): generate one, or lint a file or URL.
+    Securitytxt {
+        #[command(subcommand)]
+        command: crate::securitytxt::SecuritytxtCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]

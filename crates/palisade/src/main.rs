@@ -13,6 +13,7 @@ mod posture;
 mod registry;
 mod sast;
 mod sbom;
+mod securitytxt;
 mod threat;
 mod triage;
 mod verify;
