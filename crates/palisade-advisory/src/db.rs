@@ -124,16 +124,16 @@ impl Db {
     pub(crate) fn open(url: &str) -> Result<Db, Error> {
         let store = palisade_store::describe_url(url);
         if palisade_store::is_postgres_url(url) {
-            let client = postgres::Client::connect(url, postgres::NoTls)
-                .map_err(|e| pg_err(&store, &e))?;
+            let client =
+                postgres::Client::connect(url, postgres::NoTls).map_err(|e| pg_err(&store, &e))?;
             Ok(Db::Postgres(Box::new(client), store))
         } else {
             let path = url
                 .strip_prefix("sqlite://")
                 .or_else(|| url.strip_prefix("sqlite:"))
                 .unwrap_or(url);
-            let conn = rusqlite::Connection::open(Path::new(path))
-                .map_err(|e| sqlite_err(&store, &e))?;
+            let conn =
+                rusqlite::Connection::open(Path::new(path)).map_err(|e| sqlite_err(&store, &e))?;
             conn.busy_timeout(Duration::from_secs(60))
                 .map_err(|e| sqlite_err(&store, &e))?;
             Ok(Db::Sqlite(conn, store))
@@ -181,10 +181,13 @@ impl Db {
                             out.push(match row.get_ref(i)? {
                                 rusqlite::types::ValueRef::Integer(v) => Val::Int(Some(v)),
                                 rusqlite::types::ValueRef::Null => Val::Text(None),
-                                rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => {
+                                rusqlite::types::ValueRef::Text(t)
+                                | rusqlite::types::ValueRef::Blob(t) => {
                                     Val::Text(Some(String::from_utf8_lossy(t).into_owned()))
                                 }
-                                rusqlite::types::ValueRef::Real(r) => Val::Text(Some(r.to_string())),
+                                rusqlite::types::ValueRef::Real(r) => {
+                                    Val::Text(Some(r.to_string()))
+                                }
                             });
                         }
                         Ok(out)
@@ -233,8 +236,11 @@ impl Db {
             Db::Sqlite(..) => self.batch("BEGIN IMMEDIATE"),
             Db::Postgres(..) => {
                 self.batch("BEGIN")?;
-                self.exec("SELECT pg_advisory_xact_lock($1)", &[Val::Int(Some(PG_LOCK))])
-                    .map(|_| ())
+                self.exec(
+                    "SELECT pg_advisory_xact_lock($1)",
+                    &[Val::Int(Some(PG_LOCK))],
+                )
+                .map(|_| ())
             }
         }
     }

@@ -40,8 +40,8 @@ fn words(s: &str) -> Vec<String> {
 }
 
 const STOP: &[&str] = &[
-    "the", "and", "for", "with", "that", "this", "are", "was", "from", "have", "has", "can",
-    "you", "not", "but", "which", "when", "into", "your", "our", "will", "there", "then", "been",
+    "the", "and", "for", "with", "that", "this", "are", "was", "from", "have", "has", "can", "you",
+    "not", "but", "which", "when", "into", "your", "our", "will", "there", "then", "been",
 ];
 
 fn vector(s: &str) -> HashMap<String, f64> {
@@ -62,7 +62,10 @@ pub fn similarity(a: &str, b: &str) -> f64 {
     if va.is_empty() || vb.is_empty() {
         return 0.0;
     }
-    let dot: f64 = va.iter().filter_map(|(k, x)| vb.get(k).map(|y| x * y)).sum();
+    let dot: f64 = va
+        .iter()
+        .filter_map(|(k, x)| vb.get(k).map(|y| x * y))
+        .sum();
     let na: f64 = va.values().map(|x| x * x).sum::<f64>().sqrt();
     let nb: f64 = vb.values().map(|x| x * x).sum::<f64>().sqrt();
     dot / (na * nb)
@@ -92,7 +95,11 @@ fn path_match(a: &str, b: &str) -> Option<(f64, String)> {
     if na == nb {
         return Some((0.25, format!("same endpoint/path `{na}`")));
     }
-    let (short, long) = if na.len() < nb.len() { (&na, &nb) } else { (&nb, &na) };
+    let (short, long) = if na.len() < nb.len() {
+        (&na, &nb)
+    } else {
+        (&nb, &na)
+    };
     let short_t = short.trim_start_matches('/');
     if short_t.len() >= 4 && long.ends_with(short_t) {
         return Some((0.15, format!("path `{long}` ends with `{short_t}`")));
@@ -136,7 +143,11 @@ pub fn against_report(report: &Report, other: &Report) -> Candidate {
         score += s;
         reasons.push(why);
     }
-    add_text(&mut score, &mut reasons, similarity(&text_of(report), &text_of(other)));
+    add_text(
+        &mut score,
+        &mut reasons,
+        similarity(&text_of(report), &text_of(other)),
+    );
     Candidate {
         kind: "report",
         id: other.key.clone(),
@@ -154,12 +165,12 @@ pub fn against_finding(report: &Report, f: &StoredFinding) -> Candidate {
         let c = c.trim().to_lowercase();
         let path = f.path.to_lowercase();
         let repo_name = f.repo.rsplit('/').next().unwrap_or(&f.repo).to_lowercase();
-        if c.len() >= 2
-            && (repo_name == c
-                || path.split(['/', '.', '\\']).any(|seg| seg == c))
-        {
+        if c.len() >= 2 && (repo_name == c || path.split(['/', '.', '\\']).any(|seg| seg == c)) {
             score += 0.25;
-            reasons.push(format!("the finding's {} names component `{c}`", if repo_name == c { "repository" } else { "path" }));
+            reasons.push(format!(
+                "the finding's {} names component `{c}`",
+                if repo_name == c { "repository" } else { "path" }
+            ));
         }
     }
     if let Some(c) = common_cwe(&report.cwe, &f.cwe) {
@@ -173,10 +184,18 @@ pub fn against_finding(report: &Report, f: &StoredFinding) -> Candidate {
         reasons.push(why);
     }
     let finding_text = format!("{} {}", f.rule.replace(['/', '-'], " "), f.message);
-    add_text(&mut score, &mut reasons, similarity(&text_of(report), &finding_text));
+    add_text(
+        &mut score,
+        &mut reasons,
+        similarity(&text_of(report), &finding_text),
+    );
     Candidate {
         kind: "finding",
-        id: format!("{}@{}", f.repo, &f.fingerprint[..f.fingerprint.len().min(12)]),
+        id: format!(
+            "{}@{}",
+            f.repo,
+            &f.fingerprint[..f.fingerprint.len().min(12)]
+        ),
         title: format!("{}: {}", f.rule, f.message),
         score: (score.min(1.0) * 100.0).round() / 100.0,
         reasons,

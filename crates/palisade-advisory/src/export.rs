@@ -53,9 +53,15 @@ pub fn cwe_name(id: u32) -> Option<&'static str> {
         20 => "Improper Input Validation",
         22 => "Improper Limitation of a Pathname to a Restricted Directory ('Path Traversal')",
         77 => "Improper Neutralization of Special Elements used in a Command ('Command Injection')",
-        78 => "Improper Neutralization of Special Elements used in an OS Command ('OS Command Injection')",
-        79 => "Improper Neutralization of Input During Web Page Generation ('Cross-site Scripting')",
-        89 => "Improper Neutralization of Special Elements used in an SQL Command ('SQL Injection')",
+        78 => {
+            "Improper Neutralization of Special Elements used in an OS Command ('OS Command Injection')"
+        }
+        79 => {
+            "Improper Neutralization of Input During Web Page Generation ('Cross-site Scripting')"
+        }
+        89 => {
+            "Improper Neutralization of Special Elements used in an SQL Command ('SQL Injection')"
+        }
         94 => "Improper Control of Generation of Code ('Code Injection')",
         200 => "Exposure of Sensitive Information to an Unauthorized Actor",
         284 => "Improper Access Control",
@@ -74,7 +80,9 @@ pub fn cwe_name(id: u32) -> Option<&'static str> {
         862 => "Missing Authorization",
         863 => "Incorrect Authorization",
         918 => "Server-Side Request Forgery (SSRF)",
-        1321 => "Improperly Controlled Modification of Object Prototype Attributes ('Prototype Pollution')",
+        1321 => {
+            "Improperly Controlled Modification of Object Prototype Attributes ('Prototype Pollution')"
+        }
         _ => return None,
     })
 }
@@ -99,7 +107,11 @@ pub fn osv(r: &Report, id: Option<&str>, o: &Options) -> Exported {
         doc["published"] = json!(rfc3339(r.resolved_at.unwrap_or(r.state_at)));
     }
     if let Some(v) = &r.cvss {
-        let kind = if v.starts_with("CVSS:4.0/") { "CVSS_V4" } else { "CVSS_V3" };
+        let kind = if v.starts_with("CVSS:4.0/") {
+            "CVSS_V4"
+        } else {
+            "CVSS_V3"
+        };
         doc["severity"] = json!([{ "type": kind, "score": v }]);
     }
     match &r.ecosystem {
@@ -122,7 +134,9 @@ pub fn osv(r: &Report, id: Option<&str>, o: &Options) -> Exported {
         if is_url(c) {
             refs.push(json!({ "type": "FIX", "url": c }));
         } else {
-            warnings.push(format!("fix commit {c:?} is not a URL: kept in database_specific only"));
+            warnings.push(format!(
+                "fix commit {c:?} is not a URL: kept in database_specific only"
+            ));
         }
     }
     for u in &r.references {
@@ -261,20 +275,30 @@ pub fn csaf(r: &Report, o: &Options) -> Exported {
     if let Some(cve) = r.aliases.iter().find(|a| a.starts_with("CVE-")) {
         vuln.insert("cve".into(), json!(cve));
     }
-    vuln.insert("ids".into(), json!([{ "system_name": "palisade", "text": r.key }]));
+    vuln.insert(
+        "ids".into(),
+        json!([{ "system_name": "palisade", "text": r.key }]),
+    );
     if let Some(c) = r.cwe.first() {
         match cwe_name(*c) {
             Some(name) => {
-                vuln.insert("cwe".into(), json!({ "id": format!("CWE-{c}"), "name": name }));
+                vuln.insert(
+                    "cwe".into(),
+                    json!({ "id": format!("CWE-{c}"), "name": name }),
+                );
             }
-            None => warnings.push(format!("CWE-{c}: name not known to palisade, left out of CSAF `cwe`")),
+            None => warnings.push(format!(
+                "CWE-{c}: name not known to palisade, left out of CSAF `cwe`"
+            )),
         }
     }
     if let Some(v) = &r.cvss
         && let Ok(s) = palisade_cvss::score(v)
     {
         if s.version == palisade_cvss::Version::V4_0 {
-            warnings.push("CSAF 2.0 has no CVSS v4.0 score: the vector is left out of `scores`".to_owned());
+            warnings.push(
+                "CSAF 2.0 has no CVSS v4.0 score: the vector is left out of `scores`".to_owned(),
+            );
         } else {
             let sev = match s.rating {
                 palisade_cvss::Rating::None => "NONE",
@@ -308,7 +332,12 @@ pub fn csaf(r: &Report, o: &Options) -> Exported {
         json!([{ "names": [r.reporter], "summary": "reporting this vulnerability" }]),
     );
     let mut references = Vec::new();
-    for u in r.fix_commits.iter().chain(&r.references).filter(|u| is_url(u)) {
+    for u in r
+        .fix_commits
+        .iter()
+        .chain(&r.references)
+        .filter(|u| is_url(u))
+    {
         references.push(json!({ "category": "external", "summary": "fix or reference", "url": u }));
     }
     if !references.is_empty() {
@@ -357,8 +386,14 @@ pub fn ghsa_markdown(r: &Report) -> String {
     let mut s = String::new();
     s.push_str(&format!("# {}\n\n", text::markdown_line(&r.title)));
     s.push_str("| Field | Value |\n|---|---|\n");
-    let row = |s: &mut String, k: &str, v: &str| s.push_str(&format!("| {k} | {} |\n", text::markdown_line(v)));
-    row(&mut s, "Ecosystem", r.ecosystem.as_deref().unwrap_or("(set one)"));
+    let row = |s: &mut String, k: &str, v: &str| {
+        s.push_str(&format!("| {k} | {} |\n", text::markdown_line(v)))
+    };
+    row(
+        &mut s,
+        "Ecosystem",
+        r.ecosystem.as_deref().unwrap_or("(set one)"),
+    );
     row(&mut s, "Package", r.package_name());
     let affected = match (&r.introduced, r.fixed_versions.first()) {
         (Some(i), Some(f)) => format!(">= {i}, < {f}"),
@@ -370,14 +405,27 @@ pub fn ghsa_markdown(r: &Report) -> String {
     row(
         &mut s,
         "Patched versions",
-        &if r.fixed_versions.is_empty() { "none yet".to_owned() } else { r.fixed_versions.join(", ") },
+        &if r.fixed_versions.is_empty() {
+            "none yet".to_owned()
+        } else {
+            r.fixed_versions.join(", ")
+        },
     );
     if let Some(v) = &r.cvss {
-        let sc = palisade_cvss::score(v).map_or_else(|e| e.to_string(), |x| format!("{} ({})", x.base, x.rating));
+        let sc = palisade_cvss::score(v)
+            .map_or_else(|e| e.to_string(), |x| format!("{} ({})", x.base, x.rating));
         row(&mut s, "Severity", &format!("{sc} {v}"));
     }
     if !r.cwe.is_empty() {
-        row(&mut s, "Weaknesses", &r.cwe.iter().map(|c| format!("CWE-{c}")).collect::<Vec<_>>().join(", "));
+        row(
+            &mut s,
+            "Weaknesses",
+            &r.cwe
+                .iter()
+                .map(|c| format!("CWE-{c}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
     }
     if !r.aliases.is_empty() {
         row(&mut s, "Identifiers", &r.aliases.join(", "));
@@ -400,7 +448,10 @@ pub fn ghsa_markdown(r: &Report) -> String {
     if !r.fixed_versions.is_empty() || !r.fix_commits.is_empty() {
         s.push_str("\n### Patches\n\n");
         if !r.fixed_versions.is_empty() {
-            s.push_str(&format!("Fixed in {}.\n", text::markdown_line(&r.fixed_versions.join(", "))));
+            s.push_str(&format!(
+                "Fixed in {}.\n",
+                text::markdown_line(&r.fixed_versions.join(", "))
+            ));
         }
         for c in &r.fix_commits {
             if is_url(c) {

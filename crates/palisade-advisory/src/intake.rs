@@ -110,7 +110,12 @@ pub fn import_file(path: &Path, max_size: u64, defaults: &Defaults) -> Result<Im
 /// # Errors
 ///
 /// As [`import_file`].
-pub fn import_bytes(name: &str, ext: &str, bytes: Vec<u8>, defaults: &Defaults) -> Result<Imported> {
+pub fn import_bytes(
+    name: &str,
+    ext: &str,
+    bytes: Vec<u8>,
+    defaults: &Defaults,
+) -> Result<Imported> {
     let format = match ext {
         "md" | "markdown" => "markdown",
         "json" => "json",
@@ -123,9 +128,8 @@ pub fn import_bytes(name: &str, ext: &str, bytes: Vec<u8>, defaults: &Defaults) 
         _ => {
             let text = as_text(name, &bytes)?;
             if format == "json" {
-                let v: Value = serde_json::from_str(text).map_err(|e| {
-                    err(name, format!("not valid JSON: {e}"))
-                })?;
+                let v: Value = serde_json::from_str(text)
+                    .map_err(|e| err(name, format!("not valid JSON: {e}")))?;
                 let Value::Object(map) = v else {
                     return Err(err(name, "the JSON must be an object of report fields"));
                 };
@@ -174,7 +178,10 @@ fn as_text<'a>(name: &str, bytes: &'a [u8]) -> Result<&'a str> {
     std::str::from_utf8(bytes).map_err(|e| {
         err(
             name,
-            format!("not UTF-8 text (invalid byte at offset {}): save it as UTF-8", e.valid_up_to()),
+            format!(
+                "not UTF-8 text (invalid byte at offset {}): save it as UTF-8",
+                e.valid_up_to()
+            ),
         )
     })
 }
@@ -245,7 +252,10 @@ fn str_list(name: &str, key: &str, v: &Value) -> Result<Vec<String>> {
                 _ => Err(err(name, format!("`{key}` must be a list of strings"))),
             })
             .collect(),
-        _ => Err(err(name, format!("`{key}` must be a string or a list of strings"))),
+        _ => Err(err(
+            name,
+            format!("`{key}` must be a string or a list of strings"),
+        )),
     }
 }
 
@@ -282,7 +292,11 @@ pub fn parse_ssvc(s: &str) -> std::result::Result<SsvcInputs, String> {
                     "n" | "none" => Exploitation::None,
                     "p" | "poc" | "public poc" => Exploitation::Poc,
                     "a" | "active" => Exploitation::Active,
-                    _ => return Err(format!("SSVC exploitation {v:?} is not none, poc or active")),
+                    _ => {
+                        return Err(format!(
+                            "SSVC exploitation {v:?} is not none, poc or active"
+                        ));
+                    }
                 });
             }
             "a" | "automatable" => {
@@ -296,7 +310,11 @@ pub fn parse_ssvc(s: &str) -> std::result::Result<SsvcInputs, String> {
                 t = Some(match v.as_str() {
                     "t" | "total" => true,
                     "p" | "partial" => false,
-                    _ => return Err(format!("SSVC technical impact {v:?} is not total or partial")),
+                    _ => {
+                        return Err(format!(
+                            "SSVC technical impact {v:?} is not total or partial"
+                        ));
+                    }
                 });
             }
             "m" | "mission" | "mission_and_well_being" | "mission-and-well-being" => {
@@ -304,10 +322,18 @@ pub fn parse_ssvc(s: &str) -> std::result::Result<SsvcInputs, String> {
                     "l" | "low" => Level::Low,
                     "m" | "medium" => Level::Medium,
                     "h" | "high" => Level::High,
-                    _ => return Err(format!("SSVC mission impact {v:?} is not low, medium or high")),
+                    _ => {
+                        return Err(format!(
+                            "SSVC mission impact {v:?} is not low, medium or high"
+                        ));
+                    }
                 });
             }
-            other => return Err(format!("unknown SSVC decision point {other:?} (E, A, T, M)")),
+            other => {
+                return Err(format!(
+                    "unknown SSVC decision point {other:?} (E, A, T, M)"
+                ));
+            }
         }
     }
     let missing = |what: &str| format!("SSVC {what} is missing (E:…/A:…/T:…/M:…)");
@@ -340,27 +366,43 @@ fn from_fields(name: &str, map: &Map<String, Value>) -> Result<Report> {
             "introduced" => r.introduced = s()?,
             "cwe" | "weakness" => {
                 for c in str_list(name, key, v)? {
-                    let n = crate::parse_cwe(&c)
-                        .ok_or_else(|| err(name, format!("`{key}`: {c:?} is not a CWE id (CWE-79)")))?;
+                    let n = crate::parse_cwe(&c).ok_or_else(|| {
+                        err(name, format!("`{key}`: {c:?} is not a CWE id (CWE-79)"))
+                    })?;
                     r.cwe.push(n);
                 }
             }
-            "fixed_versions" | "fixed_version" | "fixed" => r.fixed_versions = str_list(name, key, v)?,
+            "fixed_versions" | "fixed_version" | "fixed" => {
+                r.fixed_versions = str_list(name, key, v)?
+            }
             "fix_commits" | "fix_commit" => r.fix_commits = str_list(name, key, v)?,
             "aliases" | "cve" | "ghsa" => r.aliases.extend(str_list(name, key, v)?),
             "references" => r.references = str_list(name, key, v)?,
             "exploited" | "exploited_in_the_wild" => {
                 r.exploited = match v {
                     Value::Bool(b) => *b,
-                    Value::String(s) if matches!(s.to_ascii_lowercase().as_str(), "yes" | "true") => true,
-                    Value::String(s) if matches!(s.to_ascii_lowercase().as_str(), "no" | "false") => false,
+                    Value::String(s)
+                        if matches!(s.to_ascii_lowercase().as_str(), "yes" | "true") =>
+                    {
+                        true
+                    }
+                    Value::String(s)
+                        if matches!(s.to_ascii_lowercase().as_str(), "no" | "false") =>
+                    {
+                        false
+                    }
                     _ => return Err(err(name, format!("`{key}` must be true or false"))),
                 }
             }
             "received" | "date" => {
                 let t = s()?.unwrap_or_default();
                 r.received = palisade_store::time::parse_time(&t).ok_or_else(|| {
-                    err(name, format!("`{key}`: {t:?} is not a date (2026-11-29 or 2026-11-29T10:00:00Z)"))
+                    err(
+                        name,
+                        format!(
+                            "`{key}`: {t:?} is not a date (2026-11-29 or 2026-11-29T10:00:00Z)"
+                        ),
+                    )
                 })?;
             }
             "state" => {
@@ -373,7 +415,12 @@ fn from_fields(name: &str, map: &Map<String, Value>) -> Result<Report> {
                 let text = match v {
                     Value::Object(m) => m
                         .iter()
-                        .map(|(k, v)| format!("{k}:{}", v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+                        .map(|(k, v)| {
+                            format!(
+                                "{k}:{}",
+                                v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+                            )
+                        })
                         .collect::<Vec<_>>()
                         .join("/"),
                     other => one_str(name, key, other)?.unwrap_or_default(),
@@ -392,11 +439,7 @@ fn from_fields(name: &str, map: &Map<String, Value>) -> Result<Report> {
 }
 
 fn is_poc_heading(h: &str) -> bool {
-    let h = h
-        .trim()
-        .trim_end_matches(':')
-        .trim()
-        .to_ascii_lowercase();
+    let h = h.trim().trim_end_matches(':').trim().to_ascii_lowercase();
     h == "poc"
         || h.contains("proof of concept")
         || h.contains("proof-of-concept")
@@ -421,7 +464,12 @@ fn split_body(body: &str) -> (Option<String>, String, Option<String>) {
         if !fence {
             let heading = t.trim_start_matches('#');
             let is_heading = t.starts_with('#') && heading.starts_with(' ');
-            if is_heading && t.starts_with("# ") && title.is_none() && desc.trim().is_empty() && !in_poc {
+            if is_heading
+                && t.starts_with("# ")
+                && title.is_none()
+                && desc.trim().is_empty()
+                && !in_poc
+            {
                 title = Some(heading.trim().to_owned());
                 continue;
             }
@@ -458,7 +506,12 @@ fn from_markdown(name: &str, text: &str) -> Result<Report> {
                 after.is_empty() || after.starts_with('\n') || after.starts_with("\r\n")
             })
             .map(|(i, _)| i)
-            .ok_or_else(|| err(name, "the front matter opened by `---` is never closed by a `---` line"))?;
+            .ok_or_else(|| {
+                err(
+                    name,
+                    "the front matter opened by `---` is never closed by a `---` line",
+                )
+            })?;
         let yaml = &rest[..end];
         let body = rest[end + 4..].trim_start_matches(['\r', '\n']);
         (Some(yaml), body)
@@ -472,7 +525,12 @@ fn from_markdown(name: &str, text: &str) -> Result<Report> {
             match v {
                 Value::Object(map) => from_fields(name, &map)?,
                 Value::Null => Report::default(),
-                _ => return Err(err(name, "the front matter must be a mapping of report fields")),
+                _ => {
+                    return Err(err(
+                        name,
+                        "the front matter must be a mapping of report fields",
+                    ));
+                }
             }
         }
         _ => Report::default(),
@@ -511,7 +569,11 @@ fn html_to_text(html: &str) -> String {
                 in_script = true;
             } else if rest.starts_with("</script") || rest.starts_with("</style") {
                 in_script = false;
-            } else if rest.starts_with("<br") || rest.starts_with("<p") || rest.starts_with("</p") || rest.starts_with("<div") {
+            } else if rest.starts_with("<br")
+                || rest.starts_with("<p")
+                || rest.starts_with("</p")
+                || rest.starts_with("<div")
+            {
                 out.push('\n');
             }
         } else if in_tag && bytes[i] == b'>' {
@@ -533,16 +595,25 @@ fn html_to_text(html: &str) -> String {
 }
 
 fn from_email(name: &str, bytes: &[u8], warnings: &mut Vec<String>) -> Result<Report> {
-    let lower = String::from_utf8_lossy(&bytes[..bytes.len().min(16 * 1024 * 1024)]).to_ascii_lowercase();
+    let lower =
+        String::from_utf8_lossy(&bytes[..bytes.len().min(16 * 1024 * 1024)]).to_ascii_lowercase();
     let multiparts = lower.matches("multipart/").count();
     if multiparts > MAX_MULTIPART {
         return Err(err(
             name,
-            format!("{multiparts} nested multipart sections (at most {MAX_MULTIPART}): refused as a hostile message"),
+            format!(
+                "{multiparts} nested multipart sections (at most {MAX_MULTIPART}): refused as a hostile message"
+            ),
         ));
     }
-    let mail = mailparse::parse_mail(bytes).map_err(|e| err(name, format!("not a readable e-mail: {e}")))?;
-    let header = |h: &str| mail.headers.iter().find(|x| x.get_key().eq_ignore_ascii_case(h)).map(mailparse::MailHeader::get_value);
+    let mail = mailparse::parse_mail(bytes)
+        .map_err(|e| err(name, format!("not a readable e-mail: {e}")))?;
+    let header = |h: &str| {
+        mail.headers
+            .iter()
+            .find(|x| x.get_key().eq_ignore_ascii_case(h))
+            .map(mailparse::MailHeader::get_value)
+    };
     if header("From").is_none() && header("Subject").is_none() {
         return Err(err(name, "not an e-mail: no From or Subject header"));
     }
@@ -551,9 +622,15 @@ fn from_email(name: &str, bytes: &[u8], warnings: &mut Vec<String>) -> Result<Re
         ..Report::default()
     };
     if let Some(from) = header("From") {
-        match mailparse::addrparse(&from).ok().and_then(|l| l.extract_single_info()) {
+        match mailparse::addrparse(&from)
+            .ok()
+            .and_then(|l| l.extract_single_info())
+        {
             Some(info) => {
-                r.reporter = info.display_name.clone().unwrap_or_else(|| info.addr.clone());
+                r.reporter = info
+                    .display_name
+                    .clone()
+                    .unwrap_or_else(|| info.addr.clone());
                 r.contact = Some(info.addr);
             }
             None => r.reporter = from.trim().to_owned(),
@@ -562,7 +639,9 @@ fn from_email(name: &str, bytes: &[u8], warnings: &mut Vec<String>) -> Result<Re
     if let Some(date) = header("Date") {
         match mailparse::dateparse(&date) {
             Ok(t) => r.received = t,
-            Err(_) => warnings.push(format!("the Date header {date:?} does not read: received is now")),
+            Err(_) => warnings.push(format!(
+                "the Date header {date:?} does not read: received is now"
+            )),
         }
     }
     let mut plain: Option<String> = None;
@@ -570,7 +649,10 @@ fn from_email(name: &str, bytes: &[u8], warnings: &mut Vec<String>) -> Result<Re
     let mut parts = Vec::new();
     collect_parts(&mail, &mut parts, 0);
     if parts.len() > MAX_PARTS {
-        return Err(err(name, format!("{} MIME parts (at most {MAX_PARTS})", parts.len())));
+        return Err(err(
+            name,
+            format!("{} MIME parts (at most {MAX_PARTS})", parts.len()),
+        ));
     }
     for part in parts {
         let disp = part.get_content_disposition();
@@ -580,19 +662,28 @@ fn from_email(name: &str, bytes: &[u8], warnings: &mut Vec<String>) -> Result<Re
             .cloned()
             .or_else(|| part.ctype.params.get("name").cloned());
         let mime = part.ctype.mimetype.to_ascii_lowercase();
-        let attachment = matches!(disp.disposition, mailparse::DispositionType::Attachment) || filename.is_some();
+        let attachment = matches!(disp.disposition, mailparse::DispositionType::Attachment)
+            || filename.is_some();
         if !attachment && mime == "text/plain" && plain.is_none() {
-            plain = Some(part.get_body().map_err(|e| err(name, format!("a text part does not decode: {e}")))?);
+            plain = Some(
+                part.get_body()
+                    .map_err(|e| err(name, format!("a text part does not decode: {e}")))?,
+            );
             continue;
         }
         if !attachment && mime == "text/html" && html.is_none() {
-            html = Some(part.get_body().map_err(|e| err(name, format!("an HTML part does not decode: {e}")))?);
+            html = Some(
+                part.get_body()
+                    .map_err(|e| err(name, format!("an HTML part does not decode: {e}")))?,
+            );
             continue;
         }
         if mime.starts_with("multipart/") {
             continue;
         }
-        let raw = part.get_body_raw().map_err(|e| err(name, format!("attachment does not decode: {e}")))?;
+        let raw = part
+            .get_body_raw()
+            .map_err(|e| err(name, format!("attachment does not decode: {e}")))?;
         let digest = {
             use sha2::Digest;
             hex::encode(sha2::Sha256::digest(&raw))
@@ -642,7 +733,16 @@ fn from_email(name: &str, bytes: &[u8], warnings: &mut Vec<String>) -> Result<Re
             let k = norm_key(k);
             if matches!(
                 k.as_str(),
-                "project" | "component" | "cwe" | "endpoint" | "cvss" | "ecosystem" | "package" | "introduced" | "fixed_versions" | "ssvc"
+                "project"
+                    | "component"
+                    | "cwe"
+                    | "endpoint"
+                    | "cvss"
+                    | "ecosystem"
+                    | "package"
+                    | "introduced"
+                    | "fixed_versions"
+                    | "ssvc"
             ) && !v.trim().is_empty()
                 && !fields.contains_key(&k)
             {
@@ -667,7 +767,11 @@ fn from_email(name: &str, bytes: &[u8], warnings: &mut Vec<String>) -> Result<Re
     Ok(r)
 }
 
-fn collect_parts<'a>(m: &'a mailparse::ParsedMail<'a>, out: &mut Vec<&'a mailparse::ParsedMail<'a>>, depth: usize) {
+fn collect_parts<'a>(
+    m: &'a mailparse::ParsedMail<'a>,
+    out: &mut Vec<&'a mailparse::ParsedMail<'a>>,
+    depth: usize,
+) {
     if out.len() > MAX_PARTS || depth > MAX_MULTIPART {
         return;
     }

@@ -572,7 +572,8 @@ impl Advisories {
                         .collect(),
                 };
                 // One row per branch: the same fingerprint in a repository once.
-                seen.insert((f.repo.clone(), f.fingerprint.clone())).then_some(f)
+                seen.insert((f.repo.clone(), f.fingerprint.clone()))
+                    .then_some(f)
             })
             .collect())
     }

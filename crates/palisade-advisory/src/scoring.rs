@@ -66,10 +66,18 @@ const V4: &[(&str, &str, &[&str])] = &[
     ("AT", "Attack Requirements", &["N", "P"]),
     ("PR", "Privileges Required", &["N", "L", "H"]),
     ("UI", "User Interaction", &["N", "P", "A"]),
-    ("VC", "Confidentiality (vulnerable system)", &["H", "L", "N"]),
+    (
+        "VC",
+        "Confidentiality (vulnerable system)",
+        &["H", "L", "N"],
+    ),
     ("VI", "Integrity (vulnerable system)", &["H", "L", "N"]),
     ("VA", "Availability (vulnerable system)", &["H", "L", "N"]),
-    ("SC", "Confidentiality (subsequent systems)", &["H", "L", "N"]),
+    (
+        "SC",
+        "Confidentiality (subsequent systems)",
+        &["H", "L", "N"],
+    ),
     ("SI", "Integrity (subsequent systems)", &["H", "L", "N"]),
     ("SA", "Availability (subsequent systems)", &["H", "L", "N"]),
     ("E", "Exploit Maturity", &["X", "A", "P", "U"]),
@@ -134,9 +142,11 @@ pub fn explain(vector: &str) -> Result<Explanation, palisade_cvss::CvssError> {
     let s = palisade_cvss::score(vector)?;
     let table = if s.version == Version::V4_0 { V4 } else { V3 };
     let current = |metric: &str| {
-        vector
-            .split('/')
-            .find_map(|p| p.split_once(':').filter(|(k, _)| *k == metric).map(|(_, v)| v.to_owned()))
+        vector.split('/').find_map(|p| {
+            p.split_once(':')
+                .filter(|(k, _)| *k == metric)
+                .map(|(_, v)| v.to_owned())
+        })
     };
     let mut drivers = Vec::new();
     for (metric, name, values) in table {
@@ -203,9 +213,9 @@ fn v3_details(vector: &str) -> Vec<String> {
     let ui = if get("UI") == "N" { 0.85 } else { 0.62 };
     let cia = |m: &str| -> f64 {
         match get(m) {
-        "H" => 0.56,
-        "L" => 0.22,
-        _ => 0.0,
+            "H" => 0.56,
+            "L" => 0.22,
+            _ => 0.0,
         }
     };
     let iss: f64 = 1.0 - (1.0 - cia("C")) * (1.0 - cia("I")) * (1.0 - cia("A"));
@@ -216,12 +226,19 @@ fn v3_details(vector: &str) -> Vec<String> {
     };
     let exploitability = 8.22 * av * ac * pr * ui;
     vec![
-        format!("exploitability subscore {:.1} of 3.9 (AV × AC × PR × UI)", round1(exploitability)),
+        format!(
+            "exploitability subscore {:.1} of 3.9 (AV × AC × PR × UI)",
+            round1(exploitability)
+        ),
         format!(
             "impact subscore {:.1} of {} (C, I, A; scope {})",
             round1(impact.max(0.0)),
             if changed { "6.0" } else { "5.9" },
-            if changed { "changed: ×1.08" } else { "unchanged" }
+            if changed {
+                "changed: ×1.08"
+            } else {
+                "unchanged"
+            }
         ),
     ]
 }
@@ -237,13 +254,18 @@ fn v4_details(vector: &str) -> Vec<String> {
         _ => "lowest",
     };
     vec![
-        format!("macro vector {eq1}{eq2}{eq3}{eq4}{eq5}{eq6} (0 is the most severe level of each class)"),
+        format!(
+            "macro vector {eq1}{eq2}{eq3}{eq4}{eq5}{eq6} (0 is the most severe level of each class)"
+        ),
         format!("EQ1 reachability (AV, PR, UI): {}", word(eq1)),
         format!("EQ2 complexity (AC, AT): {}", word(eq2)),
         format!("EQ3 vulnerable-system impact (VC, VI, VA): {}", word(eq3)),
         format!("EQ4 subsequent-system impact (SC, SI, SA): {}", word(eq4)),
         format!("EQ5 exploit maturity (E): {}", word(eq5)),
-        format!("EQ6 security requirements × impact (CR/IR/AR, VC/VI/VA): {}", word(eq6)),
+        format!(
+            "EQ6 security requirements × impact (CR/IR/AR, VC/VI/VA): {}",
+            word(eq6)
+        ),
     ]
 }
 
@@ -274,7 +296,9 @@ impl Decision {
     pub fn meaning(self) -> &'static str {
         match self {
             Decision::Track => "no action now; remediate within standard update timelines",
-            Decision::TrackStar => "watch closely for changes; remediate within standard update timelines",
+            Decision::TrackStar => {
+                "watch closely for changes; remediate within standard update timelines"
+            }
             Decision::Attend => "supervisory attention; remediate sooner than standard timelines",
             Decision::Act => "leadership attention; remediate as soon as possible",
         }

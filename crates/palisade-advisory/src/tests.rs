@@ -53,22 +53,42 @@ fn explanation_names_what_drives_the_score() {
     assert_eq!(e.score, 9.8);
     assert_eq!(e.drivers[0].metric, "AV");
     assert_eq!(e.drivers[0].mildest, 6.8);
-    assert!(e.details[0].contains("exploitability subscore 3.9"), "{:?}", e.details);
+    assert!(
+        e.details[0].contains("exploitability subscore 3.9"),
+        "{:?}",
+        e.details
+    );
     let s = e.drivers.iter().find(|d| d.metric == "S").expect("scope");
     assert_eq!(s.worst, 10.0);
-    let v4 = explain("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N")
-        .expect("valid");
+    let v4 =
+        explain("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N").expect("valid");
     assert_eq!(v4.score, 9.3);
-    assert!(v4.details[0].starts_with("macro vector 000200"), "{:?}", v4.details);
-    insta::assert_json_snapshot!("explain_v31_xss", explain("CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N").expect("valid"));
+    assert!(
+        v4.details[0].starts_with("macro vector 000200"),
+        "{:?}",
+        v4.details
+    );
+    insta::assert_json_snapshot!(
+        "explain_v31_xss",
+        explain("CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N").expect("valid")
+    );
 }
 
 #[test]
 fn malformed_vectors_are_refused_with_the_problem() {
     for (v, want) in [
-        ("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H", "base metric A is missing"),
-        ("CVSS:3.1/AV:N/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "repeated"),
-        ("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:Q/SC:N/SI:N/SA:N", "VA"),
+        (
+            "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H",
+            "base metric A is missing",
+        ),
+        (
+            "CVSS:3.1/AV:N/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+            "repeated",
+        ),
+        (
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:Q/SC:N/SI:N/SA:N",
+            "VA",
+        ),
         ("CVSS:2.0/AV:N", "not computed"),
         ("AV:N/AC:L/Au:N/C:P/I:P/A:P", "not computed"),
         ("", "not computed"),
@@ -88,9 +108,17 @@ fn disclosure_deadlines_follow_the_policy() {
     assert_eq!(p.fix_due(&r), T0 + 90 * DAY);
     assert_eq!(p.details_due(&r), T0 + 90 * DAY);
     r.resolved_at = Some(T0 + 20 * DAY);
-    assert_eq!(p.details_due(&r), T0 + 50 * DAY, "30 days after a fix in time");
+    assert_eq!(
+        p.details_due(&r),
+        T0 + 50 * DAY,
+        "30 days after a fix in time"
+    );
     r.resolved_at = Some(T0 + 100 * DAY);
-    assert_eq!(p.details_due(&r), T0 + 90 * DAY, "a missed deadline publishes at day 90");
+    assert_eq!(
+        p.details_due(&r),
+        T0 + 90 * DAY,
+        "a missed deadline publishes at day 90"
+    );
     r.exploited = true;
     r.resolved_at = None;
     assert_eq!(p.fix_due(&r), T0 + 7 * DAY);
@@ -137,17 +165,31 @@ fn markdown_with_front_matter() {
     assert_eq!(r.project, "shop", "from the defaults");
     assert_eq!(r.cwe, vec![79]);
     assert_eq!(r.fixed_versions, vec!["2.4.1"]);
-    assert_eq!(r.received, palisade_store::time::parse_time("2026-10-02").expect("date"));
+    assert_eq!(
+        r.received,
+        palisade_store::time::parse_time("2026-10-02").expect("date")
+    );
     assert!(r.description.starts_with("The review body"));
     assert!(!r.description.contains("Steps"));
-    assert!(r.poc.as_deref().expect("poc").starts_with("1. POST a review"));
-    assert_eq!(imp.source.bytes, MARKDOWN.as_bytes(), "the file is kept whole");
+    assert!(
+        r.poc
+            .as_deref()
+            .expect("poc")
+            .starts_with("1. POST a review")
+    );
+    assert_eq!(
+        imp.source.bytes,
+        MARKDOWN.as_bytes(),
+        "the file is kept whole"
+    );
 }
 
 #[test]
 fn json_and_its_errors_name_file_and_field() {
     let ok = br#"{"title": "IDOR on invoices", "project": "billing", "cwe": [639], "endpoint": "/invoices/{id}", "exploited": true, "ssvc": "E:active/A:yes/T:partial/M:high"}"#;
-    let r = import_bytes("r.json", "json", ok.to_vec(), &defaults()).expect("valid").report;
+    let r = import_bytes("r.json", "json", ok.to_vec(), &defaults())
+        .expect("valid")
+        .report;
     assert_eq!(r.project, "billing");
     assert!(r.exploited);
     assert_eq!(r.reporter, "anonymous");
@@ -158,9 +200,20 @@ fn json_and_its_errors_name_file_and_field() {
             .expect_err("must fail")
             .to_string()
     };
-    let e = err("a.json", "json", br#"{"title": "x", "severity_guess": "high"}"#);
-    assert!(e.starts_with("a.json: unknown field `severity_guess`"), "{e}");
-    let e = err("b.json", "json", br#"{"title": "x", "cvss": "CVSS:3.1/AV:N"}"#);
+    let e = err(
+        "a.json",
+        "json",
+        br#"{"title": "x", "severity_guess": "high"}"#,
+    );
+    assert!(
+        e.starts_with("a.json: unknown field `severity_guess`"),
+        "{e}"
+    );
+    let e = err(
+        "b.json",
+        "json",
+        br#"{"title": "x", "cvss": "CVSS:3.1/AV:N"}"#,
+    );
     assert!(e.starts_with("b.json: invalid CVSS vector"), "{e}");
     let e = err("c.json", "json", b"{\"title\": ");
     assert!(e.starts_with("c.json: not valid JSON"), "{e}");
@@ -169,14 +222,24 @@ fn json_and_its_errors_name_file_and_field() {
     let e = err("e.md", "md", b"---\ntitle: x\nbody without end\n");
     assert!(e.contains("never closed"), "{e}");
     let e = err("f.md", "md", b"PK\x03\x04\x00\x00binary");
-    assert!(e.starts_with("f.md: binary data (a NUL byte at offset 4)"), "{e}");
+    assert!(
+        e.starts_with("f.md: binary data (a NUL byte at offset 4)"),
+        "{e}"
+    );
     let e = err("g.md", "md", b"title \xff\xfe");
     assert!(e.contains("not UTF-8"), "{e}");
-    let e = err("h.json", "json", br#"{"title": "x", "received": "yesterday"}"#);
+    let e = err(
+        "h.json",
+        "json",
+        br#"{"title": "x", "received": "yesterday"}"#,
+    );
     assert!(e.contains("`received`: \"yesterday\" is not a date"), "{e}");
     let e = err("i.json", "json", br#"{"title": "x", "state": "pending"}"#);
     assert!(e.contains("is not a state"), "{e}");
-    let no_project = Defaults { project: None, ..defaults() };
+    let no_project = Defaults {
+        project: None,
+        ..defaults()
+    };
     let e = import_bytes("j.json", "json", br#"{"title": "x"}"#.to_vec(), &no_project)
         .expect_err("no project")
         .to_string();
@@ -188,8 +251,13 @@ fn oversized_imports_are_refused_before_reading() {
     let dir = tempfile::tempdir().expect("tempdir");
     let p = dir.path().join("big.md");
     std::fs::write(&p, vec![b'a'; 2048]).expect("write");
-    let e = intake::import_file(&p, 1024, &defaults()).expect_err("too big").to_string();
-    assert!(e.contains("big.md: 2048 bytes is over the import limit of 1024 bytes"), "{e}");
+    let e = intake::import_file(&p, 1024, &defaults())
+        .expect_err("too big")
+        .to_string();
+    assert!(
+        e.contains("big.md: 2048 bytes is over the import limit of 1024 bytes"),
+        "{e}"
+    );
     assert!(e.contains("nothing was imported"), "{e}");
 }
 
@@ -239,24 +307,37 @@ fn email_with_attachments() {
     assert!(r.poc.as_deref().expect("poc").starts_with("curl"));
     assert_eq!(r.attachments.len(), 2);
     let png = &r.attachments[0];
-    assert_eq!((png.name.as_str(), png.content_type.as_str(), png.binary), ("shot.png", "image/png", true));
+    assert_eq!(
+        (png.name.as_str(), png.content_type.as_str(), png.binary),
+        ("shot.png", "image/png", true)
+    );
     assert_eq!(png.text, None, "binary is never kept as text");
     assert_eq!(png.size, 70);
     let txt = &r.attachments[1];
     assert!(!txt.binary);
-    assert!(txt.text.as_deref().expect("text").starts_with("GET /api/orders"));
+    assert!(
+        txt.text
+            .as_deref()
+            .expect("text")
+            .starts_with("GET /api/orders")
+    );
 }
 
 #[test]
 fn hostile_email_is_bounded() {
     let mut deep = String::from("From: a@b\r\nSubject: s\r\n");
     for i in 0..100 {
-        deep.push_str(&format!("Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\n"));
+        deep.push_str(&format!(
+            "Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\n"
+        ));
     }
     let e = import_bytes("deep.eml", "eml", deep.into_bytes(), &defaults())
         .expect_err("refused")
         .to_string();
-    assert!(e.starts_with("deep.eml: 100 nested multipart sections"), "{e}");
+    assert!(
+        e.starts_with("deep.eml: 100 nested multipart sections"),
+        "{e}"
+    );
     let e = import_bytes("x.eml", "eml", b"hello there\r\n".to_vec(), &defaults())
         .expect_err("not mail")
         .to_string();
@@ -311,11 +392,19 @@ fn duplicates_are_scored_with_reasons() {
     assert!(c[0].score >= 0.9, "{c:#?}");
     assert_eq!(
         c[0].reasons[..3],
-        ["same component `search`", "both CWE-79", "same endpoint/path `/api/search`"]
+        [
+            "same component `search`",
+            "both CWE-79",
+            "same endpoint/path `/api/search`"
+        ]
     );
     assert!(c[0].reasons[3].starts_with("text "));
     assert_eq!(c[1].kind, "finding");
-    assert!(c[1].reasons.contains(&"the finding's path names component `search`".to_owned()), "{c:#?}");
+    assert!(
+        c[1].reasons
+            .contains(&"the finding's path names component `search`".to_owned()),
+        "{c:#?}"
+    );
     assert!(dedup::similarity("alpha beta gamma", "delta epsilon") < 0.01);
     assert!((dedup::similarity("same words here", "same words here") - 1.0).abs() < 1e-9);
 }

@@ -28,8 +28,8 @@ pub fn markdown(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '|' | '~' | '!' | '{'
-            | '}' | '+' | '-' | '=' => {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '|' | '~' | '!' | '{' | '}'
+            | '+' | '-' | '=' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -69,7 +69,10 @@ mod tests {
 
     #[test]
     fn terminal_escapes_control_and_bidi() {
-        assert_eq!(terminal("a\x1b[31mred\u{202E}x\ny"), "a\\u{1b}[31mred\\u{202e}x\ny");
+        assert_eq!(
+            terminal("a\x1b[31mred\u{202E}x\ny"),
+            "a\\u{1b}[31mred\\u{202e}x\ny"
+        );
     }
 
     #[test]

@@ -20,7 +20,10 @@ struct PgDb {
 impl Drop for PgDb {
     fn drop(&mut self) {
         if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
-            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+            let _ = c.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
         }
     }
 }
@@ -33,7 +36,9 @@ fn pg_url() -> Option<String> {
                 std::env::var("CI").as_deref() != Ok("true"),
                 "PALISADE_TEST_POSTGRES is not set in CI: run .ci/setup-store.sh and export its output"
             );
-            eprintln!("skipping the PostgreSQL backend: PALISADE_TEST_POSTGRES is not set (run .ci/setup-store.sh)");
+            eprintln!(
+                "skipping the PostgreSQL backend: PALISADE_TEST_POSTGRES is not set (run .ci/setup-store.sh)"
+            );
             None
         }
     }
@@ -41,11 +46,22 @@ fn pg_url() -> Option<String> {
 
 fn fresh_pg(base: &str) -> (String, PgDb) {
     static N: AtomicUsize = AtomicUsize::new(0);
-    let name = format!("palisade_adv_{}_{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
+    let name = format!(
+        "palisade_adv_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    );
     let mut c = postgres::Client::connect(base, postgres::NoTls).expect("connect to PostgreSQL");
-    c.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
+    c.batch_execute(&format!("CREATE DATABASE {name}"))
+        .expect("create test database");
     let (head, _) = base.rsplit_once('/').expect("URL with a database");
-    (format!("{head}/{name}"), PgDb { admin: base.to_owned(), name })
+    (
+        format!("{head}/{name}"),
+        PgDb {
+            admin: base.to_owned(),
+            name,
+        },
+    )
 }
 
 fn each_backend(test: impl Fn(&str, &str)) {
@@ -81,17 +97,28 @@ fn lifecycle_audit_and_sources() {
             name: "report.eml".into(),
             bytes: b"binary \x00\xff kept".to_vec(),
         };
-        let a = adv.create(report("Reflected XSS"), Some(&src), "alice", T0).expect("create");
+        let a = adv
+            .create(report("Reflected XSS"), Some(&src), "alice", T0)
+            .expect("create");
         assert_eq!(a.key, "ADV-2026-0001", "{backend}");
         assert_eq!(a.state(), State::New);
-        let b = adv.create(report("XSS in search"), None, "alice", T0 + 10).expect("create");
+        let b = adv
+            .create(report("XSS in search"), None, "alice", T0 + 10)
+            .expect("create");
         assert_eq!(b.key, "ADV-2026-0002");
 
         // Reopening is idempotent and keeps everything.
         drop(adv);
         let mut adv = Advisories::open(url).expect("reopen");
         assert_eq!(adv.list(&[]).expect("list").len(), 2);
-        assert_eq!(adv.source("adv-2026-0001").expect("source").expect("kept").bytes, src.bytes, "{backend}: byte for byte");
+        assert_eq!(
+            adv.source("adv-2026-0001")
+                .expect("source")
+                .expect("kept")
+                .bytes,
+            src.bytes,
+            "{backend}: byte for byte"
+        );
         assert_eq!(adv.source(&b.key).expect("source"), None);
 
         adv.update(&a.key, "bob", T0 + DAY, Some("confirmed on staging"), |r| {
@@ -137,16 +164,42 @@ fn lifecycle_audit_and_sources() {
             h,
             vec![
                 ("created".into(), None, Some("new".into()), "alice".into()),
-                ("state".into(), Some("new".into()), Some("triaged".into()), "bob".into()),
-                ("set fixed_versions".into(), Some("[]".into()), Some("[\"2.4.1\"]".into()), "bob".into()),
-                ("set resolved_at".into(), None, Some((T0 + 20 * DAY).to_string()), "bob".into()),
-                ("state".into(), Some("triaged".into()), Some("resolved".into()), "bob".into()),
+                (
+                    "state".into(),
+                    Some("new".into()),
+                    Some("triaged".into()),
+                    "bob".into()
+                ),
+                (
+                    "set fixed_versions".into(),
+                    Some("[]".into()),
+                    Some("[\"2.4.1\"]".into()),
+                    "bob".into()
+                ),
+                (
+                    "set resolved_at".into(),
+                    None,
+                    Some((T0 + 20 * DAY).to_string()),
+                    "bob".into()
+                ),
+                (
+                    "state".into(),
+                    Some("triaged".into()),
+                    Some("resolved".into()),
+                    "bob".into()
+                ),
             ],
             "{backend}"
         );
-        assert_eq!(adv.history(&a.key).expect("h")[1].reason.as_deref(), Some("confirmed on staging"));
+        assert_eq!(
+            adv.history(&a.key).expect("h")[1].reason.as_deref(),
+            Some("confirmed on staging")
+        );
         assert_eq!(adv.list(&[State::Duplicate]).expect("list").len(), 1);
-        assert!(matches!(adv.get("ADV-1999-0001"), Err(palisade_advisory::Error::NotFound(_))));
+        assert!(matches!(
+            adv.get("ADV-1999-0001"),
+            Err(palisade_advisory::Error::NotFound(_))
+        ));
     });
 }
 
@@ -154,7 +207,9 @@ fn lifecycle_audit_and_sources() {
 fn needs_more_info_closes_by_itself() {
     each_backend(|backend, url| {
         let mut adv = Advisories::open(url).expect("open");
-        let r = adv.create(report("Vague report"), None, "alice", T0).expect("create");
+        let r = adv
+            .create(report("Vague report"), None, "alice", T0)
+            .expect("create");
         adv.update(&r.key, "alice", T0, None, |r| {
             r.state = Some(State::NeedsMoreInfo);
             Ok(())
@@ -162,7 +217,11 @@ fn needs_more_info_closes_by_itself() {
         .expect("ask");
         let p = Policy::default();
         assert!(adv.auto_close(&p, T0 + 13 * DAY).expect("early").is_empty());
-        assert_eq!(adv.auto_close(&p, T0 + 14 * DAY).expect("due"), vec![r.key.clone()], "{backend}");
+        assert_eq!(
+            adv.auto_close(&p, T0 + 14 * DAY).expect("due"),
+            vec![r.key.clone()],
+            "{backend}"
+        );
         let closed = adv.get(&r.key).expect("get");
         assert_eq!(closed.state(), State::NotApplicable);
         let last = adv.history(&r.key).expect("history").pop().expect("entry");
@@ -222,7 +281,8 @@ fn newer_advisory_schema_is_refused() {
     let url = path.to_str().expect("utf-8");
     drop(Advisories::open(url).expect("open"));
     let c = rusqlite::Connection::open(&path).expect("sqlite");
-    c.execute("UPDATE advisory_schema SET version = 99", []).expect("bump");
+    c.execute("UPDATE advisory_schema SET version = 99", [])
+        .expect("bump");
     drop(c);
     let e = Advisories::open(url).err().expect("refused").to_string();
     assert!(e.contains("schema version 99"), "{e}");
@@ -245,7 +305,10 @@ fn schema_dir() -> Option<std::path::PathBuf> {
         "CI must provide the OSV/CSAF schemas in {}: run .ci/setup-advisory.sh",
         dir.display()
     );
-    eprintln!("skipped: the OSV/CSAF schemas are not in {} (run .ci/setup-advisory.sh)", dir.display());
+    eprintln!(
+        "skipped: the OSV/CSAF schemas are not in {} (run .ci/setup-advisory.sh)",
+        dir.display()
+    );
     None
 }
 
@@ -257,7 +320,10 @@ fn read_json(p: &std::path::Path) -> Value {
 struct LocalSchemas(std::path::PathBuf);
 
 impl jsonschema::Retrieve for LocalSchemas {
-    fn retrieve(&self, uri: &jsonschema::Uri<String>) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
         let name = uri
             .as_str()
             .strip_prefix("https://www.first.org/cvss/")
@@ -279,7 +345,9 @@ fn validator(dir: &std::path::Path, file: &str) -> jsonschema::Validator {
 }
 
 fn errors(v: &jsonschema::Validator, doc: &Value) -> Vec<String> {
-    v.iter_errors(doc).map(|e| format!("{e} at {}", e.instance_path())).collect()
+    v.iter_errors(doc)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect()
 }
 
 fn opts() -> export::Options {
@@ -301,7 +369,10 @@ fn published() -> Report {
         package: Some("acme-search".into()),
         introduced: Some("2.0.0".into()),
         fixed_versions: vec!["2.4.1".into()],
-        fix_commits: vec!["https://git.example/acme/search/commit/4f2a9c1".into(), "4f2a9c1".into()],
+        fix_commits: vec![
+            "https://git.example/acme/search/commit/4f2a9c1".into(),
+            "4f2a9c1".into(),
+        ],
         aliases: vec!["CVE-2026-12345".into()],
         references: vec!["https://shop.example/security/ADV-2026-0007".into()],
         exploited: true,
@@ -318,9 +389,16 @@ fn osv_export_validates_against_the_official_schema() {
     let errs = errors(&v, &e.doc);
     assert!(errs.is_empty(), "OSV schema errors:\n{}", errs.join("\n"));
     assert_eq!(e.doc["id"], "CVE-2026-12345");
-    assert_eq!(e.doc["affected"][0]["ranges"][0]["events"][1]["fixed"], "2.4.1");
+    assert_eq!(
+        e.doc["affected"][0]["ranges"][0]["events"][1]["fixed"],
+        "2.4.1"
+    );
     assert_eq!(e.doc["references"][0]["type"], "FIX");
-    assert!(e.warnings.iter().any(|w| w.contains("\"4f2a9c1\" is not a URL")));
+    assert!(
+        e.warnings
+            .iter()
+            .any(|w| w.contains("\"4f2a9c1\" is not a URL"))
+    );
     // v4 vectors and an undecided report validate too.
     let mut r = report("Open redirect");
     r.key = "ADV-2026-0008".into();
@@ -330,7 +408,10 @@ fn osv_export_validates_against_the_official_schema() {
     assert!(errs.is_empty(), "OSV schema errors:\n{}", errs.join("\n"));
     // The check can fail: a report key is not a registered OSV prefix.
     let e = export::osv(&r, None, &opts());
-    assert!(!v.is_valid(&e.doc), "ADV- ids are not an OSV database prefix");
+    assert!(
+        !v.is_valid(&e.doc),
+        "ADV- ids are not an OSV database prefix"
+    );
 }
 
 #[test]
@@ -344,7 +425,10 @@ fn csaf_export_validates_against_the_official_schema_with_vex_status() {
     assert_eq!(vuln["product_status"]["known_affected"][0], "CSAFPID-0001");
     assert_eq!(vuln["product_status"]["fixed"][0], "CSAFPID-0002");
     assert_eq!(vuln["remediations"][0]["category"], "vendor_fix");
-    assert_eq!(vuln["remediations"][0]["url"], "https://git.example/acme/search/commit/4f2a9c1");
+    assert_eq!(
+        vuln["remediations"][0]["url"],
+        "https://git.example/acme/search/commit/4f2a9c1"
+    );
     assert_eq!(vuln["scores"][0]["cvss_v3"]["baseScore"], 6.1);
     assert_eq!(vuln["cve"], "CVE-2026-12345");
     assert_eq!(e.doc["document"]["tracking"]["status"], "final");
@@ -360,20 +444,36 @@ fn csaf_export_validates_against_the_official_schema_with_vex_status() {
         r.state = Some(state);
         let e = export::csaf(&r, &opts());
         let errs = errors(&v, &e.doc);
-        assert!(errs.is_empty(), "{state}: CSAF schema errors:\n{}", errs.join("\n"));
-        assert!(e.doc["vulnerabilities"][0]["product_status"][key].is_array(), "{state}");
+        assert!(
+            errs.is_empty(),
+            "{state}: CSAF schema errors:\n{}",
+            errs.join("\n")
+        );
+        assert!(
+            e.doc["vulnerabilities"][0]["product_status"][key].is_array(),
+            "{state}"
+        );
     }
     let mut broken = export::csaf(&published(), &opts()).doc;
     broken["document"]["category"] = Value::from("");
-    assert!(!v.is_valid(&broken), "the schema check must be able to fail");
+    assert!(
+        !v.is_valid(&broken),
+        "the schema check must be able to fail"
+    );
 }
 
 #[test]
 fn ghsa_draft_escapes_hostile_text() {
     let md = export::ghsa_markdown(&published());
     assert!(!md.contains("<b>"), "{md}");
-    assert!(md.contains("Reflected &lt;b&gt;XSS&lt;/b&gt; in search"), "{md}");
+    assert!(
+        md.contains("Reflected &lt;b&gt;XSS&lt;/b&gt; in search"),
+        "{md}"
+    );
     // The proof of concept is fenced by more backticks than it holds: it cannot break out.
-    assert!(md.contains("````text\n```\n<script>alert(1)</script>\n```\n````\n"), "{md}");
+    assert!(
+        md.contains("````text\n```\n<script>alert(1)</script>\n```\n````\n"),
+        "{md}"
+    );
     insta::assert_snapshot!("ghsa_draft", md);
 }

@@ -164,7 +164,9 @@ fn is_language_tag(t: &str) -> bool {
         return false;
     };
     let first_ok = first.chars().all(|c| c.is_ascii_alphabetic())
-        && (matches!(first.len(), 2..=8) || first.eq_ignore_ascii_case("x") || first.eq_ignore_ascii_case("i"));
+        && (matches!(first.len(), 2..=8)
+            || first.eq_ignore_ascii_case("x")
+            || first.eq_ignore_ascii_case("i"));
     first_ok
         && parts.all(|p| matches!(p.len(), 1..=8) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
@@ -183,20 +185,37 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 /// allowed) to seconds since the epoch.
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
     let b = s.as_bytes();
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') || b[13] != b':' || b[16] != b':' {
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b'T' | b't')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
         return None;
     }
     let num = |r: std::ops::Range<usize>| -> Option<i64> {
         let t = s.get(r)?;
-        t.bytes().all(|c| c.is_ascii_digit()).then(|| t.parse().ok())?
+        t.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| t.parse().ok())?
     };
-    let (y, mo, d, h, mi, se) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    let (y, mo, d, h, mi, se) = (
+        num(0..4)?,
+        num(5..7)?,
+        num(8..10)?,
+        num(11..13)?,
+        num(14..16)?,
+        num(17..19)?,
+    );
     if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
         return None;
     }
     let days = days_from_civil(y, mo, d);
     // Reject 2027-02-30: the date must round-trip.
-    if days_from_civil(y, mo, 1) + d - 1 != days || (mo < 12 && days >= days_from_civil(y, mo + 1, 1)) {
+    if days_from_civil(y, mo, 1) + d - 1 != days
+        || (mo < 12 && days >= days_from_civil(y, mo + 1, 1))
+    {
         return None;
     }
     let mut rest = &s[19..];
@@ -233,7 +252,12 @@ pub fn format_rfc3339(t: i64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 const SIGNED_HEADER: &str = "-----BEGIN PGP SIGNED MESSAGE-----";
@@ -251,7 +275,9 @@ pub fn lint(name: &str, bytes: &[u8], o: &Options<'_>) -> Result<Lint, Error> {
             size: bytes.len(),
         });
     }
-    let text = std::str::from_utf8(bytes).map_err(|_| Error::NotText { name: name.to_owned() })?;
+    let text = std::str::from_utf8(bytes).map_err(|_| Error::NotText {
+        name: name.to_owned(),
+    })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut diags = Vec::new();
     let mut d = |level, line, field: Option<&str>, message: String| {
@@ -272,7 +298,10 @@ pub fn lint(name: &str, bytes: &[u8], o: &Options<'_>) -> Result<Lint, Error> {
                     Some(k) => verify(&msg, k)?,
                 };
                 // Fields start after the armor header and the blank line.
-                let offset = text.lines().position(|l| l.trim().is_empty()).map_or(0, |i| i + 1);
+                let offset = text
+                    .lines()
+                    .position(|l| l.trim().is_empty())
+                    .map_or(0, |i| i + 1);
                 (signed, sig, offset)
             }
             Err(e) => {
@@ -288,10 +317,25 @@ pub fn lint(name: &str, bytes: &[u8], o: &Options<'_>) -> Result<Lint, Error> {
         (text.to_owned(), Signature::Unsigned, 0)
     };
     match &signature {
-        Signature::Unsigned => d(Level::Info, None, None, "not signed: RFC 9116 §2.3 recommends an OpenPGP cleartext signature".to_owned()),
-        Signature::Unverified => d(Level::Warning, None, None, "signed, but no key was given to verify the signature (--key FILE)".to_owned()),
+        Signature::Unsigned => d(
+            Level::Info,
+            None,
+            None,
+            "not signed: RFC 9116 §2.3 recommends an OpenPGP cleartext signature".to_owned(),
+        ),
+        Signature::Unverified => d(
+            Level::Warning,
+            None,
+            None,
+            "signed, but no key was given to verify the signature (--key FILE)".to_owned(),
+        ),
         Signature::Invalid { reason } if !reason.starts_with("the OpenPGP") => {
-            d(Level::Error, None, None, format!("the signature does not verify: {reason}"));
+            d(
+                Level::Error,
+                None,
+                None,
+                format!("the signature does not verify: {reason}"),
+            );
         }
         _ => {}
     }
@@ -303,20 +347,52 @@ pub fn lint(name: &str, bytes: &[u8], o: &Options<'_>) -> Result<Lint, Error> {
             continue;
         }
         let Some((name, value)) = l.split_once(':') else {
-            d(Level::Error, Some(line), None, format!("not a `Field: value` line or a `#` comment: {:?}", l.chars().take(80).collect::<String>()));
+            d(
+                Level::Error,
+                Some(line),
+                None,
+                format!(
+                    "not a `Field: value` line or a `#` comment: {:?}",
+                    l.chars().take(80).collect::<String>()
+                ),
+            );
             continue;
         };
         if !is_token(name) {
-            d(Level::Error, Some(line), None, format!("{name:?} is not a field name (RFC 9116 §2.4: a token, no spaces before the colon)"));
+            d(
+                Level::Error,
+                Some(line),
+                None,
+                format!(
+                    "{name:?} is not a field name (RFC 9116 §2.4: a token, no spaces before the colon)"
+                ),
+            );
             continue;
         }
         if !value.starts_with(' ') && !value.is_empty() {
-            d(Level::Warning, Some(line), Some(name), "no space after the colon".to_owned());
+            d(
+                Level::Warning,
+                Some(line),
+                Some(name),
+                "no space after the colon".to_owned(),
+            );
         }
         let value = value.trim().to_owned();
         match known(name) {
-            Some(k) if k != name => d(Level::Info, Some(line), Some(name), format!("field names are case-insensitive; `{k}` is the registered spelling")),
-            None => d(Level::Info, Some(line), Some(name), format!("`{name}` is not a field RFC 9116 registers: it is ignored by readers that do not know it")),
+            Some(k) if k != name => d(
+                Level::Info,
+                Some(line),
+                Some(name),
+                format!("field names are case-insensitive; `{k}` is the registered spelling"),
+            ),
+            None => d(
+                Level::Info,
+                Some(line),
+                Some(name),
+                format!(
+                    "`{name}` is not a field RFC 9116 registers: it is ignored by readers that do not know it"
+                ),
+            ),
             _ => {}
         }
         fields.push(Field {
@@ -325,11 +401,22 @@ pub fn lint(name: &str, bytes: &[u8], o: &Options<'_>) -> Result<Lint, Error> {
             line,
         });
     }
-    let all = |n: &str| fields.iter().filter(move |f| f.name == n).collect::<Vec<_>>();
+    let all = |n: &str| {
+        fields
+            .iter()
+            .filter(move |f| f.name == n)
+            .collect::<Vec<_>>()
+    };
     // Contact: required, URIs; web URIs over https.
     let contacts = all("Contact");
     if contacts.is_empty() {
-        d(Level::Error, None, Some("Contact"), "Contact is required (RFC 9116 §2.5.3): at least one mailto:, tel: or https:// URI".to_owned());
+        d(
+            Level::Error,
+            None,
+            Some("Contact"),
+            "Contact is required (RFC 9116 §2.5.3): at least one mailto:, tel: or https:// URI"
+                .to_owned(),
+        );
     }
     for f in &contacts {
         check_uri(&mut d, f, &["mailto", "tel", "https"]);
@@ -337,15 +424,50 @@ pub fn lint(name: &str, bytes: &[u8], o: &Options<'_>) -> Result<Lint, Error> {
     // Expires: exactly once, RFC 3339, in the future, less than a year away.
     let expires = all("Expires");
     match expires.as_slice() {
-        [] => d(Level::Error, None, Some("Expires"), "Expires is required (RFC 9116 §2.5.5), e.g. `Expires: 2027-01-31T23:59:59Z`".to_owned()),
+        [] => d(
+            Level::Error,
+            None,
+            Some("Expires"),
+            "Expires is required (RFC 9116 §2.5.5), e.g. `Expires: 2027-01-31T23:59:59Z`"
+                .to_owned(),
+        ),
         [f, rest @ ..] => {
             for r in rest {
-                d(Level::Error, Some(r.line), Some("Expires"), "Expires must appear only once".to_owned());
+                d(
+                    Level::Error,
+                    Some(r.line),
+                    Some("Expires"),
+                    "Expires must appear only once".to_owned(),
+                );
             }
             match parse_rfc3339(&f.value) {
-                None => d(Level::Error, Some(f.line), Some("Expires"), format!("{:?} is not an RFC 3339 date-time (2027-01-31T23:59:59Z)", f.value)),
-                Some(t) if t <= o.now => d(Level::Error, Some(f.line), Some("Expires"), format!("expired on {}: the file must not be used after it (RFC 9116 §2.5.5)", format_rfc3339(t))),
-                Some(t) if t - o.now > 365 * 86_400 => d(Level::Warning, Some(f.line), Some("Expires"), format!("{} is more than a year away: RFC 9116 §2.5.5 recommends less than a year", format_rfc3339(t))),
+                None => d(
+                    Level::Error,
+                    Some(f.line),
+                    Some("Expires"),
+                    format!(
+                        "{:?} is not an RFC 3339 date-time (2027-01-31T23:59:59Z)",
+                        f.value
+                    ),
+                ),
+                Some(t) if t <= o.now => d(
+                    Level::Error,
+                    Some(f.line),
+                    Some("Expires"),
+                    format!(
+                        "expired on {}: the file must not be used after it (RFC 9116 §2.5.5)",
+                        format_rfc3339(t)
+                    ),
+                ),
+                Some(t) if t - o.now > 365 * 86_400 => d(
+                    Level::Warning,
+                    Some(f.line),
+                    Some("Expires"),
+                    format!(
+                        "{} is more than a year away: RFC 9116 §2.5.5 recommends less than a year",
+                        format_rfc3339(t)
+                    ),
+                ),
                 Some(_) => {}
             }
         }
@@ -364,26 +486,53 @@ pub fn lint(name: &str, bytes: &[u8], o: &Options<'_>) -> Result<Lint, Error> {
     }
     let langs = all("Preferred-Languages");
     for extra in langs.iter().skip(1) {
-        d(Level::Error, Some(extra.line), Some("Preferred-Languages"), "Preferred-Languages must appear at most once".to_owned());
+        d(
+            Level::Error,
+            Some(extra.line),
+            Some("Preferred-Languages"),
+            "Preferred-Languages must appear at most once".to_owned(),
+        );
     }
     if let Some(f) = langs.first() {
         for tag in f.value.split(',').map(str::trim) {
             if !is_language_tag(tag) {
-                d(Level::Error, Some(f.line), Some("Preferred-Languages"), format!("{tag:?} is not an RFC 5646 language tag (en, de-CH, …), comma-separated"));
+                d(
+                    Level::Error,
+                    Some(f.line),
+                    Some("Preferred-Languages"),
+                    format!(
+                        "{tag:?} is not an RFC 5646 language tag (en, de-CH, …), comma-separated"
+                    ),
+                );
             }
         }
     }
     if let Some(url) = o.url {
         if !canonical.is_empty() && !canonical.iter().any(|c| c.value == url) {
-            d(Level::Error, None, Some("Canonical"), format!("fetched from {url}, which no Canonical field lists (RFC 9116 §2.5.2)"));
+            d(
+                Level::Error,
+                None,
+                Some("Canonical"),
+                format!("fetched from {url}, which no Canonical field lists (RFC 9116 §2.5.2)"),
+            );
         }
         if !url.contains("/.well-known/security.txt") && !url.ends_with("/security.txt") {
-            d(Level::Warning, None, None, format!("{url} is not /.well-known/security.txt (RFC 9116 §3)"));
+            d(
+                Level::Warning,
+                None,
+                None,
+                format!("{url} is not /.well-known/security.txt (RFC 9116 §3)"),
+            );
         } else if !url.contains("/.well-known/") {
             d(Level::Info, None, None, "served at /security.txt: RFC 9116 §3 places it at /.well-known/security.txt (the top-level path is for legacy compatibility)".to_owned());
         }
         if url.starts_with("http://") {
-            d(Level::Error, None, None, "fetched over plain HTTP: RFC 9116 §3 requires HTTPS".to_owned());
+            d(
+                Level::Error,
+                None,
+                None,
+                "fetched over plain HTTP: RFC 9116 §3 requires HTTPS".to_owned(),
+            );
         }
     } else if canonical.is_empty() && !matches!(signature, Signature::Unsigned) {
         d(Level::Warning, None, Some("Canonical"), "a signed file should name its Canonical URL (RFC 9116 §2.5.2), or the signature can be replayed elsewhere".to_owned());
@@ -396,16 +545,43 @@ pub fn lint(name: &str, bytes: &[u8], o: &Options<'_>) -> Result<Lint, Error> {
     })
 }
 
-fn check_uri(d: &mut impl FnMut(Level, Option<usize>, Option<&str>, String), f: &Field, schemes: &[&str]) {
+fn check_uri(
+    d: &mut impl FnMut(Level, Option<usize>, Option<&str>, String),
+    f: &Field,
+    schemes: &[&str],
+) {
     if !is_uri(&f.value) {
-        d(Level::Error, Some(f.line), Some(&f.name), format!("{:?} is not a URI (RFC 3986)", f.value));
+        d(
+            Level::Error,
+            Some(f.line),
+            Some(&f.name),
+            format!("{:?} is not a URI (RFC 3986)", f.value),
+        );
         return;
     }
     let s = scheme(&f.value);
     if s == "http" {
-        d(Level::Error, Some(f.line), Some(&f.name), format!("{} must use https://, not http:// (RFC 9116 §2.5)", f.name));
+        d(
+            Level::Error,
+            Some(f.line),
+            Some(&f.name),
+            format!("{} must use https://, not http:// (RFC 9116 §2.5)", f.name),
+        );
     } else if !schemes.contains(&s.as_str()) {
-        d(Level::Warning, Some(f.line), Some(&f.name), format!("{} uses the `{s}:` scheme; expected {}", f.name, schemes.iter().map(|x| format!("{x}:")).collect::<Vec<_>>().join(", ")));
+        d(
+            Level::Warning,
+            Some(f.line),
+            Some(&f.name),
+            format!(
+                "{} uses the `{s}:` scheme; expected {}",
+                f.name,
+                schemes
+                    .iter()
+                    .map(|x| format!("{x}:"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
     }
 }
 
@@ -446,7 +622,8 @@ pub struct Spec {
 
 /// A security.txt in RFC 9116's field order, with a comment line on top.
 pub fn generate(s: &Spec) -> String {
-    let mut out = String::from("# security.txt (RFC 9116), written by palisade securitytxt generate\n");
+    let mut out =
+        String::from("# security.txt (RFC 9116), written by palisade securitytxt generate\n");
     let mut put = |name: &str, vals: &[String]| {
         for v in vals {
             out.push_str(&format!("{name}: {}\n", v.trim()));
@@ -456,7 +633,10 @@ pub fn generate(s: &Spec) -> String {
     put("Expires", &[format_rfc3339(s.expires)]);
     put("Encryption", &s.encryption);
     put("Acknowledgments", &s.acknowledgments);
-    put("Preferred-Languages", &s.preferred_languages.iter().cloned().collect::<Vec<_>>());
+    put(
+        "Preferred-Languages",
+        &s.preferred_languages.iter().cloned().collect::<Vec<_>>(),
+    );
     put("Canonical", &s.canonical);
     put("Policy", &s.policy);
     put("Hiring", &s.hiring);

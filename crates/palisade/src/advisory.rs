@@ -312,11 +312,9 @@ fn apply_fields(r: &mut Report, f: &Fields) -> Result<()> {
         r.cvss = Some(v.trim().to_owned());
     }
     if let Some(s) = &f.ssvc {
-        r.ssvc = Some(
-            intake::parse_ssvc(s)
-                .map_err(anyhow::Error::msg)
-                .context("fix --ssvc (E:none|poc|active/A:yes|no/T:partial|total/M:low|medium|high)")?,
-        );
+        r.ssvc = Some(intake::parse_ssvc(s).map_err(anyhow::Error::msg).context(
+            "fix --ssvc (E:none|poc|active/A:yes|no/T:partial|total/M:low|medium|high)",
+        )?);
     }
     if let Some(e) = &f.ecosystem {
         r.ecosystem = Some(e.clone());
@@ -358,20 +356,25 @@ fn prompt(label: &str, multiline: bool) -> Result<String> {
 fn read_text(p: &Path) -> Result<String> {
     let bytes = std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
     if bytes.len() as u64 > intake::DEFAULT_MAX_IMPORT {
-        bail!("{}: larger than {} bytes", p.display(), intake::DEFAULT_MAX_IMPORT);
+        bail!(
+            "{}: larger than {} bytes",
+            p.display(),
+            intake::DEFAULT_MAX_IMPORT
+        );
     }
     String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{}: not UTF-8 text", p.display()))
 }
 
 fn new(a: &NewArgs) -> Result<ExitCode> {
     let interactive = std::io::stdin().is_terminal();
-    let ask = |value: &Option<String>, flag: &str, label: &str, multiline: bool| -> Result<String> {
-        match value {
-            Some(v) if !v.trim().is_empty() => Ok(v.clone()),
-            _ if interactive => prompt(label, multiline),
-            _ => bail!("missing --{flag} (stdin is not a terminal, so nothing is asked)"),
-        }
-    };
+    let ask =
+        |value: &Option<String>, flag: &str, label: &str, multiline: bool| -> Result<String> {
+            match value {
+                Some(v) if !v.trim().is_empty() => Ok(v.clone()),
+                _ if interactive => prompt(label, multiline),
+                _ => bail!("missing --{flag} (stdin is not a terminal, so nothing is asked)"),
+            }
+        };
     let title = ask(&a.title, "title", "Title", false)?;
     let project = ask(&a.project, "project", "Affected project", false)?;
     let description = match &a.description_file {
@@ -389,7 +392,9 @@ fn new(a: &NewArgs) -> Result<ExitCode> {
     };
     let now = now()?;
     let received = match &a.received {
-        Some(d) => parse_time(d).with_context(|| format!("--received `{d}` is not a date (YYYY-MM-DD)"))?,
+        Some(d) => {
+            parse_time(d).with_context(|| format!("--received `{d}` is not a date (YYYY-MM-DD)"))?
+        }
         None => now,
     };
     let mut r = Report {
@@ -416,7 +421,13 @@ fn new(a: &NewArgs) -> Result<ExitCode> {
 
 fn created_summary(cx: &mut Cx, r: &Report) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{}: recorded in {} ({})", r.key, cx.adv.describe(), terminal(&r.title))?;
+    writeln!(
+        out,
+        "{}: recorded in {} ({})",
+        r.key,
+        cx.adv.describe(),
+        terminal(&r.title)
+    )?;
     if let Some(v) = &r.cvss
         && let Ok(s) = palisade_cvss::score(v)
     {
@@ -471,7 +482,11 @@ fn import(a: &ImportArgs) -> Result<ExitCode> {
                         terminal(&at.name),
                         terminal(&at.content_type),
                         at.size,
-                        if at.binary { ", binary: kept, not shown" } else { "" }
+                        if at.binary {
+                            ", binary: kept, not shown"
+                        } else {
+                            ""
+                        }
                     )?;
                 }
             }
@@ -525,7 +540,11 @@ fn list(a: &ListArgs) -> Result<ExitCode> {
         writeln!(out, "no reports in {}", cx.adv.describe())?;
         return Ok(ExitCode::SUCCESS);
     }
-    writeln!(out, "{:<14} {:<16} {:>5} {:<10} {:<10} TITLE", "KEY", "STATE", "CVSS", "RECEIVED", "DUE")?;
+    writeln!(
+        out,
+        "{:<14} {:<16} {:>5} {:<10} {:<10} TITLE",
+        "KEY", "STATE", "CVSS", "RECEIVED", "DUE"
+    )?;
     for r in &reports {
         let score = score_of(r).map_or("-".to_owned(), |s| format!("{:.1}", s.base));
         let due = cx
@@ -596,7 +615,10 @@ fn show(a: &ShowArgs) -> Result<ExitCode> {
         match cx.adv.source(&r.key)? {
             Some(src) => std::fs::write(path, &src.bytes)
                 .with_context(|| format!("cannot write {}", path.display()))?,
-            None => bail!("{} was not imported from a file: there is no source to save", r.key),
+            None => bail!(
+                "{} was not imported from a file: there is no source to save",
+                r.key
+            ),
         }
     }
     if a.format == Format::Json {
@@ -606,8 +628,22 @@ fn show(a: &ShowArgs) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     let t = |s: &str| terminal(s);
     writeln!(out, "{}  {}", r.key, t(&r.title))?;
-    writeln!(out, "state:      {}{}", r.state(), r.duplicate_of.as_ref().map_or(String::new(), |d| format!(" of {d}")))?;
-    writeln!(out, "reporter:   {}{}", t(&r.reporter), r.contact.as_ref().map_or(String::new(), |c| format!(" <{}>", t(c))))?;
+    writeln!(
+        out,
+        "state:      {}{}",
+        r.state(),
+        r.duplicate_of
+            .as_ref()
+            .map_or(String::new(), |d| format!(" of {d}"))
+    )?;
+    writeln!(
+        out,
+        "reporter:   {}{}",
+        t(&r.reporter),
+        r.contact
+            .as_ref()
+            .map_or(String::new(), |c| format!(" <{}>", t(c)))
+    )?;
     writeln!(out, "project:    {}", t(&r.project))?;
     if let Some(c) = &r.component {
         writeln!(out, "component:  {}", t(c))?;
@@ -616,7 +652,15 @@ fn show(a: &ShowArgs) -> Result<ExitCode> {
         writeln!(out, "endpoint:   {}", t(e))?;
     }
     if !r.cwe.is_empty() {
-        writeln!(out, "cwe:        {}", r.cwe.iter().map(|c| format!("CWE-{c}")).collect::<Vec<_>>().join(", "))?;
+        writeln!(
+            out,
+            "cwe:        {}",
+            r.cwe
+                .iter()
+                .map(|c| format!("CWE-{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )?;
     }
     writeln!(out, "received:   {}", format_time(r.received))?;
     if r.exploited {
@@ -630,10 +674,20 @@ fn show(a: &ShowArgs) -> Result<ExitCode> {
     }
     if let Some(i) = &r.ssvc {
         let d = scoring::ssvc(i);
-        writeln!(out, "ssvc:       {} ({}): {}", d.as_str(), scoring::ssvc_vector(i), d.meaning())?;
+        writeln!(
+            out,
+            "ssvc:       {} ({}): {}",
+            d.as_str(),
+            scoring::ssvc_vector(i),
+            d.meaning()
+        )?;
     }
     writeln!(out, "fix due:    {}", format_date(cx.policy.fix_due(&r)))?;
-    writeln!(out, "details:    {}", format_date(cx.policy.details_due(&r)))?;
+    writeln!(
+        out,
+        "details:    {}",
+        format_date(cx.policy.details_due(&r))
+    )?;
     if !r.fixed_versions.is_empty() {
         writeln!(out, "fixed in:   {}", t(&r.fixed_versions.join(", ")))?;
     }
@@ -654,7 +708,11 @@ fn show(a: &ShowArgs) -> Result<ExitCode> {
                 t(&at.content_type),
                 at.size,
                 &at.sha256[..at.sha256.len().min(16)],
-                if at.binary { " binary: not shown (--save-source keeps the whole message)" } else { "" }
+                if at.binary {
+                    " binary: not shown (--save-source keeps the whole message)"
+                } else {
+                    ""
+                }
             )?;
         }
     }
@@ -664,7 +722,14 @@ fn show(a: &ShowArgs) -> Result<ExitCode> {
     if !dupes.is_empty() {
         writeln!(out, "\npossible duplicates:")?;
         for c in &dupes {
-            writeln!(out, "  {:.2}  {} {}  {}", c.score, c.kind, c.id, t(&c.title))?;
+            writeln!(
+                out,
+                "  {:.2}  {} {}  {}",
+                c.score,
+                c.kind,
+                c.id,
+                t(&c.title)
+            )?;
             writeln!(out, "        {}", c.reasons.join("; "))?;
         }
     }
@@ -693,15 +758,25 @@ fn show(a: &ShowArgs) -> Result<ExitCode> {
 }
 
 fn indent(s: &str) -> String {
-    s.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
+    s.lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn write_explanation(out: &mut impl Write, e: &scoring::Explanation) -> Result<()> {
-    writeln!(out, "cvss:       {} {} ({}) {}", e.version, e.score, e.rating, e.vector)?;
+    writeln!(
+        out,
+        "cvss:       {} {} ({}) {}",
+        e.version, e.score, e.rating, e.vector
+    )?;
     for d in &e.details {
         writeln!(out, "            {d}")?;
     }
-    writeln!(out, "  what drives the score (score with the metric at its mildest value):")?;
+    writeln!(
+        out,
+        "  what drives the score (score with the metric at its mildest value):"
+    )?;
     for d in &e.drivers {
         let c = d.contribution(e.score);
         if c <= 0.0 && d.worst <= e.score {
@@ -715,7 +790,11 @@ fn write_explanation(out: &mut impl Write, e: &scoring::Explanation) -> Result<(
             format!("{} – {}", d.name, d.meaning),
             c,
             d.mildest,
-            if d.worst > e.score { format!("; up to {:.1} at worst", d.worst) } else { String::new() }
+            if d.worst > e.score {
+                format!("; up to {:.1} at worst", d.worst)
+            } else {
+                String::new()
+            }
         )?;
     }
     Ok(())
@@ -727,7 +806,10 @@ fn set(a: &SetArgs) -> Result<ExitCode> {
     let mut state = a.state.as_deref().map(|s| State::parse(s).with_context(|| format!("--state `{s}` is not one of new, needs-more-info, triaged, duplicate, not-applicable, informative, resolved, disclosed"))).transpose()?;
     let key = a.key.trim().to_ascii_uppercase();
     if let Some(d) = &a.duplicate_of {
-        let target = cx.adv.get(d).with_context(|| format!("--duplicate-of {d}"))?;
+        let target = cx
+            .adv
+            .get(d)
+            .with_context(|| format!("--duplicate-of {d}"))?;
         if target.key == key {
             bail!("a report cannot duplicate itself");
         }
@@ -738,39 +820,49 @@ fn set(a: &SetArgs) -> Result<ExitCode> {
     } else if state == Some(State::Duplicate) {
         bail!("--state duplicate needs --duplicate-of KEY (the report it duplicates)");
     }
-    let dup = a.duplicate_of.as_ref().map(|d| d.trim().to_ascii_uppercase());
-    let r = cx.adv.update(&key, &actor(a.by.as_deref()), now, a.reason.as_deref(), |r| {
-        if let Some(s) = state {
-            r.state = Some(s);
-            if s != State::Duplicate {
-                r.duplicate_of = None;
+    let dup = a
+        .duplicate_of
+        .as_ref()
+        .map(|d| d.trim().to_ascii_uppercase());
+    let r = cx.adv.update(
+        &key,
+        &actor(a.by.as_deref()),
+        now,
+        a.reason.as_deref(),
+        |r| {
+            if let Some(s) = state {
+                r.state = Some(s);
+                if s != State::Duplicate {
+                    r.duplicate_of = None;
+                }
             }
-        }
-        if let Some(d) = dup {
-            r.duplicate_of = Some(d);
-        }
-        if let Some(e) = a.exploited {
-            r.exploited = e;
-        }
-        apply_fields(r, &a.fields).map_err(|e| palisade_advisory::Error::Invalid(format!("{e:#}")))?;
-        if !a.fixed_versions.is_empty() {
-            r.fixed_versions.clone_from(&a.fixed_versions);
-        }
-        if !a.fix_commits.is_empty() {
-            r.fix_commits.clone_from(&a.fix_commits);
-        }
-        for x in &a.aliases {
-            if !r.aliases.contains(x) {
-                r.aliases.push(x.clone());
+            if let Some(d) = dup {
+                r.duplicate_of = Some(d);
             }
-        }
-        for x in &a.references {
-            if !r.references.contains(x) {
-                r.references.push(x.clone());
+            if let Some(e) = a.exploited {
+                r.exploited = e;
             }
-        }
-        Ok(())
-    })?;
+            apply_fields(r, &a.fields)
+                .map_err(|e| palisade_advisory::Error::Invalid(format!("{e:#}")))?;
+            if !a.fixed_versions.is_empty() {
+                r.fixed_versions.clone_from(&a.fixed_versions);
+            }
+            if !a.fix_commits.is_empty() {
+                r.fix_commits.clone_from(&a.fix_commits);
+            }
+            for x in &a.aliases {
+                if !r.aliases.contains(x) {
+                    r.aliases.push(x.clone());
+                }
+            }
+            for x in &a.references {
+                if !r.references.contains(x) {
+                    r.references.push(x.clone());
+                }
+            }
+            Ok(())
+        },
+    )?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "{}: {}", r.key, r.state())?;
     if let Some(d) = cx.policy.next_deadline(&r) {
@@ -784,12 +876,18 @@ fn cvss(a: &CvssArgs) -> Result<ExitCode> {
         Ok(e) => e,
         Err(err) => {
             eprintln!("error: {err}");
-            eprintln!("hint: a vector looks like CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H or CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N");
+            eprintln!(
+                "hint: a vector looks like CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H or CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"
+            );
             return Ok(ExitCode::from(2));
         }
     };
     let ssvc = match &a.ssvc {
-        Some(s) => Some(intake::parse_ssvc(s).map_err(anyhow::Error::msg).context("fix --ssvc")?),
+        Some(s) => Some(
+            intake::parse_ssvc(s)
+                .map_err(anyhow::Error::msg)
+                .context("fix --ssvc")?,
+        ),
         None => None,
     };
     if a.format == Format::Json {
@@ -804,7 +902,13 @@ fn cvss(a: &CvssArgs) -> Result<ExitCode> {
         write_explanation(&mut out, &e)?;
         if let Some(i) = &ssvc {
             let d = scoring::ssvc(i);
-            writeln!(out, "ssvc:       {} ({}): {}", d.as_str(), scoring::ssvc_vector(i), d.meaning())?;
+            writeln!(
+                out,
+                "ssvc:       {} ({}): {}",
+                d.as_str(),
+                scoring::ssvc_vector(i),
+                d.meaning()
+            )?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -827,18 +931,24 @@ fn due(a: &DueArgs) -> Result<ExitCode> {
     if a.format == Format::Json {
         let items: Vec<_> = rows
             .iter()
-            .map(|(r, d)| serde_json::json!({
-                "key": r.key, "title": r.title, "state": r.state().as_str(),
-                "deadline": d.kind, "at": format_time(d.at), "overdue": d.at <= now,
-                "days_left": (d.at - now).div_euclid(86_400), "rule": d.rule,
-            }))
+            .map(|(r, d)| {
+                serde_json::json!({
+                    "key": r.key, "title": r.title, "state": r.state().as_str(),
+                    "deadline": d.kind, "at": format_time(d.at), "overdue": d.at <= now,
+                    "days_left": (d.at - now).div_euclid(86_400), "rule": d.rule,
+                })
+            })
             .collect();
         print_json(&serde_json::json!({ "version": 1, "auto_closed": closed, "due": items }))?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = std::io::stdout().lock();
     for k in &closed {
-        writeln!(out, "{k}: closed as not-applicable (no reply within {} days)", cx.policy.needs_info_days)?;
+        writeln!(
+            out,
+            "{k}: closed as not-applicable (no reply within {} days)",
+            cx.policy.needs_info_days
+        )?;
     }
     if rows.is_empty() {
         writeln!(out, "nothing due within {} days", within / 86_400)?;
@@ -869,7 +979,11 @@ fn export_cmd(a: &ExportArgs) -> Result<ExitCode> {
     let now = now()?;
     let r = cx.adv.get(&a.key)?;
     let opts = export::Options {
-        publisher: cx.cfg.publisher.clone().unwrap_or_else(|| r.project.clone()),
+        publisher: cx
+            .cfg
+            .publisher
+            .clone()
+            .unwrap_or_else(|| r.project.clone()),
         namespace: cx
             .cfg
             .namespace
@@ -896,7 +1010,9 @@ fn export_cmd(a: &ExportArgs) -> Result<ExitCode> {
         eprintln!("warning: {w}");
     }
     match &a.output {
-        Some(p) => std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display()))?,
+        Some(p) => {
+            std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display()))?
+        }
         None => std::io::stdout().lock().write_all(text.as_bytes())?,
     }
     Ok(ExitCode::SUCCESS)

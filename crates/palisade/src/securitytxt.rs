@@ -75,7 +75,9 @@ fn generate(a: &GenerateArgs) -> Result<ExitCode> {
     let expires = match &a.expires {
         Some(e) => st::parse_rfc3339(e)
             .or_else(|| palisade_store::time::parse_time(e))
-            .with_context(|| format!("--expires `{e}` is not a date (YYYY-MM-DD or 2027-01-31T23:59:59Z)"))?,
+            .with_context(|| {
+                format!("--expires `{e}` is not a date (YYYY-MM-DD or 2027-01-31T23:59:59Z)")
+            })?,
         None => now + 360 * 86_400,
     };
     let text = st::generate(&st::Spec {
@@ -89,7 +91,14 @@ fn generate(a: &GenerateArgs) -> Result<ExitCode> {
         preferred_languages: a.preferred_languages.clone(),
         csaf: a.csaf.clone(),
     });
-    let l = st::lint("generated", text.as_bytes(), &st::Options { now, ..st::Options::default() })?;
+    let l = st::lint(
+        "generated",
+        text.as_bytes(),
+        &st::Options {
+            now,
+            ..st::Options::default()
+        },
+    )?;
     let mut bad = false;
     for d in l.diagnostics.iter().filter(|d| d.level > st::Level::Info) {
         eprintln!("{}: {}", d.level, d.message);
@@ -99,7 +108,9 @@ fn generate(a: &GenerateArgs) -> Result<ExitCode> {
         bail!("the flags make an invalid security.txt (see above); nothing was written");
     }
     match &a.output {
-        Some(p) => std::fs::write(p, &text).with_context(|| format!("cannot write {}", p.display()))?,
+        Some(p) => {
+            std::fs::write(p, &text).with_context(|| format!("cannot write {}", p.display()))?
+        }
         None => std::io::stdout().lock().write_all(text.as_bytes())?,
     }
     Ok(ExitCode::SUCCESS)
@@ -145,12 +156,20 @@ fn lint(a: &LintArgs) -> Result<ExitCode> {
         let p = PathBuf::from(&a.target);
         let meta = std::fs::metadata(&p).with_context(|| format!("cannot read {}", p.display()))?;
         if meta.len() > st::MAX_SIZE as u64 {
-            bail!("{}: {} bytes is over the {}-byte limit for a security.txt", p.display(), meta.len(), st::MAX_SIZE);
+            bail!(
+                "{}: {} bytes is over the {}-byte limit for a security.txt",
+                p.display(),
+                meta.len(),
+                st::MAX_SIZE
+            );
         }
         std::fs::read(&p).with_context(|| format!("cannot read {}", p.display()))?
     };
     let key = match &a.key {
-        Some(k) => Some(std::fs::read_to_string(k).with_context(|| format!("cannot read the key {}", k.display()))?),
+        Some(k) => Some(
+            std::fs::read_to_string(k)
+                .with_context(|| format!("cannot read the key {}", k.display()))?,
+        ),
         None => None,
     };
     let l = st::lint(
@@ -164,12 +183,21 @@ fn lint(a: &LintArgs) -> Result<ExitCode> {
     )?;
     let mut out = std::io::stdout().lock();
     if a.format == Format::Json {
-        serde_json::to_writer_pretty(&mut out, &serde_json::json!({ "version": 1, "target": a.target, "valid": l.is_valid(), "lint": l }))?;
+        serde_json::to_writer_pretty(
+            &mut out,
+            &serde_json::json!({ "version": 1, "target": a.target, "valid": l.is_valid(), "lint": l }),
+        )?;
         writeln!(out)?;
     } else {
         for d in &l.diagnostics {
             let at = d.line.map_or(String::new(), |n| format!(":{n}"));
-            writeln!(out, "{}{at}: {}: {}", a.target, d.level, palisade_advisory::text::terminal(&d.message))?;
+            writeln!(
+                out,
+                "{}{at}: {}: {}",
+                a.target,
+                d.level,
+                palisade_advisory::text::terminal(&d.message)
+            )?;
         }
         let sig = match &l.signature {
             st::Signature::Unsigned => "unsigned".to_owned(),
@@ -185,5 +213,9 @@ fn lint(a: &LintArgs) -> Result<ExitCode> {
             l.fields.len()
         )?;
     }
-    Ok(if l.is_valid() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if l.is_valid() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
