@@ -58,13 +58,21 @@ fn vector(s: &str) -> HashMap<String, f64> {
 
 /// Cosine similarity of word and bigram counts, 0–1.
 pub fn similarity(a: &str, b: &str) -> f64 {
-    let (va, vb) = (vector(a), vector(b));
+    cosine(&vector(a), &vector(b))
+}
+
+fn cosine(va: &HashMap<String, f64>, vb: &HashMap<String, f64>) -> f64 {
     if va.is_empty() || vb.is_empty() {
         return 0.0;
     }
-    let dot: f64 = va
+    let (small, large) = if va.len() <= vb.len() {
+        (va, vb)
+    } else {
+        (vb, va)
+    };
+    let dot: f64 = small
         .iter()
-        .filter_map(|(k, x)| vb.get(k).map(|y| x * y))
+        .filter_map(|(k, x)| large.get(k).map(|y| x * y))
         .sum();
     let na: f64 = va.values().map(|x| x * x).sum::<f64>().sqrt();
     let nb: f64 = vb.values().map(|x| x * x).sum::<f64>().sqrt();
@@ -124,6 +132,10 @@ fn common_cwe(a: &[u32], b: &[u32]) -> Option<u32> {
 
 /// Scores `report` against one other report.
 pub fn against_report(report: &Report, other: &Report) -> Candidate {
+    score_report(report, &vector(&text_of(report)), other)
+}
+
+fn score_report(report: &Report, text: &HashMap<String, f64>, other: &Report) -> Candidate {
     let mut score = 0.0;
     let mut reasons = Vec::new();
     if let (Some(a), Some(b)) = (&report.component, &other.component)
@@ -146,7 +158,7 @@ pub fn against_report(report: &Report, other: &Report) -> Candidate {
     add_text(
         &mut score,
         &mut reasons,
-        similarity(&text_of(report), &text_of(other)),
+        cosine(text, &vector(&text_of(other))),
     );
     Candidate {
         kind: "report",
@@ -159,6 +171,10 @@ pub fn against_report(report: &Report, other: &Report) -> Candidate {
 
 /// Scores `report` against one scanner finding.
 pub fn against_finding(report: &Report, f: &StoredFinding) -> Candidate {
+    score_finding(report, &vector(&text_of(report)), f)
+}
+
+fn score_finding(report: &Report, text: &HashMap<String, f64>, f: &StoredFinding) -> Candidate {
     let mut score = 0.0;
     let mut reasons = Vec::new();
     if let Some(c) = &report.component {
@@ -187,7 +203,7 @@ pub fn against_finding(report: &Report, f: &StoredFinding) -> Candidate {
     add_text(
         &mut score,
         &mut reasons,
-        similarity(&text_of(report), &finding_text),
+        cosine(text, &vector(&finding_text)),
     );
     Candidate {
         kind: "finding",
@@ -211,11 +227,12 @@ pub fn candidates(
     findings: &[StoredFinding],
     limit: usize,
 ) -> Vec<Candidate> {
+    let text = vector(&text_of(report));
     let mut out: Vec<Candidate> = reports
         .iter()
         .filter(|o| o.key != report.key && o.state() != crate::State::Duplicate)
-        .map(|o| against_report(report, o))
-        .chain(findings.iter().map(|f| against_finding(report, f)))
+        .map(|o| score_report(report, &text, o))
+        .chain(findings.iter().map(|f| score_finding(report, &text, f)))
         .filter(|c| c.score >= THRESHOLD)
         .collect();
     out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
