@@ -544,6 +544,21 @@ impl Advisories {
         }))
     }
 
+    /// The report an identical file (same SHA-256) was imported as, if any.
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub fn imported_as(&mut self, bytes: &[u8]) -> Result<Option<String>> {
+        use sha2::Digest;
+        let digest = hex::encode(sha2::Sha256::digest(bytes));
+        let rows = self.db.query(
+            "SELECT report FROM advisory_sources WHERE sha256 = $1 ORDER BY report LIMIT 1",
+            &[digest.into()],
+        )?;
+        Ok(rows.first().and_then(|r| r[0].text()))
+    }
+
     /// The scanner findings not fixed, for duplicate detection (at most `limit`).
     ///
     /// # Errors

@@ -472,6 +472,15 @@ fn import(a: &ImportArgs) -> Result<ExitCode> {
                 for w in &imp.warnings {
                     eprintln!("warning: {}: {w}", f.display());
                 }
+                if let Some(key) = cx.adv.imported_as(&imp.source.bytes)? {
+                    let mut out = std::io::stdout().lock();
+                    writeln!(
+                        out,
+                        "{}: already imported as {key} (same SHA-256); skipped",
+                        f.display()
+                    )?;
+                    continue;
+                }
                 let r = cx.adv.create(imp.report, Some(&imp.source), &by, now)?;
                 created_summary(&mut cx, &r)?;
                 for at in &r.attachments {

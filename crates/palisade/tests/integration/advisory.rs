@@ -147,6 +147,24 @@ fn intake_triage_deadlines_and_export() {
         "no raw escape reaches the terminal"
     );
 
+    // The same file again is recognised, not recorded twice.
+    let r = env.ok(
+        day0,
+        &[
+            "advisory",
+            "import",
+            "--project",
+            "shop",
+            md.to_str().expect("utf-8"),
+        ],
+    );
+    assert!(
+        r.stdout
+            .contains("already imported as ADV-2026-0001 (same SHA-256); skipped"),
+        "{}",
+        r.stdout
+    );
+
     // Flags without a terminal: a missing field is an error, not a prompt.
     let r = env.run(day0, &["advisory", "new", "--project", "shop"]);
     assert_ne!(r.code, 0);
