@@ -56,6 +56,8 @@ pub struct Config {
     pub triage: TriageConfig,
     #[serde(default)]
     pub deps: DepsConfig,
+    #[serde(default)]
+    pub advisory: AdvisoryConfig,
     /// The file this came from (not part of the TOML).
     #[serde(skip)]
     pub source: Option<PathBuf>,
@@ -142,6 +144,26 @@ pub struct DepsConfig {
     /// duration such as `7d`, `36h` or `90m`; `0` never warns. Default
     /// [`DEFAULT_MAX_DB_AGE_SECS`].
     pub max_db_age: Option<String>,
+}
+
+/// `[advisory]`: the disclosure policy of `palisade advisory` (unset: the defaults).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct AdvisoryConfig {
+    /// Days from receipt to the fix deadline (default 90).
+    pub fix_days: Option<u32>,
+    /// Days from the fix to publishing the details (default 30).
+    pub details_days: Option<u32>,
+    /// Days to the fix deadline when exploited in the wild (default 7).
+    pub exploited_days: Option<u32>,
+    /// Days a report waits in needs-more-info before closing (default 14).
+    pub needs_info_days: Option<u32>,
+    /// Days before a deadline that `advisory due` lists it (default 14).
+    pub remind_days: Option<u32>,
+    /// The publisher named in CSAF documents.
+    pub publisher: Option<String>,
+    /// The publisher's namespace URL in CSAF documents.
+    pub namespace: Option<String>,
 }
 
 /// The default `deps.max-db-age`: 7 days.
@@ -380,5 +402,21 @@ rules = ["extra.yml"]
         std::fs::create_dir_all(&sub).expect("mkdir");
         let found = Config::discover(&sub).expect("found");
         assert!(found.ends_with("palisade.toml"));
+    }
+
+    #[test]
+    fn advisory_policy_section() {
+        let c = Config::parse(
+            "[advisory]\nfix-days = 60\nexploited-days = 3\npublisher = \"Acme\"\n",
+            Path::new("palisade.toml"),
+        )
+        .expect("valid");
+        assert_eq!(c.advisory.fix_days, Some(60));
+        assert_eq!(c.advisory.exploited_days, Some(3));
+        assert_eq!(c.advisory.details_days, None);
+        assert_eq!(c.advisory.publisher.as_deref(), Some("Acme"));
+        let err = Config::parse("[advisory]\nfix-dayz = 1\n", Path::new("p.toml"))
+            .expect_err("unknown key");
+        assert!(err.to_string().contains("fix-dayz"), "{err}");
     }
 }

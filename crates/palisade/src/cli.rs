@@ -73,6 +73,16 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::threat::AsvsCommand,
     },
+    /// Reported vulnerabilities: intake, triage, CVSS/SSVC, deadlines, OSV/CSAF/GHSA export.
+    Advisory {
+        #[command(subcommand)]
+        command: crate::advisory::AdvisoryCommand,
+    },
+    /// security.txt (RFC 9116): generate one, or lint a file or URL.
+    Securitytxt {
+        #[command(subcommand)]
+        command: crate::securitytxt::SecuritytxtCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]

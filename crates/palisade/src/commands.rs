@@ -85,6 +85,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         },
         Command::Triage { command } => crate::triage::run(&command),
         Command::Import(args) => crate::triage::import(&args),
+        Command::Advisory { command } => crate::advisory::run(&command),
+        Command::Securitytxt { command } => crate::securitytxt::run(&command),
     }
 }
 

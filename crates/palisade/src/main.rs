@@ -1,5 +1,6 @@
 //! The `palisade` binary: command line, engine registry, exit codes.
 
+mod advisory;
 mod cli;
 mod commands;
 mod db;
@@ -12,6 +13,7 @@ mod posture;
 mod registry;
 mod sast;
 mod sbom;
+mod securitytxt;
 mod threat;
 mod triage;
 mod verify;

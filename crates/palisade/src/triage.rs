@@ -180,7 +180,7 @@ pub struct ImportArgs {
 }
 
 /// "Now": `PALISADE_NOW` (a date or seconds; for tests and replays), else the clock.
-fn now() -> Result<i64> {
+pub(crate) fn now() -> Result<i64> {
     if let Ok(v) = std::env::var("PALISADE_NOW")
         && !v.is_empty()
     {
@@ -195,7 +195,7 @@ fn now() -> Result<i64> {
 }
 
 /// Who acts: `--by`, `$PALISADE_USER`, `git config user.email`, `$USER`.
-fn actor(by: Option<&str>) -> String {
+pub(crate) fn actor(by: Option<&str>) -> String {
     if let Some(b) = by.filter(|b| !b.trim().is_empty()) {
         return b.trim().to_owned();
     }
@@ -237,7 +237,7 @@ fn user_data_store() -> Option<PathBuf> {
 
 /// The store URL: given, else `.palisade/findings.db` at the root of the repository
 /// containing `near`, else the user data directory.
-fn resolve_store(given: Option<&str>, near: &Path) -> Result<String> {
+pub(crate) fn resolve_store(given: Option<&str>, near: &Path) -> Result<String> {
     if let Some(g) = given.filter(|g| !g.is_empty()) {
         return Ok(g.to_owned());
     }

@@ -1,5 +1,6 @@
 //! One integration-test binary for the `palisade` command line.
 
+mod advisory;
 mod bad_input;
 mod ci_files;
 mod cli;
