@@ -301,12 +301,13 @@ pub fn check(method: &str, resp: &Response, page: Option<&Page>) -> Vec<Finding>
     }
     hits.into_iter()
         .map(|h| {
-            let scope_key = if h.site {
-                origin(&resp.url)
+            if h.site {
+                let o = origin(&resp.url);
+                crate::rules::finding_keyed(h.rule, method, &resp.url, &[&o, &h.key], h.message, h.evidence)
             } else {
-                crate::rules::shape(&resp.url)
-            };
-            finding(h.rule, method, &resp.url, &scope_key, &h.key, h.message, h.evidence)
+                let shape = crate::rules::shape(&resp.url);
+                finding(h.rule, method, &resp.url, &shape, &h.key, h.message, h.evidence)
+            }
         })
         .collect()
 }

@@ -89,12 +89,25 @@ pub(crate) fn finding(
     message: String,
     evidence: String,
 ) -> Finding {
+    finding_keyed(rule, method, url, &[method, scope_key, key], message, evidence)
+}
+
+/// [`finding`] with explicit fingerprint parts (site-wide rules leave the method out, so one
+/// origin gets one finding whatever request showed it first).
+pub(crate) fn finding_keyed(
+    rule: &str,
+    method: &str,
+    url: &Url,
+    parts: &[&str],
+    message: String,
+    evidence: String,
+) -> Finding {
     let (severity, confidence) =
         meta(rule).map_or((Severity::Medium, Confidence::Medium), |m| {
             (m.severity, m.confidence)
         });
     let mut h = Sha256::new();
-    for part in [rule, method, scope_key, key] {
+    for part in std::iter::once(&rule).chain(parts) {
         h.update(part.as_bytes());
         h.update([0]);
     }

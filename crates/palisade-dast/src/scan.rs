@@ -25,6 +25,7 @@ pub(crate) struct Ctx<'a> {
     pub jwts: Vec<String>,
     pub grade: Option<passive::Grade>,
     pub graphql_found: Vec<String>,
+    pub unsafe_skipped: u64,
     pub stopped: bool,
     pages: usize,
 }
@@ -151,6 +152,7 @@ pub fn run(opts: &Options) -> Result<Outcome, Error> {
         jwts: Vec::new(),
         grade: None,
         graphql_found: Vec::new(),
+        unsafe_skipped: 0,
         stopped: false,
         pages: 0,
     };
@@ -195,7 +197,7 @@ pub fn run(opts: &Options) -> Result<Outcome, Error> {
         pages: cx.pages,
         endpoints: cx.endpoints.len(),
         out_of_scope: cx.out_of_scope.iter().take(1000).cloned().collect(),
-        refused_unsafe: c.refused_unsafe,
+        refused_unsafe: c.refused_unsafe + cx.unsafe_skipped,
         relogins: c.relogins,
         budget_hit: c.budget_hit,
         grade: cx.grade.clone(),
@@ -246,6 +248,7 @@ fn crawl(cx: &mut Ctx<'_>) {
             continue;
         }
         if ep.method != "GET" && !cx.client.allow_unsafe {
+            cx.unsafe_skipped += 1;
             cx.endpoints.push((ep, None));
             continue;
         }

@@ -2,6 +2,7 @@
 
 mod cli;
 mod commands;
+mod dast;
 mod db;
 mod diff;
 mod git;
