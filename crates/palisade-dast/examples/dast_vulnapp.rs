@@ -9,7 +9,10 @@ use std::sync::Arc;
 
 #[tokio::main]
 async fn main() {
-    let port: u16 = std::env::args().nth(1).and_then(|p| p.parse().ok()).unwrap_or(8080);
+    let port: u16 = std::env::args()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(8080);
     let state = Arc::new(vulnapp::AppState::default());
     *state.outside.lock().unwrap() = "http://127.0.0.1:9".into();
     let addr = vulnapp::serve(state.clone(), false, port).await;

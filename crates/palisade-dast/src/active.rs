@@ -75,7 +75,11 @@ fn original(ep: &Endpoint, p: &Point) -> String {
             .map(|(_, v)| v.into_owned())
             .unwrap_or_default(),
         Point::Form(n) => match &ep.body {
-            Some(Body::Form(f)) => f.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone()).unwrap_or_default(),
+            Some(Body::Form(f)) => f
+                .iter()
+                .find(|(k, _)| k == n)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default(),
             _ => String::new(),
         },
         Point::Json(n) => match &ep.body {
@@ -144,15 +148,22 @@ fn similar(a: &Response, b: &Response, strip: &[&str]) -> bool {
     if x == y {
         return true;
     }
-    let words = |s: &str| -> std::collections::HashSet<String> { s.split_whitespace().map(str::to_owned).collect() };
+    let words = |s: &str| -> std::collections::HashSet<String> {
+        s.split_whitespace().map(str::to_owned).collect()
+    };
     let (wx, wy) = (words(&x), words(&y));
     let inter = wx.intersection(&wy).count() as f64;
     let union = wx.union(&wy).count().max(1) as f64;
-    inter / union >= 0.97 && (x.len() as f64 - y.len() as f64).abs() <= 0.02 * x.len().max(y.len()) as f64 + 8.0
+    inter / union >= 0.97
+        && (x.len() as f64 - y.len() as f64).abs() <= 0.02 * x.len().max(y.len()) as f64 + 8.0
 }
 
 fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 fn url_escape(s: &str) -> String {
@@ -169,8 +180,9 @@ static SQL_ERR: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("static regex")
 });
-static PASSWD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"root:[^:\n]*:0:0:|\[(?:fonts|extensions)\]\r?\n").expect("static regex"));
+static PASSWD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"root:[^:\n]*:0:0:|\[(?:fonts|extensions)\]\r?\n").expect("static regex")
+});
 static ID_OUT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"uid=\d+\([^)]*\)\s+gid=\d+").expect("static regex"));
 
@@ -178,6 +190,10 @@ fn name_is(name: &str, words: &[&str]) -> bool {
     let n = name.to_ascii_lowercase();
     words.iter().any(|w| n.contains(w))
 }
+
+/// One parameter check: true when it confirmed a finding.
+type Check<'a> =
+    dyn Fn(&mut Ctx<'_>, &Endpoint, &Point, &Response, &mut Vec<Duration>) -> bool + 'a;
 
 pub(crate) fn run(cx: &mut Ctx<'_>, oob: &Listener) {
     sensitive_files(cx);
@@ -208,7 +224,7 @@ pub(crate) fn run(cx: &mut Ctx<'_>, oob: &Listener) {
                 break;
             }
             let mut times = vec![base.elapsed];
-            let checks: [&dyn Fn(&mut Ctx<'_>, &Endpoint, &Point, &Response, &mut Vec<Duration>) -> bool; 7] = [
+            let checks: [&Check<'_>; 7] = [
                 &|cx, ep, p, b, t| cmdi(cx, ep, p, b, t),
                 &|cx, ep, p, b, t| sqli(cx, ep, p, b, t),
                 &|cx, ep, p, b, t| ssti(cx, ep, p, b, t),
@@ -230,34 +246,85 @@ pub(crate) fn run(cx: &mut Ctx<'_>, oob: &Listener) {
     bola(cx);
 }
 
-fn probe(cx: &mut Ctx<'_>, ep: &Endpoint, p: &Point, value: &str, times: &mut Vec<Duration>) -> Option<(Request, Response)> {
+fn probe(
+    cx: &mut Ctx<'_>,
+    ep: &Endpoint,
+    p: &Point,
+    value: &str,
+    times: &mut Vec<Duration>,
+) -> Option<(Request, Response)> {
     let req = inject(ep, p, value);
     let r = cx.send(&req)?;
     times.push(r.elapsed);
     Some((req, r))
 }
 
-fn report(cx: &mut Ctx<'_>, rule: &str, ep: &Endpoint, p: &Point, msg: String, req: &Request, resp: &Response) {
-    let f = finding(rule, &ep.method, &ep.url, &shape(&ep.url), p.name(), msg, evidence(req, resp));
+fn report(
+    cx: &mut Ctx<'_>,
+    rule: &str,
+    ep: &Endpoint,
+    p: &Point,
+    msg: String,
+    req: &Request,
+    resp: &Response,
+) {
+    let f = finding(
+        rule,
+        &ep.method,
+        &ep.url,
+        &shape(&ep.url),
+        p.name(),
+        msg,
+        evidence(req, resp),
+    );
     cx.add(f);
 }
 
 fn xss(cx: &mut Ctx<'_>, ep: &Endpoint, p: &Point, _base: &Response) -> bool {
     let mut t = Vec::new();
     let n = token();
-    let Some((_, r)) = probe(cx, ep, p, &format!("pal{n}"), &mut t) else { return false };
+    let Some((_, r)) = probe(cx, ep, p, &format!("pal{n}"), &mut t) else {
+        return false;
+    };
     if !r.is_html() || !r.text().contains(&format!("pal{n}")) {
         return false;
     }
     // Element context (text, or any context a quote and `>` close): a new tag.
     let tag1 = format!("pal{n}x");
-    let Some((req1, r1)) = probe(cx, ep, p, &format!("pal{n}'\"></script></textarea></title><{tag1}>"), &mut t) else { return false };
+    let Some((req1, r1)) = probe(
+        cx,
+        ep,
+        p,
+        &format!("pal{n}'\"></script></textarea></title><{tag1}>"),
+        &mut t,
+    ) else {
+        return false;
+    };
     if r1.is_html() && crate::html::parse(&r1.text()).probe_tags.contains(&tag1) {
         let m = token();
         let tag2 = format!("pal{m}y");
-        let Some((_, r2)) = probe(cx, ep, p, &format!("'\"></script></textarea></title><{tag2} onpalisade=1>"), &mut t) else { return false };
+        let Some((_, r2)) = probe(
+            cx,
+            ep,
+            p,
+            &format!("'\"></script></textarea></title><{tag2} onpalisade=1>"),
+            &mut t,
+        ) else {
+            return false;
+        };
         if crate::html::parse(&r2.text()).probe_tags.contains(&tag2) {
-            report(cx, "dast/xss-reflected", ep, p, format!("parameter `{}` is reflected unencoded: palisade's <{tag1}> tag is live markup in the response (confirmed twice)", p.name()), &req1, &r1);
+            report(
+                cx,
+                "dast/xss-reflected",
+                ep,
+                p,
+                format!(
+                    "parameter `{}` is reflected unencoded: palisade's <{tag1}> tag is live markup in the response (confirmed twice)",
+                    p.name()
+                ),
+                &req1,
+                &r1,
+            );
             return true;
         }
         return false;
@@ -265,56 +332,108 @@ fn xss(cx: &mut Ctx<'_>, ep: &Endpoint, p: &Point, _base: &Response) -> bool {
     // Attribute context: a quote closes the value and a new event-handler attribute follows.
     for q in ['"', '\''] {
         let a1 = format!("onpal{n}");
-        let Some((req1, r1)) = probe(cx, ep, p, &format!("pal{n}{q} {a1}={q}1"), &mut t) else { return false };
+        let Some((req1, r1)) = probe(cx, ep, p, &format!("pal{n}{q} {a1}={q}1"), &mut t) else {
+            return false;
+        };
         if !crate::html::parse(&r1.text()).probe_attrs.contains(&a1) {
             continue;
         }
         let m = token();
         let a2 = format!("onpal{m}");
-        let Some((_, r2)) = probe(cx, ep, p, &format!("x{q} {a2}={q}2"), &mut t) else { return false };
+        let Some((_, r2)) = probe(cx, ep, p, &format!("x{q} {a2}={q}2"), &mut t) else {
+            return false;
+        };
         if crate::html::parse(&r2.text()).probe_attrs.contains(&a2) {
-            report(cx, "dast/xss-reflected", ep, p, format!("parameter `{}` breaks out of a {q}-quoted attribute: palisade's `{a1}` event-handler attribute is live in the response (confirmed twice)", p.name()), &req1, &r1);
+            report(
+                cx,
+                "dast/xss-reflected",
+                ep,
+                p,
+                format!(
+                    "parameter `{}` breaks out of a {q}-quoted attribute: palisade's `{a1}` event-handler attribute is live in the response (confirmed twice)",
+                    p.name()
+                ),
+                &req1,
+                &r1,
+            );
             return true;
         }
     }
     false
 }
 
-fn sqli(cx: &mut Ctx<'_>, ep: &Endpoint, p: &Point, base: &Response, times: &mut Vec<Duration>) -> bool {
+fn sqli(
+    cx: &mut Ctx<'_>,
+    ep: &Endpoint,
+    p: &Point,
+    base: &Response,
+    times: &mut Vec<Duration>,
+) -> bool {
     let orig = original(ep, p);
     // Error-based.
     if !SQL_ERR.is_match(&base.text()) {
         for q in ["'", "\""] {
-            let Some((req, r)) = probe(cx, ep, p, &format!("{orig}{q}"), times) else { return false };
+            let Some((req, r)) = probe(cx, ep, p, &format!("{orig}{q}"), times) else {
+                return false;
+            };
             if let Some(m) = SQL_ERR.find(&r.text()) {
-                let Some((_, r2)) = probe(cx, ep, p, &format!("{orig}{q}{q}"), times) else { return false };
+                let Some((_, r2)) = probe(cx, ep, p, &format!("{orig}{q}{q}"), times) else {
+                    return false;
+                };
                 if !SQL_ERR.is_match(&r2.text()) {
-                    report(cx, "dast/sql-injection", ep, p, format!("parameter `{}`: a {q} quote produces a database error (`{}`) that a balanced {q}{q} does not (error-based)", p.name(), m.as_str()), &req, &r);
+                    report(
+                        cx,
+                        "dast/sql-injection",
+                        ep,
+                        p,
+                        format!(
+                            "parameter `{}`: a {q} quote produces a database error (`{}`) that a balanced {q}{q} does not (error-based)",
+                            p.name(),
+                            m.as_str()
+                        ),
+                        &req,
+                        &r,
+                    );
                     return true;
                 }
             }
         }
     }
     // Boolean-based: the page must be stable first.
-    let Some((_, again)) = probe(cx, ep, p, &orig, times) else { return false };
+    let Some((_, again)) = probe(cx, ep, p, &orig, times) else {
+        return false;
+    };
     if similar(base, &again, &[]) {
         let numeric = !orig.is_empty() && orig.parse::<f64>().is_ok();
         let contexts: Vec<[(&str, &str); 2]> = if numeric {
-            vec![[(" AND 1=1", " AND 1=2"), (" AND 7=7", " AND 7=8")], [("' AND '1'='1", "' AND '1'='2"), ("' AND 'x'='x", "' AND 'x'='y")]]
+            vec![
+                [(" AND 1=1", " AND 1=2"), (" AND 7=7", " AND 7=8")],
+                [
+                    ("' AND '1'='1", "' AND '1'='2"),
+                    ("' AND 'x'='x", "' AND 'x'='y"),
+                ],
+            ]
         } else {
-            vec![[("' AND '1'='1", "' AND '1'='2"), ("' AND 'x'='x", "' AND 'x'='y")]]
+            vec![[
+                ("' AND '1'='1", "' AND '1'='2"),
+                ("' AND 'x'='x", "' AND 'x'='y"),
+            ]]
         };
         for pairs in contexts {
             let mut ok = true;
             let mut ev = None;
             for (t, f) in pairs {
                 let (tv, fv) = (format!("{orig}{t}"), format!("{orig}{f}"));
-                let Some((_, rt)) = probe(cx, ep, p, &tv, times) else { return false };
+                let Some((_, rt)) = probe(cx, ep, p, &tv, times) else {
+                    return false;
+                };
                 if !similar(&rt, base, &[&tv, &orig]) {
                     ok = false;
                     break;
                 }
-                let Some((rqf, rf)) = probe(cx, ep, p, &fv, times) else { return false };
+                let Some((rqf, rf)) = probe(cx, ep, p, &fv, times) else {
+                    return false;
+                };
                 if similar(&rf, base, &[&fv, &orig]) {
                     ok = false;
                     break;
@@ -322,7 +441,18 @@ fn sqli(cx: &mut Ctx<'_>, ep: &Endpoint, p: &Point, base: &Response, times: &mut
                 ev = Some((rqf, rf));
             }
             if ok && let Some((rq, r)) = ev {
-                report(cx, "dast/sql-injection", ep, p, format!("parameter `{}`: true conditions reproduce the page and false ones change it, twice with different operands (boolean-based)", p.name()), &rq, &r);
+                report(
+                    cx,
+                    "dast/sql-injection",
+                    ep,
+                    p,
+                    format!(
+                        "parameter `{}`: true conditions reproduce the page and false ones change it, twice with different operands (boolean-based)",
+                        p.name()
+                    ),
+                    &rq,
+                    &r,
+                );
                 return true;
             }
         }
@@ -340,7 +470,18 @@ fn sqli(cx: &mut Ctx<'_>, ep: &Endpoint, p: &Point, base: &Response, times: &mut
     forms.push(Box::new(move |d| format!("{o}'||pg_sleep({d})--")));
     for f in forms {
         if let Some((req, r, d)) = timed(cx, ep, p, times, &*f) {
-            report(cx, "dast/sql-injection", ep, p, format!("parameter `{}`: a {d} s database sleep delays the response by {d} s in two trials, and a 0 s sleep does not (time-based)", p.name()), &req, &r);
+            report(
+                cx,
+                "dast/sql-injection",
+                ep,
+                p,
+                format!(
+                    "parameter `{}`: a {d} s database sleep delays the response by {d} s in two trials, and a 0 s sleep does not (time-based)",
+                    p.name()
+                ),
+                &req,
+                &r,
+            );
             return true;
         }
         if cx.stopped {
@@ -352,7 +493,13 @@ fn sqli(cx: &mut Ctx<'_>, ep: &Endpoint, p: &Point, base: &Response, times: &mut
 
 /// Sends `payload(d)` twice and `payload(0)` once; a delay of at least `d` both times, beyond
 /// the spread of the endpoint's normal response times, and none for 0, confirms.
-fn timed(cx: &mut Ctx<'_>, ep: &Endpoint, p: &Point, times: &mut Vec<Duration>, payload: &dyn Fn(u64) -> String) -> Option<(Request, Response, u64)> {
+fn timed(
+    cx: &mut Ctx<'_>,
+    ep: &Endpoint,
+    p: &Point,
+    times: &mut Vec<Duration>,
+    payload: &dyn Fn(u64) -> String,
+) -> Option<(Request, Response, u64)> {
     let secs: Vec<f64> = times.iter().map(Duration::as_secs_f64).collect();
     let n = secs.len().max(1) as f64;
     let mean = secs.iter().sum::<f64>() / n;
@@ -381,24 +528,60 @@ fn timed(cx: &mut Ctx<'_>, ep: &Endpoint, p: &Point, times: &mut Vec<Duration>, 
     Some((req, r1, d))
 }
 
-fn cmdi(cx: &mut Ctx<'_>, ep: &Endpoint, p: &Point, base: &Response, times: &mut Vec<Duration>) -> bool {
+fn cmdi(
+    cx: &mut Ctx<'_>,
+    ep: &Endpoint,
+    p: &Point,
+    base: &Response,
+    times: &mut Vec<Duration>,
+) -> bool {
     let orig = original(ep, p);
     if ID_OUT.is_match(&base.text()) {
         return false;
     }
     for sep in [";id", "|id", "$(id)", "`id`"] {
-        let Some((req, r)) = probe(cx, ep, p, &format!("{orig}{sep}"), times) else { return false };
+        let Some((req, r)) = probe(cx, ep, p, &format!("{orig}{sep}"), times) else {
+            return false;
+        };
         if let Some(m) = ID_OUT.find(&r.text()) {
-            report(cx, "dast/command-injection", ep, p, format!("parameter `{}`: `{sep}` returns the output of the id command (`{}`)", p.name(), m.as_str()), &req, &r);
+            report(
+                cx,
+                "dast/command-injection",
+                ep,
+                p,
+                format!(
+                    "parameter `{}`: `{sep}` returns the output of the id command (`{}`)",
+                    p.name(),
+                    m.as_str()
+                ),
+                &req,
+                &r,
+            );
             return true;
         }
     }
-    if name_is(p.name(), &["cmd", "exec", "command", "host", "ip", "ping", "run", "daemon", "process", "addr"]) {
+    if name_is(
+        p.name(),
+        &[
+            "cmd", "exec", "command", "host", "ip", "ping", "run", "daemon", "process", "addr",
+        ],
+    ) {
         for sep in [";", "|", "&&"] {
             let o = orig.clone();
             let f = move |d: u64| format!("{o}{sep}sleep {d}");
             if let Some((req, r, d)) = timed(cx, ep, p, times, &f) {
-                report(cx, "dast/command-injection", ep, p, format!("parameter `{}`: `{sep}sleep {d}` delays the response by {d} s in two trials, `sleep 0` does not (time-based)", p.name()), &req, &r);
+                report(
+                    cx,
+                    "dast/command-injection",
+                    ep,
+                    p,
+                    format!(
+                        "parameter `{}`: `{sep}sleep {d}` delays the response by {d} s in two trials, `sleep 0` does not (time-based)",
+                        p.name()
+                    ),
+                    &req,
+                    &r,
+                );
                 return true;
             }
         }
@@ -406,17 +589,38 @@ fn cmdi(cx: &mut Ctx<'_>, ep: &Endpoint, p: &Point, base: &Response, times: &mut
     false
 }
 
-fn ssti(cx: &mut Ctx<'_>, ep: &Endpoint, p: &Point, base: &Response, times: &mut Vec<Duration>) -> bool {
+fn ssti(
+    cx: &mut Ctx<'_>,
+    ep: &Endpoint,
+    p: &Point,
+    base: &Response,
+    times: &mut Vec<Duration>,
+) -> bool {
     let text = base.text();
     if text.contains("1337") && text.contains("1261") {
         return false;
     }
     for (open, close) in [("{{", "}}"), ("${", "}"), ("<%= ", " %>"), ("#{", "}")] {
-        let Some((req, r)) = probe(cx, ep, p, &format!("pal{open}7*191{close}"), times) else { return false };
+        let Some((req, r)) = probe(cx, ep, p, &format!("pal{open}7*191{close}"), times) else {
+            return false;
+        };
         if r.text().contains("pal1337") {
-            let Some((_, r2)) = probe(cx, ep, p, &format!("pal{open}13*97{close}"), times) else { return false };
+            let Some((_, r2)) = probe(cx, ep, p, &format!("pal{open}13*97{close}"), times) else {
+                return false;
+            };
             if r2.text().contains("pal1261") {
-                report(cx, "dast/ssti", ep, p, format!("parameter `{}` is evaluated as a template: `{open}7*191{close}` renders 1337 and `{open}13*97{close}` renders 1261", p.name()), &req, &r);
+                report(
+                    cx,
+                    "dast/ssti",
+                    ep,
+                    p,
+                    format!(
+                        "parameter `{}` is evaluated as a template: `{open}7*191{close}` renders 1337 and `{open}13*97{close}` renders 1261",
+                        p.name()
+                    ),
+                    &req,
+                    &r,
+                );
                 return true;
             }
         }
@@ -424,10 +628,23 @@ fn ssti(cx: &mut Ctx<'_>, ep: &Endpoint, p: &Point, base: &Response, times: &mut
     false
 }
 
-fn traversal(cx: &mut Ctx<'_>, ep: &Endpoint, p: &Point, base: &Response, times: &mut Vec<Duration>) -> bool {
+fn traversal(
+    cx: &mut Ctx<'_>,
+    ep: &Endpoint,
+    p: &Point,
+    base: &Response,
+    times: &mut Vec<Duration>,
+) -> bool {
     let orig = original(ep, p);
-    let fileish = orig.contains('.') || orig.contains('/')
-        || name_is(p.name(), &["file", "path", "page", "doc", "template", "include", "dir", "folder", "name", "download", "load", "view", "read", "lang"]);
+    let fileish = orig.contains('.')
+        || orig.contains('/')
+        || name_is(
+            p.name(),
+            &[
+                "file", "path", "page", "doc", "template", "include", "dir", "folder", "name",
+                "download", "load", "view", "read", "lang",
+            ],
+        );
     if !fileish || PASSWD.is_match(&base.text()) {
         return false;
     }
@@ -439,9 +656,23 @@ fn traversal(cx: &mut Ctx<'_>, ep: &Endpoint, p: &Point, base: &Response, times:
         format!("{}windows\\win.ini", "..\\".repeat(10)),
     ];
     for pl in payloads {
-        let Some((req, r)) = probe(cx, ep, p, &pl, times) else { return false };
+        let Some((req, r)) = probe(cx, ep, p, &pl, times) else {
+            return false;
+        };
         if let Some(m) = PASSWD.find(&r.text()) {
-            report(cx, "dast/path-traversal", ep, p, format!("parameter `{}` reads a file outside the web root: `{pl}` returns `{}`", p.name(), m.as_str().trim()), &req, &r);
+            report(
+                cx,
+                "dast/path-traversal",
+                ep,
+                p,
+                format!(
+                    "parameter `{}` reads a file outside the web root: `{pl}` returns `{}`",
+                    p.name(),
+                    m.as_str().trim()
+                ),
+                &req,
+                &r,
+            );
             return true;
         }
     }
@@ -452,24 +683,53 @@ const PROBE_HOST: &str = "palisade-probe.invalid";
 
 fn redirect(cx: &mut Ctx<'_>, ep: &Endpoint, p: &Point, base: &Response) -> bool {
     let orig = original(ep, p);
-    let urlish = orig.starts_with('/') || orig.starts_with("http") || base.is_redirect()
-        || name_is(p.name(), &["url", "next", "redirect", "return", "goto", "dest", "continue", "target", "rurl", "to", "forward", "callback", "back"]);
+    let urlish = orig.starts_with('/')
+        || orig.starts_with("http")
+        || base.is_redirect()
+        || name_is(
+            p.name(),
+            &[
+                "url", "next", "redirect", "return", "goto", "dest", "continue", "target", "rurl",
+                "to", "forward", "callback", "back",
+            ],
+        );
     if !urlish {
         return false;
     }
-    for pl in [format!("https://{PROBE_HOST}/pal"), format!("//{PROBE_HOST}/pal")] {
+    for pl in [
+        format!("https://{PROBE_HOST}/pal"),
+        format!("//{PROBE_HOST}/pal"),
+    ] {
         let req = inject(ep, p, &pl);
         let Some(r) = cx.send(&req) else { return false };
         let to_probe = |u: Option<Url>| u.is_some_and(|u| u.host_str() == Some(PROBE_HOST));
         let meta = r.is_html() && {
             let page = crate::html::parse(&r.text());
-            page.links.iter().any(|l| r.url.join(l).ok().is_some_and(|u| u.host_str() == Some(PROBE_HOST)))
-                && r.text().to_ascii_lowercase().contains("http-equiv=\"refresh\"")
+            page.links.iter().any(|l| {
+                r.url
+                    .join(l)
+                    .ok()
+                    .is_some_and(|u| u.host_str() == Some(PROBE_HOST))
+            }) && r
+                .text()
+                .to_ascii_lowercase()
+                .contains("http-equiv=\"refresh\"")
         };
         if (r.is_redirect() && to_probe(r.location())) || meta {
             // The probe host is out of scope by construction: recorded, never requested.
             cx.out_of_scope.insert(format!("https://{PROBE_HOST}/pal"));
-            report(cx, "dast/open-redirect", ep, p, format!("parameter `{}` redirects to any host: `{pl}` answers with a redirect to {PROBE_HOST}", p.name()), &req, &r);
+            report(
+                cx,
+                "dast/open-redirect",
+                ep,
+                p,
+                format!(
+                    "parameter `{}` redirects to any host: `{pl}` answers with a redirect to {PROBE_HOST}",
+                    p.name()
+                ),
+                &req,
+                &r,
+            );
             return true;
         }
     }
@@ -478,8 +738,15 @@ fn redirect(cx: &mut Ctx<'_>, ep: &Endpoint, p: &Point, base: &Response) -> bool
 
 fn ssrf(cx: &mut Ctx<'_>, ep: &Endpoint, p: &Point, oob: &Listener) -> bool {
     let orig = original(ep, p);
-    let urlish = orig.starts_with("http") || orig.contains("://")
-        || name_is(p.name(), &["url", "uri", "link", "src", "dest", "host", "fetch", "proxy", "callback", "webhook", "feed", "image", "target", "endpoint", "site"]);
+    let urlish = orig.starts_with("http")
+        || orig.contains("://")
+        || name_is(
+            p.name(),
+            &[
+                "url", "uri", "link", "src", "dest", "host", "fetch", "proxy", "callback",
+                "webhook", "feed", "image", "target", "endpoint", "site",
+            ],
+        );
     if !urlish {
         return false;
     }
@@ -488,7 +755,18 @@ fn ssrf(cx: &mut Ctx<'_>, ep: &Endpoint, p: &Point, oob: &Listener) -> bool {
     let req = inject(ep, p, &pl);
     let Some(r) = cx.send(&req) else { return false };
     if oob.received(&tok, Duration::from_millis(1500)) {
-        report(cx, "dast/ssrf", ep, p, format!("parameter `{}` makes the server fetch a URL: palisade's callback listener received {tok}", p.name()), &req, &r);
+        report(
+            cx,
+            "dast/ssrf",
+            ep,
+            p,
+            format!(
+                "parameter `{}` makes the server fetch a URL: palisade's callback listener received {tok}",
+                p.name()
+            ),
+            &req,
+            &r,
+        );
         return true;
     }
     false
@@ -501,7 +779,18 @@ fn crlf(cx: &mut Ctx<'_>, ep: &Endpoint, p: &Point) -> bool {
     let req = inject(ep, p, &pl);
     let Some(r) = cx.send(&req) else { return false };
     if r.header("x-palisade-crlf").is_some_and(|v| v.trim() == tok) {
-        report(cx, "dast/crlf-injection", ep, p, format!("parameter `{}`: CR LF in the value adds palisade's X-Palisade-Crlf header to the response", p.name()), &req, &r);
+        report(
+            cx,
+            "dast/crlf-injection",
+            ep,
+            p,
+            format!(
+                "parameter `{}`: CR LF in the value adds palisade's X-Palisade-Crlf header to the response",
+                p.name()
+            ),
+            &req,
+            &r,
+        );
         return true;
     }
     false
@@ -517,7 +806,18 @@ fn xxe(cx: &mut Ctx<'_>, ep: &Endpoint, base: &Response) {
     let req = request_for(&probe_ep);
     let Some(r) = cx.send(&req) else { return };
     if let Some(m) = PASSWD.find(&r.text()) {
-        let f = finding("dast/xxe", &ep.method, &ep.url, &shape(&ep.url), "", format!("the XML endpoint expands an external entity: file:///etc/passwd comes back (`{}`)", m.as_str().trim()), evidence(&req, &r));
+        let f = finding(
+            "dast/xxe",
+            &ep.method,
+            &ep.url,
+            &shape(&ep.url),
+            "",
+            format!(
+                "the XML endpoint expands an external entity: file:///etc/passwd comes back (`{}`)",
+                m.as_str().trim()
+            ),
+            evidence(&req, &r),
+        );
         cx.add(f);
     }
 }
@@ -535,13 +835,31 @@ fn cors(cx: &mut Ctx<'_>) {
         }
     }
     for u in targets {
-        for (origin, rule) in [(format!("https://{PROBE_HOST}"), "dast/cors-reflected-origin"), ("null".to_owned(), "dast/cors-null-origin")] {
+        for (origin, rule) in [
+            (
+                format!("https://{PROBE_HOST}"),
+                "dast/cors-reflected-origin",
+            ),
+            ("null".to_owned(), "dast/cors-null-origin"),
+        ] {
             let req = Request::get(u.clone()).header("origin", &origin);
             let Some(r) = cx.send(&req) else { return };
             let acao = r.header("access-control-allow-origin").unwrap_or("");
-            let creds = r.header("access-control-allow-credentials").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+            let creds = r
+                .header("access-control-allow-credentials")
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
             if acao.trim() == origin && creds {
-                let f = finding(rule, "GET", &u, &shape(&u), "", format!("`Origin: {origin}` is allowed with credentials (Access-Control-Allow-Origin: {acao})"), evidence(&req, &r));
+                let f = finding(
+                    rule,
+                    "GET",
+                    &u,
+                    &shape(&u),
+                    "",
+                    format!(
+                        "`Origin: {origin}` is allowed with credentials (Access-Control-Allow-Origin: {acao})"
+                    ),
+                    evidence(&req, &r),
+                );
                 cx.add(f);
             }
         }
@@ -549,29 +867,63 @@ fn cors(cx: &mut Ctx<'_>) {
 }
 
 /// `(path, check)`: the check confirms the file by its format.
-fn sensitive_list() -> Vec<(&'static str, fn(&[u8], &str) -> bool)> {
+/// Confirms a file by its bytes and text.
+type FileCheck = fn(&[u8], &str) -> bool;
+
+fn sensitive_list() -> Vec<(&'static str, FileCheck)> {
     fn not_html(t: &str) -> bool {
         let l = t.trim_start().to_ascii_lowercase();
         !l.starts_with("<!doctype") && !l.starts_with("<html") && !l.contains("<body")
     }
     vec![
-        ("/.git/HEAD", |_, t| t.starts_with("ref: refs/") || (t.trim().len() == 40 && t.trim().bytes().all(|b| b.is_ascii_hexdigit()))),
+        ("/.git/HEAD", |_, t| {
+            t.starts_with("ref: refs/")
+                || (t.trim().len() == 40 && t.trim().bytes().all(|b| b.is_ascii_hexdigit()))
+        }),
         ("/.git/config", |_, t| t.contains("[core]") && not_html(t)),
-        ("/.env", |_, t| not_html(t) && t.lines().filter(|l| { let l = l.trim(); l.split_once('=').is_some_and(|(k, _)| !k.is_empty() && k.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')) }).count() >= 2),
+        ("/.env", |_, t| {
+            not_html(t)
+                && t.lines()
+                    .filter(|l| {
+                        let l = l.trim();
+                        l.split_once('=').is_some_and(|(k, _)| {
+                            !k.is_empty()
+                                && k.bytes().all(|b| {
+                                    b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'
+                                })
+                        })
+                    })
+                    .count()
+                    >= 2
+        }),
         ("/.svn/wc.db", |b, _| b.starts_with(b"SQLite format 3")),
         ("/.DS_Store", |b, _| b.len() > 8 && &b[4..8] == b"Bud1"),
-        ("/.htpasswd", |_, t| not_html(t) && t.lines().any(|l| l.contains(":$apr1$") || l.contains(":{SHA}") || l.contains(":$2y$"))),
+        ("/.htpasswd", |_, t| {
+            not_html(t)
+                && t.lines()
+                    .any(|l| l.contains(":$apr1$") || l.contains(":{SHA}") || l.contains(":$2y$"))
+        }),
         ("/backup.zip", |b, _| b.starts_with(b"PK\x03\x04")),
         ("/backup.tar.gz", |b, _| b.starts_with(&[0x1f, 0x8b])),
-        ("/backup.sql", |_, t| not_html(t) && (t.contains("CREATE TABLE") || t.contains("INSERT INTO"))),
-        ("/dump.sql", |_, t| not_html(t) && (t.contains("CREATE TABLE") || t.contains("INSERT INTO"))),
+        ("/backup.sql", |_, t| {
+            not_html(t) && (t.contains("CREATE TABLE") || t.contains("INSERT INTO"))
+        }),
+        ("/dump.sql", |_, t| {
+            not_html(t) && (t.contains("CREATE TABLE") || t.contains("INSERT INTO"))
+        }),
         ("/config.php.bak", |_, t| t.contains("<?php")),
-        ("/wp-config.php.bak", |_, t| t.contains("<?php") && t.contains("DB_")),
+        ("/wp-config.php.bak", |_, t| {
+            t.contains("<?php") && t.contains("DB_")
+        }),
         ("/web.config.bak", |_, t| t.contains("<configuration")),
         ("/.aws/credentials", |_, t| t.contains("aws_access_key_id")),
-        ("/id_rsa", |_, t| t.contains("-----BEGIN") && t.contains("PRIVATE KEY")),
+        ("/id_rsa", |_, t| {
+            t.contains("-----BEGIN") && t.contains("PRIVATE KEY")
+        }),
         ("/server-status", |_, t| t.contains("Apache Server Status")),
-        ("/phpinfo.php", |_, t| t.contains("<title>phpinfo()") || t.contains("PHP Version =>")),
+        ("/phpinfo.php", |_, t| {
+            t.contains("<title>phpinfo()") || t.contains("PHP Version =>")
+        }),
     ]
 }
 
@@ -582,7 +934,11 @@ fn sensitive_files(cx: &mut Ctx<'_>) {
         && let Some(r) = cx.send(&Request::get(u.clone()))
         && r.status == 200
     {
-        cx.diag(DiagnosticLevel::Skip, u.as_str(), "the site answers 200 for missing pages (soft 404); files are confirmed by content");
+        cx.diag(
+            DiagnosticLevel::Skip,
+            u.as_str(),
+            "the site answers 200 for missing pages (soft 404); files are confirmed by content",
+        );
     }
     for (path, ok) in sensitive_list() {
         let Ok(u) = target.join(path) else { continue };
@@ -594,30 +950,73 @@ fn sensitive_files(cx: &mut Ctx<'_>) {
             continue;
         };
         if r.status == 200 && ok(&r.body, &r.text()) {
-            let f = finding("dast/sensitive-file-exposed", "GET", &u, &crate::rules::origin(&u), path, format!("{path} is served"), format!("{}\n\n{}", req.line(), r.summary(200)));
+            let f = finding(
+                "dast/sensitive-file-exposed",
+                "GET",
+                &u,
+                &crate::rules::origin(&u),
+                path,
+                format!("{path} is served"),
+                format!("{}\n\n{}", req.line(), r.summary(200)),
+            );
             cx.add(f);
         }
     }
 }
 
 fn jwt_checks(cx: &mut Ctx<'_>) {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     let tokens = cx.jwts.clone();
     for tok in tokens.iter().take(5) {
-        let Some(t) = crate::jwt::parse(tok) else { continue };
-        let secret = if t.alg().starts_with("HS") { crate::jwt::crack(&t) } else { None };
+        let Some(t) = crate::jwt::parse(tok) else {
+            continue;
+        };
+        let secret = if t.alg().starts_with("HS") {
+            crate::jwt::crack(&t)
+        } else {
+            None
+        };
         let target = cx.opts.target.clone();
         if let Some(s) = secret {
-            let shown = if s.is_empty() { "(empty)".to_owned() } else { format!("`{s}`") };
-            let f = finding("dast/jwt-weak-secret", "GET", &target, &crate::rules::origin(&target), &t.signing_input, format!("a {} token the application issued is signed with the guessable secret {shown}", t.alg()), format!("token claims: {}", crate::http::excerpt(&t.claims.to_string(), 200)));
+            let shown = if s.is_empty() {
+                "(empty)".to_owned()
+            } else {
+                format!("`{s}`")
+            };
+            let f = finding(
+                "dast/jwt-weak-secret",
+                "GET",
+                &target,
+                &crate::rules::origin(&target),
+                &t.signing_input,
+                format!(
+                    "a {} token the application issued is signed with the guessable secret {shown}",
+                    t.alg()
+                ),
+                format!(
+                    "token claims: {}",
+                    crate::http::excerpt(&t.claims.to_string(), 200)
+                ),
+            );
             cx.add(f);
         }
         // Where the token travels: a cookie of session A, or the Authorization header.
-        let cookie = cx.client.jar.borrow().iter().find(|(_, v)| *v == tok).map(|(k, _)| k.clone());
+        let cookie = cx
+            .client
+            .jar
+            .borrow()
+            .iter()
+            .find(|(_, v)| *v == tok)
+            .map(|(k, _)| k.clone());
         let carrier = |req: Request, value: Option<&str>| -> Request {
             let mut req = req;
             match &cookie {
-                Some(name) => req.cookie_override.push((name.clone(), value.map(str::to_owned))),
+                Some(name) => req
+                    .cookie_override
+                    .push((name.clone(), value.map(str::to_owned))),
                 None => match value {
                     Some(v) => req = req.header("authorization", &format!("Bearer {v}")),
                     None => req = req.as_identity(Identity::Anonymous),
@@ -629,7 +1028,9 @@ fn jwt_checks(cx: &mut Ctx<'_>) {
         let eps: Vec<Endpoint> = cx
             .endpoints
             .iter()
-            .filter(|(e, r)| e.method == "GET" && r.as_ref().is_some_and(|r| (200..300).contains(&r.status)))
+            .filter(|(e, r)| {
+                e.method == "GET" && r.as_ref().is_some_and(|r| (200..300).contains(&r.status))
+            })
             .map(|(e, _)| e.clone())
             .take(60)
             .collect();
@@ -643,7 +1044,9 @@ fn jwt_checks(cx: &mut Ctx<'_>) {
             if !(200..300).contains(&ok.status) {
                 continue;
             }
-            let Some(no) = cx.send(&carrier(Request::get(ep.url.clone()), None)) else { continue };
+            let Some(no) = cx.send(&carrier(Request::get(ep.url.clone()), None)) else {
+                continue;
+            };
             if !matches!(no.status, 401 | 403) {
                 continue;
             }
@@ -663,7 +1066,16 @@ fn jwt_checks(cx: &mut Ctx<'_>) {
             if let Some(r) = cx.send(&req)
                 && accepted(&r)
             {
-                let f = finding("dast/jwt-alg-none", "GET", &ep.url, &shape(&ep.url), "", "the endpoint accepts the session's claims in an unsigned `alg: none` token".into(), evidence(&req, &r));
+                let f = finding(
+                    "dast/jwt-alg-none",
+                    "GET",
+                    &ep.url,
+                    &shape(&ep.url),
+                    "",
+                    "the endpoint accepts the session's claims in an unsigned `alg: none` token"
+                        .into(),
+                    evidence(&req, &r),
+                );
                 cx.add(f);
             }
             if let Some(s) = secret
@@ -673,7 +1085,16 @@ fn jwt_checks(cx: &mut Ctx<'_>) {
                 if let Some(r) = cx.send(&req)
                     && accepted(&r)
                 {
-                    let f = finding("dast/jwt-expired-accepted", "GET", &ep.url, &shape(&ep.url), "", "the endpoint accepts a validly signed token that expired an hour ago".into(), evidence(&req, &r));
+                    let f = finding(
+                        "dast/jwt-expired-accepted",
+                        "GET",
+                        &ep.url,
+                        &shape(&ep.url),
+                        "",
+                        "the endpoint accepts a validly signed token that expired an hour ago"
+                            .into(),
+                        evidence(&req, &r),
+                    );
                     cx.add(f);
                 }
             }
@@ -683,9 +1104,15 @@ fn jwt_checks(cx: &mut Ctx<'_>) {
 
 fn object_like(u: &Url) -> bool {
     let seg_id = u.path_segments().is_some_and(|mut s| {
-        s.any(|x| (!x.is_empty() && x.bytes().all(|b| b.is_ascii_digit())) || (x.len() == 36 && x.matches('-').count() == 4))
+        s.any(|x| {
+            (!x.is_empty() && x.bytes().all(|b| b.is_ascii_digit()))
+                || (x.len() == 36 && x.matches('-').count() == 4)
+        })
     });
-    seg_id || u.query_pairs().any(|(k, v)| name_is(&k, &["id", "uid", "account", "order", "user", "doc"]) && !v.is_empty())
+    seg_id
+        || u.query_pairs().any(|(k, v)| {
+            name_is(&k, &["id", "uid", "account", "order", "user", "doc"]) && !v.is_empty()
+        })
 }
 
 fn bola(cx: &mut Ctx<'_>) {
@@ -695,7 +1122,9 @@ fn bola(cx: &mut Ctx<'_>) {
     let eps: Vec<(Endpoint, Response)> = cx
         .endpoints
         .iter()
-        .filter(|(e, r)| e.method == "GET" && object_like(&e.url) && r.as_ref().is_some_and(|r| r.status == 200))
+        .filter(|(e, r)| {
+            e.method == "GET" && object_like(&e.url) && r.as_ref().is_some_and(|r| r.status == 200)
+        })
         .filter_map(|(e, r)| Some((e.clone(), r.clone()?)))
         .take(100)
         .collect();
@@ -708,10 +1137,25 @@ fn bola(cx: &mut Ctx<'_>) {
         if b.status != 200 || !similar(&a, &b, &[]) {
             continue;
         }
-        let Some(anon) = cx.send(&Request::get(ep.url.clone()).as_identity(Identity::Anonymous)) else { continue };
+        let Some(anon) = cx.send(&Request::get(ep.url.clone()).as_identity(Identity::Anonymous))
+        else {
+            continue;
+        };
         let refused = matches!(anon.status, 401 | 403) || anon.is_redirect();
         if refused {
-            let f = finding("dast/bola", "GET", &ep.url, &shape(&ep.url), "", format!("session B reads the same object as session A at {} (anonymous: HTTP {})", ep.url.path(), anon.status), evidence(&rb, &b));
+            let f = finding(
+                "dast/bola",
+                "GET",
+                &ep.url,
+                &shape(&ep.url),
+                "",
+                format!(
+                    "session B reads the same object as session A at {} (anonymous: HTTP {})",
+                    ep.url.path(),
+                    anon.status
+                ),
+                evidence(&rb, &b),
+            );
             cx.add(f);
         }
     }

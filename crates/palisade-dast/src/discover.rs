@@ -42,12 +42,19 @@ impl Endpoint {
                 format!("form:{}", n.join(","))
             }
             Some(Body::Json(v)) => match v {
-                Value::Object(m) => format!("json:{}", m.keys().cloned().collect::<Vec<_>>().join(",")),
+                Value::Object(m) => {
+                    format!("json:{}", m.keys().cloned().collect::<Vec<_>>().join(","))
+                }
                 _ => "json".into(),
             },
             Some(Body::Xml(_)) => "xml".into(),
         };
-        format!("{} {} {}", self.method, crate::rules::shape(&self.url), body)
+        format!(
+            "{} {} {}",
+            self.method,
+            crate::rules::shape(&self.url),
+            body
+        )
     }
 }
 
@@ -110,8 +117,14 @@ pub fn openapi(text: &str, doc_url: Option<&Url>, target: &Url) -> Result<Vec<En
     } else {
         serde_saphyr::from_str(text).map_err(|e| format!("not valid YAML or JSON: {e}"))?
     };
-    let swagger2 = doc.get("swagger").and_then(Value::as_str).is_some_and(|v| v.starts_with('2'));
-    let oas3 = doc.get("openapi").and_then(Value::as_str).is_some_and(|v| v.starts_with('3'));
+    let swagger2 = doc
+        .get("swagger")
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.starts_with('2'));
+    let oas3 = doc
+        .get("openapi")
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.starts_with('3'));
     if !swagger2 && !oas3 {
         return Err("neither `openapi: 3.x` nor `swagger: \"2.0\"`".into());
     }
@@ -122,7 +135,9 @@ pub fn openapi(text: &str, doc_url: Option<&Url>, target: &Url) -> Result<Vec<En
     let base = base_url(&doc, swagger2, doc_url, target);
     let mut out = Vec::new();
     for (path, item) in paths {
-        let Some(item) = item.as_object() else { continue };
+        let Some(item) = item.as_object() else {
+            continue;
+        };
         let shared: Vec<Value> = item
             .get("parameters")
             .and_then(Value::as_array)
@@ -141,7 +156,10 @@ pub fn openapi(text: &str, doc_url: Option<&Url>, target: &Url) -> Result<Vec<En
             for param in &params {
                 let param = resolve(&doc, param, 0);
                 let name = param.get("name").and_then(Value::as_str).unwrap_or("");
-                let schema = param.get("schema").map(|s| resolve(&doc, s, 0)).unwrap_or_else(|| param.clone());
+                let schema = param
+                    .get("schema")
+                    .map(|s| resolve(&doc, s, 0))
+                    .unwrap_or_else(|| param.clone());
                 let value = param
                     .get("example")
                     .cloned()
@@ -155,30 +173,53 @@ pub fn openapi(text: &str, doc_url: Option<&Url>, target: &Url) -> Result<Vec<En
                     _ => {}
                 }
             }
-            let mut body = if form.is_empty() { json_body } else { Some(Body::Form(form)) };
+            let mut body = if form.is_empty() {
+                json_body
+            } else {
+                Some(Body::Form(form))
+            };
             if let Some(rb) = op.get("requestBody").map(|r| resolve(&doc, r, 0))
                 && let Some(content) = rb.get("content").and_then(Value::as_object)
             {
-                let pick = |ct: &str| content.iter().find(|(k, _)| k.contains(ct)).map(|(_, v)| v.clone());
+                let pick = |ct: &str| {
+                    content
+                        .iter()
+                        .find(|(k, _)| k.contains(ct))
+                        .map(|(_, v)| v.clone())
+                };
                 if let Some(c) = pick("json") {
                     let v = c.get("example").cloned().unwrap_or_else(|| {
-                        c.get("schema").map(|s| sample(&doc, &resolve(&doc, s, 0), 0)).unwrap_or(json!({}))
+                        c.get("schema")
+                            .map(|s| sample(&doc, &resolve(&doc, s, 0), 0))
+                            .unwrap_or(json!({}))
                     });
                     body = Some(Body::Json(v));
                 } else if let Some(c) = pick("x-www-form-urlencoded") {
-                    let v = c.get("schema").map(|s| sample(&doc, &resolve(&doc, s, 0), 0)).unwrap_or(json!({}));
+                    let v = c
+                        .get("schema")
+                        .map(|s| sample(&doc, &resolve(&doc, s, 0), 0))
+                        .unwrap_or(json!({}));
                     let fields = v
                         .as_object()
                         .map(|m| m.iter().map(|(k, v)| (k.clone(), scalar(v))).collect())
                         .unwrap_or_default();
                     body = Some(Body::Form(fields));
                 } else if let Some(c) = pick("xml") {
-                    let ex = c.get("example").and_then(Value::as_str).unwrap_or("<?xml version=\"1.0\"?><data><value>1</value></data>");
+                    let ex = c
+                        .get("example")
+                        .and_then(Value::as_str)
+                        .unwrap_or("<?xml version=\"1.0\"?><data><value>1</value></data>");
                     body = Some(Body::Xml(ex.to_owned()));
                 }
             }
-            let joined = format!("{}/{}", base.as_str().trim_end_matches('/'), p.trim_start_matches('/'));
-            let Ok(mut url) = Url::parse(&joined) else { continue };
+            let joined = format!(
+                "{}/{}",
+                base.as_str().trim_end_matches('/'),
+                p.trim_start_matches('/')
+            );
+            let Ok(mut url) = Url::parse(&joined) else {
+                continue;
+            };
             if !query.is_empty() {
                 url.query_pairs_mut().extend_pairs(query.iter());
             }
@@ -238,15 +279,29 @@ pub fn sample(doc: &Value, schema: &Value, depth: u32) -> Value {
             return v.clone();
         }
     }
-    if let Some(e) = schema.get("enum").and_then(Value::as_array).and_then(|a| a.first()) {
+    if let Some(e) = schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .and_then(|a| a.first())
+    {
         return e.clone();
     }
     for k in ["allOf", "oneOf", "anyOf"] {
-        if let Some(first) = schema.get(k).and_then(Value::as_array).and_then(|a| a.first()) {
+        if let Some(first) = schema
+            .get(k)
+            .and_then(Value::as_array)
+            .and_then(|a| a.first())
+        {
             return sample(doc, first, depth + 1);
         }
     }
-    let ty = schema.get("type").and_then(Value::as_str).unwrap_or(if schema.get("properties").is_some() { "object" } else { "string" });
+    let ty = schema.get("type").and_then(Value::as_str).unwrap_or(
+        if schema.get("properties").is_some() {
+            "object"
+        } else {
+            "string"
+        },
+    );
     match ty {
         "integer" | "number" => {
             let min = schema.get("minimum").and_then(Value::as_i64).unwrap_or(1);
@@ -254,7 +309,10 @@ pub fn sample(doc: &Value, schema: &Value, depth: u32) -> Value {
         }
         "boolean" => json!(true),
         "array" => {
-            let item = schema.get("items").map(|i| sample(doc, i, depth + 1)).unwrap_or(json!("a"));
+            let item = schema
+                .get("items")
+                .map(|i| sample(doc, i, depth + 1))
+                .unwrap_or(json!("a"));
             json!([item])
         }
         "object" => {
@@ -328,11 +386,16 @@ components:
 "#;
         let eps = openapi(doc, None, &target()).expect("parses");
         assert_eq!(eps.len(), 2);
-        assert_eq!(eps[0].url.as_str(), "http://127.0.0.1:1/api/items/5?sort=asc&limit=10");
+        assert_eq!(
+            eps[0].url.as_str(),
+            "http://127.0.0.1:1/api/items/5?sort=asc&limit=10"
+        );
         assert_eq!(eps[1].method, "PUT");
         assert_eq!(
             eps[1].body,
-            Some(Body::Json(json!({"name": "palisade", "email": "user@example.com"})))
+            Some(Body::Json(
+                json!({"name": "palisade", "email": "user@example.com"})
+            ))
         );
     }
 
@@ -341,20 +404,41 @@ components:
         let doc = r#"{"swagger":"2.0","basePath":"/v1","paths":{"/u":{"post":{"parameters":[{"name":"n","in":"formData","type":"string"}]}}}}"#;
         let eps = openapi(doc, None, &target()).expect("parses");
         assert_eq!(eps[0].url.as_str(), "http://127.0.0.1:1/v1/u");
-        assert_eq!(eps[0].body, Some(Body::Form(vec![("n".into(), "palisade".into())])));
-        assert!(openapi("{not json", None, &target()).unwrap_err().contains("JSON"));
-        assert!(openapi("openapi: 3.0.0\n", None, &target()).unwrap_err().contains("paths"));
-        assert!(openapi("a: b\n", None, &target()).unwrap_err().contains("neither"));
+        assert_eq!(
+            eps[0].body,
+            Some(Body::Form(vec![("n".into(), "palisade".into())]))
+        );
+        assert!(
+            openapi("{not json", None, &target())
+                .expect_err("invalid")
+                .contains("JSON")
+        );
+        assert!(
+            openapi("openapi: 3.0.0\n", None, &target())
+                .expect_err("invalid")
+                .contains("paths")
+        );
+        assert!(
+            openapi("a: b\n", None, &target())
+                .expect_err("invalid")
+                .contains("neither")
+        );
     }
 
     #[test]
     fn robots_and_sitemaps() {
         let b = target();
-        let (p, s) = robots("User-agent: *\nDisallow: /admin/\nDisallow: /*.pdf$\nAllow: /pub\nSitemap: /s.xml\n", &b);
+        let (p, s) = robots(
+            "User-agent: *\nDisallow: /admin/\nDisallow: /*.pdf$\nAllow: /pub\nSitemap: /s.xml\n",
+            &b,
+        );
         let p: Vec<&str> = p.iter().map(Url::path).collect();
         assert_eq!(p, ["/admin/", "/pub"]);
         assert_eq!(s[0].path(), "/s.xml");
-        let urls = sitemap("<urlset><url><loc>http://127.0.0.1:1/a?x=1&amp;y=2</loc></url><url><loc>/b</loc></url></urlset>", &b);
+        let urls = sitemap(
+            "<urlset><url><loc>http://127.0.0.1:1/a?x=1&amp;y=2</loc></url><url><loc>/b</loc></url></urlset>",
+            &b,
+        );
         assert_eq!(urls.len(), 2);
         assert_eq!(urls[0].query(), Some("x=1&y=2"));
     }

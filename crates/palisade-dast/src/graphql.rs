@@ -9,12 +9,23 @@ use crate::http::{Request, Response};
 use crate::rules::{finding, shape};
 use crate::scan::Ctx;
 
-const COMMON: &[&str] = &["/graphql", "/api/graphql", "/graphql/v1", "/v1/graphql", "/query", "/gql"];
+const COMMON: &[&str] = &[
+    "/graphql",
+    "/api/graphql",
+    "/graphql/v1",
+    "/v1/graphql",
+    "/query",
+    "/gql",
+];
 
 const INTROSPECTION: &str = "query IntrospectionQuery { __schema { queryType { name } types { kind name fields { name type { kind name ofType { kind name ofType { kind name } } } } } } }";
 
 fn post(cx: &mut Ctx<'_>, url: &Url, body: &Value) -> Option<(Request, Response, Option<Value>)> {
-    let mut req = Request::get(url.clone()).with_body("POST", "application/json", body.to_string().into_bytes());
+    let mut req = Request::get(url.clone()).with_body(
+        "POST",
+        "application/json",
+        body.to_string().into_bytes(),
+    );
     req.read_only_post = true;
     let r = cx.send(&req)?;
     let v = serde_json::from_slice::<Value>(&r.body).ok();
@@ -47,8 +58,13 @@ pub(crate) fn run(cx: &mut Ctx<'_>) {
         if !cx.client.scope.allows(&u) {
             continue;
         }
-        let Some((_, _, Some(v))) = post(cx, &u, &json!({"query": "{__typename}"})) else { continue };
-        if v.pointer("/data/__typename").and_then(Value::as_str).is_none() {
+        let Some((_, _, Some(v))) = post(cx, &u, &json!({"query": "{__typename}"})) else {
+            continue;
+        };
+        if v.pointer("/data/__typename")
+            .and_then(Value::as_str)
+            .is_none()
+        {
             continue;
         }
         cx.graphql_found.push(u.to_string());
@@ -62,42 +78,85 @@ fn checks(cx: &mut Ctx<'_>, u: &Url) {
     let mut schema = None;
     if let Some((req, r, Some(v))) = post(cx, u, &json!({"query": INTROSPECTION}))
         && let Some(s) = v.pointer("/data/__schema")
-        && s.get("types").and_then(Value::as_array).is_some_and(|t| !t.is_empty())
+        && s.get("types")
+            .and_then(Value::as_array)
+            .is_some_and(|t| !t.is_empty())
     {
         let n = s.get("types").and_then(Value::as_array).map_or(0, Vec::len);
-        cx.add(finding("dast/graphql-introspection", "POST", u, &sk, "", format!("introspection returns the schema ({n} types)"), evidence(&req, &r)));
+        cx.add(finding(
+            "dast/graphql-introspection",
+            "POST",
+            u,
+            &sk,
+            "",
+            format!("introspection returns the schema ({n} types)"),
+            evidence(&req, &r),
+        ));
         schema = Some(s.clone());
     }
     // Suggestions: a misspelt root field.
-    let field = schema.as_ref().and_then(first_query_field).unwrap_or_else(|| "user".into());
+    let field = schema
+        .as_ref()
+        .and_then(first_query_field)
+        .unwrap_or_else(|| "user".into());
     let typo = format!("{}x", field);
     if let Some((req, r, Some(v))) = post(cx, u, &json!({"query": format!("{{ {typo} }}")})) {
         let msgs = v.get("errors").map(|e| e.to_string()).unwrap_or_default();
         if msgs.contains("Did you mean") {
-            cx.add(finding("dast/graphql-field-suggestions", "POST", u, &sk, "", "errors suggest real field names (\"Did you mean ...\")".into(), evidence(&req, &r)));
+            cx.add(finding(
+                "dast/graphql-field-suggestions",
+                "POST",
+                u,
+                &sk,
+                "",
+                "errors suggest real field names (\"Did you mean ...\")".into(),
+                evidence(&req, &r),
+            ));
         }
     }
     // Batching.
-    let batch = json!([{"query": "{__typename}"}, {"query": "{__typename}"}, {"query": "{__typename}"}]);
+    let batch =
+        json!([{"query": "{__typename}"}, {"query": "{__typename}"}, {"query": "{__typename}"}]);
     if let Some((req, r, Some(Value::Array(a)))) = post(cx, u, &batch)
         && a.len() == 3
         && a.iter().all(|x| x.pointer("/data/__typename").is_some())
     {
-        cx.add(finding("dast/graphql-batching", "POST", u, &sk, "", "a JSON array of 3 operations runs in one request".into(), evidence(&req, &r)));
+        cx.add(finding(
+            "dast/graphql-batching",
+            "POST",
+            u,
+            &sk,
+            "",
+            "a JSON array of 3 operations runs in one request".into(),
+            evidence(&req, &r),
+        ));
     }
     // Depth: along a cycle of the schema.
     if let Some(s) = &schema
         && let Some(q) = deep_query(s, 12)
         && let Some((req, r, Some(v))) = post(cx, u, &json!({"query": q}))
         && v.get("data").is_some_and(|d| !d.is_null())
-        && v.get("errors").is_none_or(|e| e.as_array().is_some_and(Vec::is_empty))
+        && v.get("errors")
+            .is_none_or(|e| e.as_array().is_some_and(Vec::is_empty))
     {
-        cx.add(finding("dast/graphql-depth-unlimited", "POST", u, &sk, "", "a query nested 12 levels deep is answered without error".into(), evidence(&req, &r)));
+        cx.add(finding(
+            "dast/graphql-depth-unlimited",
+            "POST",
+            u,
+            &sk,
+            "",
+            "a query nested 12 levels deep is answered without error".into(),
+            evidence(&req, &r),
+        ));
     }
 }
 
 fn type_named<'a>(schema: &'a Value, name: &str) -> Option<&'a Value> {
-    schema.get("types")?.as_array()?.iter().find(|t| t.get("name").and_then(Value::as_str) == Some(name))
+    schema
+        .get("types")?
+        .as_array()?
+        .iter()
+        .find(|t| t.get("name").and_then(Value::as_str) == Some(name))
 }
 
 fn named_type(t: &Value) -> Option<String> {
@@ -114,7 +173,12 @@ fn named_type(t: &Value) -> Option<String> {
 fn first_query_field(schema: &Value) -> Option<String> {
     let q = schema.pointer("/queryType/name")?.as_str()?;
     let t = type_named(schema, q)?;
-    t.get("fields")?.as_array()?.first()?.get("name")?.as_str().map(str::to_owned)
+    t.get("fields")?
+        .as_array()?
+        .first()?
+        .get("name")?
+        .as_str()
+        .map(str::to_owned)
 }
 
 /// `{ f1 { f2 { f1 { ... } } } }` following object-typed fields, `depth` levels deep.

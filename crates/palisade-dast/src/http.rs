@@ -308,7 +308,9 @@ impl Client {
 
     /// Time left in the budget.
     pub fn time_left(&self) -> Duration {
-        self.limits.time_budget.saturating_sub(self.started.elapsed())
+        self.limits
+            .time_budget
+            .saturating_sub(self.started.elapsed())
     }
 
     /// Requests left in the budget.

@@ -8,14 +8,60 @@ use sha2::{Sha256, Sha384, Sha512};
 
 /// Common and default HMAC secrets (framework defaults, tutorials, placeholders).
 const WORDLIST: &[&str] = &[
-    "secret", "secret123", "secretkey", "secret-key", "secret_key", "jwt_secret", "jwtsecret",
-    "jwt-secret", "your-256-bit-secret", "your_jwt_secret", "yoursecret", "mysecret",
-    "mysecretkey", "changeme", "change-me", "changethis", "password", "password123", "123456",
-    "12345678", "admin", "key", "private", "test", "testing", "dev", "development", "default",
-    "supersecret", "super-secret", "topsecret", "s3cr3t", "qwerty", "letmein", "token",
-    "hs256", "HS256", "jwt", "JWT", "api", "apikey", "app", "application", "example",
-    "not-so-secret", "shhhhh", "shhhhhared-secret", "gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr9C",
-    "your-secret-key", "secretOrPrivateKey", "keyboard cat", "", "null", "undefined",
+    "secret",
+    "secret123",
+    "secretkey",
+    "secret-key",
+    "secret_key",
+    "jwt_secret",
+    "jwtsecret",
+    "jwt-secret",
+    "your-256-bit-secret",
+    "your_jwt_secret",
+    "yoursecret",
+    "mysecret",
+    "mysecretkey",
+    "changeme",
+    "change-me",
+    "changethis",
+    "password",
+    "password123",
+    "123456",
+    "12345678",
+    "admin",
+    "key",
+    "private",
+    "test",
+    "testing",
+    "dev",
+    "development",
+    "default",
+    "supersecret",
+    "super-secret",
+    "topsecret",
+    "s3cr3t",
+    "qwerty",
+    "letmein",
+    "token",
+    "hs256",
+    "HS256",
+    "jwt",
+    "JWT",
+    "api",
+    "apikey",
+    "app",
+    "application",
+    "example",
+    "not-so-secret",
+    "shhhhh",
+    "shhhhhared-secret",
+    "gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr9C",
+    "your-secret-key",
+    "secretOrPrivateKey",
+    "keyboard cat",
+    "",
+    "null",
+    "undefined",
 ];
 
 pub struct Jwt {
@@ -72,7 +118,9 @@ fn mac(alg: &str, key: &[u8], input: &[u8]) -> Option<Vec<u8>> {
 pub fn crack(t: &Jwt) -> Option<&'static str> {
     WORDLIST
         .iter()
-        .find(|w| mac(t.alg(), w.as_bytes(), t.signing_input.as_bytes()).is_some_and(|s| s == t.signature))
+        .find(|w| {
+            mac(t.alg(), w.as_bytes(), t.signing_input.as_bytes()).is_some_and(|s| s == t.signature)
+        })
         .copied()
 }
 

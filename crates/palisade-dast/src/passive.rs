@@ -276,7 +276,13 @@ pub fn check(method: &str, resp: &Response, page: Option<&Page>) -> Vec<Finding>
         headers(resp, https, &hdr_ev, &mut hits);
     }
     cookies(resp, https, &mut hits);
-    for name in ["server", "x-powered-by", "x-aspnet-version", "x-aspnetmvc-version", "x-generator"] {
+    for name in [
+        "server",
+        "x-powered-by",
+        "x-aspnet-version",
+        "x-aspnetmvc-version",
+        "x-generator",
+    ] {
         if let Some(v) = resp.header(name)
             && (name != "server" || VERSIONED.is_match(v))
         {
@@ -284,7 +290,10 @@ pub fn check(method: &str, resp: &Response, page: Option<&Page>) -> Vec<Finding>
                 "dast/server-banner",
                 true,
                 name,
-                format!("`{name}: {}` discloses the server software and version", excerpt(v, 80)),
+                format!(
+                    "`{name}: {}` discloses the server software and version",
+                    excerpt(v, 80)
+                ),
                 hdr_ev(&[name]),
             ));
         }
@@ -303,10 +312,19 @@ pub fn check(method: &str, resp: &Response, page: Option<&Page>) -> Vec<Finding>
         .map(|h| {
             if h.site {
                 let o = origin(&resp.url);
-                crate::rules::finding_keyed(h.rule, method, &resp.url, &[&o, &h.key], h.message, h.evidence)
+                crate::rules::finding_keyed(
+                    h.rule,
+                    method,
+                    &resp.url,
+                    &[&o, &h.key],
+                    h.message,
+                    h.evidence,
+                )
             } else {
                 let shape = crate::rules::shape(&resp.url);
-                finding(h.rule, method, &resp.url, &shape, &h.key, h.message, h.evidence)
+                finding(
+                    h.rule, method, &resp.url, &shape, &h.key, h.message, h.evidence,
+                )
             }
         })
         .collect()
@@ -326,19 +344,49 @@ fn headers(resp: &Response, https: bool, ev: &dyn Fn(&[&str]) -> String, hits: &
             let c = Csp::parse(v);
             let e = ev(&["content-security-policy"]);
             if c.unsafe_inline() {
-                hits.push(hit("dast/csp-unsafe-inline", true, "", "CSP script sources allow 'unsafe-inline' without a nonce or hash".into(), e.clone()));
+                hits.push(hit(
+                    "dast/csp-unsafe-inline",
+                    true,
+                    "",
+                    "CSP script sources allow 'unsafe-inline' without a nonce or hash".into(),
+                    e.clone(),
+                ));
             }
             if c.unsafe_eval() {
-                hits.push(hit("dast/csp-unsafe-eval", true, "", "CSP script sources allow 'unsafe-eval'".into(), e.clone()));
+                hits.push(hit(
+                    "dast/csp-unsafe-eval",
+                    true,
+                    "",
+                    "CSP script sources allow 'unsafe-eval'".into(),
+                    e.clone(),
+                ));
             }
             if let Some(w) = c.wildcard() {
-                hits.push(hit("dast/csp-wildcard-source", true, "", format!("CSP `{w}` admits scripts or objects from any host"), e.clone()));
+                hits.push(hit(
+                    "dast/csp-wildcard-source",
+                    true,
+                    "",
+                    format!("CSP `{w}` admits scripts or objects from any host"),
+                    e.clone(),
+                ));
             }
             if c.get("object-src").is_none() && c.get("default-src").is_none() {
-                hits.push(hit("dast/csp-object-src-missing", true, "", "CSP sets neither object-src nor default-src".into(), e.clone()));
+                hits.push(hit(
+                    "dast/csp-object-src-missing",
+                    true,
+                    "",
+                    "CSP sets neither object-src nor default-src".into(),
+                    e.clone(),
+                ));
             }
             if c.get("base-uri").is_none() {
-                hits.push(hit("dast/csp-base-uri-missing", true, "", "CSP does not set base-uri".into(), e));
+                hits.push(hit(
+                    "dast/csp-base-uri-missing",
+                    true,
+                    "",
+                    "CSP does not set base-uri".into(),
+                    e,
+                ));
             }
         }
     }
@@ -354,13 +402,32 @@ fn headers(resp: &Response, https: bool, ev: &dyn Fn(&[&str]) -> String, hits: &
     }
     if https {
         match resp.header("strict-transport-security") {
-            None => hits.push(hit("dast/hsts-missing", true, "", "HTTPS page without Strict-Transport-Security".into(), ev(&["strict-transport-security"]))),
+            None => hits.push(hit(
+                "dast/hsts-missing",
+                true,
+                "",
+                "HTTPS page without Strict-Transport-Security".into(),
+                ev(&["strict-transport-security"]),
+            )),
             Some(v) => {
                 let (age, sub, pre) = hsts(v);
                 if age < 15_768_000 {
-                    hits.push(hit("dast/hsts-weak", true, "", format!("HSTS max-age={age} is under six months"), ev(&["strict-transport-security"])));
+                    hits.push(hit(
+                        "dast/hsts-weak",
+                        true,
+                        "",
+                        format!("HSTS max-age={age} is under six months"),
+                        ev(&["strict-transport-security"]),
+                    ));
                 } else if pre && (!sub || age < 31_536_000) {
-                    hits.push(hit("dast/hsts-weak", true, "", "HSTS asks for preload without includeSubDomains and a one-year max-age".into(), ev(&["strict-transport-security"])));
+                    hits.push(hit(
+                        "dast/hsts-weak",
+                        true,
+                        "",
+                        "HSTS asks for preload without includeSubDomains and a one-year max-age"
+                            .into(),
+                        ev(&["strict-transport-security"]),
+                    ));
                 }
             }
         }
@@ -369,19 +436,54 @@ fn headers(resp: &Response, https: bool, ev: &dyn Fn(&[&str]) -> String, hits: &
         .header("x-content-type-options")
         .is_none_or(|v| !v.trim().eq_ignore_ascii_case("nosniff"))
     {
-        hits.push(hit("dast/content-type-options-missing", true, "", "no X-Content-Type-Options: nosniff".into(), ev(&["x-content-type-options"])));
+        hits.push(hit(
+            "dast/content-type-options-missing",
+            true,
+            "",
+            "no X-Content-Type-Options: nosniff".into(),
+            ev(&["x-content-type-options"]),
+        ));
     }
     match resp.header("referrer-policy").map(str::to_ascii_lowercase) {
-        None => hits.push(hit("dast/referrer-policy-unsafe", true, "", "no Referrer-Policy (browsers' default leaks paths cross-origin)".into(), ev(&["referrer-policy"]))),
-        Some(v) if v.contains("unsafe-url") || v.contains("no-referrer-when-downgrade") => hits.push(hit("dast/referrer-policy-unsafe", true, "", format!("Referrer-Policy `{v}` sends full URLs to other sites"), ev(&["referrer-policy"]))),
+        None => hits.push(hit(
+            "dast/referrer-policy-unsafe",
+            true,
+            "",
+            "no Referrer-Policy (browsers' default leaks paths cross-origin)".into(),
+            ev(&["referrer-policy"]),
+        )),
+        Some(v) if v.contains("unsafe-url") || v.contains("no-referrer-when-downgrade") => hits
+            .push(hit(
+                "dast/referrer-policy-unsafe",
+                true,
+                "",
+                format!("Referrer-Policy `{v}` sends full URLs to other sites"),
+                ev(&["referrer-policy"]),
+            )),
         Some(_) => {}
     }
     if resp.header("permissions-policy").is_none() && resp.header("feature-policy").is_none() {
-        hits.push(hit("dast/permissions-policy-missing", true, "", "no Permissions-Policy".into(), ev(&["permissions-policy"])));
+        hits.push(hit(
+            "dast/permissions-policy-missing",
+            true,
+            "",
+            "no Permissions-Policy".into(),
+            ev(&["permissions-policy"]),
+        ));
     }
-    let iso = ["cross-origin-opener-policy", "cross-origin-embedder-policy", "cross-origin-resource-policy"];
+    let iso = [
+        "cross-origin-opener-policy",
+        "cross-origin-embedder-policy",
+        "cross-origin-resource-policy",
+    ];
     if iso.iter().all(|h| resp.header(h).is_none()) {
-        hits.push(hit("dast/cross-origin-isolation-missing", true, "", "none of Cross-Origin-Opener/Embedder/Resource-Policy is set".into(), ev(&iso)));
+        hits.push(hit(
+            "dast/cross-origin-isolation-missing",
+            true,
+            "",
+            "none of Cross-Origin-Opener/Embedder/Resource-Policy is set".into(),
+            ev(&iso),
+        ));
     }
     let g = grade(resp);
     if g.score < 90 {
@@ -395,7 +497,12 @@ fn headers(resp: &Response, https: bool, ev: &dyn Fn(&[&str]) -> String, hits: &
             "dast/header-grade",
             true,
             "",
-            format!("security headers grade {} ({}/100): {}", g.grade, g.score, reasons.join("; ")),
+            format!(
+                "security headers grade {} ({}/100): {}",
+                g.grade,
+                g.score,
+                reasons.join("; ")
+            ),
             String::new(),
         ));
     }
@@ -423,25 +530,55 @@ fn cookies(resp: &Response, https: bool, hits: &mut Vec<Hit>) {
         let val = |k: &str| attrs.iter().find(|(a, _)| a == k).map(|(_, v)| v.as_str());
         let ev = format!("set-cookie: {}", excerpt(&redact_cookie(sc), 200));
         if https && !has("secure") {
-            hits.push(hit("dast/cookie-without-secure", true, name, format!("cookie `{name}` set over HTTPS without Secure"), ev.clone()));
+            hits.push(hit(
+                "dast/cookie-without-secure",
+                true,
+                name,
+                format!("cookie `{name}` set over HTTPS without Secure"),
+                ev.clone(),
+            ));
         }
         if !has("httponly") {
-            hits.push(hit("dast/cookie-without-httponly", true, name, format!("cookie `{name}` is readable from JavaScript (no HttpOnly)"), ev.clone()));
+            hits.push(hit(
+                "dast/cookie-without-httponly",
+                true,
+                name,
+                format!("cookie `{name}` is readable from JavaScript (no HttpOnly)"),
+                ev.clone(),
+            ));
         }
         if val("samesite").is_none_or(|v| v == "none") {
-            hits.push(hit("dast/cookie-without-samesite", true, name, format!("cookie `{name}` has no SameSite=Lax/Strict"), ev.clone()));
+            hits.push(hit(
+                "dast/cookie-without-samesite",
+                true,
+                name,
+                format!("cookie `{name}` has no SameSite=Lax/Strict"),
+                ev.clone(),
+            ));
         }
         let lname = name.to_ascii_lowercase();
         let prefix_bad = (lname.starts_with("__host-")
             && (!has("secure") || has("domain") || val("path") != Some("/")))
             || (lname.starts_with("__secure-") && !has("secure"));
         if prefix_bad {
-            hits.push(hit("dast/cookie-prefix-misuse", true, name, format!("cookie `{name}` lacks the attributes its prefix requires"), ev.clone()));
+            hits.push(hit(
+                "dast/cookie-prefix-misuse",
+                true,
+                name,
+                format!("cookie `{name}` lacks the attributes its prefix requires"),
+                ev.clone(),
+            ));
         }
         if let Some(d) = val("domain") {
             let d = d.trim_start_matches('.');
             if !d.is_empty() && d != host && host.ends_with(&format!(".{d}")) {
-                hits.push(hit("dast/cookie-loose-domain", true, name, format!("cookie `{name}` is scoped to the parent domain {d}"), ev));
+                hits.push(hit(
+                    "dast/cookie-loose-domain",
+                    true,
+                    name,
+                    format!("cookie `{name}` is scoped to the parent domain {d}"),
+                    ev,
+                ));
             }
         }
     }
@@ -469,7 +606,10 @@ fn content(resp: &Response, text: &str, hits: &mut Vec<Hit>) {
             "dast/stack-trace",
             false,
             "",
-            format!("response (HTTP {}) contains a stack trace or debug error page", resp.status),
+            format!(
+                "response (HTTP {}) contains a stack trace or debug error page",
+                resp.status
+            ),
             around(text, m.start(), m.end()),
         ));
     }
@@ -488,11 +628,21 @@ fn content(resp: &Response, text: &str, hits: &mut Vec<Hit>) {
         ));
         break;
     }
-    let low_head: String = text.chars().take(4000).collect::<String>().to_ascii_lowercase();
+    let low_head: String = text
+        .chars()
+        .take(4000)
+        .collect::<String>()
+        .to_ascii_lowercase();
     if (low_head.contains("<title>index of /") || low_head.contains("<h1>index of /"))
         || low_head.contains("<title>directory listing for")
     {
-        hits.push(hit("dast/directory-listing", false, "", "the server lists a directory's files".into(), excerpt(&low_head, 300)));
+        hits.push(hit(
+            "dast/directory-listing",
+            false,
+            "",
+            "the server lists a directory's files".into(),
+            excerpt(&low_head, 300),
+        ));
     }
     for marker in ["<?php", "<%@", "<%="] {
         if let Some(i) = text.find(marker) {
@@ -523,10 +673,22 @@ fn around(text: &str, start: usize, end: usize) -> String {
 fn url_leaks(u: &str, what: &str, hits: &mut Vec<Hit>) {
     if u.contains('?') || u.contains(';') {
         if let Some(m) = JWT.find(u) {
-            hits.push(hit("dast/jwt-in-url", false, what, format!("a JWT in a URL ({what})"), excerpt(&u.replace(m.as_str(), "eyJ…(redacted)"), 200)));
+            hits.push(hit(
+                "dast/jwt-in-url",
+                false,
+                what,
+                format!("a JWT in a URL ({what})"),
+                excerpt(&u.replace(m.as_str(), "eyJ…(redacted)"), 200),
+            ));
         }
         if let Some(m) = SESSION_PARAM.find(u) {
-            hits.push(hit("dast/session-id-in-url", false, what, format!("a session identifier in a URL ({what})"), excerpt(&u.replace(m.as_str(), ";session=(redacted)"), 200)));
+            hits.push(hit(
+                "dast/session-id-in-url",
+                false,
+                what,
+                format!("a session identifier in a URL ({what})"),
+                excerpt(&u.replace(m.as_str(), ";session=(redacted)"), 200),
+            ));
         }
     }
 }
@@ -551,7 +713,13 @@ fn page_checks(resp: &Response, page: &Page, https: bool, hits: &mut Vec<Hit>) {
             if let Some(u) = resolve(&r.url)
                 && u.scheme() == "http"
             {
-                hits.push(hit("dast/mixed-content", false, "", format!("HTTPS page loads <{}> over HTTP: {u}", r.tag), format!("<{} src=\"{}\">", r.tag, r.url)));
+                hits.push(hit(
+                    "dast/mixed-content",
+                    false,
+                    "",
+                    format!("HTTPS page loads <{}> over HTTP: {u}", r.tag),
+                    format!("<{} src=\"{}\">", r.tag, r.url),
+                ));
                 break;
             }
         }
@@ -563,7 +731,17 @@ fn page_checks(resp: &Response, page: &Page, https: bool, hits: &mut Vec<Hit>) {
             && crate::rules::origin(&u) != crate::rules::origin(here)
             && matches!(u.scheme(), "http" | "https")
         {
-            hits.push(hit("dast/sri-missing", false, "", format!("<{}> from {} without integrity", r.tag, u.host_str().unwrap_or("")), format!("<{} src=\"{}\">", r.tag, r.url)));
+            hits.push(hit(
+                "dast/sri-missing",
+                false,
+                "",
+                format!(
+                    "<{}> from {} without integrity",
+                    r.tag,
+                    u.host_str().unwrap_or("")
+                ),
+                format!("<{} src=\"{}\">", r.tag, r.url),
+            ));
             break;
         }
     }
@@ -574,7 +752,16 @@ fn page_checks(resp: &Response, page: &Page, https: bool, hits: &mut Vec<Hit>) {
             && !b.rel.contains("noopener")
             && !b.rel.contains("noreferrer")
         {
-            hits.push(hit("dast/reverse-tabnabbing", false, "", format!("target=_blank link to {u} without rel=noopener"), format!("<a href=\"{}\" target=\"_blank\" rel=\"{}\">", b.href, b.rel)));
+            hits.push(hit(
+                "dast/reverse-tabnabbing",
+                false,
+                "",
+                format!("target=_blank link to {u} without rel=noopener"),
+                format!(
+                    "<a href=\"{}\" target=\"_blank\" rel=\"{}\">",
+                    b.href, b.rel
+                ),
+            ));
             break;
         }
     }
@@ -587,9 +774,16 @@ fn page_checks(resp: &Response, page: &Page, https: bool, hits: &mut Vec<Hit>) {
             let token = f.fields.iter().any(|x| {
                 let n = x.name.to_ascii_lowercase();
                 x.kind == "hidden"
-                    && ["csrf", "xsrf", "token", "authenticity", "nonce", "__requestverification"]
-                        .iter()
-                        .any(|k| n.contains(k))
+                    && [
+                        "csrf",
+                        "xsrf",
+                        "token",
+                        "authenticity",
+                        "nonce",
+                        "__requestverification",
+                    ]
+                    .iter()
+                    .any(|k| n.contains(k))
             });
             if !token {
                 let action = f.action.clone().unwrap_or_default();
@@ -599,7 +793,10 @@ fn page_checks(resp: &Response, page: &Page, https: bool, hits: &mut Vec<Hit>) {
                     false,
                     &action,
                     format!("POST form (action `{action}`) without an anti-CSRF token field"),
-                    format!("<form method=\"post\" action=\"{action}\"> fields: {}", names.join(", ")),
+                    format!(
+                        "<form method=\"post\" action=\"{action}\"> fields: {}",
+                        names.join(", ")
+                    ),
                 ));
             }
         }
@@ -613,13 +810,20 @@ fn page_checks(resp: &Response, page: &Page, https: bool, hits: &mut Vec<Hit>) {
             !v.contains("no-store") && !v.contains("private")
         })
     {
-        let why = if password_form { "a password form" } else { "a session cookie" };
+        let why = if password_form {
+            "a password form"
+        } else {
+            "a session cookie"
+        };
         hits.push(hit(
             "dast/cacheable-sensitive-response",
             false,
             "",
             format!("response with {why} is cacheable (no Cache-Control: no-store or private)"),
-            format!("cache-control: {}", resp.header("cache-control").unwrap_or("(absent)")),
+            format!(
+                "cache-control: {}",
+                resp.header("cache-control").unwrap_or("(absent)")
+            ),
         ));
     }
     for l in &page.links {

@@ -23,8 +23,7 @@ const FILES: &[(&str, &str)] = &[
 static RULES: LazyLock<Result<Vec<RuleMeta>, String>> = LazyLock::new(|| {
     let mut all = Vec::new();
     for (name, text) in FILES {
-        let f: RuleFile =
-            serde_saphyr::from_str(text).map_err(|e| format!("rules/{name}: {e}"))?;
+        let f: RuleFile = serde_saphyr::from_str(text).map_err(|e| format!("rules/{name}: {e}"))?;
         all.extend(f.rules);
     }
     Ok(all)
@@ -89,7 +88,14 @@ pub(crate) fn finding(
     message: String,
     evidence: String,
 ) -> Finding {
-    finding_keyed(rule, method, url, &[method, scope_key, key], message, evidence)
+    finding_keyed(
+        rule,
+        method,
+        url,
+        &[method, scope_key, key],
+        message,
+        evidence,
+    )
 }
 
 /// [`finding`] with explicit fingerprint parts (site-wide rules leave the method out, so one
@@ -102,10 +108,9 @@ pub(crate) fn finding_keyed(
     message: String,
     evidence: String,
 ) -> Finding {
-    let (severity, confidence) =
-        meta(rule).map_or((Severity::Medium, Confidence::Medium), |m| {
-            (m.severity, m.confidence)
-        });
+    let (severity, confidence) = meta(rule).map_or((Severity::Medium, Confidence::Medium), |m| {
+        (m.severity, m.confidence)
+    });
     let mut h = Sha256::new();
     for part in std::iter::once(&rule).chain(parts) {
         h.update(part.as_bytes());
@@ -122,7 +127,7 @@ pub(crate) fn finding_keyed(
             method: Some(method.to_owned()),
         }],
         fingerprint: Fingerprint(hex::encode(&digest[..16])),
-        snippet: (!evidence.is_empty()).then(|| Snippet {
+        snippet: (!evidence.is_empty()).then_some(Snippet {
             first_line: 1,
             text: evidence,
             mark: None,

@@ -104,9 +104,15 @@ pub(crate) fn request_for(ep: &Endpoint) -> Request {
             let body = url::form_urlencoded::Serializer::new(String::new())
                 .extend_pairs(f.iter())
                 .finish();
-            base.with_body(&ep.method, "application/x-www-form-urlencoded", body.into_bytes())
+            base.with_body(
+                &ep.method,
+                "application/x-www-form-urlencoded",
+                body.into_bytes(),
+            )
         }
-        Some(Body::Json(v)) => base.with_body(&ep.method, "application/json", v.to_string().into_bytes()),
+        Some(Body::Json(v)) => {
+            base.with_body(&ep.method, "application/json", v.to_string().into_bytes())
+        }
         Some(Body::Xml(x)) => base.with_body(&ep.method, "application/xml", x.clone().into_bytes()),
     }
 }
@@ -162,9 +168,16 @@ pub fn run(opts: &Options) -> Result<Outcome, Error> {
             Ok(r) => cx.diag(
                 DiagnosticLevel::Warning,
                 login.url.as_str(),
-                format!("login answered HTTP {}; scanning without a session", r.status),
+                format!(
+                    "login answered HTTP {}; scanning without a session",
+                    r.status
+                ),
             ),
-            Err(e) => cx.diag(DiagnosticLevel::Error, login.url.as_str(), format!("login failed: {e}")),
+            Err(e) => cx.diag(
+                DiagnosticLevel::Error,
+                login.url.as_str(),
+                format!("login failed: {e}"),
+            ),
         }
     }
     for (n, v) in &opts.headers {
@@ -208,7 +221,12 @@ pub fn run(opts: &Options) -> Result<Outcome, Error> {
         b.severity
             .cmp(&a.severity)
             .then_with(|| a.rule.cmp(&b.rule))
-            .then_with(|| a.locations.first().map(|l| format!("{l:?}")).cmp(&b.locations.first().map(|l| format!("{l:?}"))))
+            .then_with(|| {
+                a.locations
+                    .first()
+                    .map(|l| format!("{l:?}"))
+                    .cmp(&b.locations.first().map(|l| format!("{l:?}")))
+            })
     });
     Ok(Outcome {
         findings,
@@ -233,7 +251,11 @@ fn crawl(cx: &mut Ctx<'_>) {
                 let r = cx.send(&Request::get(u.clone()));
                 let text = r.filter(|r| r.status < 400).map(|r| r.text());
                 if text.is_none() {
-                    cx.diag(DiagnosticLevel::Error, u.as_str(), "cannot fetch the OpenAPI document (out of scope, or an error status)");
+                    cx.diag(
+                        DiagnosticLevel::Error,
+                        u.as_str(),
+                        "cannot fetch the OpenAPI document (out of scope, or an error status)",
+                    );
                 }
                 (u.to_string(), text, Some(u))
             }
@@ -259,7 +281,14 @@ fn crawl(cx: &mut Ctx<'_>) {
         };
         cx.pages += 1;
         if resp.truncated {
-            cx.diag(DiagnosticLevel::Warning, resp.url.as_str(), format!("response larger than {} bytes: read the first part only", cx.client.limits.max_body));
+            cx.diag(
+                DiagnosticLevel::Warning,
+                resp.url.as_str(),
+                format!(
+                    "response larger than {} bytes: read the first part only",
+                    cx.client.limits.max_body
+                ),
+            );
         }
         let page = (resp.is_html() && resp.is_texty()).then(|| html::parse(&resp.text()));
         for f in passive::check(&ep.method, &resp, page.as_ref()) {
@@ -284,14 +313,24 @@ fn crawl(cx: &mut Ctx<'_>) {
     }
 }
 
-fn import_openapi(cx: &mut Ctx<'_>, queue: &mut VecDeque<(Endpoint, usize)>, name: &str, text: &str, doc_url: Option<&Url>) {
+fn import_openapi(
+    cx: &mut Ctx<'_>,
+    queue: &mut VecDeque<(Endpoint, usize)>,
+    name: &str,
+    text: &str,
+    doc_url: Option<&Url>,
+) {
     match discover::openapi(text, doc_url, &cx.opts.target) {
         Ok(eps) => {
             for ep in eps {
                 cx.enqueue(queue, ep, 1);
             }
         }
-        Err(e) => cx.diag(DiagnosticLevel::Error, name, format!("not a usable OpenAPI document: {e}")),
+        Err(e) => cx.diag(
+            DiagnosticLevel::Error,
+            name,
+            format!("not a usable OpenAPI document: {e}"),
+        ),
     }
 }
 
@@ -318,7 +357,14 @@ fn collect_jwts(cx: &mut Ctx<'_>, resp: &Response) {
     }
 }
 
-fn links(cx: &mut Ctx<'_>, queue: &mut VecDeque<(Endpoint, usize)>, ep: &Endpoint, resp: &Response, page: Option<&html::Page>, depth: usize) {
+fn links(
+    cx: &mut Ctx<'_>,
+    queue: &mut VecDeque<(Endpoint, usize)>,
+    ep: &Endpoint,
+    resp: &Response,
+    page: Option<&html::Page>,
+    depth: usize,
+) {
     let base = &resp.url;
     let path = base.path().to_ascii_lowercase();
     let mut found: Vec<(Url, &'static str)> = Vec::new();
@@ -328,7 +374,11 @@ fn links(cx: &mut Ctx<'_>, queue: &mut VecDeque<(Endpoint, usize)>, ep: &Endpoin
             return None;
         }
         let low = s.to_ascii_lowercase();
-        if low.starts_with("javascript:") || low.starts_with("mailto:") || low.starts_with("data:") || low.starts_with("tel:") {
+        if low.starts_with("javascript:")
+            || low.starts_with("mailto:")
+            || low.starts_with("data:")
+            || low.starts_with("tel:")
+        {
             return None;
         }
         base.join(s).ok()
@@ -338,7 +388,11 @@ fn links(cx: &mut Ctx<'_>, queue: &mut VecDeque<(Endpoint, usize)>, ep: &Endpoin
         found.extend(paths.into_iter().map(|u| (u, "robots")));
         found.extend(maps.into_iter().map(|u| (u, "sitemap")));
     } else if ep.source == "sitemap" || path.ends_with(".xml") && resp.text().contains("<loc>") {
-        found.extend(discover::sitemap(&resp.text(), base).into_iter().map(|u| (u, "sitemap")));
+        found.extend(
+            discover::sitemap(&resp.text(), base)
+                .into_iter()
+                .map(|u| (u, "sitemap")),
+        );
     }
     if let Some(page) = page {
         for l in &page.links {
@@ -354,11 +408,21 @@ fn links(cx: &mut Ctx<'_>, queue: &mut VecDeque<(Endpoint, usize)>, ep: &Endpoin
             }
         }
         for f in &page.forms {
-            let action = f.action.as_deref().filter(|a| !a.is_empty()).and_then(join).unwrap_or_else(|| base.clone());
+            let action = f
+                .action
+                .as_deref()
+                .filter(|a| !a.is_empty())
+                .and_then(join)
+                .unwrap_or_else(|| base.clone());
             let fields: Vec<(String, String)> = f
                 .fields
                 .iter()
-                .filter(|x| !matches!(x.kind.as_str(), "submit" | "button" | "image" | "reset" | "file"))
+                .filter(|x| {
+                    !matches!(
+                        x.kind.as_str(),
+                        "submit" | "button" | "image" | "reset" | "file"
+                    )
+                })
                 .map(|x| {
                     let v = if !x.value.is_empty() {
                         x.value.clone()
@@ -374,9 +438,19 @@ fn links(cx: &mut Ctx<'_>, queue: &mut VecDeque<(Endpoint, usize)>, ep: &Endpoin
                 })
                 .collect();
             if f.method == "post" {
-                let form_ep = Endpoint { method: "POST".into(), url: action, body: Some(Body::Form(fields)), source: "form" };
+                let form_ep = Endpoint {
+                    method: "POST".into(),
+                    url: action,
+                    body: Some(Body::Form(fields)),
+                    source: "form",
+                };
                 // Never re-submit the login form: it would replace the session.
-                if cx.opts.login.as_ref().is_none_or(|l| l.url.path() != form_ep.url.path()) {
+                if cx
+                    .opts
+                    .login
+                    .as_ref()
+                    .is_none_or(|l| l.url.path() != form_ep.url.path())
+                {
                     cx.enqueue(queue, form_ep, depth);
                 }
             } else {
@@ -385,7 +459,9 @@ fn links(cx: &mut Ctx<'_>, queue: &mut VecDeque<(Endpoint, usize)>, ep: &Endpoin
                 found.push((u, "form"));
             }
         }
-    } else if resp.is_texty() && (resp.content_type().contains("javascript") || path.ends_with(".js")) {
+    } else if resp.is_texty()
+        && (resp.content_type().contains("javascript") || path.ends_with(".js"))
+    {
         for l in html::script_urls(&resp.text()) {
             if let Some(u) = join(&l) {
                 found.push((u, "script"));
@@ -396,7 +472,10 @@ fn links(cx: &mut Ctx<'_>, queue: &mut VecDeque<(Endpoint, usize)>, ep: &Endpoin
     if resp.content_type().contains("json") || path.ends_with(".yaml") || path.ends_with(".yml") {
         let text = resp.text();
         let head: String = text.chars().take(300).collect();
-        if (head.contains("\"openapi\"") || head.contains("\"swagger\"") || head.starts_with("openapi:") || head.starts_with("swagger:"))
+        if (head.contains("\"openapi\"")
+            || head.contains("\"swagger\"")
+            || head.starts_with("openapi:")
+            || head.starts_with("swagger:"))
             && text.contains("paths")
         {
             let name = resp.url.to_string();

@@ -26,7 +26,11 @@ struct Env {
 }
 
 fn start(hostile: bool) -> Env {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     let state = Arc::new(AppState::default());
     let outside_hits = Arc::new(AtomicU64::new(0));
     let (addr, out) = rt.block_on(async {
@@ -50,13 +54,18 @@ fn fast(limits: &mut ClientLimits) {
 
 fn path_of(f: &Finding) -> String {
     match f.locations.first() {
-        Some(Location::Http { url, .. }) => Url::parse(url).map(|u| u.path().to_owned()).unwrap_or_default(),
+        Some(Location::Http { url, .. }) => Url::parse(url)
+            .map(|u| u.path().to_owned())
+            .unwrap_or_default(),
         _ => String::new(),
     }
 }
 
 fn pairs(o: &Outcome) -> BTreeSet<(String, String)> {
-    o.findings.iter().map(|f| (f.rule.0.clone(), path_of(f))).collect()
+    o.findings
+        .iter()
+        .map(|f| (f.rule.0.clone(), path_of(f)))
+        .collect()
 }
 
 /// `(rule, path)` of every planted flaw.
@@ -107,10 +116,27 @@ const PLANTED: &[(&str, &str)] = &[
 
 /// Safe twins: no finding of a rule outside the site-wide header rules may name them.
 const TWINS: &[&str] = &[
-    "/xss-safe", "/xss-attr-safe", "/sqli-error-safe", "/sqli-bool-safe", "/sqli-time-safe", "/api/search-safe",
-    "/cmd-safe", "/cmd-time-safe", "/file-safe", "/redirect-safe", "/fetch-safe", "/hello-safe",
-    "/api/preview-safe", "/lang-safe", "/api/import-safe", "/jwt/strict", "/jwt/strong-me", "/graphql-safe",
-    "/api/secure-orders/1", "/api/cors-safe", "/passive/good",
+    "/xss-safe",
+    "/xss-attr-safe",
+    "/sqli-error-safe",
+    "/sqli-bool-safe",
+    "/sqli-time-safe",
+    "/api/search-safe",
+    "/cmd-safe",
+    "/cmd-time-safe",
+    "/file-safe",
+    "/redirect-safe",
+    "/fetch-safe",
+    "/hello-safe",
+    "/api/preview-safe",
+    "/lang-safe",
+    "/api/import-safe",
+    "/jwt/strict",
+    "/jwt/strong-me",
+    "/graphql-safe",
+    "/api/secure-orders/1",
+    "/api/cors-safe",
+    "/passive/good",
 ];
 
 fn full_options(env: &Env) -> Options {
@@ -119,7 +145,8 @@ fn full_options(env: &Env) -> Options {
     o.allow_unsafe_methods = true;
     o.cookies.push(("sid".into(), "alice".into()));
     o.session_b.push(("Cookie".into(), "sid=bob".into()));
-    o.openapi.push(OpenApiSource::Url(env.base.join("/openapi.json").unwrap()));
+    o.openapi
+        .push(OpenApiSource::Url(env.base.join("/openapi.json").unwrap()));
     o
 }
 
@@ -129,7 +156,10 @@ fn finds_every_planted_flaw_no_twin_and_never_leaves_scope() {
     let opts = full_options(&env);
     let out = run(&opts).unwrap();
     let found = pairs(&out);
-    let missing: Vec<_> = PLANTED.iter().filter(|(r, p)| !found.contains(&(r.to_string(), p.to_string()))).collect();
+    let missing: Vec<_> = PLANTED
+        .iter()
+        .filter(|(r, p)| !found.contains(&(r.to_string(), p.to_string())))
+        .collect();
     let twins: Vec<_> = out
         .findings
         .iter()
@@ -143,23 +173,55 @@ fn finds_every_planted_flaw_no_twin_and_never_leaves_scope() {
     assert!(missing.is_empty(), "planted flaws not found: {missing:?}");
     assert!(twins.is_empty(), "safe twins reported: {twins:#?}");
     // The strong token's secret is not guessed: one weak-secret finding only.
-    assert_eq!(out.findings.iter().filter(|f| f.rule.0 == "dast/jwt-weak-secret").count(), 1);
+    assert_eq!(
+        out.findings
+            .iter()
+            .filter(|f| f.rule.0 == "dast/jwt-weak-secret")
+            .count(),
+        1
+    );
     // Scope: the outside server was linked (a link, a script, a redirect) and never requested.
     assert_eq!(env.outside_hits.load(Ordering::Relaxed), 0);
     for p in ["/leak", "/track.js", "/redirected"] {
         let u = format!("{}{p}", env.outside);
-        assert!(out.stats.out_of_scope.contains(&u), "{u} not recorded in {:?}", out.stats.out_of_scope);
+        assert!(
+            out.stats.out_of_scope.contains(&u),
+            "{u} not recorded in {:?}",
+            out.stats.out_of_scope
+        );
     }
-    assert!(out.stats.out_of_scope.iter().any(|u| u.contains("palisade-probe.invalid")));
+    assert!(
+        out.stats
+            .out_of_scope
+            .iter()
+            .any(|u| u.contains("palisade-probe.invalid"))
+    );
     // Discovery: robots.txt, sitemap.xml, script literals, srcset and the OpenAPI document.
     let hits = env.state.hits();
-    for p in ["GET /hidden-admin/", "GET /sitemap-only?page=1", "GET /js-only?page=2", "GET /img/a-2x.png", "GET /api/secure-orders/1", "POST /api/import"] {
+    for p in [
+        "GET /hidden-admin/",
+        "GET /sitemap-only?page=1",
+        "GET /js-only?page=2",
+        "GET /img/a-2x.png",
+        "GET /api/secure-orders/1",
+        "POST /api/import",
+    ] {
         assert!(hits.iter().any(|h| h.starts_with(p)), "{p} never requested");
     }
     // Every evidence names the request.
-    assert!(out.findings.iter().filter(|f| !f.rule.0.contains("grade")).all(|f| f.snippet.is_some()));
+    assert!(
+        out.findings
+            .iter()
+            .filter(|f| !f.rule.0.contains("grade"))
+            .all(|f| f.snippet.is_some())
+    );
     assert!(out.stats.requests < 3000, "{} requests", out.stats.requests);
-    assert!(out.stats.requests as usize == hits.len(), "client counted {} requests, app saw {}", out.stats.requests, hits.len());
+    assert!(
+        out.stats.requests as usize == hits.len(),
+        "client counted {} requests, app saw {}",
+        out.stats.requests,
+        hits.len()
+    );
     drop(env.rt);
 }
 
@@ -176,10 +238,18 @@ fn passive_only_sends_nothing_but_crawl_gets() {
         assert!(h.starts_with("GET "), "{h}");
         for marker in ["pal", "'", "%27", "..", "sleep", "127.0.0.1"] {
             let q = h.split_once('?').map_or("", |(_, q)| q);
-            assert!(!q.contains(marker) || h.contains("url=http://example.invalid"), "probe-like request {h}");
+            assert!(
+                !q.contains(marker) || h.contains("url=http://example.invalid"),
+                "probe-like request {h}"
+            );
         }
     }
-    assert!(out.findings.iter().all(|f| palisade_dast::rules::is_passive(&f.rule.0)), "active finding in passive-only mode");
+    assert!(
+        out.findings
+            .iter()
+            .all(|f| palisade_dast::rules::is_passive(&f.rule.0)),
+        "active finding in passive-only mode"
+    );
     assert!(out.stats.grade.is_some());
     assert_eq!(env.outside_hits.load(Ordering::Relaxed), 0);
 }
@@ -194,10 +264,29 @@ fn unsafe_methods_need_the_flag() {
     for h in &hits {
         let m = h.split(' ').next().unwrap_or("");
         // GraphQL queries are the one read-only POST palisade sends without the flag.
-        let graphql = ["/graphql", "/api/graphql", "/graphql/v1", "/v1/graphql", "/query", "/gql", "/graphql-safe"];
-        assert!(matches!(m, "GET" | "HEAD" | "OPTIONS") || (m == "POST" && graphql.iter().any(|g| h == &format!("POST {g}"))), "sent {h}");
+        let graphql = [
+            "/graphql",
+            "/api/graphql",
+            "/graphql/v1",
+            "/v1/graphql",
+            "/query",
+            "/gql",
+            "/graphql-safe",
+        ];
+        assert!(
+            matches!(m, "GET" | "HEAD" | "OPTIONS")
+                || (m == "POST" && graphql.iter().any(|g| h == &format!("POST {g}"))),
+            "sent {h}"
+        );
     }
-    assert!(out.stats.refused_unsafe == 0 || out.stats.by_method.keys().all(|m| m == "GET" || m == "POST"));
+    assert!(
+        out.stats.refused_unsafe == 0
+            || out
+                .stats
+                .by_method
+                .keys()
+                .all(|m| m == "GET" || m == "POST")
+    );
     assert!(!pairs(&out).contains(&("dast/xxe".into(), "/api/import".into())));
 }
 
@@ -211,8 +300,18 @@ fn rate_limit_and_budgets_are_enforced_and_reported() {
     let out = run(&opts).unwrap();
     assert_eq!(out.stats.requests, 12);
     assert_eq!(env.state.hits().len(), 12);
-    assert!(started.elapsed() >= Duration::from_millis(11 * 50 - 20), "{:?}", started.elapsed());
-    assert!(out.stats.budget_hit.as_deref().unwrap_or("").contains("request budget"));
+    assert!(
+        started.elapsed() >= Duration::from_millis(11 * 50 - 20),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        out.stats
+            .budget_hit
+            .as_deref()
+            .unwrap_or("")
+            .contains("request budget")
+    );
 
     let mut opts = Options::new(env.base.clone());
     opts.limits.rps = 10.0;
@@ -220,7 +319,15 @@ fn rate_limit_and_budgets_are_enforced_and_reported() {
     let started = std::time::Instant::now();
     let out = run(&opts).unwrap();
     assert!(started.elapsed() < Duration::from_secs(4));
-    assert!(out.stats.budget_hit.as_deref().unwrap_or("").contains("time budget"), "{:?}", out.stats.budget_hit);
+    assert!(
+        out.stats
+            .budget_hit
+            .as_deref()
+            .unwrap_or("")
+            .contains("time budget"),
+        "{:?}",
+        out.stats.budget_hit
+    );
     assert!(out.stats.requests <= 12);
 }
 
@@ -237,10 +344,20 @@ fn login_form_session_loss_is_detected_and_relogged() {
     });
     let out = run(&opts).unwrap();
     let hits = env.state.hits();
-    assert!(hits.iter().filter(|h| h.starts_with("POST /login")).count() >= 2, "{hits:#?}");
+    assert!(
+        hits.iter().filter(|h| h.starts_with("POST /login")).count() >= 2,
+        "{hits:#?}"
+    );
     assert!(out.stats.relogins >= 1);
-    for p in ["GET /account/orders?page=1", "GET /account/settings", "GET /account/history?page=1"] {
-        assert!(hits.iter().any(|h| h.starts_with(p)), "{p} not crawled: {hits:#?}");
+    for p in [
+        "GET /account/orders?page=1",
+        "GET /account/settings",
+        "GET /account/history?page=1",
+    ] {
+        assert!(
+            hits.iter().any(|h| h.starts_with(p)),
+            "{p} not crawled: {hits:#?}"
+        );
     }
 }
 
@@ -252,22 +369,37 @@ fn hostile_responses_give_diagnostics_and_the_scan_goes_on() {
     opts.limits.timeout = Duration::from_secs(2);
     opts.limits.max_body = 1 << 20;
     opts.passive_only = true;
-    opts.openapi.push(OpenApiSource::Text { name: "broken.yaml".into(), text: "openapi: 3.0.0\npaths: [\n".into() });
-    opts.openapi.push(OpenApiSource::Url(env.base.join("/bad-openapi.json").unwrap()));
+    opts.openapi.push(OpenApiSource::Text {
+        name: "broken.yaml".into(),
+        text: "openapi: 3.0.0\npaths: [\n".into(),
+    });
+    opts.openapi.push(OpenApiSource::Url(
+        env.base.join("/bad-openapi.json").unwrap(),
+    ));
     let started = std::time::Instant::now();
     let out = run(&opts).unwrap();
-    assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
     let diags: Vec<String> = out.diagnostics.iter().map(ToString::to_string).collect();
     let has = |s: &str| diags.iter().any(|d| d.contains(s));
     assert!(has("broken.yaml"), "{diags:#?}");
     assert!(has("bad-openapi.json"), "{diags:#?}");
     assert!(has("/huge") && has("larger than"), "{diags:#?}");
     let hits = env.state.hits();
-    assert!(hits.iter().any(|h| h == "GET /malformed-target"), "{hits:#?}");
+    assert!(
+        hits.iter().any(|h| h == "GET /malformed-target"),
+        "{hits:#?}"
+    );
     assert!(hits.iter().any(|h| h == "GET /binary"));
     assert!(hits.iter().any(|h| h == "GET /slow"));
     // Redirect loops end: each URL shape once.
-    assert!(hits.iter().filter(|h| h.starts_with("GET /loop/n")).count() <= 2, "{hits:#?}");
+    assert!(
+        hits.iter().filter(|h| h.starts_with("GET /loop/n")).count() <= 2,
+        "{hits:#?}"
+    );
     assert!(hits.iter().filter(|h| h.starts_with("GET /loop/a")).count() == 1);
 }
 

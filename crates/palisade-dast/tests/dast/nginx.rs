@@ -59,14 +59,26 @@ pub fn start(hardened: bool) -> Option<Nginx> {
         std::fs::create_dir_all(d.join(sub)).unwrap();
     }
     std::fs::write(d.join("www/index.html"), "<!doctype html><html><head><title>static</title></head><body><a href=\"/page2.html\">two</a> <a href=\"/files/\">files</a></body></html>").unwrap();
-    std::fs::write(d.join("www/page2.html"), "<!doctype html><html><body><p>two</p></body></html>").unwrap();
+    std::fs::write(
+        d.join("www/page2.html"),
+        "<!doctype html><html><body><p>two</p></body></html>",
+    )
+    .unwrap();
     std::fs::write(d.join("www/files/report.txt"), "report").unwrap();
     if hardened {
-        std::fs::write(d.join("www/files/index.html"), "<!doctype html><html><body>files</body></html>").unwrap();
+        std::fs::write(
+            d.join("www/files/index.html"),
+            "<!doctype html><html><body>files</body></html>",
+        )
+        .unwrap();
     }
     // Workers may run as an unprivileged user when started as root: let them read the tree.
     let _ = Command::new("chmod").args(["-R", "a+rX"]).arg(d).status();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let dp = d.display();
     let conf = format!(
         r#"daemon off;
@@ -93,7 +105,11 @@ http {{
     }}
 }}
 "#,
-        headers = if hardened { HARDENED } else { "server_tokens on;" },
+        headers = if hardened {
+            HARDENED
+        } else {
+            "server_tokens on;"
+        },
         autoindex = if hardened { "off" } else { "on" },
     );
     let mut f = std::fs::File::create(d.join("nginx.conf")).unwrap();
@@ -109,10 +125,17 @@ http {{
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let n = Nginx { child, port, _dir: dir };
+    let n = Nginx {
+        child,
+        port,
+        _dir: dir,
+    };
     let until = Instant::now() + Duration::from_secs(10);
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < until, "nginx did not start; see its error log");
+        assert!(
+            Instant::now() < until,
+            "nginx did not start; see its error log"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     Some(n)
@@ -155,7 +178,10 @@ fn nginx_hardened_configuration_is_clean() {
     let out = scan(n.port);
     let rules: Vec<&str> = out.findings.iter().map(|f| f.rule.0.as_str()).collect();
     for r in HEADER_RULES {
-        assert!(!rules.contains(r), "{r} reported on the hardened nginx: {rules:?}");
+        assert!(
+            !rules.contains(r),
+            "{r} reported on the hardened nginx: {rules:?}"
+        );
     }
     assert_eq!(out.stats.grade.unwrap().grade, "A+");
 }

@@ -3,7 +3,7 @@
 //! OpenAPI-described JSON API and two GraphQL endpoints. Every "vulnerability" is simulated
 //! (no shell, no database, no file system access): the endpoints answer the way a vulnerable
 //! one would. Listens on 127.0.0.1 only.
-#![allow(dead_code, clippy::unwrap_used)]
+#![allow(dead_code, clippy::unwrap_used, clippy::enum_variant_names)]
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -46,7 +46,11 @@ type St = State<Arc<AppState>>;
 type Q = Query<HashMap<String, String>>;
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 fn page(body: &str) -> Response {
@@ -54,7 +58,12 @@ fn page(body: &str) -> Response {
 }
 
 fn html(status: StatusCode, body: &str) -> Response {
-    (status, [("content-type", "text/html; charset=utf-8")], format!("<!doctype html><html><head><title>shop</title></head><body>{body}</body></html>")).into_response()
+    (
+        status,
+        [("content-type", "text/html; charset=utf-8")],
+        format!("<!doctype html><html><head><title>shop</title></head><body>{body}</body></html>"),
+    )
+        .into_response()
 }
 
 fn q(qs: &HashMap<String, String>, k: &str) -> String {
@@ -69,7 +78,8 @@ async fn log(State(s): St, req: Request, next: Next) -> Response {
 
 async fn index(State(s): St) -> Response {
     let out = s.outside.lock().unwrap().clone();
-    page(&format!(r#"
+    page(&format!(
+        r#"
 <h1>Shop</h1>
 <a href="/jwt/issue">token</a> <a href="/jwt/issue-strong">strong token</a>
 <a href="/xss?q=hello">search</a> <a href="/xss-safe?q=hello">search (safe)</a>
@@ -93,15 +103,26 @@ async fn index(State(s): St) -> Response {
 <img src="/img/a.png" srcset="/img/a-2x.png 2x, /img/a-3x.png 3x">
 <script src="{out}/track.js"></script>
 <script>var api = "/api/orders/1"; fetch('/js-only?page=2');</script>
-"#))
+"#
+    ))
 }
 
 async fn robots() -> Response {
-    (StatusCode::OK, [("content-type", "text/plain")], "User-agent: *\nDisallow: /hidden-admin/\nSitemap: /sitemap.xml\n").into_response()
+    (
+        StatusCode::OK,
+        [("content-type", "text/plain")],
+        "User-agent: *\nDisallow: /hidden-admin/\nSitemap: /sitemap.xml\n",
+    )
+        .into_response()
 }
 
 async fn sitemap() -> Response {
-    (StatusCode::OK, [("content-type", "application/xml")], "<?xml version=\"1.0\"?><urlset><url><loc>/sitemap-only?page=1</loc></url></urlset>").into_response()
+    (
+        StatusCode::OK,
+        [("content-type", "application/xml")],
+        "<?xml version=\"1.0\"?><urlset><url><loc>/sitemap-only?page=1</loc></url></urlset>",
+    )
+        .into_response()
 }
 
 async fn plain_ok() -> Response {
@@ -116,10 +137,16 @@ async fn xss_safe(Query(qs): Q) -> Response {
     page(&format!("<p>Results for {}</p>", esc(&q(&qs, "q"))))
 }
 async fn xss_attr(Query(qs): Q) -> Response {
-    page(&format!("<form><input name=\"q\" value=\"{}\"></form>", q(&qs, "q").replace('<', "")))
+    page(&format!(
+        "<form><input name=\"q\" value=\"{}\"></form>",
+        q(&qs, "q").replace('<', "")
+    ))
 }
 async fn xss_attr_safe(Query(qs): Q) -> Response {
-    page(&format!("<form><input name=\"q\" value=\"{}\"></form>", esc(&q(&qs, "q"))))
+    page(&format!(
+        "<form><input name=\"q\" value=\"{}\"></form>",
+        esc(&q(&qs, "q"))
+    ))
 }
 
 // --- SQL injection (simulated) ---
@@ -128,9 +155,15 @@ const MYSQL_ERR: &str = "You have an error in your SQL syntax; check the manual 
 async fn sqli_error(Query(qs): Q) -> Response {
     let id = q(&qs, "id");
     if id.matches('\'').count() % 2 == 1 || id.matches('"').count() % 2 == 1 {
-        return html(StatusCode::INTERNAL_SERVER_ERROR, &format!("<pre>{MYSQL_ERR}</pre>"));
+        return html(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &format!("<pre>{MYSQL_ERR}</pre>"),
+        );
     }
-    page(&format!("<p>item {}</p>", if id.trim() == "1" { "Lamp" } else { "none" }))
+    page(&format!(
+        "<p>item {}</p>",
+        if id.trim() == "1" { "Lamp" } else { "none" }
+    ))
 }
 async fn sqli_error_safe(Query(qs): Q) -> Response {
     match q(&qs, "id").parse::<u32>() {
@@ -169,7 +202,11 @@ fn sleep_secs(s: &str, word: &str) -> Option<u64> {
     let l = s.to_ascii_lowercase();
     let i = l.find(word)?;
     let rest = &l[i + word.len()..];
-    let digits: String = rest.trim_start_matches(['(', ' ']).chars().take_while(char::is_ascii_digit).collect();
+    let digits: String = rest
+        .trim_start_matches(['(', ' '])
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
     digits.parse().ok().map(|d: u64| d.min(5))
 }
 async fn sqli_time(Query(qs): Q) -> Response {
@@ -193,7 +230,10 @@ fn commands(host: &str) -> Vec<String> {
 }
 async fn cmd(Query(qs): Q) -> Response {
     let host = q(&qs, "host");
-    let mut out = format!("PING {} (127.0.0.1): 56 data bytes\n", esc(host.split([';', '|', '&', '`', '$']).next().unwrap_or("")));
+    let mut out = format!(
+        "PING {} (127.0.0.1): 56 data bytes\n",
+        esc(host.split([';', '|', '&', '`', '$']).next().unwrap_or(""))
+    );
     if commands(&host).iter().any(|c| c == "id") {
         out.push_str("uid=33(www-data) gid=33(www-data) groups=33(www-data)\n");
     }
@@ -201,10 +241,18 @@ async fn cmd(Query(qs): Q) -> Response {
 }
 async fn cmd_safe(Query(qs): Q) -> Response {
     let host = q(&qs, "host");
-    if !host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-') {
-        return html(StatusCode::BAD_REQUEST, &format!("<p>invalid host {}</p>", esc(&host)));
+    if !host
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+    {
+        return html(
+            StatusCode::BAD_REQUEST,
+            &format!("<p>invalid host {}</p>", esc(&host)),
+        );
     }
-    page(&format!("<pre>PING {host} (127.0.0.1): 56 data bytes</pre>"))
+    page(&format!(
+        "<pre>PING {host} (127.0.0.1): 56 data bytes</pre>"
+    ))
 }
 async fn cmd_time(Query(qs): Q) -> Response {
     for c in commands(&q(&qs, "host")) {
@@ -221,7 +269,11 @@ async fn cmd_time_safe(Query(_qs): Q) -> Response {
 // --- Path traversal (simulated file system) ---
 const PASSWD: &str = "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\nwww-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\n";
 fn resolve(base: &str, name: &str) -> String {
-    let joined = if name.starts_with('/') { name.to_owned() } else { format!("{base}/{name}") };
+    let joined = if name.starts_with('/') {
+        name.to_owned()
+    } else {
+        format!("{base}/{name}")
+    };
     let mut out: Vec<&str> = Vec::new();
     for seg in joined.split('/') {
         match seg {
@@ -287,8 +339,16 @@ async fn http_get(url: &str) -> Option<usize> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let rest = url.strip_prefix("http://")?;
     let (hostport, path) = rest.split_once('/').unwrap_or((rest, ""));
-    let mut s = tokio::time::timeout(Duration::from_secs(2), tokio::net::TcpStream::connect(hostport)).await.ok()?.ok()?;
-    s.write_all(format!("GET /{path} HTTP/1.0\r\nHost: {hostport}\r\n\r\n").as_bytes()).await.ok()?;
+    let mut s = tokio::time::timeout(
+        Duration::from_secs(2),
+        tokio::net::TcpStream::connect(hostport),
+    )
+    .await
+    .ok()?
+    .ok()?;
+    s.write_all(format!("GET /{path} HTTP/1.0\r\nHost: {hostport}\r\n\r\n").as_bytes())
+        .await
+        .ok()?;
     let mut buf = Vec::new();
     let _ = tokio::time::timeout(Duration::from_secs(2), s.read_to_end(&mut buf)).await;
     Some(buf.len())
@@ -319,7 +379,9 @@ fn render(t: &str) -> String {
             return out;
         };
         let expr = rest[i + 2..i + j].trim();
-        let val = expr.split_once('*').and_then(|(a, b)| Some(a.trim().parse::<i64>().ok()? * b.trim().parse::<i64>().ok()?));
+        let val = expr
+            .split_once('*')
+            .and_then(|(a, b)| Some(a.trim().parse::<i64>().ok()? * b.trim().parse::<i64>().ok()?));
         out.push_str(&val.map_or_else(|| esc(expr), |v| v.to_string()));
         rest = &rest[i + j + 2..];
     }
@@ -343,31 +405,56 @@ async fn lang(Query(qs): Q) -> Response {
     }
     for extra in lines {
         if let Some((n, v)) = extra.split_once(':')
-            && let (Ok(n), Ok(v)) = (HeaderName::from_bytes(n.trim().as_bytes()), HeaderValue::from_str(v.trim()))
+            && let (Ok(n), Ok(v)) = (
+                HeaderName::from_bytes(n.trim().as_bytes()),
+                HeaderValue::from_str(v.trim()),
+            )
         {
             h.insert(n, v);
         }
     }
-    (StatusCode::OK, h, [("content-type", "text/html")], "<p>language set</p>").into_response()
+    (
+        StatusCode::OK,
+        h,
+        [("content-type", "text/html")],
+        "<p>language set</p>",
+    )
+        .into_response()
 }
 async fn lang_safe(Query(qs): Q) -> Response {
-    let l: String = q(&qs, "l").chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+    let l: String = q(&qs, "l")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
     let mut h = HeaderMap::new();
     if let Ok(v) = HeaderValue::from_str(&l) {
         h.insert("content-language", v);
     }
-    (StatusCode::OK, h, [("content-type", "text/html")], "<p>language set</p>").into_response()
+    (
+        StatusCode::OK,
+        h,
+        [("content-type", "text/html")],
+        "<p>language set</p>",
+    )
+        .into_response()
 }
 
 // --- JWT ---
 fn sign(claims: &str, secret: &str) -> String {
-    let input = format!("{}.{}", B64.encode(r#"{"alg":"HS256","typ":"JWT"}"#), B64.encode(claims));
+    let input = format!(
+        "{}.{}",
+        B64.encode(r#"{"alg":"HS256","typ":"JWT"}"#),
+        B64.encode(claims)
+    );
     let mut m = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     m.update(input.as_bytes());
     format!("{input}.{}", B64.encode(m.finalize().into_bytes()))
 }
 fn now() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
 }
 fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     let c = headers.get("cookie")?.to_str().ok()?;
@@ -392,7 +479,9 @@ fn verify(token: &str, secret: &str, mode: Verify) -> Option<String> {
     let sig_ok = || {
         let mut m = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
         m.update(format!("{h}.{c}").as_bytes());
-        B64.decode(s).ok().is_some_and(|sig| m.verify_slice(&sig).is_ok())
+        B64.decode(s)
+            .ok()
+            .is_some_and(|sig| m.verify_slice(&sig).is_ok())
     };
     let ok = match (mode, alg) {
         (Verify::NoVerify, _) => true,
@@ -403,11 +492,17 @@ fn verify(token: &str, secret: &str, mode: Verify) -> Option<String> {
     if !ok {
         return None;
     }
-    let exp = claims.get("exp").and_then(serde_json::Value::as_u64).unwrap_or(0);
+    let exp = claims
+        .get("exp")
+        .and_then(serde_json::Value::as_u64)
+        .unwrap_or(0);
     if mode != Verify::IgnoreExp && exp < now() {
         return None;
     }
-    claims.get("sub").and_then(|s| s.as_str()).map(str::to_owned)
+    claims
+        .get("sub")
+        .and_then(|s| s.as_str())
+        .map(str::to_owned)
 }
 fn me(headers: &HeaderMap, name: &str, secret: &str, mode: Verify) -> Response {
     match cookie(headers, name).and_then(|t| verify(&t, secret, mode)) {
@@ -416,12 +511,40 @@ fn me(headers: &HeaderMap, name: &str, secret: &str, mode: Verify) -> Response {
     }
 }
 async fn jwt_issue() -> Response {
-    let t = sign(&format!(r#"{{"sub":"alice","exp":{}}}"#, now() + 3600), WEAK_SECRET);
-    (StatusCode::OK, [("set-cookie", format!("jwt={t}; Path=/; HttpOnly; SameSite=Lax")), ("content-type", "text/html".into())], "<p>token issued</p>").into_response()
+    let t = sign(
+        &format!(r#"{{"sub":"alice","exp":{}}}"#, now() + 3600),
+        WEAK_SECRET,
+    );
+    (
+        StatusCode::OK,
+        [
+            (
+                "set-cookie",
+                format!("jwt={t}; Path=/; HttpOnly; SameSite=Lax"),
+            ),
+            ("content-type", "text/html".into()),
+        ],
+        "<p>token issued</p>",
+    )
+        .into_response()
 }
 async fn jwt_issue_strong() -> Response {
-    let t = sign(&format!(r#"{{"sub":"alice","exp":{}}}"#, now() + 3600), STRONG_SECRET);
-    (StatusCode::OK, [("set-cookie", format!("jwt_strong={t}; Path=/; HttpOnly; SameSite=Lax")), ("content-type", "text/html".into())], "<p>token issued</p>").into_response()
+    let t = sign(
+        &format!(r#"{{"sub":"alice","exp":{}}}"#, now() + 3600),
+        STRONG_SECRET,
+    );
+    (
+        StatusCode::OK,
+        [
+            (
+                "set-cookie",
+                format!("jwt_strong={t}; Path=/; HttpOnly; SameSite=Lax"),
+            ),
+            ("content-type", "text/html".into()),
+        ],
+        "<p>token issued</p>",
+    )
+        .into_response()
 }
 async fn jwt_none(h: HeaderMap) -> Response {
     me(&h, "jwt", WEAK_SECRET, Verify::AcceptNone)
@@ -444,17 +567,38 @@ async fn cors(h: HeaderMap) -> Response {
     let mut out = HeaderMap::new();
     if let Some(o) = h.get("origin") {
         out.insert("access-control-allow-origin", o.clone());
-        out.insert("access-control-allow-credentials", HeaderValue::from_static("true"));
+        out.insert(
+            "access-control-allow-credentials",
+            HeaderValue::from_static("true"),
+        );
     }
-    (StatusCode::OK, out, [("content-type", "application/json")], r#"{"balance":42}"#).into_response()
+    (
+        StatusCode::OK,
+        out,
+        [("content-type", "application/json")],
+        r#"{"balance":42}"#,
+    )
+        .into_response()
 }
 async fn cors_safe(h: HeaderMap) -> Response {
     let mut out = HeaderMap::new();
     if h.get("origin").is_some_and(|o| o == "https://app.example") {
-        out.insert("access-control-allow-origin", HeaderValue::from_static("https://app.example"));
-        out.insert("access-control-allow-credentials", HeaderValue::from_static("true"));
+        out.insert(
+            "access-control-allow-origin",
+            HeaderValue::from_static("https://app.example"),
+        );
+        out.insert(
+            "access-control-allow-credentials",
+            HeaderValue::from_static("true"),
+        );
     }
-    (StatusCode::OK, out, [("content-type", "application/json")], r#"{"balance":42}"#).into_response()
+    (
+        StatusCode::OK,
+        out,
+        [("content-type", "application/json")],
+        r#"{"balance":42}"#,
+    )
+        .into_response()
 }
 
 // --- Sessions, BOLA, login ---
@@ -473,16 +617,26 @@ fn user_of(s: &AppState, headers: &HeaderMap) -> Option<String> {
 }
 const ORDERS: &[(u32, &str, &str)] = &[(1, "alice", "2x desk lamp"), (2, "bob", "1x chair")];
 async fn orders(State(s): St, Path(id): Path<u32>, h: HeaderMap) -> Response {
-    let Some(_user) = user_of(&s, &h) else { return json(StatusCode::UNAUTHORIZED, r#"{"error":"sign in"}"#.into()) };
+    let Some(_user) = user_of(&s, &h) else {
+        return json(StatusCode::UNAUTHORIZED, r#"{"error":"sign in"}"#.into());
+    };
     match ORDERS.iter().find(|o| o.0 == id) {
-        Some(o) => json(StatusCode::OK, format!(r#"{{"id":{},"owner":"{}","items":"{}"}}"#, o.0, o.1, o.2)),
+        Some(o) => json(
+            StatusCode::OK,
+            format!(r#"{{"id":{},"owner":"{}","items":"{}"}}"#, o.0, o.1, o.2),
+        ),
         None => json(StatusCode::NOT_FOUND, r#"{"error":"no such order"}"#.into()),
     }
 }
 async fn secure_orders(State(s): St, Path(id): Path<u32>, h: HeaderMap) -> Response {
-    let Some(user) = user_of(&s, &h) else { return json(StatusCode::UNAUTHORIZED, r#"{"error":"sign in"}"#.into()) };
+    let Some(user) = user_of(&s, &h) else {
+        return json(StatusCode::UNAUTHORIZED, r#"{"error":"sign in"}"#.into());
+    };
     match ORDERS.iter().find(|o| o.0 == id) {
-        Some(o) if o.1 == user => json(StatusCode::OK, format!(r#"{{"id":{},"owner":"{}","items":"{}"}}"#, o.0, o.1, o.2)),
+        Some(o) if o.1 == user => json(
+            StatusCode::OK,
+            format!(r#"{{"id":{},"owner":"{}","items":"{}"}}"#, o.0, o.1, o.2),
+        ),
         Some(_) => json(StatusCode::FORBIDDEN, r#"{"error":"not yours"}"#.into()),
         None => json(StatusCode::NOT_FOUND, r#"{"error":"no such order"}"#.into()),
     }
@@ -491,7 +645,9 @@ fn json(status: StatusCode, body: String) -> Response {
     (status, [("content-type", "application/json")], body).into_response()
 }
 async fn login_form() -> Response {
-    page(r#"<form method="post" action="/login"><input type="hidden" name="csrf_token" value="x"><input name="user"><input type="password" name="pass"></form>"#)
+    page(
+        r#"<form method="post" action="/login"><input type="hidden" name="csrf_token" value="x"><input name="user"><input type="password" name="pass"></form>"#,
+    )
 }
 async fn login(State(s): St, body: String) -> Response {
     let ok = body.contains("user=alice") && body.contains("pass=wonderland");
@@ -500,11 +656,24 @@ async fn login(State(s): St, body: String) -> Response {
     }
     let sid = format!("alice-{}", s.counter.fetch_add(1, Ordering::Relaxed));
     s.sessions.lock().unwrap().insert(sid.clone(), 0);
-    (StatusCode::FOUND, [("set-cookie", format!("sid={sid}; Path=/; HttpOnly; SameSite=Lax")), ("location", "/account".into())], "").into_response()
+    (
+        StatusCode::FOUND,
+        [
+            (
+                "set-cookie",
+                format!("sid={sid}; Path=/; HttpOnly; SameSite=Lax"),
+            ),
+            ("location", "/account".into()),
+        ],
+        "",
+    )
+        .into_response()
 }
 async fn account(State(s): St, h: HeaderMap) -> Response {
     match user_of(&s, &h) {
-        Some(u) => page(&format!("<p>Account of {u}</p><a href=\"/account/orders?page=1\">orders</a><a href=\"/account/settings\">settings</a><a href=\"/account/history?page=1\">history</a>")),
+        Some(u) => page(&format!(
+            "<p>Account of {u}</p><a href=\"/account/orders?page=1\">orders</a><a href=\"/account/settings\">settings</a><a href=\"/account/history?page=1\">history</a>"
+        )),
         None => redirect_to("/login"),
     }
 }
@@ -518,29 +687,61 @@ async fn api_search(Query(qs): Q) -> Response {
     json(StatusCode::OK, r#"{"results":[]}"#.into())
 }
 async fn api_search_safe(Query(qs): Q) -> Response {
-    json(StatusCode::OK, serde_json::json!({"query": q(&qs, "q"), "results": []}).to_string())
+    json(
+        StatusCode::OK,
+        serde_json::json!({"query": q(&qs, "q"), "results": []}).to_string(),
+    )
 }
 async fn api_import(body: String) -> Response {
-    if body.contains("<!ENTITY") && body.contains("SYSTEM \"file:///etc/passwd\"") && body.contains('&') {
-        return (StatusCode::OK, [("content-type", "text/plain")], format!("imported: {PASSWD}")).into_response();
+    if body.contains("<!ENTITY")
+        && body.contains("SYSTEM \"file:///etc/passwd\"")
+        && body.contains('&')
+    {
+        return (
+            StatusCode::OK,
+            [("content-type", "text/plain")],
+            format!("imported: {PASSWD}"),
+        )
+            .into_response();
     }
-    (StatusCode::OK, [("content-type", "text/plain")], "imported: 1 record").into_response()
+    (
+        StatusCode::OK,
+        [("content-type", "text/plain")],
+        "imported: 1 record",
+    )
+        .into_response()
 }
 async fn api_import_safe(body: String) -> Response {
     if body.contains("<!DOCTYPE") {
-        return (StatusCode::BAD_REQUEST, [("content-type", "text/plain")], "DTDs are not allowed").into_response();
+        return (
+            StatusCode::BAD_REQUEST,
+            [("content-type", "text/plain")],
+            "DTDs are not allowed",
+        )
+            .into_response();
     }
-    (StatusCode::OK, [("content-type", "text/plain")], "imported: 1 record").into_response()
+    (
+        StatusCode::OK,
+        [("content-type", "text/plain")],
+        "imported: 1 record",
+    )
+        .into_response()
 }
 async fn api_preview(body: String) -> Response {
     let v: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
     let t = v.get("template").and_then(|t| t.as_str()).unwrap_or("");
-    json(StatusCode::OK, serde_json::json!({"html": render(t)}).to_string())
+    json(
+        StatusCode::OK,
+        serde_json::json!({"html": render(t)}).to_string(),
+    )
 }
 async fn api_preview_safe(body: String) -> Response {
     let v: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
     let t = v.get("template").and_then(|t| t.as_str()).unwrap_or("");
-    json(StatusCode::OK, serde_json::json!({"html": esc(t)}).to_string())
+    json(
+        StatusCode::OK,
+        serde_json::json!({"html": esc(t)}).to_string(),
+    )
 }
 async fn openapi() -> Response {
     json(StatusCode::OK, OPENAPI.into())
@@ -571,16 +772,27 @@ const SCHEMA: &str = r#"{"data":{"__schema":{"queryType":{"name":"Query"},"types
 fn gql_one(q: &str, safe: bool) -> serde_json::Value {
     use serde_json::json;
     if q.contains("__schema") {
-        return if safe { json!({"errors":[{"message":"introspection is disabled"}]}) } else { serde_json::from_str(SCHEMA).unwrap() };
+        return if safe {
+            json!({"errors":[{"message":"introspection is disabled"}]})
+        } else {
+            serde_json::from_str(SCHEMA).unwrap()
+        };
     }
     let depth = q.chars().filter(|c| *c == '{').count();
     if safe && depth > 5 {
         return json!({"errors":[{"message":"query is too deep"}]});
     }
-    let words: Vec<&str> = q.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').filter(|w| !w.is_empty() && *w != "query").collect();
+    let words: Vec<&str> = q
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .filter(|w| !w.is_empty() && *w != "query")
+        .collect();
     for w in &words {
         if !["user", "name", "friends", "__typename"].contains(w) {
-            let msg = if safe { format!("Cannot query field \"{w}\" on type \"Query\".") } else { format!("Cannot query field \"{w}\" on type \"Query\". Did you mean \"user\"?") };
+            let msg = if safe {
+                format!("Cannot query field \"{w}\" on type \"Query\".")
+            } else {
+                format!("Cannot query field \"{w}\" on type \"Query\". Did you mean \"user\"?")
+            };
             return json!({"errors":[{"message": msg}]});
         }
     }
@@ -591,13 +803,22 @@ fn gql_one(q: &str, safe: bool) -> serde_json::Value {
 }
 async fn graphql_handler(body: Bytes, safe: bool) -> Response {
     let Ok(v) = serde_json::from_slice::<serde_json::Value>(&body) else {
-        return json(StatusCode::BAD_REQUEST, r#"{"errors":[{"message":"bad request"}]}"#.into());
+        return json(
+            StatusCode::BAD_REQUEST,
+            r#"{"errors":[{"message":"bad request"}]}"#.into(),
+        );
     };
     if let Some(a) = v.as_array() {
         if safe {
-            return json(StatusCode::BAD_REQUEST, r#"{"errors":[{"message":"batching is disabled"}]}"#.into());
+            return json(
+                StatusCode::BAD_REQUEST,
+                r#"{"errors":[{"message":"batching is disabled"}]}"#.into(),
+            );
         }
-        let out: Vec<serde_json::Value> = a.iter().map(|x| gql_one(x.get("query").and_then(|q| q.as_str()).unwrap_or(""), false)).collect();
+        let out: Vec<serde_json::Value> = a
+            .iter()
+            .map(|x| gql_one(x.get("query").and_then(|q| q.as_str()).unwrap_or(""), false))
+            .collect();
         return json(StatusCode::OK, serde_json::Value::Array(out).to_string());
     }
     let q = v.get("query").and_then(|q| q.as_str()).unwrap_or("");
@@ -624,7 +845,16 @@ async fn passive_bad() -> Response {
 <a href="/passive/cart;jsessionid=0A1B2C3D4E5F60718293">cart</a>
 <a href="/passive/error">error</a>
 </body></html>"#;
-    (StatusCode::OK, [("content-type", "text/html"), ("set-cookie", "sessionid=abc123def; Path=/"), ("x-powered-by", "Express/4.17.1")], body).into_response()
+    (
+        StatusCode::OK,
+        [
+            ("content-type", "text/html"),
+            ("set-cookie", "sessionid=abc123def; Path=/"),
+            ("x-powered-by", "Express/4.17.1"),
+        ],
+        body,
+    )
+        .into_response()
 }
 async fn passive_good() -> Response {
     let body = r#"<!doctype html><html><head><title>good</title><script src="https://cdn.example.net/lib.js" integrity="sha384-abc" crossorigin="anonymous"></script></head><body>
@@ -632,10 +862,25 @@ async fn passive_good() -> Response {
 <form method="post" action="/passive/transfer"><input type="hidden" name="csrf_token" value="t0k3n"><input name="amount"></form>
 <a href="https://other.example/" target="_blank" rel="noopener noreferrer">partner</a>
 </body></html>"#;
-    (StatusCode::OK, [("content-type", "text/html"), ("set-cookie", "__Host-sid=abc123def; Path=/; Secure; HttpOnly; SameSite=Strict"), ("cache-control", "no-store")], body).into_response()
+    (
+        StatusCode::OK,
+        [
+            ("content-type", "text/html"),
+            (
+                "set-cookie",
+                "__Host-sid=abc123def; Path=/; Secure; HttpOnly; SameSite=Strict",
+            ),
+            ("cache-control", "no-store"),
+        ],
+        body,
+    )
+        .into_response()
 }
 async fn passive_error() -> Response {
-    html(StatusCode::INTERNAL_SERVER_ERROR, "<pre>Traceback (most recent call last):\n  File \"/srv/app/views.py\", line 42, in transfer\nKeyError: 'amount'</pre>")
+    html(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "<pre>Traceback (most recent call last):\n  File \"/srv/app/views.py\", line 42, in transfer\nKeyError: 'amount'</pre>",
+    )
 }
 async fn files_listing() -> Response {
     (StatusCode::OK, [("content-type", "text/html")], "<html><head><title>Index of /files/</title></head><body><h1>Index of /files/</h1><pre><a href=\"../\">../</a>\n<a href=\"report.txt\">report.txt</a></pre></body></html>").into_response()
@@ -643,10 +888,20 @@ async fn files_listing() -> Response {
 
 // --- Sensitive files, soft 404 ---
 async fn git_head() -> Response {
-    (StatusCode::OK, [("content-type", "text/plain")], "ref: refs/heads/main\n").into_response()
+    (
+        StatusCode::OK,
+        [("content-type", "text/plain")],
+        "ref: refs/heads/main\n",
+    )
+        .into_response()
 }
 async fn dotenv() -> Response {
-    (StatusCode::OK, [("content-type", "text/plain")], "DB_HOST=db\nDB_PASSWORD=hunter2\nAPP_KEY=base64:abc\n").into_response()
+    (
+        StatusCode::OK,
+        [("content-type", "text/plain")],
+        "DB_HOST=db\nDB_PASSWORD=hunter2\nAPP_KEY=base64:abc\n",
+    )
+        .into_response()
 }
 async fn soft404() -> Response {
     page("<h1>Page not found</h1><p>Try the <a href=\"/\">home page</a>.</p>")
@@ -728,18 +983,36 @@ pub fn router(state: Arc<AppState>, hostile: bool) -> Router {
             .route("/loop/n", get(loop_n))
             .route("/malformed", get(malformed))
             .route("/malformed-target", get(plain_ok))
-            .route("/bad-openapi.json", get(|| async { json(StatusCode::OK, "{\"openapi\": \"3.0.0\", \"paths\": ".into()) }));
+            .route(
+                "/bad-openapi.json",
+                get(|| async {
+                    json(
+                        StatusCode::OK,
+                        "{\"openapi\": \"3.0.0\", \"paths\": ".into(),
+                    )
+                }),
+            );
     }
-    r.layer(axum::middleware::from_fn_with_state(state.clone(), log)).with_state(state)
+    r.layer(axum::middleware::from_fn_with_state(state.clone(), log))
+        .with_state(state)
 }
 
 async fn hostile_index() -> Response {
-    page(r#"<a href="/huge">huge</a> <a href="/slow">slow</a> <a href="/binary">binary</a> <a href="/loop/a">loop</a> <a href="/loop/n?i=1">counter</a> <a href="/malformed">malformed</a>"#)
+    page(
+        r#"<a href="/huge">huge</a> <a href="/slow">slow</a> <a href="/binary">binary</a> <a href="/loop/a">loop</a> <a href="/loop/n?i=1">counter</a> <a href="/malformed">malformed</a>"#,
+    )
 }
 async fn huge() -> Response {
     let chunk = "<p>".to_owned() + &"A".repeat(1 << 20) + "</p>";
-    let stream = futures_util::stream::iter((0..40).map(move |_| Ok::<_, std::io::Error>(Bytes::from(chunk.clone()))));
-    (StatusCode::OK, [("content-type", "text/html")], Body::from_stream(stream)).into_response()
+    let stream = futures_util::stream::iter(
+        (0..40).map(move |_| Ok::<_, std::io::Error>(Bytes::from(chunk.clone()))),
+    );
+    (
+        StatusCode::OK,
+        [("content-type", "text/html")],
+        Body::from_stream(stream),
+    )
+        .into_response()
 }
 async fn slow() -> Response {
     let stream = futures_util::stream::unfold(0u32, |i| async move {
@@ -747,13 +1020,28 @@ async fn slow() -> Response {
             return None;
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
-        Some((Ok::<_, std::io::Error>(Bytes::from_static(b"<p>.</p>")), i + 1))
+        Some((
+            Ok::<_, std::io::Error>(Bytes::from_static(b"<p>.</p>")),
+            i + 1,
+        ))
     });
-    (StatusCode::OK, [("content-type", "text/html")], Body::from_stream(stream)).into_response()
+    (
+        StatusCode::OK,
+        [("content-type", "text/html")],
+        Body::from_stream(stream),
+    )
+        .into_response()
 }
 async fn binary() -> Response {
-    let bytes: Vec<u8> = (0..65536u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
-    (StatusCode::OK, [("content-type", "application/octet-stream")], bytes).into_response()
+    let bytes: Vec<u8> = (0..65536u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    (
+        StatusCode::OK,
+        [("content-type", "application/octet-stream")],
+        bytes,
+    )
+        .into_response()
 }
 async fn loop_n(Query(qs): Q) -> Response {
     let i: u64 = q(&qs, "i").parse().unwrap_or(0);
@@ -765,7 +1053,9 @@ async fn malformed() -> Response {
 
 /// Starts the app on 127.0.0.1 (port 0 = any free port) and returns its address.
 pub async fn serve(state: Arc<AppState>, hostile: bool, port: u16) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap();
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .unwrap();
     let addr = listener.local_addr().unwrap();
     let app = router(state, hostile);
     tokio::spawn(async move {
@@ -776,7 +1066,9 @@ pub async fn serve(state: Arc<AppState>, hostile: bool, port: u16) -> SocketAddr
 
 /// A server that counts every request: the "outside" of the scope.
 pub async fn serve_outside(hits: Arc<AtomicU64>) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .unwrap();
     let addr = listener.local_addr().unwrap();
     let app = Router::new().fallback(move || {
         let hits = hits.clone();
