@@ -60,7 +60,12 @@ pub struct DastArgs {
     #[arg(long, requires = "login_data")]
     pub login_url: Option<String>,
     /// The login request body: `user=alice&pass=...` (form) or a JSON document.
-    #[arg(long, requires = "login_url", env = "PALISADE_DAST_LOGIN_DATA", hide_env_values = true)]
+    #[arg(
+        long,
+        requires = "login_url",
+        env = "PALISADE_DAST_LOGIN_DATA",
+        hide_env_values = true
+    )]
     pub login_data: Option<String>,
     /// A regex that marks a page as "logged out" (besides 401 and redirects to the login URL).
     #[arg(long, requires = "login_url")]
@@ -86,12 +91,19 @@ fn header(s: &str) -> Result<(String, String)> {
 }
 
 fn options(args: &DastArgs) -> Result<Options> {
-    let target = Url::parse(&args.url)
-        .with_context(|| format!("`{}` is not a URL; write e.g. https://staging.example/", args.url))?;
+    let target = Url::parse(&args.url).with_context(|| {
+        format!(
+            "`{}` is not a URL; write e.g. https://staging.example/",
+            args.url
+        )
+    })?;
     let mut o = Options::new(target.clone());
     o.scope = args.scope.clone();
     let max_body = palisade_input::parse_size(&args.max_response_size).with_context(|| {
-        format!("`{}` is not a size; write e.g. 2MiB", args.max_response_size)
+        format!(
+            "`{}` is not a size; write e.g. 2MiB",
+            args.max_response_size
+        )
     })?;
     if args.rps < 0.0 || !args.rps.is_finite() {
         bail!("--rps must be 0 (unthrottled) or a positive number");
@@ -107,8 +119,16 @@ fn options(args: &DastArgs) -> Result<Options> {
     o.max_depth = args.max_depth;
     o.passive_only = args.passive_only;
     o.allow_unsafe_methods = args.allow_unsafe_methods;
-    o.headers = args.headers.iter().map(|h| header(h)).collect::<Result<_>>()?;
-    o.session_b = args.session_b.iter().map(|h| header(h)).collect::<Result<_>>()?;
+    o.headers = args
+        .headers
+        .iter()
+        .map(|h| header(h))
+        .collect::<Result<_>>()?;
+    o.session_b = args
+        .session_b
+        .iter()
+        .map(|h| header(h))
+        .collect::<Result<_>>()?;
     for c in &args.cookies {
         let (n, v) = c
             .split_once('=')
@@ -133,8 +153,9 @@ fn options(args: &DastArgs) -> Result<Options> {
     }
     for s in &args.openapi {
         if s.starts_with("http://") || s.starts_with("https://") {
-            o.openapi
-                .push(OpenApiSource::Url(Url::parse(s).with_context(|| format!("`{s}` is not a URL"))?));
+            o.openapi.push(OpenApiSource::Url(
+                Url::parse(s).with_context(|| format!("`{s}` is not a URL"))?,
+            ));
         } else {
             let text = std::fs::read_to_string(s)
                 .with_context(|| format!("cannot read the OpenAPI document {s}"))?;
@@ -173,13 +194,34 @@ pub fn dast_command(args: &DastArgs, offline: bool) -> Result<ExitCode> {
     let trend_first = args.store.store.is_some()
         && args.output.format.to_report() == palisade_report::Format::Html;
     let trend = if trend_first {
-        crate::triage::record_scan_as(&args.store, root, &outcome.findings, &rules, true, "palisade-dast")?
+        crate::triage::record_scan_as(
+            &args.store,
+            root,
+            &outcome.findings,
+            &rules,
+            true,
+            "palisade-dast",
+        )?
     } else {
         Vec::new()
     };
-    crate::commands::write_report(&outcome, &rules, &[], args.output.format.to_report(), &args.output, trend)?;
+    crate::commands::write_report(
+        &outcome,
+        &rules,
+        &[],
+        args.output.format.to_report(),
+        &args.output,
+        trend,
+    )?;
     if !trend_first {
-        crate::triage::record_scan_as(&args.store, root, &outcome.findings, &rules, false, "palisade-dast")?;
+        crate::triage::record_scan_as(
+            &args.store,
+            root,
+            &outcome.findings,
+            &rules,
+            false,
+            "palisade-dast",
+        )?;
     }
     summary(&out.stats, args.output.verbose);
     Ok(crate::commands::exit_code(&outcome, args.output.fail_on))
@@ -187,7 +229,11 @@ pub fn dast_command(args: &DastArgs, offline: bool) -> Result<ExitCode> {
 
 fn summary(s: &palisade_dast::Stats, verbose: bool) {
     let mut err = std::io::stderr().lock();
-    let methods: Vec<String> = s.by_method.iter().map(|(m, n)| format!("{m} {n}")).collect();
+    let methods: Vec<String> = s
+        .by_method
+        .iter()
+        .map(|(m, n)| format!("{m} {n}"))
+        .collect();
     let _ = writeln!(
         err,
         "dast: {} request(s) ({}) in {:.1}s, {:.0} req/s; {} page(s), {} endpoint(s); {} failed",
@@ -200,7 +246,11 @@ fn summary(s: &palisade_dast::Stats, verbose: bool) {
         s.failed
     );
     if let Some(g) = &s.grade {
-        let _ = writeln!(err, "dast: security headers grade {} ({}/100)", g.grade, g.score);
+        let _ = writeln!(
+            err,
+            "dast: security headers grade {} ({}/100)",
+            g.grade, g.score
+        );
     }
     if !s.graphql_endpoints.is_empty() {
         let _ = writeln!(err, "dast: GraphQL at {}", s.graphql_endpoints.join(", "));
@@ -209,7 +259,11 @@ fn summary(s: &palisade_dast::Stats, verbose: bool) {
         err,
         "dast: {} out-of-scope URL(s) seen and not requested{}",
         s.out_of_scope.len(),
-        if verbose || s.out_of_scope.is_empty() { "" } else { " (-v lists them)" }
+        if verbose || s.out_of_scope.is_empty() {
+            ""
+        } else {
+            " (-v lists them)"
+        }
     );
     if verbose {
         for u in &s.out_of_scope {
@@ -224,9 +278,16 @@ fn summary(s: &palisade_dast::Stats, verbose: bool) {
         );
     }
     if s.relogins > 0 {
-        let _ = writeln!(err, "dast: session lost and re-established {} time(s)", s.relogins);
+        let _ = writeln!(
+            err,
+            "dast: session lost and re-established {} time(s)",
+            s.relogins
+        );
     }
     if let Some(b) = &s.budget_hit {
-        let _ = writeln!(err, "dast: stopped early: {b} spent (raise --max-requests / --time-budget)");
+        let _ = writeln!(
+            err,
+            "dast: stopped early: {b} spent (raise --max-requests / --time-budget)"
+        );
     }
 }

@@ -30,7 +30,15 @@ fn serve() -> u16 {
 fn dast_reports_http_locations_in_json_and_sarif() {
     let port = serve();
     let url = format!("http://127.0.0.1:{port}/");
-    let r = run(bin().args(["dast", &url, "--passive-only", "-f", "json", "--fail-on", "medium"]));
+    let r = run(bin().args([
+        "dast",
+        &url,
+        "--passive-only",
+        "-f",
+        "json",
+        "--fail-on",
+        "medium",
+    ]));
     assert_eq!(r.code, 1, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
     let f = v["findings"]
@@ -40,15 +48,36 @@ fn dast_reports_http_locations_in_json_and_sarif() {
         .find(|f| f["rule"] == "dast/csp-missing")
         .expect("csp finding");
     assert_eq!(f["locations"][0]["kind"], "http");
-    assert!(f["locations"][0]["url"].as_str().expect("url").starts_with(&url));
-    assert!(r.stderr.contains("1 out-of-scope URL(s) seen and not requested"), "{}", r.stderr);
+    assert!(
+        f["locations"][0]["url"]
+            .as_str()
+            .expect("url")
+            .starts_with(&url)
+    );
+    assert!(
+        r.stderr
+            .contains("1 out-of-scope URL(s) seen and not requested"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("security headers grade"), "{}", r.stderr);
 
-    let r = run(bin().args(["dast", &url, "--passive-only", "-f", "sarif", "--fail-on", "never"]));
+    let r = run(bin().args([
+        "dast",
+        &url,
+        "--passive-only",
+        "-f",
+        "sarif",
+        "--fail-on",
+        "never",
+    ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("sarif");
     let rules = v["runs"][0]["tool"]["driver"]["rules"].to_string();
-    assert!(rules.contains("dast/server-banner") && rules.contains("CWE"), "{rules}");
+    assert!(
+        rules.contains("dast/server-banner") && rules.contains("CWE"),
+        "{rules}"
+    );
     assert!(r.stdout.contains(&url));
 }
 
