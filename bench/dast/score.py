@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 
 # (class, path) of every active planted flaw of crates/palisade-dast/tests/dast/vulnapp.rs.
 PLANTED = {
-    ("xss", "/xss"), ("xss", "/xss-attr"),
+    ("xss", "/xss"), ("xss", "/xss-attr"), ("xss-stored", "/guestbook"),
     ("sqli", "/sqli-error"), ("sqli", "/sqli-bool"), ("sqli", "/sqli-time"), ("sqli", "/api/search"),
     ("cmd", "/cmd"), ("cmd", "/cmd-time"), ("file", "/file"), ("redirect", "/redirect"),
     ("ssrf", "/fetch"), ("ssti", "/hello"), ("ssti", "/api/preview"), ("crlf", "/lang"),
@@ -22,11 +22,11 @@ TWINS = {
     "/xss-safe", "/xss-attr-safe", "/sqli-error-safe", "/sqli-bool-safe", "/sqli-time-safe",
     "/api/search-safe", "/cmd-safe", "/cmd-time-safe", "/file-safe", "/redirect-safe", "/fetch-safe",
     "/hello-safe", "/api/preview-safe", "/lang-safe", "/api/import-safe", "/jwt/strict",
-    "/jwt/strong-me", "/graphql-safe", "/api/secure-orders/1", "/api/cors-safe",
+    "/jwt/strong-me", "/graphql-safe", "/api/secure-orders/1", "/api/cors-safe", "/guestbook-safe",
 }
 
 PALISADE = {
-    "xss-reflected": "xss", "sql-injection": "sqli", "command-injection": "cmd",
+    "xss-reflected": "xss", "xss-stored": "xss-stored", "sql-injection": "sqli", "command-injection": "cmd",
     "path-traversal": "file", "open-redirect": "redirect", "ssrf": "ssrf", "ssti": "ssti",
     "crlf-injection": "crlf", "xxe": "xxe", "jwt-alg-none": "jwt", "jwt-signature-not-verified": "jwt",
     "jwt-expired-accepted": "jwt", "jwt-weak-secret": "jwt-secret", "graphql-introspection": "graphql",
@@ -35,7 +35,7 @@ PALISADE = {
     "cors-reflected-origin": "cors", "cors-null-origin": "cors",
 }
 WAPITI = {
-    "Cross Site Scripting": "xss", "Reflected Cross Site Scripting": "xss",
+    "Cross Site Scripting": "xss", "Stored Cross Site Scripting": "xss-stored", "Reflected Cross Site Scripting": "xss",
     "SQL Injection": "sqli", "Blind SQL Injection": "sqli", "Command execution": "cmd",
     "Path Traversal": "file", "Open Redirect": "redirect", "Server Side Request Forgery": "ssrf",
     "CRLF Injection": "crlf", "XML External Entity": "xxe", "Backup file": "files",

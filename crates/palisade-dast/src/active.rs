@@ -244,6 +244,97 @@ pub(crate) fn run(cx: &mut Ctx<'_>, oob: &Listener) {
     }
     jwt_checks(cx);
     bola(cx);
+    stored_xss(cx);
+}
+
+/// Submits a unique tag through every POST form field, then re-reads the crawled HTML pages
+/// for it. Only with `--allow-unsafe-methods` (it stores data).
+fn stored_xss(cx: &mut Ctx<'_>) {
+    if !cx.client.allow_unsafe {
+        return;
+    }
+    let mut planted: Vec<(String, Endpoint, Point, Request)> = Vec::new();
+    let forms: Vec<Endpoint> = cx
+        .endpoints
+        .iter()
+        .filter(|(e, _)| e.method == "POST" && matches!(e.body, Some(Body::Form(_))))
+        .map(|(e, _)| e.clone())
+        .take(20)
+        .collect();
+    for ep in forms {
+        let Some(Body::Form(fields)) = &ep.body else {
+            continue;
+        };
+        for (name, value) in fields.clone() {
+            if planted.len() >= 40 || cx.stopped {
+                break;
+            }
+            // Tokens and hidden values are kept: the submission must be accepted.
+            let lname = name.to_ascii_lowercase();
+            if ["csrf", "token", "nonce", "xsrf"]
+                .iter()
+                .any(|k| lname.contains(k))
+                || value.contains("Palisade-1")
+            {
+                continue;
+            }
+            let tag = format!("pal{}s", token());
+            let p = Point::Form(name.clone());
+            let req = inject(&ep, &p, &format!("<{tag}>"));
+            if cx.send(&req).is_some() {
+                planted.push((tag, ep.clone(), p, req));
+            }
+        }
+    }
+    if planted.is_empty() {
+        return;
+    }
+    let pages: Vec<Url> = cx
+        .endpoints
+        .iter()
+        .filter(|(e, r)| {
+            e.method == "GET"
+                && r.as_ref()
+                    .is_some_and(|r| r.is_html() && (200..300).contains(&r.status))
+        })
+        .map(|(e, _)| e.url.clone())
+        .take(150)
+        .collect();
+    let mut reported = std::collections::HashSet::new();
+    for u in pages {
+        if cx.stopped {
+            return;
+        }
+        let Some(r) = cx.send(&Request::get(u.clone())) else {
+            continue;
+        };
+        if !r.is_html() {
+            continue;
+        }
+        let tags = crate::html::parse(&r.text()).probe_tags;
+        for (tag, ep, p, req) in &planted {
+            if tags.contains(tag)
+                && reported.insert((ep.url.path().to_owned(), p.name().to_owned()))
+            {
+                let msg = format!(
+                    "field `{}` submitted to {} is stored and rendered unencoded at {}: palisade's <{tag}> tag is live markup there",
+                    p.name(),
+                    ep.url.path(),
+                    u.path()
+                );
+                let f = finding(
+                    "dast/xss-stored",
+                    "GET",
+                    &u,
+                    &shape(&u),
+                    &format!("{} {}", ep.url.path(), p.name()),
+                    msg,
+                    format!("{}\n\nthen GET {u}\n\n{}", req.line(), r.summary(600)),
+                );
+                cx.add(f);
+            }
+        }
+    }
 }
 
 fn probe(
@@ -970,7 +1061,7 @@ fn jwt_checks(cx: &mut Ctx<'_>) {
         .map(|d| d.as_secs())
         .unwrap_or(0);
     let tokens = cx.jwts.clone();
-    for tok in tokens.iter().take(5) {
+    for (cookie, tok) in tokens.iter().take(5) {
         let Some(t) = crate::jwt::parse(tok) else {
             continue;
         };
@@ -991,7 +1082,7 @@ fn jwt_checks(cx: &mut Ctx<'_>) {
                 "GET",
                 &target,
                 &crate::rules::origin(&target),
-                &t.signing_input,
+                cookie.as_deref().unwrap_or("authorization"),
                 format!(
                     "a {} token the application issued is signed with the guessable secret {shown}",
                     t.alg()
@@ -1004,13 +1095,6 @@ fn jwt_checks(cx: &mut Ctx<'_>) {
             cx.add(f);
         }
         // Where the token travels: a cookie of session A, or the Authorization header.
-        let cookie = cx
-            .client
-            .jar
-            .borrow()
-            .iter()
-            .find(|(_, v)| *v == tok)
-            .map(|(k, _)| k.clone());
         let carrier = |req: Request, value: Option<&str>| -> Request {
             let mut req = req;
             match &cookie {

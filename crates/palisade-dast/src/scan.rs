@@ -22,7 +22,8 @@ pub(crate) struct Ctx<'a> {
     per_path: HashMap<String, usize>,
     pub out_of_scope: BTreeSet<String>,
     pub graphql_candidates: Vec<Url>,
-    pub jwts: Vec<String>,
+    /// JWTs seen: the cookie that carried them (if one did), and the token.
+    pub jwts: Vec<(Option<String>, String)>,
     pub grade: Option<passive::Grade>,
     pub graphql_found: Vec<String>,
     pub unsafe_skipped: u64,
@@ -185,7 +186,7 @@ pub fn run(opts: &Options) -> Result<Outcome, Error> {
             && let Some(t) = v.strip_prefix("Bearer ")
             && crate::jwt::looks_like(t.trim())
         {
-            cx.jwts.push(t.trim().to_owned());
+            cx.jwts.push((None, t.trim().to_owned()));
         }
     }
     crawl(&mut cx);
@@ -336,11 +337,12 @@ fn import_openapi(
 
 fn collect_jwts(cx: &mut Ctx<'_>, resp: &Response) {
     for sc in resp.headers_all("set-cookie") {
-        if let Some((_, v)) = sc.split(';').next().and_then(|f| f.split_once('='))
+        if let Some((n, v)) = sc.split(';').next().and_then(|f| f.split_once('='))
             && crate::jwt::looks_like(v.trim())
-            && !cx.jwts.iter().any(|j| j == v.trim())
+            && !cx.jwts.iter().any(|(c, _)| c.as_deref() == Some(n.trim()))
         {
-            cx.jwts.push(v.trim().to_owned());
+            cx.jwts
+                .push((Some(n.trim().to_owned()), v.trim().to_owned()));
         }
     }
     if resp.content_type().contains("json")
@@ -349,9 +351,9 @@ fn collect_jwts(cx: &mut Ctx<'_>, resp: &Response) {
         for k in ["token", "access_token", "id_token", "jwt"] {
             if let Some(t) = v.get(k).and_then(serde_json::Value::as_str)
                 && crate::jwt::looks_like(t)
-                && !cx.jwts.iter().any(|j| j == t)
+                && !cx.jwts.iter().any(|(_, j)| j == t)
             {
-                cx.jwts.push(t.to_owned());
+                cx.jwts.push((None, t.to_owned()));
             }
         }
     }

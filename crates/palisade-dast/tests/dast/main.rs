@@ -72,6 +72,7 @@ fn pairs(o: &Outcome) -> BTreeSet<(String, String)> {
 const PLANTED: &[(&str, &str)] = &[
     ("dast/xss-reflected", "/xss"),
     ("dast/xss-reflected", "/xss-attr"),
+    ("dast/xss-stored", "/guestbook"),
     ("dast/sql-injection", "/sqli-error"),
     ("dast/sql-injection", "/sqli-bool"),
     ("dast/sql-injection", "/sqli-time"),

@@ -33,6 +33,8 @@ pub struct AppState {
     /// The base URL of the "outside" server links and redirects point to.
     pub outside: Mutex<String>,
     sessions: Mutex<HashMap<String, u64>>,
+    guestbook: Mutex<Vec<String>>,
+    guestbook_safe: Mutex<Vec<String>>,
     counter: AtomicU64,
 }
 
@@ -98,6 +100,7 @@ async fn index(State(s): St) -> Response {
 <a href="/jwt/strict">me (strict)</a> <a href="/jwt/strong-me">me (strong)</a>
 <a href="/api/cors">cors</a> <a href="/api/cors-safe">cors (safe)</a>
 <a href="/graphql-safe">graph</a>
+<a href="/guestbook">guestbook</a> <a href="/guestbook-safe">guestbook (safe)</a>
 <a href="/passive/bad">bad page</a> <a href="/passive/good">good page</a> <a href="/files/">files</a>
 <a href="{out}/leak">partner</a> <a href="/redirect-out">partner redirect</a>
 <img src="/img/a.png" srcset="/img/a-2x.png 2x, /img/a-3x.png 3x">
@@ -834,6 +837,39 @@ async fn graphql_get() -> Response {
     page("<p>GraphQL endpoint: POST a query.</p>")
 }
 
+// --- Stored XSS ---
+fn guestbook_page(entries: &[String], action: &str, raw: bool) -> Response {
+    let items: String = entries
+        .iter()
+        .rev()
+        .take(50)
+        .map(|e| format!("<li>{}</li>", if raw { e.clone() } else { esc(e) }))
+        .collect();
+    page(&format!(
+        "<ul>{items}</ul><form method=\"post\" action=\"{action}\"><input type=\"hidden\" name=\"csrf_token\" value=\"t\"><textarea name=\"comment\"></textarea></form>"
+    ))
+}
+fn comment_of(body: &str) -> String {
+    url::form_urlencoded::parse(body.as_bytes())
+        .find(|(k, _)| k == "comment")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+async fn guestbook(State(s): St) -> Response {
+    guestbook_page(&s.guestbook.lock().unwrap(), "/guestbook", true)
+}
+async fn guestbook_post(State(s): St, body: String) -> Response {
+    s.guestbook.lock().unwrap().push(comment_of(&body));
+    redirect_to("/guestbook")
+}
+async fn guestbook_safe(State(s): St) -> Response {
+    guestbook_page(&s.guestbook_safe.lock().unwrap(), "/guestbook-safe", false)
+}
+async fn guestbook_safe_post(State(s): St, body: String) -> Response {
+    s.guestbook_safe.lock().unwrap().push(comment_of(&body));
+    redirect_to("/guestbook-safe")
+}
+
 // --- Passive: a bad page and its clean twin ---
 async fn passive_bad() -> Response {
     let body = r#"<!doctype html><html><head><title>bad</title><script src="https://cdn.example.net/lib.js"></script></head><body>
@@ -962,6 +998,11 @@ pub fn router(state: Arc<AppState>, hostile: bool) -> Router {
         .route("/graphql", post(graphql).get(graphql_get))
         .route("/graphql-safe", post(graphql_safe).get(graphql_get))
         .route("/login", get(login_form).post(login))
+        .route("/guestbook", get(guestbook).post(guestbook_post))
+        .route(
+            "/guestbook-safe",
+            get(guestbook_safe).post(guestbook_safe_post),
+        )
         .route("/account", get(account))
         .route("/account/{*rest}", get(account))
         .route("/passive/bad", get(passive_bad))
