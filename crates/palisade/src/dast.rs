@@ -191,11 +191,22 @@ pub fn dast_command(args: &DastArgs, offline: bool) -> Result<ExitCode> {
     };
     let rules: Vec<&palisade_engine::RuleMeta> = palisade_dast::rules::rules()?.iter().collect();
     let root = Path::new(".");
+    // Findings belong to the deployed application: without --repo, the target's origin names
+    // it (and `dast` the branch) unless the command runs inside a git checkout.
+    let mut store = args.store.clone();
+    if store.scope.repo.is_none() && !in_git(root) {
+        let t = &opts.target;
+        store.scope.repo = Some(format!("{}://{}", t.scheme(), t.host_str().unwrap_or("")));
+        if let Some(p) = t.port() {
+            store.scope.repo = store.scope.repo.map(|r| format!("{r}:{p}"));
+        }
+        store.scope.branch.get_or_insert_with(|| "dast".into());
+    }
     let trend_first = args.store.store.is_some()
         && args.output.format.to_report() == palisade_report::Format::Html;
     let trend = if trend_first {
         crate::triage::record_scan_as(
-            &args.store,
+            &store,
             root,
             &outcome.findings,
             &rules,
@@ -215,7 +226,7 @@ pub fn dast_command(args: &DastArgs, offline: bool) -> Result<ExitCode> {
     )?;
     if !trend_first {
         crate::triage::record_scan_as(
-            &args.store,
+            &store,
             root,
             &outcome.findings,
             &rules,
@@ -290,4 +301,11 @@ fn summary(s: &palisade_dast::Stats, verbose: bool) {
             "dast: stopped early: {b} spent (raise --max-requests / --time-budget)"
         );
     }
+}
+
+fn in_git(dir: &Path) -> bool {
+    let Ok(abs) = dir.canonicalize() else {
+        return false;
+    };
+    abs.ancestors().any(|a| a.join(".git").exists())
 }
