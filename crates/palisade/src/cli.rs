@@ -68,6 +68,8 @@ pub enum Command {
     Import(crate::triage::ImportArgs),
     /// Threats, risk summary and data-flow diagram from a threat model (YAML).
     ThreatModel(crate::threat::ThreatModelArgs),
+    /// Scan a running web application or API: scoped crawl, passive checks, safe active checks.
+    Dast(Box<crate::dast::DastArgs>),
     /// OWASP ASVS 5.0 design review.
     Asvs {
         #[command(subcommand)]

@@ -34,6 +34,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Deps(a) => Some(&a.scan.output),
         Command::Iac(a) => Some(&a.output),
         Command::Sast(a) => Some(&a.scan.output),
+        Command::Dast(a) => Some(&a.output),
         _ => None,
     };
     if let Some(out) = output
@@ -58,6 +59,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Deps(args) => crate::vex::deps_command(&args),
         Command::Iac(args) => scan_command(&args, Some(&["iac"])),
         Command::Sbom(args) => crate::sbom::sbom_command(&args),
+        Command::Dast(args) => crate::dast::dast_command(&args, offline),
         Command::Sast(args) => crate::sast::sast_command(args),
         Command::Db { command } => match command {
             DbCommand::Import { paths, db } => crate::db::import(&paths, &db),
@@ -469,7 +471,7 @@ fn finish_with(
     Ok(exit_code(outcome, out.fail_on))
 }
 
-fn write_report(
+pub(crate) fn write_report(
     outcome: &ScanOutcome,
     rules: &[&RuleMeta],
     not_audited: &[palisade_report::NotAudited],
@@ -567,7 +569,7 @@ fn print_diagnostics(outcome: &ScanOutcome, verbose: bool) {
     }
 }
 
-fn exit_code(outcome: &ScanOutcome, fail_on: FailOn) -> ExitCode {
+pub(crate) fn exit_code(outcome: &ScanOutcome, fail_on: FailOn) -> ExitCode {
     let threshold = match fail_on {
         FailOn::Never => None,
         FailOn::Any | FailOn::Info => Some(Severity::Info),

@@ -3,6 +3,7 @@
 mod advisory;
 mod cli;
 mod commands;
+mod dast;
 mod db;
 mod diff;
 mod git;

@@ -98,10 +98,13 @@ pub fn build_with(
 /// Every rule of every engine (built-in rules only).
 pub fn all_rules() -> Result<Vec<RuleMeta>> {
     let engines = build(&[], &[], AdvisoryDb::Examples)?.engines;
-    Ok(engines
+    let mut rules: Vec<RuleMeta> = engines
         .iter()
         .flat_map(|e| e.rules().iter().cloned())
-        .collect())
+        .collect();
+    // DAST runs against a URL, not files: its rules are listed and explained with the rest.
+    rules.extend(palisade_dast::rules::rules()?.iter().cloned());
+    Ok(rules)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ mod bad_input;
 mod ci_files;
 mod cli;
 mod common;
+mod dast;
 mod db_update;
 mod deps;
 mod diff;
