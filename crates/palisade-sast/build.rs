@@ -18,7 +18,9 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
-    println!("cargo:rerun-if-changed={}", root.display());
+    // Relative paths (cargo reads them against the package root) keep the
+    // fingerprint valid when a target directory is reused from another checkout.
+    println!("cargo:rerun-if-changed=rules");
     let mut files = Vec::new();
     walk(&root, &mut files);
     files.sort();
@@ -33,7 +35,7 @@ fn main() {
         if rel.starts_with('.') || rel.contains("/.") {
             continue;
         }
-        println!("cargo:rerun-if-changed={}", f.display());
+        println!("cargo:rerun-if-changed=rules/{rel}");
         code.push_str(&format!(
             "    ({rel:?}, include_str!({:?})),\n",
             f.display().to_string()
