@@ -553,6 +553,7 @@ fn list(a: &ListArgs) -> Result<ExitCode> {
         rules: a.rule.clone(),
         overdue: a.overdue.then_some(sla),
         limit: a.limit,
+        ..Filter::default()
     };
     let now = now()?;
     let (_, mut store) = store_here(&a.store)?;
