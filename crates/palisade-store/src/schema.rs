@@ -180,6 +180,18 @@ CREATE TABLE components (
     PRIMARY KEY (project, branch, purl)
 );
 CREATE INDEX components_name ON components (name, version);
+-- What an upload showed of a finding beyond the store's columns: the code around it, the
+-- other locations (a taint trace) and the suggested fix, as last uploaded.
+CREATE TABLE finding_details (
+    repo TEXT NOT NULL,
+    branch TEXT NOT NULL,
+    fingerprint {key} NOT NULL,
+    snippet_line BIGINT,
+    snippet TEXT,
+    trace TEXT,
+    fix TEXT,
+    PRIMARY KEY (fingerprint, repo, branch)
+);
 -- The findings list's age filter and project paging.
 CREATE INDEX findings_open_first_seen ON findings (first_seen) WHERE lifecycle <> 'fixed';
 ",

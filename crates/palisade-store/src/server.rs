@@ -111,6 +111,19 @@ pub struct UploadOutcome {
     pub response: String,
 }
 
+/// What an upload showed of a finding beyond the store's columns.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FindingDetail {
+    pub fingerprint: String,
+    /// The first line number of `snippet`.
+    pub snippet_line: Option<u32>,
+    pub snippet: Option<String>,
+    /// The other locations, in order (`path:line`, a package URL or a URL): a taint
+    /// finding's trace from source to sink.
+    pub trace: Vec<String>,
+    pub fix: Option<String>,
+}
+
 /// One upload, as [`Store::upload`] takes it.
 #[derive(Debug, Clone)]
 pub struct Upload<'a> {
@@ -125,6 +138,9 @@ pub struct Upload<'a> {
     pub components: Option<(&'a str, &'a [NewComponent])>,
     /// Deduplicate imported results against palisade's own (as `palisade import`).
     pub dedup: bool,
+    /// Snippets, traces and fixes of the findings of `scans` (by fingerprint; every scan's
+    /// repository and branch).
+    pub details: &'a [FindingDetail],
     pub now: i64,
 }
 
@@ -391,6 +407,28 @@ impl Store {
                     )?;
                 }
             }
+            for (meta, _) in up.scans.iter().take(1) {
+                for d in up.details {
+                    let trace = if d.trace.is_empty() {
+                        None
+                    } else {
+                        Some(d.trace.join("\n"))
+                    };
+                    c.exec(
+                        "INSERT INTO finding_details (repo, branch, fingerprint, snippet_line, snippet, trace, fix) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                         ON CONFLICT (fingerprint, repo, branch) DO UPDATE SET snippet_line = excluded.snippet_line, snippet = excluded.snippet, trace = excluded.trace, fix = excluded.fix",
+                        &[
+                            meta.repo.as_str().into(),
+                            meta.branch.as_str().into(),
+                            d.fingerprint.as_str().into(),
+                            d.snippet_line.map(i64::from).into(),
+                            d.snippet.clone().into(),
+                            trace.into(),
+                            d.fix.clone().into(),
+                        ],
+                    )?;
+                }
+            }
             let response = respond(id, &summaries);
             c.exec(
                 "UPDATE uploads SET response = $1 WHERE id = $2",
@@ -621,6 +659,24 @@ impl Store {
             &[subject.into()],
         )?;
         Ok(rows.iter().filter_map(|r| r[0].text()).collect())
+    }
+
+    /// The detail last uploaded for a finding (of `branch`, else of any branch).
+    pub fn detail(&mut self, repo: &str, fingerprint: &str) -> Result<Option<FindingDetail>> {
+        let rows = self.conn.query(
+            "SELECT fingerprint, snippet_line, snippet, trace, fix FROM finding_details WHERE fingerprint = $1 AND repo = $2 ORDER BY branch LIMIT 1",
+            &[fingerprint.into(), repo.into()],
+        )?;
+        Ok(rows.first().map(|r| FindingDetail {
+            fingerprint: r[0].text().unwrap_or_default(),
+            snippet_line: r[1].int().and_then(|i| u32::try_from(i).ok()),
+            snippet: r[2].text(),
+            trace: r[3]
+                .text()
+                .map(|t| t.lines().map(str::to_owned).collect())
+                .unwrap_or_default(),
+            fix: r[4].text(),
+        }))
     }
 
     /// Is the connection alive? (A cheap query; the server uses it to drop dead

@@ -1002,6 +1002,13 @@ fn uploads_are_idempotent_and_record_like_the_cli() {
             scans: &scans,
             components: Some(("main", &comps)),
             dedup: true,
+            details: &[palisade_store::FindingDetail {
+                fingerprint: "aaaa1111".into(),
+                snippet_line: Some(2),
+                snippet: Some("a\ntoken = aaaa1111\n".into()),
+                trace: vec!["src/in.py:1".into(), "src/aaaa1111.py:3".into()],
+                fix: None,
+            }],
             now: T0,
         };
         let first = s
@@ -1013,6 +1020,16 @@ fn uploads_are_idempotent_and_record_like_the_cli() {
         assert!(second.replayed, "{name}");
         assert_eq!(second.response, first.response, "{name}");
         assert_eq!(s.upload_count(None).expect("count"), 1, "{name}");
+        let d = s
+            .detail("org/app", "aaaa1111")
+            .expect("detail")
+            .expect("stored");
+        assert_eq!(d.trace.len(), 2, "{name}");
+        assert_eq!(d.snippet_line, Some(2), "{name}");
+        assert!(
+            s.detail("org/app", "bbbb2222").expect("detail").is_none(),
+            "{name}"
+        );
         assert_eq!(all(&mut s, T0).len(), 2, "{name}: nothing duplicated");
         assert_eq!(s.scans(None, 10).expect("scans").len(), 1, "{name}");
         // A new upload without bbbb2222: fixed, as with `scan --store`.
