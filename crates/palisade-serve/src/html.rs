@@ -41,7 +41,7 @@ pub(crate) fn page(title: &str, who: Option<&Session>, body: &str) -> Response {
     let mut h = String::with_capacity(body.len() + 2048);
     let _ = write!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"referrer\" content=\"no-referrer\">\n<title>{} · palisade</title>\n<link rel=\"stylesheet\" href=\"/static/app.css\">\n<script src=\"/static/app.js\" defer></script>\n</head>\n<body>\n<header class=\"top\"><a class=\"brand\" href=\"/\">palisade</a>",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"referrer\" content=\"same-origin\">\n<title>{} · palisade</title>\n<link rel=\"stylesheet\" href=\"/static/app.css\">\n<script src=\"/static/app.js\" defer></script>\n</head>\n<body>\n<header class=\"top\"><a class=\"brand\" href=\"/\">palisade</a>",
         esc(title)
     );
     if let Some(s) = who {

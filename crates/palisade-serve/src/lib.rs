@@ -240,17 +240,19 @@ pub(crate) type App = Arc<AppState>;
 /// Opens (and migrates) the store, binds, and serves in the background on the current
 /// tokio runtime.
 pub async fn start(config: Config) -> Result<Running, Error> {
-    let store_url = config.store.clone();
-    // Open once up front: migrations run now, and a wrong URL fails the start.
-    let first = tokio::task::spawn_blocking(move || palisade_store::Store::open(&store_url))
-        .await
-        .map_err(|e| Error::Invalid(format!("store task failed: {e}")))??;
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .map_err(|source| Error::Bind {
             addr: config.bind,
             source,
         })?;
+    // Open once up front: migrations run now, and a wrong URL fails the start. The pool
+    // owns the connection at once (it closes connections off the async threads).
+    let store_url = config.store.clone();
+    let first = tokio::task::spawn_blocking(move || palisade_store::Store::open(&store_url))
+        .await
+        .map_err(|e| Error::Invalid(format!("store task failed: {e}")))??;
+    let pool = pool::Pool::new(&config.store, config.pool_size, first);
     let addr = listener.local_addr()?;
     let public = match &config.public_url {
         Some(u) => {
@@ -280,7 +282,7 @@ pub async fn start(config: Config) -> Result<Running, Error> {
         .map(|r| (r.id.clone(), r.clone()))
         .collect();
     let state = Arc::new(AppState {
-        pool: pool::Pool::new(&config.store, config.pool_size, first),
+        pool,
         login_limit: security::RateLimiter::new(config.login_rate_per_minute),
         upload_limit: security::RateLimiter::new(config.upload_rate_per_minute),
         config,

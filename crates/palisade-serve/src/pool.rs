@@ -61,6 +61,21 @@ fn classify(e: palisade_store::Error) -> (StoreFailure, bool) {
     }
 }
 
+impl Drop for Pool {
+    fn drop(&mut self) {
+        // Closing PostgreSQL connections blocks: never on a tokio worker.
+        let idle = std::mem::take(
+            &mut *self
+                .idle
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        if !idle.is_empty() {
+            let _ = std::thread::spawn(move || drop(idle)).join();
+        }
+    }
+}
+
 impl Pool {
     pub(crate) fn new(url: &str, size: usize, first: Store) -> Pool {
         Pool {
@@ -86,40 +101,40 @@ impl Pool {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .pop();
         let url = self.url.clone();
+        // The store is used and, when it failed, dropped on the blocking thread: the
+        // PostgreSQL client blocks when it closes, which a tokio worker must not do.
         let joined = tokio::task::spawn_blocking(move || {
             let mut store = match taken {
                 Some(s) => s,
                 None => match Store::open(&url) {
                     Ok(s) => s,
-                    Err(e) => return (Err(e), None),
+                    Err(e) => return (Err(classify(e).0), None),
                 },
             };
-            let out = work(&mut store);
-            (out, Some(store))
+            match work(&mut store) {
+                Ok(v) => (Ok(v), Some(store)),
+                Err(e) => {
+                    let (failure, drop_conn) = classify(e);
+                    if drop_conn {
+                        drop(store);
+                        (Err(failure), None)
+                    } else {
+                        (Err(failure), Some(store))
+                    }
+                }
+            }
         })
         .await;
-        let (out, store) = match joined {
-            Ok(x) => x,
-            Err(e) => {
-                return Err(StoreFailure::Unavailable(format!(
-                    "the store task failed: {e}"
-                )));
-            }
-        };
-        match out {
-            Ok(v) => {
+        match joined {
+            Ok((out, store)) => {
                 if let Some(s) = store {
                     self.give_back(s);
                 }
-                Ok(v)
+                out
             }
-            Err(e) => {
-                let (failure, drop_conn) = classify(e);
-                if !drop_conn && let Some(s) = store {
-                    self.give_back(s);
-                }
-                Err(failure)
-            }
+            Err(e) => Err(StoreFailure::Unavailable(format!(
+                "the store task failed: {e}"
+            ))),
         }
     }
 

@@ -214,7 +214,11 @@ impl FromRequestParts<App> for Viewer {
 
 /// Is this state-changing request from the dashboard itself (Origin, or Sec-Fetch-Site)?
 pub(crate) fn same_origin(app: &App, h: &HeaderMap) -> bool {
-    let origin = h.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    // `Origin: null` (privacy settings, some redirects) says nothing: use Fetch metadata.
+    let origin = h
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .filter(|o| *o != "null");
     let site = h.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     match (origin, site) {
         (Some(o), _) => o == app.origin,
@@ -326,7 +330,9 @@ pub(crate) async fn headers(State(app): State<App>, req: Request, next: Next) ->
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        // Not `no-referrer`: browsers then send `Origin: null` on the dashboard's own
+        // form posts, and the origin check needs the real one.
+        HeaderValue::from_static("same-origin"),
     );
     h.insert(
         "cross-origin-opener-policy",

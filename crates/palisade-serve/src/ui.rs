@@ -171,7 +171,8 @@ async fn login_token(State(app): State<App>, req: Request) -> Response {
             display: "admin".into(),
             role: Role::Admin,
             csrf: crate::random_token(),
-            owner: None,
+            // "My findings" of the bootstrap admin: what is assigned to `admin`.
+            owner: Some("admin".into()),
         },
         &back,
     )
@@ -490,7 +491,7 @@ fn select(name: &str, label: &str, current: Option<&str>, options: &[&str]) -> S
     );
     for o in options {
         let sel = if current == Some(*o) { " selected" } else { "" };
-        let _ = write!(s, "<option{sel}>{o}</option>");
+        let _ = write!(s, "<option value=\"{o}\"{sel}>{o}</option>");
     }
     s.push_str("</select></label>");
     s
@@ -623,7 +624,7 @@ async fn findings_page(
         esc(&s.csrf),
         esc(&back_url(action, &q))
     );
-    b.push_str("<div class=\"bulk\"><label>Set state <select name=\"state\" id=\"bulk-state\"><option>confirmed</option><option>false-positive</option><option>accepted-risk</option><option>fixed</option><option>open</option></select></label> <label>Reason <input name=\"reason\" id=\"bulk-reason\" required size=\"30\"></label> <label>Expires <input type=\"date\" name=\"expires\"></label> <label>Assign to <input name=\"assignee\" size=\"14\"></label> <button type=\"submit\" id=\"bulk-apply\">Apply to selected</button></div>");
+    b.push_str("<div class=\"bulk\"><label>Set state <select name=\"state\" id=\"bulk-state\"><option value=\"confirmed\">confirmed</option><option value=\"false-positive\">false-positive</option><option value=\"accepted-risk\">accepted-risk</option><option value=\"fixed\">fixed</option><option value=\"open\">open</option></select></label> <label>Reason <input name=\"reason\" id=\"bulk-reason\" required size=\"30\"></label> <label>Expires <input type=\"date\" name=\"expires\"></label> <label>Assign to <input name=\"assignee\" size=\"14\"></label> <button type=\"submit\" id=\"bulk-apply\">Apply to selected</button></div>");
     b.push_str("<table id=\"findings\"><thead><tr><th><input type=\"checkbox\" id=\"select-all\" aria-label=\"select all\"></th><th>Severity</th><th>Rule</th><th>Finding</th><th>Project</th><th>Owners</th><th>State</th><th>First seen</th></tr></thead><tbody>");
     let now = now();
     for f in &rows {
@@ -751,9 +752,10 @@ async fn triage(
         .iter()
         .filter(|(k, _)| k == "t")
         .filter_map(|(_, v)| {
+            // Browsers send an attribute's line break as CRLF.
             let (repo, fp) = v.split_once('\n')?;
             Some(Target {
-                repo: repo.to_owned(),
+                repo: repo.trim_end_matches('\r').to_owned(),
                 fingerprint: fp.to_owned(),
             })
         })

@@ -12,6 +12,7 @@ mod posture;
 mod registry;
 mod sast;
 mod sbom;
+mod serve;
 mod threat;
 mod triage;
 mod verify;

@@ -195,7 +195,7 @@ fn now() -> Result<i64> {
 }
 
 /// Who acts: `--by`, `$PALISADE_USER`, `git config user.email`, `$USER`.
-fn actor(by: Option<&str>) -> String {
+pub(crate) fn actor(by: Option<&str>) -> String {
     if let Some(b) = by.filter(|b| !b.trim().is_empty()) {
         return b.trim().to_owned();
     }
@@ -237,7 +237,7 @@ fn user_data_store() -> Option<PathBuf> {
 
 /// The store URL: given, else `.palisade/findings.db` at the root of the repository
 /// containing `near`, else the user data directory.
-fn resolve_store(given: Option<&str>, near: &Path) -> Result<String> {
+pub(crate) fn resolve_store(given: Option<&str>, near: &Path) -> Result<String> {
     if let Some(g) = given.filter(|g| !g.is_empty()) {
         return Ok(g.to_owned());
     }
@@ -274,7 +274,7 @@ fn open(url: &str) -> Result<Store> {
 }
 
 /// Repository, branch and commit: flags, else git, else CI variables.
-fn scope_of(args: &ScopeArgs, near: &Path) -> Result<(String, String, Option<String>)> {
+pub(crate) fn scope_of(args: &ScopeArgs, near: &Path) -> Result<(String, String, Option<String>)> {
     let head = palisade_git::head_info(near);
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
     let repo = args
@@ -498,7 +498,7 @@ fn parse_all<T>(
         .collect()
 }
 
-fn sla_from_config(path: Option<&Path>) -> Result<Sla> {
+pub(crate) fn sla_from_config(path: Option<&Path>) -> Result<Sla> {
     let here = std::env::current_dir().context("no current directory")?;
     let file = match path {
         Some(p) => Some(p.to_path_buf()),
