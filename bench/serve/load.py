@@ -2,6 +2,7 @@
 """Load and fault test for `palisade serve` (stdlib only; a second process on loopback).
 
     python3 bench/serve/load.py --palisade target/release/palisade --store postgres://... \
+        (or --bench-server target/release/examples/bench_server) \
         --uploaders 50 --uploads 4 --findings 1000 [--restart] [--pg-kill]
 
 Starts the server, creates one project and upload token per uploader, then runs
@@ -25,9 +26,13 @@ def free_port():
     s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
 
 def start(args, port):
-    env = dict(os.environ, PALISADE_ADMIN_TOKEN=ADMIN, PALISADE_UPLOAD_RATE="0")
-    p = subprocess.Popen([args.palisade, "serve", "--store", args.store, "--bind", f"127.0.0.1:{port}",
-                          "--pool-size", str(args.pool), "--max-upload", "256MiB"],
+    env = dict(os.environ, PALISADE_ADMIN_TOKEN=ADMIN, PALISADE_UPLOAD_RATE="0", PALISADE_POOL_SIZE=str(args.pool))
+    if args.bench_server:
+        cmd = [args.bench_server, "serve", args.store, f"127.0.0.1:{port}"]
+    else:
+        cmd = [args.palisade, "serve", "--store", args.store, "--bind", f"127.0.0.1:{port}",
+               "--pool-size", str(args.pool), "--max-upload", "256MiB"]
+    p = subprocess.Popen(cmd,
                          env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = p.stdout.readline()
     if "palisade serve:" not in line:
@@ -61,7 +66,8 @@ def pct(xs, p):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--palisade", required=True)
+    ap.add_argument("--palisade", help="the palisade binary (runs `palisade serve`)")
+    ap.add_argument("--bench-server", help="or crates/palisade-serve's bench_server example (same server)")
     ap.add_argument("--store", required=True)
     ap.add_argument("--uploaders", type=int, default=50)
     ap.add_argument("--uploads", type=int, default=4)

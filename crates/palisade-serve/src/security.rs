@@ -229,24 +229,22 @@ pub(crate) fn same_origin(app: &App, h: &HeaderMap) -> bool {
     }
 }
 
-/// The CSRF check of a form post: same origin and the session's token.
-pub(crate) fn check_csrf(
-    app: &App,
-    h: &HeaderMap,
-    s: &Session,
-    token: &str,
-) -> Result<(), Response> {
+/// The CSRF check of a form post: same origin and the session's token. `Some` is the
+/// refusal to send.
+pub(crate) fn check_csrf(app: &App, h: &HeaderMap, s: &Session, token: &str) -> Option<Response> {
     if !same_origin(app, h) {
-        return Err((StatusCode::FORBIDDEN, "cross-origin request refused\n").into_response());
+        return Some((StatusCode::FORBIDDEN, "cross-origin request refused\n").into_response());
     }
     if !ct_eq(token, &s.csrf) {
-        return Err((
-            StatusCode::FORBIDDEN,
-            "bad or missing CSRF token; reload the page\n",
-        )
-            .into_response());
+        return Some(
+            (
+                StatusCode::FORBIDDEN,
+                "bad or missing CSRF token; reload the page\n",
+            )
+                .into_response(),
+        );
     }
-    Ok(())
+    None
 }
 
 /// A token bucket per key (client address, upload token).

@@ -304,7 +304,7 @@ async fn logout(
     body: String,
 ) -> Response {
     let f = form(&body);
-    if let Err(r) = check_csrf(&app, &headers, &s, field(&f, "csrf").unwrap_or("")) {
+    if let Some(r) = check_csrf(&app, &headers, &s, field(&f, "csrf").unwrap_or("")) {
         return r;
     }
     if let Some(id) = session_id(app.tls, &headers) {
@@ -366,8 +366,8 @@ async fn overview(State(app): State<App>, Viewer(s): Viewer) -> Response {
     let mut totals = [0u64; 5];
     let mut overdue = 0;
     for p in &list {
-        for i in 0..5 {
-            totals[i] += p.open[i];
+        for (t, n) in totals.iter_mut().zip(p.open) {
+            *t += n;
         }
         overdue += p.overdue;
     }
@@ -744,7 +744,7 @@ async fn triage(
     body: String,
 ) -> Response {
     let f = form(&body);
-    if let Err(r) = check_csrf(&app, &headers, &s, field(&f, "csrf").unwrap_or("")) {
+    if let Some(r) = check_csrf(&app, &headers, &s, field(&f, "csrf").unwrap_or("")) {
         return r;
     }
     let back = safe_return_to(field(&f, "back"));
@@ -786,14 +786,18 @@ async fn triage(
         .filter(|a| !a.is_empty())
         .map(str::to_owned);
     // Developers triage only the projects they own.
-    if let Ok(Some(w)) = scope(&app, &s).await.map_err(|_| ()) {
-        if targets.iter().any(|t| !w.contains(&t.repo)) {
-            return (
-                StatusCode::FORBIDDEN,
-                "you may triage only the projects you own\n",
-            )
-                .into_response();
-        }
+    let within = match scope(&app, &s).await {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    if let Some(w) = within
+        && targets.iter().any(|t| !w.contains(&t.repo))
+    {
+        return (
+            StatusCode::FORBIDDEN,
+            "you may triage only the projects you own\n",
+        )
+            .into_response();
     }
     let actor = s.display.clone();
     let res = app
@@ -1212,7 +1216,7 @@ async fn admin_token_create(
         return r;
     }
     let f = form(&body);
-    if let Err(r) = check_csrf(&app, &headers, &s, field(&f, "csrf").unwrap_or("")) {
+    if let Some(r) = check_csrf(&app, &headers, &s, field(&f, "csrf").unwrap_or("")) {
         return r;
     }
     let project = field(&f, "project").unwrap_or("").trim().to_owned();
@@ -1244,7 +1248,7 @@ async fn admin_token_revoke(
         return r;
     }
     let f = form(&body);
-    if let Err(r) = check_csrf(&app, &headers, &s, field(&f, "csrf").unwrap_or("")) {
+    if let Some(r) = check_csrf(&app, &headers, &s, field(&f, "csrf").unwrap_or("")) {
         return r;
     }
     let Some(id) = field(&f, "id").and_then(|i| i.parse::<i64>().ok()) else {
@@ -1270,7 +1274,7 @@ async fn admin_user(
         return r;
     }
     let f = form(&body);
-    if let Err(r) = check_csrf(&app, &headers, &s, field(&f, "csrf").unwrap_or("")) {
+    if let Some(r) = check_csrf(&app, &headers, &s, field(&f, "csrf").unwrap_or("")) {
         return r;
     }
     let subject = field(&f, "subject").unwrap_or("").to_owned();

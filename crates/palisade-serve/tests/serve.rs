@@ -897,3 +897,206 @@ async fn browser_login_upload_filter_triage_owner_view() {
     assert!(d.shot("05-finding").await > blank * 2);
     server.stop().await.unwrap();
 }
+
+// ---------------------------------------------------------------------------------------
+// Single sign-on against the local oidc-provider (palisade-auth's test harness).
+
+struct Provider {
+    child: std::process::Child,
+    issuer: String,
+}
+
+impl Drop for Provider {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn oidc_provider(redirect: &str) -> Option<Provider> {
+    use std::io::BufRead;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../palisade-auth/tests/oidc");
+    let why = if !dir.join("node_modules/oidc-provider/package.json").exists() {
+        Some(
+            "crates/palisade-auth/tests/oidc/node_modules is missing (run .ci/setup-auth.sh)"
+                .to_owned(),
+        )
+    } else {
+        find_exe(&["node"])
+            .is_none()
+            .then(|| "node is not installed".to_owned())
+    };
+    if let Some(why) = why {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "oidc-provider is required in CI: {why}"
+        );
+        println!("SKIP single sign-on: {why}");
+        return None;
+    }
+    let (key, _) = palisade_auth::SigningKey::generate_es256(Some("client-key-1".into())).unwrap();
+    let config = json!({"redirect_uris": [redirect], "client_jwks": {"keys": [key.public_jwk()]}});
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = std::process::Command::new("node")
+        .arg("provider.mjs")
+        .current_dir(&dir)
+        .env("PORT", port.to_string())
+        .env("PALISADE_OIDC_CONFIG", config.to_string())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if let Some(iss) = line.strip_prefix("READY ") {
+                let _ = tx.send(iss.to_owned());
+            }
+        }
+    });
+    let issuer = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("oidc-provider ready");
+    Some(Provider { child, issuer })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oidc_login_and_developer_sees_only_owned_projects() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let Some(provider) = oidc_provider(&format!("{base}/auth/callback")) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("sso.db").to_string_lossy().into_owned();
+    let server = start(&store, |c| {
+        c.bind = format!("127.0.0.1:{port}").parse().unwrap();
+        c.oidc = Some(palisade_serve::OidcConfig {
+            issuer: provider.issuer.clone(),
+            client_id: "basic-client".into(),
+            client_secret: Some("basic-client-secret-for-tests-only".into()),
+            default_role: None,
+            allow_loopback_http: true,
+        });
+    })
+    .await;
+    let (_, token) = new_token(&base, "org/app").await;
+    assert_eq!(
+        upload(
+            &base,
+            &token,
+            "main",
+            &report(&[("aaaa1111", "high", "a.py", 1)])
+        )
+        .await
+        .0,
+        StatusCode::CREATED
+    );
+
+    // The browser: dashboard → provider (scripted login of "alice") → callback → dashboard.
+    let mut alice = Browser::new(&base);
+    let (st, h, html) = alice.get("/login").await;
+    assert!(
+        st == StatusCode::OK && html.contains("/login/oidc"),
+        "{html}"
+    );
+    let _ = h;
+    let (st, h, _) = alice.get("/login/oidc?return_to=/findings").await;
+    assert_eq!(st, StatusCode::SEE_OTHER);
+    let mut url = reqwest::Url::parse(h["location"].to_str().unwrap()).unwrap();
+    let mut idp = Browser::new(&provider.issuer);
+    let callback = loop {
+        let (st, h, body) = idp.get(url.as_str()).await;
+        assert!(st.is_redirection(), "provider answered {st}: {body}");
+        let next = url.join(h["location"].to_str().unwrap()).unwrap();
+        if next.as_str().starts_with(&format!("{base}/auth/callback")) {
+            break next;
+        }
+        url = next;
+    };
+    let (st, h, body) = alice.get(callback.as_str()).await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    assert_eq!(h["location"], "/findings");
+    // A developer owning nothing sees nothing and may triage nothing.
+    let (st, _, html) = alice.get("/findings").await;
+    assert!(
+        st == StatusCode::OK && html.contains("alice") && html.contains("(developer)"),
+        "{html}"
+    );
+    assert!(html.contains("0 findings"), "{html}");
+    let (st, _, _) = alice.get("/finding?project=org%2Fapp&fp=aaaa1111").await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    let csrf = csrf_of(&html);
+    let (st, _) = alice
+        .post(
+            "/findings/triage",
+            &base,
+            &[
+                ("csrf", &csrf),
+                ("t", "org/app\naaaa1111"),
+                ("state", "confirmed"),
+                ("reason", "mine"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, _, _) = alice.get("/admin").await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "developers are not admins");
+
+    // The admin makes alice an owner of org/app.
+    let mut admin = Browser::new(&base);
+    admin.post("/login", &base, &[("token", ADMIN)]).await;
+    let (_, _, page) = admin.get("/admin").await;
+    let subject = format!("{}|alice", provider.issuer);
+    assert!(page.contains(&subject), "{page}");
+    let (st, _) = admin
+        .post(
+            "/admin/users",
+            &base,
+            &[
+                ("csrf", &csrf_of(&page)),
+                ("subject", &subject),
+                ("role", "developer"),
+                ("owner", "@alice"),
+                ("projects", "org/app"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::SEE_OTHER);
+    let (_, _, html) = alice.get("/findings").await;
+    assert!(
+        html.contains("1 findings") && html.contains("aaaa1111"),
+        "{html}"
+    );
+    let (st, loc) = alice
+        .post(
+            "/findings/triage",
+            &base,
+            &[
+                ("csrf", &csrf),
+                ("t", "org/app\naaaa1111"),
+                ("state", "confirmed"),
+                ("reason", "mine"),
+                ("back", "/findings"),
+            ],
+        )
+        .await;
+    assert_eq!((st, loc.as_str()), (StatusCode::SEE_OTHER, "/findings"));
+    let (_, _, html) = alice.get("/finding?project=org%2Fapp&fp=aaaa1111").await;
+    assert!(
+        html.contains("alice@example.test"),
+        "the audit log names alice: {html}"
+    );
+    server.stop().await.unwrap();
+}
