@@ -433,6 +433,8 @@ struct FindingsQuery {
 }
 
 const PAGE_SIZE: usize = 50;
+/// Matches counted exactly up to this many; beyond, the page says "10000+".
+const COUNT_LIMIT: usize = 10_000;
 
 fn nonempty(s: Option<&String>) -> Option<&str> {
     s.map(|x| x.trim()).filter(|x| !x.is_empty())
@@ -454,6 +456,7 @@ fn build_filter(
             .unwrap_or_default(),
         limit: PAGE_SIZE,
         offset: q.page.unwrap_or(0).min(10_000) * PAGE_SIZE,
+        count_limit: COUNT_LIMIT,
         within,
         ..Filter::default()
     };
@@ -608,7 +611,12 @@ async fn findings_page(
     let page_no = q.page.unwrap_or(0);
     let _ = write!(
         b,
-        "<p class=\"meta\" id=\"count\">{total} findings; showing {}–{} <span class=\"small\">({} ms)</span></p>",
+        "<p class=\"meta\" id=\"count\">{} findings; showing {}–{} <span class=\"small\">({} ms)</span></p>",
+        if total as usize >= COUNT_LIMIT {
+            format!("{COUNT_LIMIT}+")
+        } else {
+            total.to_string()
+        },
         if rows.is_empty() {
             0
         } else {

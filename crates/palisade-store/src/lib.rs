@@ -344,6 +344,9 @@ pub struct Filter {
     pub within: Option<Vec<String>>,
     /// Only findings first seen before this time (seconds since the epoch): the age filter.
     pub first_seen_before: Option<i64>,
+    /// Count at most this many matches (0: count them all). A dashboard page shows
+    /// "10,000+" instead of counting a million rows on every view.
+    pub count_limit: usize,
 }
 
 /// One line of a finding's history.
@@ -822,12 +825,17 @@ impl Store {
         } else {
             where_sql.clone()
         };
+        let count_sql = if filter.count_limit > 0 {
+            format!(
+                "SELECT count(*) FROM (SELECT 1 FROM findings{page_where} LIMIT {}) AS capped",
+                filter.count_limit
+            )
+        } else {
+            format!("SELECT count(*) FROM findings{where_sql}")
+        };
         let count = self
             .conn
-            .query(
-                &format!("SELECT count(*) FROM findings{where_sql}"),
-                &params,
-            )?
+            .query(&count_sql, &params)?
             .first()
             .and_then(|r| r[0].int())
             .unwrap_or(0);

@@ -1182,6 +1182,17 @@ fn list_within_projects_age_and_paging() {
         );
         let (rows, _) = s.list(&f(None, None, 0, 2), T0).expect("l");
         assert_eq!(rows[0].fingerprint, "cccc3333", "{name}");
+        let capped = Filter {
+            count_limit: 2,
+            limit: 1,
+            ..Filter::default()
+        };
+        let (rows, total) = s.list(&capped, T0).expect("capped");
+        assert_eq!(
+            (rows.len(), total),
+            (1, 2),
+            "{name}: counting stops at the cap"
+        );
     });
 }
 
