@@ -60,6 +60,38 @@ def report(uploader, n, seq):
                        "diagnostics": [], "summary": {"findings": n, "files_scanned": 1, "bytes_scanned": 1,
                        "files_skipped": 0, "errors": 0, "suppressed": 0, "baselined": 0}}).encode()
 
+PAGES = ["/findings", "/findings?severity=critical", "/findings?project=seed%2Fp0042",
+         "/findings?owner=%40team7", "/findings?rule=sast%2Frule-7", "/findings?state=open&severity=high",
+         "/findings?overdue=1", "/findings?age=30", "/findings?engine=sast&page=3"]
+
+def login(base):
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *a, **k): return None
+    r = urllib.request.Request(f"{base}/login", data=f"token={ADMIN}".encode(), method="POST",
+                               headers={"content-type": "application/x-www-form-urlencoded", "origin": base})
+    try:
+        urllib.request.build_opener(NoRedirect).open(r, timeout=30)
+    except urllib.error.HTTPError as e:
+        return e.headers.get("set-cookie", "").split(";")[0]
+    raise SystemExit("login did not redirect")
+
+def pages(args, base):
+    cookie = login(base)
+    out = {}
+    for path in PAGES:
+        server, client = [], []
+        for _ in range(args.pages_only):
+            t0 = time.time()
+            s, h, body = req("GET", base + path, headers={"cookie": cookie})
+            client.append((time.time() - t0) * 1000)
+            assert s == 200, (path, s)
+            st = h.get("server-timing") or h.get("Server-Timing") or ""
+            if "dur=" in st: server.append(float(st.split("dur=")[1]))
+        total = body.decode().split(" findings;")[0].rsplit(">", 1)[-1]
+        out[path] = {"matches": total, "server_ms_p50": round(pct(server, 50), 1), "server_ms_p95": round(pct(server, 95), 1),
+                     "client_ms_p95": round(pct(client, 95), 1)}
+    print(json.dumps(out, indent=1))
+
 def pct(xs, p):
     if not xs: return float("nan")
     xs = sorted(xs); return xs[min(len(xs) - 1, int(len(xs) * p / 100))]
@@ -74,12 +106,18 @@ def main():
     ap.add_argument("--findings", type=int, default=1000)
     ap.add_argument("--viewers", type=int, default=4)
     ap.add_argument("--pool", type=int, default=16)
+    ap.add_argument("--pages-only", type=int, default=0,
+                    help="no uploads: load each findings-list URL this many times (an existing store) and print server-time percentiles")
     ap.add_argument("--restart", action="store_true")
     ap.add_argument("--pg-kill", action="store_true")
     args = ap.parse_args()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = [start(args, port)]
+    if args.pages_only:
+        pages(args, base)
+        server[0].send_signal(signal.SIGTERM); server[0].wait()
+        return
     tokens = []
     for u in range(args.uploaders):
         s, _, b = req("POST", f"{base}/api/v1/tokens", json.dumps({"project": f"bench/p{u}"}).encode(),
