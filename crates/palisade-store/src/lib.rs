@@ -45,6 +45,7 @@
 mod backend;
 pub mod sarif;
 mod schema;
+pub mod server;
 pub mod time;
 
 use std::collections::HashMap;
@@ -54,6 +55,7 @@ use backend::{Conn, Dialect, Row, Value};
 pub use palisade_finding::Severity;
 use palisade_finding::{Finding, Location};
 pub use schema::SCHEMA_VERSION;
+pub use server::*;
 
 /// Why the store could not do what was asked.
 #[derive(Debug, thiserror::Error)]
@@ -152,7 +154,7 @@ impl TriageState {
     }
 }
 
-fn severity_from_int(i: i64) -> Severity {
+pub(crate) fn severity_from_int(i: i64) -> Severity {
     match i {
         4 => Severity::Critical,
         3 => Severity::High,
@@ -162,7 +164,7 @@ fn severity_from_int(i: i64) -> Severity {
     }
 }
 
-fn severity_int(s: Severity) -> i64 {
+pub(crate) fn severity_int(s: Severity) -> i64 {
     match s {
         Severity::Info => 0,
         Severity::Low => 1,
@@ -336,6 +338,15 @@ pub struct Filter {
     pub overdue: Option<Sla>,
     /// At most this many (0 = all).
     pub limit: usize,
+    /// Skip this many (paging).
+    pub offset: usize,
+    /// Only these repositories (`None`: any; `Some(empty)`: none) — what a developer may see.
+    pub within: Option<Vec<String>>,
+    /// Only findings first seen before this time (seconds since the epoch): the age filter.
+    pub first_seen_before: Option<i64>,
+    /// Count at most this many matches (0: count them all). A dashboard page shows
+    /// "10,000+" instead of counting a million rows on every view.
+    pub count_limit: usize,
 }
 
 /// One line of a finding's history.
@@ -362,7 +373,7 @@ pub struct Target {
 
 /// The store.
 pub struct Store {
-    conn: Box<dyn Conn>,
+    pub(crate) conn: Box<dyn Conn>,
 }
 
 /// Is `url` a PostgreSQL URL?
@@ -375,7 +386,7 @@ pub fn describe_url(url: &str) -> String {
     backend::redact_url(url)
 }
 
-const COLUMNS: &str = "repo, branch, fingerprint, tool, rule, severity, message, path, line, owners, also_found_by, lifecycle, first_seen, last_seen, fixed_at, state, reason, expires, assignee";
+pub(crate) const COLUMNS: &str = "repo, branch, fingerprint, tool, rule, severity, message, path, line, owners, also_found_by, lifecycle, first_seen, last_seen, fixed_at, state, reason, expires, assignee";
 
 fn split_list(s: Option<String>) -> Vec<String> {
     s.unwrap_or_default()
@@ -385,7 +396,7 @@ fn split_list(s: Option<String>) -> Vec<String> {
         .collect()
 }
 
-fn stored(r: &Row) -> StoredFinding {
+pub(crate) fn stored(r: &Row) -> StoredFinding {
     let text = |i: usize| r[i].text().unwrap_or_default();
     StoredFinding {
         repo: text(0),
@@ -418,7 +429,7 @@ fn join_list(items: &[String]) -> String {
     format!(",{},", items.join(","))
 }
 
-fn like_escape(s: &str) -> String {
+pub(crate) fn like_escape(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")
@@ -469,7 +480,7 @@ impl Store {
     }
 
     /// Runs `work` in one write transaction: all of it is stored, or none.
-    fn write<T>(&mut self, work: impl FnOnce(&mut dyn Conn) -> Result<T>) -> Result<T> {
+    pub(crate) fn write<T>(&mut self, work: impl FnOnce(&mut dyn Conn) -> Result<T>) -> Result<T> {
         self.conn.begin_write()?;
         match work(self.conn.as_mut()) {
             Ok(v) => {
@@ -715,6 +726,20 @@ impl Store {
         if let Some(b) = &filter.branch {
             wheres.push(format!("branch = {}", p(b.as_str().into(), &mut params)));
         }
+        if let Some(within) = &filter.within {
+            if within.is_empty() {
+                wheres.push("1 = 0".into());
+            } else {
+                let mut ps = Vec::new();
+                for r in within {
+                    ps.push(p(r.as_str().into(), &mut params));
+                }
+                wheres.push(format!("repo IN ({})", ps.join(", ")));
+            }
+        }
+        if let Some(t) = filter.first_seen_before {
+            wheres.push(format!("first_seen < {}", p(t.into(), &mut params)));
+        }
         // One semi-join of the owner's rows and the assignee's: both backends read the
         // two indexes and then only those findings (an `OR` of the two made PostgreSQL
         // scan every open finding).
@@ -800,19 +825,26 @@ impl Store {
         } else {
             where_sql.clone()
         };
+        let count_sql = if filter.count_limit > 0 {
+            format!(
+                "SELECT count(*) FROM (SELECT 1 FROM findings{page_where} LIMIT {}) AS capped",
+                filter.count_limit
+            )
+        } else {
+            format!("SELECT count(*) FROM findings{where_sql}")
+        };
         let count = self
             .conn
-            .query(
-                &format!("SELECT count(*) FROM findings{where_sql}"),
-                &params,
-            )?
+            .query(&count_sql, &params)?
             .first()
             .and_then(|r| r[0].int())
             .unwrap_or(0);
-        let limit = if filter.limit == 0 {
-            String::new()
-        } else {
-            format!(" LIMIT {}", filter.limit)
+        let limit = match (filter.limit, filter.offset) {
+            (0, 0) => String::new(),
+            (0, o) if self.conn.dialect() == Dialect::Sqlite => format!(" LIMIT -1 OFFSET {o}"),
+            (0, o) => format!(" LIMIT ALL OFFSET {o}"),
+            (l, 0) => format!(" LIMIT {l}"),
+            (l, o) => format!(" LIMIT {l} OFFSET {o}"),
         };
         let rows = self.conn.query(
             &format!(
@@ -984,7 +1016,7 @@ fn parse_cwe(s: &str) -> Vec<u32> {
     s.split(',').filter_map(|x| x.parse().ok()).collect()
 }
 
-fn record(
+pub(crate) fn record(
     c: &mut dyn Conn,
     meta: &ScanMeta,
     findings: &[NewFinding],

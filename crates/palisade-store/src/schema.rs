@@ -8,7 +8,7 @@ use crate::backend::{Conn, Dialect};
 
 /// The schema version this build writes. A store at a higher version was written by a
 /// newer palisade and is refused (its meaning may have changed).
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 const MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -110,6 +110,90 @@ ALTER TABLE scans ADD COLUMN open_low BIGINT;
 ALTER TABLE scans ADD COLUMN open_medium BIGINT;
 ALTER TABLE scans ADD COLUMN open_high BIGINT;
 ALTER TABLE scans ADD COLUMN open_critical BIGINT;
+",
+    ),
+    (
+        3,
+        "
+-- palisade serve: the projects that upload (a project is a `repo` of the findings).
+CREATE TABLE projects (
+    id {id},
+    name {key} NOT NULL UNIQUE,
+    created_at BIGINT NOT NULL,
+    created_by TEXT NOT NULL,
+    -- The project's CODEOWNERS text, to route imported results that carry no owners.
+    codeowners TEXT,
+    codeowners_platform TEXT
+);
+-- Upload tokens: only a SHA-256 of the secret is kept; one project each; revocable.
+CREATE TABLE project_tokens (
+    id {id},
+    project BIGINT NOT NULL REFERENCES projects (id),
+    token_hash {key} NOT NULL UNIQUE,
+    label TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    created_by TEXT NOT NULL,
+    revoked_at BIGINT,
+    last_used BIGINT
+);
+CREATE INDEX project_tokens_project ON project_tokens (project);
+-- People who log in to the dashboard: subject is the OpenID issuer and `sub`.
+CREATE TABLE users (
+    subject {key} PRIMARY KEY,
+    email TEXT,
+    name TEXT,
+    role TEXT NOT NULL,
+    -- The code-owner handle (`@org/team`, `@user` or an e-mail) for \"my findings\".
+    owner_handle TEXT,
+    created_at BIGINT NOT NULL,
+    last_login BIGINT
+);
+-- The projects a developer owns (sees and triages).
+CREATE TABLE project_members (
+    project BIGINT NOT NULL REFERENCES projects (id),
+    subject TEXT NOT NULL,
+    PRIMARY KEY (subject, project)
+);
+-- Every accepted upload, keyed by the client's idempotency key (or the body's digest):
+-- a repeated upload returns the first one's answer and records nothing.
+CREATE TABLE uploads (
+    id {id},
+    project BIGINT NOT NULL REFERENCES projects (id),
+    idem_key {key} NOT NULL,
+    received_at BIGINT NOT NULL,
+    token BIGINT,
+    format TEXT NOT NULL,
+    bytes BIGINT NOT NULL,
+    response TEXT NOT NULL,
+    UNIQUE (project, idem_key)
+);
+-- The dependency inventory: the components of each project and branch, from the last
+-- uploaded SBOM or dependency results.
+CREATE TABLE components (
+    project BIGINT NOT NULL REFERENCES projects (id),
+    branch TEXT NOT NULL,
+    purl {key} NOT NULL,
+    name TEXT NOT NULL,
+    version TEXT NOT NULL,
+    ecosystem TEXT NOT NULL,
+    upload BIGINT NOT NULL,
+    PRIMARY KEY (project, branch, purl)
+);
+CREATE INDEX components_name ON components (name, version);
+-- What an upload showed of a finding beyond the store's columns: the code around it, the
+-- other locations (a taint trace) and the suggested fix, as last uploaded.
+CREATE TABLE finding_details (
+    repo TEXT NOT NULL,
+    branch TEXT NOT NULL,
+    fingerprint {key} NOT NULL,
+    snippet_line BIGINT,
+    snippet TEXT,
+    trace TEXT,
+    fix TEXT,
+    PRIMARY KEY (fingerprint, repo, branch)
+);
+-- The findings list's age filter and project paging.
+CREATE INDEX findings_open_first_seen ON findings (first_seen) WHERE lifecycle <> 'fixed';
 ",
     ),
 ];

@@ -921,3 +921,300 @@ fn trend_counts_what_each_scan_left_open() {
         assert_eq!(dev[0].counts, [0, 1, 0, 0, 0], "{name}");
     });
 }
+
+// ---------------------------------------------------------------------------------------
+// Schema version 3: what `palisade serve` keeps.
+
+const SECRET: &str = "pst_0123456789abcdefghijklmnopqrstuv";
+
+#[test]
+fn projects_and_tokens_hashed_scoped_revocable() {
+    each_backend(|name, url| {
+        let mut s = Store::open(url).expect("open");
+        let p = s
+            .create_project("github.com/org/app", "admin", T0)
+            .expect("create");
+        let again = s
+            .create_project("github.com/org/app", "other", T0 + 1)
+            .expect("again");
+        assert_eq!(p, again, "{name}: creating twice returns the first");
+        assert!(s.create_project("../etc", "admin", T0).is_err(), "{name}");
+        let q = s
+            .create_project("github.com/org/other", "admin", T0)
+            .expect("create");
+        let id = s.add_token(p.id, SECRET, "ci", "admin", T0).expect("token");
+        assert!(
+            s.add_token(p.id, "short", "ci", "admin", T0).is_err(),
+            "{name}"
+        );
+        let (tid, tp) = s.check_token(SECRET).expect("check").expect("valid");
+        assert_eq!(
+            (tid, tp.name.as_str()),
+            (id, "github.com/org/app"),
+            "{name}"
+        );
+        assert!(
+            s.check_token("pst_wrong").expect("check").is_none(),
+            "{name}"
+        );
+        // Only the hash is stored.
+        let listed = s.tokens(Some(p.id)).expect("tokens");
+        assert_eq!(listed.len(), 1, "{name}");
+        assert!(s.tokens(Some(q.id)).expect("tokens").is_empty(), "{name}");
+        assert!(s.revoke_token(id, T0 + 5).expect("revoke"), "{name}");
+        assert!(!s.revoke_token(id, T0 + 6).expect("revoke twice"), "{name}");
+        assert!(
+            s.check_token(SECRET).expect("check").is_none(),
+            "{name}: revoked"
+        );
+        assert_eq!(
+            s.tokens(None).expect("all")[0].revoked_at,
+            Some(T0 + 5),
+            "{name}"
+        );
+    });
+}
+
+#[test]
+fn uploads_are_idempotent_and_record_like_the_cli() {
+    each_backend(|name, url| {
+        let mut s = Store::open(url).expect("open");
+        let p = s.create_project("org/app", "admin", T0).expect("create");
+        let scans = vec![(
+            meta("org/app", "main", T0),
+            vec![
+                finding("aaaa1111", Severity::High),
+                finding("bbbb2222", Severity::Low),
+            ],
+        )];
+        let comps = vec![palisade_store::NewComponent {
+            purl: "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1".into(),
+            name: "log4j-core".into(),
+            version: "2.14.1".into(),
+            ecosystem: "maven".into(),
+        }];
+        let up = palisade_store::Upload {
+            project: p.id,
+            idem_key: "key-1",
+            token: None,
+            format: "palisade-json",
+            bytes: 100,
+            scans: &scans,
+            components: Some(("main", &comps)),
+            dedup: true,
+            details: &[palisade_store::FindingDetail {
+                fingerprint: "aaaa1111".into(),
+                snippet_line: Some(2),
+                snippet: Some("a\ntoken = aaaa1111\n".into()),
+                trace: vec!["src/in.py:1".into(), "src/aaaa1111.py:3".into()],
+                fix: None,
+            }],
+            now: T0,
+        };
+        let first = s
+            .upload(&up, |id, sums| format!("{id}:{}", sums[0].new))
+            .expect("upload");
+        assert!(!first.replayed, "{name}");
+        assert!(first.response.ends_with(":2"), "{name}: {}", first.response);
+        let second = s.upload(&up, |_, _| "never".into()).expect("again");
+        assert!(second.replayed, "{name}");
+        assert_eq!(second.response, first.response, "{name}");
+        assert_eq!(s.upload_count(None).expect("count"), 1, "{name}");
+        let d = s
+            .detail("org/app", "aaaa1111")
+            .expect("detail")
+            .expect("stored");
+        assert_eq!(d.trace.len(), 2, "{name}");
+        assert_eq!(d.snippet_line, Some(2), "{name}");
+        assert!(
+            s.detail("org/app", "bbbb2222").expect("detail").is_none(),
+            "{name}"
+        );
+        assert_eq!(all(&mut s, T0).len(), 2, "{name}: nothing duplicated");
+        assert_eq!(s.scans(None, 10).expect("scans").len(), 1, "{name}");
+        // A new upload without bbbb2222: fixed, as with `scan --store`.
+        let scans2 = vec![(
+            meta("org/app", "main", T0 + 10),
+            vec![finding("aaaa1111", Severity::High)],
+        )];
+        let up2 = palisade_store::Upload {
+            idem_key: "key-2",
+            scans: &scans2,
+            components: None,
+            now: T0 + 10,
+            ..up.clone()
+        };
+        s.upload(&up2, |_, sums| format!("{}", sums[0].fixed))
+            .expect("upload 2");
+        let lc = fps(&all(&mut s, T0 + 10));
+        assert_eq!(
+            lc,
+            [
+                ("aaaa1111".to_owned(), "open"),
+                ("bbbb2222".to_owned(), "fixed")
+            ],
+            "{name}"
+        );
+        // The inventory is searchable across projects, by name and version.
+        let hits = s
+            .components("LOG4J", Some("2.14.1"), None, 10)
+            .expect("search");
+        assert_eq!(hits.len(), 1, "{name}");
+        assert_eq!(hits[0].project, "org/app", "{name}");
+        assert!(
+            s.components("log4j", Some("2.17.0"), None, 10)
+                .expect("s")
+                .is_empty(),
+            "{name}"
+        );
+        assert!(
+            s.components("log4j", None, Some(&[]), 10)
+                .expect("s")
+                .is_empty(),
+            "{name}"
+        );
+        assert!(
+            s.components("100%_", None, None, 10).expect("s").is_empty(),
+            "{name}"
+        );
+        // The overview counts open findings by severity.
+        let ov = s
+            .overview(&Sla::default(), T0 + 40 * DAY, None)
+            .expect("overview");
+        assert_eq!(ov.len(), 1, "{name}");
+        assert_eq!(ov[0].open, [0, 0, 0, 1, 0], "{name}");
+        assert_eq!(ov[0].overdue, 1, "{name}: high is past 30 days");
+        assert_eq!(ov[0].last_scan, Some(T0 + 10), "{name}");
+    });
+}
+
+#[test]
+fn users_roles_and_project_members() {
+    each_backend(|name, url| {
+        let mut s = Store::open(url).expect("open");
+        let p = s.create_project("org/app", "admin", T0).expect("create");
+        let u = s
+            .login_user(
+                "https://idp|alice",
+                Some("alice@example.com"),
+                Some("Alice"),
+                palisade_store::Role::Developer,
+                T0,
+            )
+            .expect("login");
+        assert_eq!(u.role, palisade_store::Role::Developer, "{name}");
+        assert!(
+            s.set_user(&u.subject, palisade_store::Role::Appsec, Some("@alice"))
+                .expect("set"),
+            "{name}"
+        );
+        // A later login keeps the role given.
+        let again = s
+            .login_user(
+                &u.subject,
+                Some("alice@example.com"),
+                None,
+                palisade_store::Role::Developer,
+                T0 + 1,
+            )
+            .expect("login");
+        assert_eq!(again.role, palisade_store::Role::Appsec, "{name}");
+        assert_eq!(again.owner_handle.as_deref(), Some("@alice"), "{name}");
+        assert!(
+            s.member_projects(&u.subject).expect("m").is_empty(),
+            "{name}"
+        );
+        s.add_member(p.id, &u.subject).expect("member");
+        s.add_member(p.id, &u.subject).expect("member twice");
+        assert_eq!(
+            s.member_projects(&u.subject).expect("m"),
+            ["org/app"],
+            "{name}"
+        );
+        s.remove_member(p.id, &u.subject).expect("remove");
+        assert!(
+            s.member_projects(&u.subject).expect("m").is_empty(),
+            "{name}"
+        );
+        assert_eq!(s.users().expect("users").len(), 1, "{name}");
+    });
+}
+
+#[test]
+fn list_within_projects_age_and_paging() {
+    each_backend(|name, url| {
+        let mut s = Store::open(url).expect("open");
+        s.record_scan(
+            &meta("org/a", "main", T0),
+            &[
+                finding("aaaa1111", Severity::High),
+                finding("cccc3333", Severity::Low),
+            ],
+            false,
+        )
+        .expect("a");
+        s.record_scan(
+            &meta("org/b", "main", T0 + 5 * DAY),
+            &[finding("bbbb2222", Severity::High)],
+            false,
+        )
+        .expect("b");
+        let f = |within: Option<Vec<String>>, before: Option<i64>, limit, offset| Filter {
+            within,
+            first_seen_before: before,
+            limit,
+            offset,
+            ..Filter::default()
+        };
+        let (rows, total) = s
+            .list(&f(Some(vec!["org/a".into()]), None, 0, 0), T0)
+            .expect("l");
+        assert_eq!((rows.len(), total), (2, 2), "{name}");
+        let (rows, total) = s.list(&f(Some(vec![]), None, 0, 0), T0).expect("l");
+        assert_eq!((rows.len(), total), (0, 0), "{name}");
+        let (rows, _) = s.list(&f(None, Some(T0 + DAY), 0, 0), T0).expect("l");
+        assert_eq!(rows.len(), 2, "{name}: first seen before a day later");
+        let (rows, total) = s.list(&f(None, None, 1, 1), T0).expect("l");
+        assert_eq!((rows.len(), total), (1, 3), "{name}");
+        assert_eq!(
+            rows[0].fingerprint, "bbbb2222",
+            "{name}: second worst-oldest"
+        );
+        let (rows, _) = s.list(&f(None, None, 0, 2), T0).expect("l");
+        assert_eq!(rows[0].fingerprint, "cccc3333", "{name}");
+        let capped = Filter {
+            count_limit: 2,
+            limit: 1,
+            ..Filter::default()
+        };
+        let (rows, total) = s.list(&capped, T0).expect("capped");
+        assert_eq!(
+            (rows.len(), total),
+            (1, 2),
+            "{name}: counting stops at the cap"
+        );
+    });
+}
+
+#[test]
+fn version_2_store_migrates_to_3() {
+    each_backend(|name, url| {
+        let mut s = Store::open_at_version(url, 2).expect("version 2");
+        s.record_scan(
+            &meta("org/app", "main", T0),
+            &[finding("aaaa1111", Severity::High)],
+            false,
+        )
+        .expect("record");
+        drop(s);
+        let mut s = Store::open(url).expect("migrated");
+        assert_eq!(all(&mut s, T0).len(), 1, "{name}");
+        s.create_project("org/app", "admin", T0)
+            .expect("projects exist");
+        assert_eq!(
+            s.overview(&Sla::default(), T0, None).expect("ov")[0].open[3],
+            1,
+            "{name}"
+        );
+    });
+}

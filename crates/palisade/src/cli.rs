@@ -66,6 +66,8 @@ pub enum Command {
     },
     /// Load a SARIF 2.1.0 file from any tool into the findings store.
     Import(crate::triage::ImportArgs),
+    /// The AppSec dashboard and upload API (SQLite by default, --store postgres://...).
+    Serve(crate::serve::ServeArgs),
     /// Threats, risk summary and data-flow diagram from a threat model (YAML).
     ThreatModel(crate::threat::ThreatModelArgs),
     /// Scan a running web application or API: scoped crawl, passive checks, safe active checks.
@@ -280,6 +282,8 @@ pub struct ScanArgs {
     pub output: OutputArgs,
     #[command(flatten)]
     pub store: crate::triage::ScanStoreArgs,
+    #[command(flatten)]
+    pub upload: crate::serve::UploadArgs,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -89,6 +89,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import(args) => crate::triage::import(&args),
         Command::Advisory { command } => crate::advisory::run(&command),
         Command::Securitytxt { command } => crate::securitytxt::run(&command),
+        Command::Serve(args) => crate::serve::run(args),
     }
 }
 
@@ -409,6 +410,9 @@ fn scan_command_with(
     if !trend_first {
         crate::triage::record_scan(&args.store, root, &outcome.findings, &rules, false)?;
     }
+    crate::serve::upload_scan(&args.upload, &args.store.scope, root, || {
+        json_bytes(&prepared, &outcome, &args.output)
+    })?;
     Ok(code)
 }
 
@@ -445,6 +449,39 @@ pub(crate) fn finish(
     out: &OutputArgs,
 ) -> Result<ExitCode> {
     finish_with(prepared, outcome, out, Vec::new())
+}
+
+/// The scan's palisade JSON v1 report, for `--upload` (written through a temporary file
+/// by the same renderer as `--format json --output`).
+fn json_bytes(prepared: &Prepared, outcome: &ScanOutcome, out: &OutputArgs) -> Result<Vec<u8>> {
+    let rules = prepared.rules();
+    let not_audited = prepared
+        .deps_stats
+        .as_ref()
+        .map(|s| crate::db::not_audited(&s.summary()))
+        .unwrap_or_default();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let path = std::env::temp_dir().join(format!(
+        "palisade-upload-{}-{nanos}.json",
+        std::process::id()
+    ));
+    let mut json_out = out.clone();
+    json_out.output = Some(path.clone());
+    let written = write_report(
+        outcome,
+        &rules,
+        &not_audited,
+        Format::Json,
+        &json_out,
+        Vec::new(),
+    );
+    let bytes = written.and_then(|()| {
+        std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))
+    });
+    let _ = std::fs::remove_file(&path);
+    bytes
 }
 
 /// [`finish`], with the findings store's trend for an HTML report.

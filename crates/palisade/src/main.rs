@@ -15,6 +15,7 @@ mod registry;
 mod sast;
 mod sbom;
 mod securitytxt;
+mod serve;
 mod threat;
 mod triage;
 mod verify;

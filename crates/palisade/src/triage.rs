@@ -274,7 +274,7 @@ fn open(url: &str) -> Result<Store> {
 }
 
 /// Repository, branch and commit: flags, else git, else CI variables.
-fn scope_of(args: &ScopeArgs, near: &Path) -> Result<(String, String, Option<String>)> {
+pub(crate) fn scope_of(args: &ScopeArgs, near: &Path) -> Result<(String, String, Option<String>)> {
     let head = palisade_git::head_info(near);
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
     let repo = args
@@ -498,7 +498,7 @@ fn parse_all<T>(
         .collect()
 }
 
-fn sla_from_config(path: Option<&Path>) -> Result<Sla> {
+pub(crate) fn sla_from_config(path: Option<&Path>) -> Result<Sla> {
     let here = std::env::current_dir().context("no current directory")?;
     let file = match path {
         Some(p) => Some(p.to_path_buf()),
@@ -553,6 +553,7 @@ fn list(a: &ListArgs) -> Result<ExitCode> {
         rules: a.rule.clone(),
         overdue: a.overdue.then_some(sla),
         limit: a.limit,
+        ..Filter::default()
     };
     let now = now()?;
     let (_, mut store) = store_here(&a.store)?;

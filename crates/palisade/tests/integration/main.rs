@@ -16,6 +16,7 @@ mod owners;
 mod sast;
 mod sbom;
 mod sbom_input;
+mod serve;
 mod supply;
 mod terraform;
 mod threat;
