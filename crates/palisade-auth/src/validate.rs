@@ -247,6 +247,7 @@ impl Claims {
 
 /// Which kind of token is being validated (decides `typ` and required claims).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(clippy::enum_variant_names)]
 pub(crate) enum Kind {
     /// RFC 9068: `typ` must be `at+jwt`; `sub`, `client_id`, `jti` required.
     AccessToken,
