@@ -261,3 +261,141 @@ async fn the_handler_ends_the_named_sessions_in_a_sqlite_store() {
     assert!(store.get("cookie-b", now).unwrap().is_none());
     assert!(store.get("cookie-c", now).unwrap().is_some());
 }
+
+/// A browser with a cookie jar kept across calls (login, then logout at the provider).
+struct Browser {
+    http: reqwest::Client,
+    jar: std::collections::HashMap<String, String>,
+}
+
+impl Browser {
+    fn new() -> Self {
+        Browser {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            jar: std::collections::HashMap::new(),
+        }
+    }
+    fn cookie(&self) -> String {
+        self.jar
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+    async fn send(&mut self, req: reqwest::RequestBuilder) -> reqwest::Response {
+        let resp = req.header("cookie", self.cookie()).send().await.unwrap();
+        for sc in resp.headers().get_all("set-cookie") {
+            let pair = sc.to_str().unwrap().split(';').next().unwrap();
+            if let Some((k, v)) = pair.split_once('=') {
+                self.jar.insert(k.to_owned(), v.to_owned());
+            }
+        }
+        resp
+    }
+    /// Follow redirects until one leaves for `stop_prefix`; return that URL.
+    async fn follow(&mut self, start: &Url, stop_prefix: &str) -> Url {
+        let mut url = start.clone();
+        for _ in 0..10 {
+            let resp = self.send(self.http.get(url.clone())).await;
+            assert!(resp.status().is_redirection(), "{url}: {}", resp.status());
+            let next = url
+                .join(resp.headers()["location"].to_str().unwrap())
+                .unwrap();
+            if next.as_str().starts_with(stop_prefix) {
+                return next;
+            }
+            url = next;
+        }
+        panic!("too many redirects");
+    }
+}
+
+/// The real provider (oidc-provider's `backchannelLogout` feature) logs the user out at the
+/// OP; it POSTs a logout token to the RP's `/backchannel-logout`, which ends the session.
+#[tokio::test]
+async fn oidc_provider_back_channel_logout_ends_the_rp_session() {
+    let Some(p) = crate::support::provider() else {
+        return;
+    };
+    let listener = p.backchannel_listener.lock().unwrap().take().unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+    let redirect = Url::parse(APP_REDIRECT).unwrap();
+    let mut cfg = ClientConfig::new("bcl-client", redirect.clone(), ClientAuth::None);
+    cfg.scopes = vec!["openid".into()];
+    cfg.mode = SecurityMode::DevelopmentLoopback;
+    let client = Client::discover(&p.issuer, cfg).await.unwrap();
+    let store = Arc::new(palisade_auth::session::MemorySessionStore::default());
+    let auth = WebAuth::with_store(client.clone(), &redirect, store.clone());
+    let app: Router = auth.router();
+    let served = app.clone();
+    tokio::spawn(async move { axum::serve(listener, served).await });
+
+    // Log in through the RP's routes with a browser that keeps the OP's cookies.
+    let resp = app
+        .clone()
+        .oneshot(Request::get("/login").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let pre = resp.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let to = Url::parse(resp.headers()[header::LOCATION].to_str().unwrap()).unwrap();
+    let mut browser = Browser::new();
+    let cb = browser.follow(&to, "http://127.0.0.1:9/").await;
+    let path = format!("{}?{}", cb.path(), cb.query().unwrap());
+    let req = Request::get(&path)
+        .header(header::COOKIE, &pre)
+        .body(Body::empty())
+        .unwrap();
+    let resp = app.clone().oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let session = resp.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let id = session.split_once('=').unwrap().1.to_owned();
+    let now = palisade_auth::now();
+    let live = store.get(&id, now).unwrap().expect("a logged-in session");
+    assert!(live.sid.is_some(), "the ID token carries the OP session id");
+
+    // Log out at the OP (its confirmation form, as a user would), which calls back the RP.
+    let end = Url::parse(&format!("{}/session/end", p.issuer)).unwrap();
+    let page = browser
+        .send(browser.http.get(end.clone()))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let xsrf = page
+        .split("name=\"xsrf\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_else(|| panic!("no xsrf in the logout page: {page}"))
+        .to_owned();
+    let confirm = Url::parse(&format!("{}/session/end/confirm", p.issuer)).unwrap();
+    let form = browser
+        .http
+        .post(confirm)
+        .form(&[("xsrf", xsrf.as_str()), ("logout", "yes")]);
+    let resp = browser.send(form).await;
+    assert!(
+        resp.status().is_redirection() || resp.status().is_success(),
+        "{}",
+        resp.status()
+    );
+    assert!(
+        store.get(&id, now).unwrap().is_none(),
+        "the back-channel logout ended the RP session"
+    );
+}
