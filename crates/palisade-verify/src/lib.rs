@@ -26,6 +26,8 @@
 //! - `x509-cert`/`der`/`spki` (RustCrypto): maintained, pure-Rust DER and X.509 parsing
 //!   with typed extensions, so no hand-written ASN.1 for certificates.
 //! - `p256`/`p384` (RustCrypto): ECDSA verification for the curves Fulcio and Rekor use.
+//! - `aws-lc-rs`: RSA (PKCS#1 v1.5 and PSS, SHA-256, 2048-8192 bits) and Ed25519 signing keys;
+//!   the crypto library palisade-auth already uses, so no second RSA implementation.
 //! - `sha2`, `base64`, `hex`: digests and the encodings of the bundle format.
 //! - `serde_json`, `serde-saphyr`: the bundle/trusted-root JSON and the YAML policy.
 //! - `regex`: `--identity-regex`.
