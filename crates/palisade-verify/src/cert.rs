@@ -316,6 +316,12 @@ pub fn verify_prehash_with_spki(
     }
 }
 
+/// Whether the SubjectPublicKeyInfo holds an Ed25519 key (which signs messages, not digests).
+#[must_use]
+pub fn is_ed25519(spki_der: &[u8]) -> bool {
+    spki::SubjectPublicKeyInfoRef::from_der(spki_der).is_ok_and(|s| s.algorithm.oid == ED25519)
+}
+
 /// Verifies a signature over `msg`: DER ECDSA (SHA-256 for P-256, SHA-384 for P-384), RSA
 /// PKCS#1 v1.5 / PSS with SHA-256, or Ed25519.
 pub fn verify_with_spki(

@@ -462,8 +462,13 @@ pub fn verify(
         }
         let sig = b64(&ms["signature"], "messageSignature.signature", mb)?;
         check_hashedrekord(&body, &digest_hex, &sig, &leaf_der)?;
-        cert::verify_prehash_with_spki(&leaf.spki_der, &digest, &sig)
-            .map_err(Error::BadSignature)?;
+        // Ed25519 signs the artifact itself (its digest was checked just above).
+        if cert::is_ed25519(&leaf.spki_der) {
+            cert::verify_with_spki(&leaf.spki_der, artifact, &sig)
+        } else {
+            cert::verify_prehash_with_spki(&leaf.spki_der, &digest, &sig)
+        }
+        .map_err(Error::BadSignature)?;
         None
     } else if let Some(env) = b.get("dsseEnvelope") {
         let payload = b64(&env["payload"], "dsseEnvelope.payload", mb)?;
