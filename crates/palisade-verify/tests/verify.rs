@@ -567,8 +567,8 @@ fn rsa_and_ed25519_leaf_keys_verify_and_foreign_signatures_do_not() {
                 dsse: dsse.clone(),
                 ..Opts::default()
             });
-            let root = TrustedRoot::from_json(&fx.trusted_root()).unwrap();
-            let bytes = serde_json::to_vec(&good).unwrap();
+            let root = TrustedRoot::from_json(&fx.trusted_root()).expect("root");
+            let bytes = serde_json::to_vec(&good).expect("json");
             palisade_verify::verify(ARTIFACT, &bytes, &root, &strict())
                 .unwrap_or_else(|e| panic!("{what}: {e}"));
             let bad = fx.bundle(&Opts {
@@ -577,7 +577,7 @@ fn rsa_and_ed25519_leaf_keys_verify_and_foreign_signatures_do_not() {
                 wrong_signing_key: true,
                 ..Opts::default()
             });
-            let bytes = serde_json::to_vec(&bad).unwrap();
+            let bytes = serde_json::to_vec(&bad).expect("json");
             let err = palisade_verify::verify(ARTIFACT, &bytes, &root, &strict()).unwrap_err();
             assert!(matches!(err, Error::BadSignature(_)), "{what}: {err}");
         }
