@@ -19,8 +19,11 @@
 //!
 //! Every failure is a distinct [`Error`] variant; nothing malformed ever passes.
 //!
+//! Signing (leaf) and log keys may be ECDSA P-256/P-384, RSA 2048-8192 (PKCS#1 v1.5 or PSS,
+//! SHA-256) or Ed25519 (over the artifact or the DSSE PAE); CA certificate signatures are ECDSA.
+//!
 //! Not covered: signed certificate timestamps (CT log SCTs) and RFC 3161 timestamps are
-//! not verified; keys are ECDSA P-256/P-384 (what Fulcio and Rekor use), not Ed25519/RSA.
+//! not verified.
 //!
 //! ## Dependencies
 //! - `x509-cert`/`der`/`spki` (RustCrypto): maintained, pure-Rust DER and X.509 parsing
