@@ -166,6 +166,7 @@ impl Claims {
     }
 
     /// The verified payload as received (JSON).
+    #[cfg(feature = "axum")]
     pub(crate) fn raw_json(&self) -> &[u8] {
         &self.raw
     }
