@@ -91,5 +91,59 @@ fn bench_signature_only(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench, bench_signature_only);
+/// The same P-256 verification with the alternative backends (thread CPU time): AWS-LC through
+/// `aws-lc-rs` (with the public key parsed per call, as ring does, and parsed once), and
+/// RustCrypto's pure-Rust `p256`.
+fn bench_p256_backends(c: &mut Criterion) {
+    use aws_lc_rs::signature::{self as awssig, KeyPair};
+    let rng = aws_lc_rs::rand::SystemRandom::new();
+    let msg = [7u8; 300];
+    let pkcs8 =
+        awssig::EcdsaKeyPair::generate_pkcs8(&awssig::ECDSA_P256_SHA256_FIXED_SIGNING, &rng)
+            .unwrap();
+    let pair =
+        awssig::EcdsaKeyPair::from_pkcs8(&awssig::ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref())
+            .unwrap();
+    let sig = pair.sign(&rng, &msg).unwrap();
+    let public = pair.public_key().as_ref().to_vec();
+    c.bench_function("aws_lc_p256_verify_only_thread_cpu", |b| {
+        b.iter_custom(|iters| {
+            let start = cpu_time::ThreadTime::now();
+            for _ in 0..iters {
+                awssig::UnparsedPublicKey::new(&awssig::ECDSA_P256_SHA256_FIXED, &public)
+                    .verify(std::hint::black_box(&msg), sig.as_ref())
+                    .unwrap();
+            }
+            start.elapsed()
+        });
+    });
+    let parsed = awssig::ParsedPublicKey::new(&awssig::ECDSA_P256_SHA256_FIXED, &public).unwrap();
+    c.bench_function("aws_lc_p256_verify_parsed_key_thread_cpu", |b| {
+        b.iter_custom(|iters| {
+            let start = cpu_time::ThreadTime::now();
+            for _ in 0..iters {
+                parsed
+                    .verify_sig(std::hint::black_box(&msg), sig.as_ref())
+                    .unwrap();
+            }
+            start.elapsed()
+        });
+    });
+    {
+        use p256::ecdsa::signature::Verifier;
+        let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(&public).unwrap();
+        let s = p256::ecdsa::Signature::from_slice(sig.as_ref()).unwrap();
+        c.bench_function("rustcrypto_p256_verify_parsed_key_thread_cpu", |b| {
+            b.iter_custom(|iters| {
+                let start = cpu_time::ThreadTime::now();
+                for _ in 0..iters {
+                    vk.verify(std::hint::black_box(&msg), &s).unwrap();
+                }
+                start.elapsed()
+            });
+        });
+    }
+}
+
+criterion_group!(benches, bench, bench_signature_only, bench_p256_backends);
 criterion_main!(benches);

@@ -3,19 +3,19 @@
 //! For web apps (relying parties): [`WebAuth::router`] serves `GET /login`, `GET <redirect
 //! path>` (the callback) and `POST /logout`; sessions live server-side and the browser only
 //! holds a random id in a `__Host-` cookie (`Secure; HttpOnly; SameSite=Lax; Path=/`), rotated
-//! at login. [`WebAuth::csrf_layer`] protects state-changing requests (same-origin check plus a
+//! at login; they are kept in a [`SessionStore`] (in memory by default, SQLite with the
+//! `sqlite` feature) and ended by OpenID Connect back-channel logout. [`WebAuth::csrf_layer`] protects state-changing requests (same-origin check plus a
 //! synchronizer token); the [`User`] extractor gives handlers the logged-in user.
 //!
 //! For APIs (resource servers): [`BearerLayer`] validates the access token (and its DPoP proof
 //! when sender-constrained) and the required scopes, and puts [`BearerClaims`] in the request
 //! extensions.
 
-use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
@@ -27,9 +27,10 @@ use axum::routing::{get, post};
 use url::Url;
 
 use crate::client::random_token;
+use crate::session::{MemorySessionStore, SessionStore, StoredSession};
 use crate::{
-    AccessTokenValidator, Claims, Client, Error, PendingAuthorization, Presentation, TokenError,
-    TokenSet,
+    AccessTokenValidator, Claims, Client, Error, PendingAuthorization, Presentation, Secret,
+    SessionStoreError, TokenError, TokenSet,
 };
 
 /// The session cookie's name. The `__Host-` prefix makes browsers insist on `Secure`,
@@ -38,7 +39,9 @@ pub const SESSION_COOKIE: &str = "__Host-palisade-session";
 /// The form field or header (`x-csrf-token`) carrying the CSRF token.
 pub const CSRF_FIELD: &str = "csrf";
 const CSRF_HEADER: &str = "x-csrf-token";
-const MAX_SESSIONS: usize = 100_000;
+/// Where [`WebAuth::router`] serves OpenID Connect back-channel logout (register this URL as
+/// the client's `backchannel_logout_uri`).
+pub const BACKCHANNEL_LOGOUT_PATH: &str = "/backchannel-logout";
 const PENDING_TTL: Duration = Duration::from_secs(600);
 
 enum SessionData {
@@ -52,65 +55,118 @@ enum SessionData {
     },
 }
 
-struct Entry {
-    data: SessionData,
-    expires: Instant,
+/// The serialized form of [`SessionData`] handed to the [`SessionStore`].
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind")]
+enum Persisted {
+    Pending {
+        pending: PendingAuthorization,
+        return_to: String,
+    },
+    LoggedIn {
+        access_token: Secret,
+        dpop_bound: bool,
+        expires_at: Option<i64>,
+        refresh_token: Option<Secret>,
+        id_token: Option<Secret>,
+        /// The verified ID token payload (JSON), re-read without re-verification.
+        id_claims: Option<String>,
+        scope: Option<String>,
+        csrf: String,
+    },
 }
 
-/// In-memory server-side sessions, bounded in number and lifetime. (Run one instance per
-/// service, or put a sticky load balancer in front; a shared store is future work.)
-#[derive(Default)]
+fn encode(data: SessionData, expires_at: i64) -> Result<StoredSession, Error> {
+    let (sub, sid, p) = match data {
+        SessionData::Pending { pending, return_to } => {
+            (None, None, Persisted::Pending { pending, return_to })
+        }
+        SessionData::LoggedIn { tokens, csrf } => {
+            let t = *tokens;
+            let sub = t.id_claims.as_ref().and_then(|c| c.sub.clone());
+            let sid = t.id_claims.as_ref().and_then(|c| c.sid.clone());
+            let id_claims = t
+                .id_claims
+                .as_ref()
+                .map(|c| String::from_utf8_lossy(c.raw_json()).into_owned());
+            (
+                sub,
+                sid,
+                Persisted::LoggedIn {
+                    access_token: t.access_token,
+                    dpop_bound: t.dpop_bound,
+                    expires_at: t.expires_at,
+                    refresh_token: t.refresh_token,
+                    id_token: t.id_token,
+                    id_claims,
+                    scope: t.scope,
+                    csrf,
+                },
+            )
+        }
+    };
+    let data = serde_json::to_vec(&p).map_err(|_| SessionStoreError::Corrupt)?;
+    Ok(StoredSession {
+        data,
+        expires_at,
+        sub,
+        sid,
+    })
+}
+
+fn decode(s: &StoredSession) -> Option<SessionData> {
+    Some(match serde_json::from_slice(&s.data).ok()? {
+        Persisted::Pending { pending, return_to } => SessionData::Pending { pending, return_to },
+        Persisted::LoggedIn {
+            access_token,
+            dpop_bound,
+            expires_at,
+            refresh_token,
+            id_token,
+            id_claims,
+            scope,
+            csrf,
+        } => SessionData::LoggedIn {
+            tokens: Box::new(TokenSet {
+                access_token,
+                dpop_bound,
+                expires_at,
+                refresh_token,
+                id_token,
+                id_claims: match id_claims {
+                    Some(c) => Some(Claims::parse(c.into_bytes()).ok()?),
+                    None => None,
+                },
+                scope,
+            }),
+            csrf,
+        },
+    })
+}
+
+/// Sessions through the configured [`SessionStore`]: random 256-bit ids, bounded lifetime.
 struct Sessions {
-    map: Mutex<HashMap<String, Entry>>,
+    store: Arc<dyn SessionStore>,
 }
 
 impl Sessions {
-    fn insert(&self, data: SessionData, ttl: Duration) -> Result<String, crate::ConfigError> {
+    fn insert(&self, data: SessionData, ttl: Duration) -> Result<String, Error> {
         let id = random_token()?;
-        let mut map = self
-            .map
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let now = Instant::now();
-        if map.len() >= MAX_SESSIONS {
-            map.retain(|_, e| e.expires > now);
-        }
-        if map.len() >= MAX_SESSIONS {
-            // Evict the entry closest to expiry rather than growing without bound.
-            if let Some(k) = map
-                .iter()
-                .min_by_key(|(_, e)| e.expires)
-                .map(|(k, _)| k.clone())
-            {
-                map.remove(&k);
-            }
-        }
-        map.insert(
-            id.clone(),
-            Entry {
-                data,
-                expires: now + ttl,
-            },
-        );
+        let ttl = i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX);
+        let stored = encode(data, crate::now().saturating_add(ttl))?;
+        self.store.insert(&id, stored)?;
         Ok(id)
     }
 
+    /// Store failures read as "no session" (fail closed: the user logs in again).
     fn take(&self, id: &str) -> Option<SessionData> {
-        let mut map = self
-            .map
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let e = map.remove(id)?;
-        (e.expires > Instant::now()).then_some(e.data)
+        let s = self.store.take(id, crate::now()).ok().flatten()?;
+        decode(&s)
     }
 
     fn with<T>(&self, id: &str, f: impl FnOnce(&SessionData) -> T) -> Option<T> {
-        let map = self
-            .map
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let e = map.get(id)?;
-        (e.expires > Instant::now()).then(|| f(&e.data))
+        let s = self.store.get(id, crate::now()).ok().flatten()?;
+        decode(&s).map(|d| f(&d))
     }
 }
 
@@ -184,13 +240,25 @@ fn fail(status: StatusCode, e: &Error) -> Response {
 
 impl WebAuth {
     /// Wrap a configured [`Client`]. The app's origin and callback path come from its
-    /// redirect URI. Sessions last 8 hours by default.
+    /// redirect URI. Sessions last 8 hours by default and live in memory
+    /// ([`MemorySessionStore`]); see [`WebAuth::with_store`] for a persistent store.
     #[must_use]
     pub fn new(client: Client, redirect_uri: &Url) -> Self {
+        Self::with_store(
+            client,
+            redirect_uri,
+            Arc::new(MemorySessionStore::default()),
+        )
+    }
+
+    /// Like [`WebAuth::new`], keeping sessions in `store` (e.g.
+    /// [`crate::session::SqliteSessionStore`] with the `sqlite` feature).
+    #[must_use]
+    pub fn with_store(client: Client, redirect_uri: &Url, store: Arc<dyn SessionStore>) -> Self {
         WebAuth {
             inner: Arc::new(Inner {
                 client,
-                sessions: Sessions::default(),
+                sessions: Sessions { store },
                 origin: redirect_uri.origin().ascii_serialization(),
                 callback_path: redirect_uri.path().to_owned(),
                 session_ttl: Duration::from_secs(8 * 3600),
@@ -199,13 +267,16 @@ impl WebAuth {
     }
 
     /// The routes: `GET /login?return_to=/path`, `GET <callback path>`, `POST /logout`
-    /// (CSRF-protected). Merge into your app's router.
+    /// (CSRF-protected), and `POST /backchannel-logout` ([`BACKCHANNEL_LOGOUT_PATH`]; a
+    /// server-to-server call authenticated by the signed logout token, so outside the CSRF
+    /// check). Merge into your app's router.
     pub fn router<S: Clone + Send + Sync + 'static>(&self) -> Router<S> {
         Router::new()
             .route("/login", get(login))
             .route(&self.inner.callback_path, get(callback))
             .route("/logout", post(logout))
             .layer(self.csrf_layer())
+            .route(BACKCHANNEL_LOGOUT_PATH, post(backchannel_logout))
             .with_state(self.clone())
     }
 
@@ -312,7 +383,7 @@ async fn login(
     };
     let id = match auth.inner.sessions.insert(data, PENDING_TTL) {
         Ok(id) => id,
-        Err(e) => return fail(StatusCode::INTERNAL_SERVER_ERROR, &e.into()),
+        Err(e) => return fail(StatusCode::INTERNAL_SERVER_ERROR, &e),
     };
     let mut resp = Redirect::to(req.url.as_str()).into_response();
     resp.headers_mut()
@@ -346,7 +417,7 @@ async fn callback(State(auth): State<WebAuth>, req: Request) -> Response {
     };
     let id = match auth.inner.sessions.insert(data, auth.inner.session_ttl) {
         Ok(id) => id,
-        Err(e) => return fail(StatusCode::INTERNAL_SERVER_ERROR, &e.into()),
+        Err(e) => return fail(StatusCode::INTERNAL_SERVER_ERROR, &e),
     };
     let mut resp = Redirect::to(&return_to).into_response();
     resp.headers_mut()
@@ -371,6 +442,45 @@ async fn logout(State(auth): State<WebAuth>, headers: HeaderMap) -> Response {
     resp.headers_mut()
         .insert(header::SET_COOKIE, clear_cookie());
     resp
+}
+
+/// OpenID Connect Back-Channel Logout 1.0 §2.5/§2.8: the OP POSTs `logout_token` (form); a
+/// valid token ends the sessions it names (by `sid`, else every session of its `sub`).
+/// 200 on success, 400 with an OAuth error body otherwise; never cached.
+async fn backchannel_logout(
+    State(auth): State<WebAuth>,
+    axum::extract::Form(form): axum::extract::Form<std::collections::HashMap<String, String>>,
+) -> Response {
+    let no_store = [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))];
+    let bad = |desc: String| {
+        let body = serde_json::json!({"error": "invalid_request", "error_description": desc});
+        (
+            StatusCode::BAD_REQUEST,
+            no_store.clone(),
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            body.to_string(),
+        )
+            .into_response()
+    };
+    let Some(token) = form.get("logout_token") else {
+        return bad("logout_token is missing".into());
+    };
+    let claims = match auth.inner.client.validate_logout_token(token).await {
+        Ok(c) => c,
+        Err(e) => return bad(e.to_string()),
+    };
+    match auth
+        .inner
+        .sessions
+        .store
+        .end_sessions(claims.sid.as_deref(), claims.sub.as_deref())
+    {
+        Ok(_) => (StatusCode::OK, no_store).into_response(),
+        Err(e) => fail(StatusCode::INTERNAL_SERVER_ERROR, &e.into()),
+    }
 }
 
 /// The logged-in user, for handlers behind [`WebAuth`]. Rejects with 401 when there is no

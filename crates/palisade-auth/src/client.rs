@@ -4,8 +4,8 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
+use aws_lc_rs::rand::SecureRandom;
 use reqwest::header::{HeaderMap, HeaderValue};
-use ring::rand::SecureRandom;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -23,7 +23,7 @@ use crate::validate::{
 pub(crate) fn random_token() -> Result<String, ConfigError> {
     let mut b = [0u8; 32];
     // Fails only when the OS has no entropy source: then nothing can be done safely.
-    ring::rand::SystemRandom::new()
+    aws_lc_rs::rand::SystemRandom::new()
         .fill(&mut b)
         .map_err(|_| ConfigError::RandomUnavailable)?;
     Ok(b64e(&b))
@@ -215,7 +215,12 @@ struct Inner {
     keys: KeySource,
     dpop: Option<SigningKey>,
     dpop_nonces: Mutex<HashMap<String, String>>,
+    /// Back-channel logout token `jti`s accepted and not yet expired (replay detection).
+    seen_logout_jtis: Mutex<HashMap<String, i64>>,
 }
+
+/// Most logout-token ids remembered for replay detection.
+const MAX_SEEN_LOGOUT_JTIS: usize = 100_000;
 
 /// The OAuth 2.1 / OpenID Connect client. Cheap to clone; share one per issuer.
 #[derive(Clone)]
@@ -388,6 +393,7 @@ impl Client {
                 keys,
                 dpop,
                 dpop_nonces: Mutex::default(),
+                seen_logout_jtis: Mutex::default(),
             }),
         })
     }
@@ -442,8 +448,9 @@ impl Client {
         } else {
             None
         };
-        let challenge =
-            b64e(ring::digest::digest(&ring::digest::SHA256, verifier.as_bytes()).as_ref());
+        let challenge = b64e(
+            aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, verifier.as_bytes()).as_ref(),
+        );
         let dpop_jkt = self.dpop_thumbprint();
         let mut params: Vec<(&str, String)> = vec![
             ("response_type", "code".into()),
@@ -847,6 +854,51 @@ impl Client {
         Ok(claims)
     }
 
+    /// Validate an OpenID Connect back-channel logout token (Back-Channel Logout 1.0 §2.6):
+    /// signature with the issuer's keys, `typ` `logout+jwt`, `iss`, `aud` (this client),
+    /// `iat`, `exp`, `jti`, the `events` member
+    /// `http://schemas.openid.net/event/backchannel-logout`, `sid` or `sub`, no `nonce`, and a
+    /// `jti` not seen before (remembered until the token expires). The returned claims'
+    /// `sid`/`sub` name the sessions to end.
+    ///
+    /// # Errors
+    /// [`TokenError`] (including [`TokenError::Logout`]) or key-fetch errors.
+    pub async fn validate_logout_token(&self, token: &str) -> Result<Claims, Error> {
+        let mut opts = self.inner.config.validation.clone();
+        let advertised = &self.inner.meta.id_token_signing_alg_values_supported;
+        if !advertised.is_empty() {
+            opts.algorithms
+                .retain(|a| advertised.iter().any(|x| x == a.name()));
+        }
+        let t = now();
+        let e = Expect {
+            issuer: &self.inner.meta.issuer,
+            audience: &self.inner.config.client_id,
+            kind: Kind::LogoutToken,
+            now: t,
+        };
+        let claims = validate_async(token, &self.inner.keys, &e, &opts).await?;
+        let leeway = i64::try_from(opts.leeway.as_secs().min(300)).unwrap_or(300);
+        let until = claims.exp.unwrap_or(t).saturating_add(leeway);
+        let jti = claims.jti.clone().unwrap_or_default();
+        let mut seen = self
+            .inner
+            .seen_logout_jtis
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if seen.len() >= MAX_SEEN_LOGOUT_JTIS {
+            seen.retain(|_, exp| *exp >= t);
+        }
+        if seen.len() >= MAX_SEEN_LOGOUT_JTIS {
+            // Fail closed rather than forget ids that could still be replayed.
+            return Err(TokenError::Logout(crate::error::LogoutTokenError::Replayed).into());
+        }
+        if seen.insert(jti, until).is_some() {
+            return Err(TokenError::Logout(crate::error::LogoutTokenError::Replayed).into());
+        }
+        Ok(claims)
+    }
+
     fn client_assertion(&self, key: &SigningKey) -> Result<String, ConfigError> {
         let c = &self.inner.config;
         let t = now();
@@ -894,7 +946,8 @@ impl Client {
         }
         if let Some(at) = access_token {
             claims["ath"] =
-                b64e(ring::digest::digest(&ring::digest::SHA256, at.as_bytes()).as_ref()).into();
+                b64e(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, at.as_bytes()).as_ref())
+                    .into();
         }
         let mut h = serde_json::Map::new();
         h.insert("typ".into(), "dpop+jwt".into());

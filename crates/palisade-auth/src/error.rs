@@ -30,6 +30,24 @@ pub enum Error {
     /// The token endpoint's answer violates the protocol.
     #[error("token response: {0}")]
     TokenResponse(#[from] TokenResponseError),
+    /// The session store failed.
+    #[error("session store: {0}")]
+    Session(#[from] SessionStoreError),
+}
+
+/// Session store failures.
+#[derive(Debug, thiserror::Error, PartialEq, Eq, Clone)]
+#[non_exhaustive]
+pub enum SessionStoreError {
+    /// The backend (database) failed.
+    #[error("{message}")]
+    Backend {
+        /// The backend's message.
+        message: String,
+    },
+    /// A stored session could not be decrypted or decoded (tampered, or another key).
+    #[error("a stored session is corrupt or sealed with another key")]
+    Corrupt,
 }
 
 /// Client configuration problems.
@@ -317,6 +335,28 @@ pub enum TokenError {
     /// The ID token's `sub` changed on refresh, or the userinfo `sub` differs.
     #[error("the subject changed")]
     SubjectMismatch,
+    /// A back-channel logout token breaks OpenID Connect Back-Channel Logout 1.0 §2.4/§2.6.
+    #[error("logout token: {0}")]
+    Logout(LogoutTokenError),
+}
+
+/// Why a back-channel logout token was refused (OpenID Connect Back-Channel Logout 1.0).
+#[derive(Debug, thiserror::Error, PartialEq, Eq, Clone, Copy)]
+#[non_exhaustive]
+pub enum LogoutTokenError {
+    /// The `events` claim lacks the `http://schemas.openid.net/event/backchannel-logout` member
+    /// (or its value is not a JSON object).
+    #[error("the events claim lacks the back-channel logout event")]
+    MissingEvent,
+    /// Neither `sid` nor `sub` is present: the token names no session.
+    #[error("neither sid nor sub is present")]
+    NoSubjectOrSession,
+    /// A `nonce` claim is present (prohibited, so an ID token cannot pass as a logout token).
+    #[error("a nonce claim is present")]
+    NoncePresent,
+    /// This `jti` was already accepted (replay).
+    #[error("the token was already used (jti replay)")]
+    Replayed,
 }
 
 /// DPoP proof problems (RFC 9449).

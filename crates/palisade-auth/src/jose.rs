@@ -5,8 +5,10 @@
 //! confusion); `jwk`, `jku`, `x5u` and `x5c` headers are never used to find a key; `crit` is
 //! refused; every part is size-limited before decoding.
 
+use std::sync::Arc;
+
+use aws_lc_rs::signature::{self, KeyPair};
 use base64ct::{Base64UrlUnpadded, Encoding};
-use ring::signature::{self, KeyPair};
 use serde::Deserialize;
 
 use crate::error::{ConfigError, JwksError, JwtPart, TokenError};
@@ -25,6 +27,15 @@ pub(crate) fn b64e(bytes: &[u8]) -> String {
 
 pub(crate) fn b64d(s: &str) -> Option<Vec<u8>> {
     Base64UrlUnpadded::decode_vec(s).ok()
+}
+
+/// Decoding of token parts (header, payload, signature): public or caller-held data, so the
+/// faster table-driven decoder is used; it is as strict (no padding, canonical trailing bits).
+fn b64d_token(s: &str) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(s)
+        .ok()
 }
 
 /// The asymmetric signature algorithms this crate accepts. Symmetric (`HS*`) and `none` are
@@ -88,33 +99,48 @@ impl Alg {
     pub fn parse(s: &str) -> Option<Alg> {
         Alg::ALL.into_iter().find(|a| a.name() == s)
     }
+}
 
-    fn ring_verify(self) -> &'static dyn signature::VerificationAlgorithm {
-        match self {
-            Alg::RS256 => &signature::RSA_PKCS1_2048_8192_SHA256,
-            Alg::RS384 => &signature::RSA_PKCS1_2048_8192_SHA384,
-            Alg::RS512 => &signature::RSA_PKCS1_2048_8192_SHA512,
-            Alg::PS256 => &signature::RSA_PSS_2048_8192_SHA256,
-            Alg::PS384 => &signature::RSA_PSS_2048_8192_SHA384,
-            Alg::PS512 => &signature::RSA_PSS_2048_8192_SHA512,
-            Alg::ES256 => &signature::ECDSA_P256_SHA256_FIXED,
-            Alg::ES384 => &signature::ECDSA_P384_SHA384_FIXED,
-            Alg::EdDSA => &signature::ED25519,
-        }
+/// A public key parsed and validated once, when the JWKS is loaded, instead of on every
+/// verification (point decoding and on-curve checks are not repeated per token).
+#[derive(Clone)]
+struct Parsed(Arc<signature::ParsedPublicKey>);
+
+impl Parsed {
+    fn new(alg: &'static dyn signature::VerificationAlgorithm, bytes: &[u8]) -> Option<Parsed> {
+        signature::ParsedPublicKey::new(alg, bytes)
+            .ok()
+            .map(|k| Parsed(Arc::new(k)))
     }
 }
 
-/// The public key material of a JWK, already decoded.
+// Equality is decided by the raw key material stored beside the parsed form.
+impl PartialEq for Parsed {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+impl Eq for Parsed {}
+
+impl std::fmt::Debug for Parsed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Parsed")
+    }
+}
+
+/// The public key material of a JWK, already decoded (and parsed for verification).
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Material {
     Rsa {
         n: Vec<u8>,
         e: Vec<u8>,
+        /// One parsed key per RSA algorithm (the parsed form is bound to its padding and hash).
+        parsed: Vec<(Alg, Parsed)>,
     },
     /// Uncompressed SEC1 point (0x04 || x || y).
-    P256(Vec<u8>),
-    P384(Vec<u8>),
-    Ed25519(Vec<u8>),
+    P256(Vec<u8>, Parsed),
+    P384(Vec<u8>, Parsed),
+    Ed25519(Vec<u8>, Parsed),
 }
 
 /// One public verification key from a JWKS.
@@ -178,7 +204,16 @@ impl Jwk {
                 if n.len() < 256 || n.len() > 1024 || e.is_empty() || e.len() > 8 {
                     return None;
                 }
-                Material::Rsa { n, e }
+                let comps = signature::RsaPublicKeyComponents { n: &n, e: &e };
+                let parsed = Alg::ALL
+                    .into_iter()
+                    .filter(|a| a.name().starts_with(['R', 'P']))
+                    .map(|a| {
+                        let k = comps.to_parsed_public_key(rsa_params(a)).ok()?;
+                        Some((a, Parsed(Arc::new(k))))
+                    })
+                    .collect::<Option<Vec<_>>>()?;
+                Material::Rsa { n, e, parsed }
             }
             ("EC", Some(crv @ ("P-256" | "P-384"))) => {
                 let len = if crv == "P-256" { 32 } else { 48 };
@@ -186,12 +221,18 @@ impl Jwk {
                 point.extend(fixed(&raw.x, len)?);
                 point.extend(fixed(&raw.y, len)?);
                 if crv == "P-256" {
-                    Material::P256(point)
+                    let parsed = Parsed::new(&signature::ECDSA_P256_SHA256_FIXED, &point)?;
+                    Material::P256(point, parsed)
                 } else {
-                    Material::P384(point)
+                    let parsed = Parsed::new(&signature::ECDSA_P384_SHA384_FIXED, &point)?;
+                    Material::P384(point, parsed)
                 }
             }
-            ("OKP", Some("Ed25519")) => Material::Ed25519(fixed(&raw.x, 32)?),
+            ("OKP", Some("Ed25519")) => {
+                let x = fixed(&raw.x, 32)?;
+                let parsed = Parsed::new(&signature::ED25519, &x)?;
+                Material::Ed25519(x, parsed)
+            }
             _ => return None,
         };
         let jwk = Jwk {
@@ -218,9 +259,9 @@ impl Jwk {
             (
                 Material::Rsa { .. },
                 Alg::RS256 | Alg::RS384 | Alg::RS512 | Alg::PS256 | Alg::PS384 | Alg::PS512
-            ) | (Material::P256(_), Alg::ES256)
-                | (Material::P384(_), Alg::ES384)
-                | (Material::Ed25519(_), Alg::EdDSA)
+            ) | (Material::P256(..), Alg::ES256)
+                | (Material::P384(..), Alg::ES384)
+                | (Material::Ed25519(..), Alg::EdDSA)
         )
     }
 
@@ -232,16 +273,11 @@ impl Jwk {
                 alg: alg.name(),
             });
         }
-        let ok = match &self.material {
-            Material::Rsa { n, e } => signature::RsaPublicKeyComponents { n, e }
-                .verify(rsa_params(alg), msg, sig)
-                .is_ok(),
-            Material::P256(p) | Material::P384(p) | Material::Ed25519(p) => {
-                signature::UnparsedPublicKey::new(alg.ring_verify(), p)
-                    .verify(msg, sig)
-                    .is_ok()
-            }
+        let parsed = match &self.material {
+            Material::Rsa { parsed, .. } => parsed.iter().find(|(a, _)| *a == alg).map(|(_, p)| p),
+            Material::P256(_, p) | Material::P384(_, p) | Material::Ed25519(_, p) => Some(p),
         };
+        let ok = parsed.is_some_and(|p| p.0.verify_sig(msg, sig).is_ok());
         if ok {
             Ok(())
         } else {
@@ -253,11 +289,11 @@ impl Jwk {
     #[must_use]
     pub fn thumbprint(&self) -> String {
         let canonical = match &self.material {
-            Material::Rsa { n, e } => {
+            Material::Rsa { n, e, .. } => {
                 format!(r#"{{"e":"{}","kty":"RSA","n":"{}"}}"#, b64e(e), b64e(n))
             }
-            Material::P256(p) | Material::P384(p) => {
-                let crv = if matches!(self.material, Material::P256(_)) {
+            Material::P256(p, _) | Material::P384(p, _) => {
+                let crv = if matches!(self.material, Material::P256(..)) {
                     "P-256"
                 } else {
                     "P-384"
@@ -269,9 +305,11 @@ impl Jwk {
                     b64e(&p[half + 1..])
                 )
             }
-            Material::Ed25519(x) => format!(r#"{{"crv":"Ed25519","kty":"OKP","x":"{}"}}"#, b64e(x)),
+            Material::Ed25519(x, _) => {
+                format!(r#"{{"crv":"Ed25519","kty":"OKP","x":"{}"}}"#, b64e(x))
+            }
         };
-        b64e(ring::digest::digest(&ring::digest::SHA256, canonical.as_bytes()).as_ref())
+        b64e(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, canonical.as_bytes()).as_ref())
     }
 
     /// Parse a single JWK from JSON (used for DPoP proof headers).
@@ -281,6 +319,7 @@ impl Jwk {
 }
 
 fn rsa_params(alg: Alg) -> &'static signature::RsaParameters {
+    // Minimum 2048-bit modulus for every RSA algorithm.
     match alg {
         Alg::RS384 => &signature::RSA_PKCS1_2048_8192_SHA384,
         Alg::RS512 => &signature::RSA_PKCS1_2048_8192_SHA512,
@@ -415,7 +454,7 @@ impl<'a> UnverifiedJws<'a> {
                 max: MAX_HEADER_BYTES,
             });
         }
-        let header_bytes = b64d(h).ok_or(TokenError::Base64(JwtPart::Header))?;
+        let header_bytes = b64d_token(h).ok_or(TokenError::Base64(JwtPart::Header))?;
         let header: Header =
             serde_json::from_slice(&header_bytes).map_err(|_| TokenError::Json(JwtPart::Header))?;
         if header.alg.eq_ignore_ascii_case("none") {
@@ -427,8 +466,8 @@ impl<'a> UnverifiedJws<'a> {
         if header.crit.is_some() {
             return Err(TokenError::CriticalHeader);
         }
-        let payload = b64d(p).ok_or(TokenError::Base64(JwtPart::Payload))?;
-        let signature = b64d(s).ok_or(TokenError::Base64(JwtPart::Signature))?;
+        let payload = b64d_token(p).ok_or(TokenError::Base64(JwtPart::Payload))?;
+        let signature = b64d_token(s).ok_or(TokenError::Base64(JwtPart::Signature))?;
         if signature.is_empty() {
             return Err(TokenError::BadSignature);
         }
@@ -479,14 +518,12 @@ impl SigningKey {
     /// # Errors
     /// [`ConfigError::InvalidKey`] when the key does not match the algorithm.
     pub fn from_pkcs8_der(alg: Alg, der: &[u8], kid: Option<String>) -> Result<Self, ConfigError> {
-        let rng = ring::rand::SystemRandom::new();
         let bad = || ConfigError::InvalidKey { alg: alg.name() };
         let pair = match alg {
             Alg::ES256 => KeyPairKind::Ecdsa(
                 signature::EcdsaKeyPair::from_pkcs8(
                     &signature::ECDSA_P256_SHA256_FIXED_SIGNING,
                     der,
-                    &rng,
                 )
                 .map_err(|_| bad())?,
             ),
@@ -494,7 +531,6 @@ impl SigningKey {
                 signature::EcdsaKeyPair::from_pkcs8(
                     &signature::ECDSA_P384_SHA384_FIXED_SIGNING,
                     der,
-                    &rng,
                 )
                 .map_err(|_| bad())?,
             ),
@@ -514,7 +550,7 @@ impl SigningKey {
     /// # Errors
     /// [`ConfigError::InvalidKey`] if the system random generator fails.
     pub fn generate_es256(kid: Option<String>) -> Result<(Self, Vec<u8>), ConfigError> {
-        let rng = ring::rand::SystemRandom::new();
+        let rng = aws_lc_rs::rand::SystemRandom::new();
         let doc = signature::EcdsaKeyPair::generate_pkcs8(
             &signature::ECDSA_P256_SHA256_FIXED_SIGNING,
             &rng,
@@ -545,8 +581,7 @@ impl SigningKey {
                 })
             }
             KeyPairKind::Rsa(p) => {
-                let c = p.public().into();
-                let c: signature::RsaPublicKeyComponents<Vec<u8>> = c;
+                let c: signature::RsaPublicKeyComponents<Vec<u8>> = p.public_key().into();
                 serde_json::json!({"kty": "RSA", "n": b64e(&c.n), "e": b64e(&c.e)})
             }
             KeyPairKind::Ed25519(p) => serde_json::json!({
@@ -594,7 +629,7 @@ impl SigningKey {
             b64e(serde_json::Value::Object(header).to_string().as_bytes()),
             b64e(claims.to_string().as_bytes())
         );
-        let rng = ring::rand::SystemRandom::new();
+        let rng = aws_lc_rs::rand::SystemRandom::new();
         let bad = || ConfigError::InvalidKey {
             alg: self.alg.name(),
         };
@@ -606,7 +641,7 @@ impl SigningKey {
                 .to_vec(),
             KeyPairKind::Ed25519(p) => p.sign(input.as_bytes()).as_ref().to_vec(),
             KeyPairKind::Rsa(p) => {
-                let mut sig = vec![0; p.public().modulus_len()];
+                let mut sig = vec![0; p.public_modulus_len()];
                 let enc: &'static dyn signature::RsaEncoding = if self.alg == Alg::PS256 {
                     &signature::RSA_PSS_SHA256
                 } else {

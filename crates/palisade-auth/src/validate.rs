@@ -126,6 +126,10 @@ pub struct Claims {
     /// When the user authenticated.
     #[serde(default, deserialize_with = "numeric_date")]
     pub auth_time: Option<i64>,
+    /// OP session id (ID tokens and back-channel logout tokens).
+    pub sid: Option<String>,
+    /// Security event claims (back-channel logout tokens).
+    pub events: Option<serde_json::Map<String, serde_json::Value>>,
     #[serde(skip)]
     raw: Vec<u8>,
 }
@@ -159,6 +163,12 @@ impl Claims {
     /// When the payload does not fit `T`.
     pub fn extra<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
         serde_json::from_slice(&self.raw)
+    }
+
+    /// The verified payload as received (JSON).
+    #[cfg(feature = "axum")]
+    pub(crate) fn raw_json(&self) -> &[u8] {
+        &self.raw
     }
 
     pub(crate) fn parse(payload: Vec<u8>) -> Result<Claims, TokenError> {
@@ -238,12 +248,20 @@ impl Claims {
 
 /// Which kind of token is being validated (decides `typ` and required claims).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(clippy::enum_variant_names)]
 pub(crate) enum Kind {
     /// RFC 9068: `typ` must be `at+jwt`; `sub`, `client_id`, `jti` required.
     AccessToken,
     /// OIDC: `typ` absent or `JWT`; `sub` required; `azp` when several audiences.
     IdToken,
+    /// OIDC Back-Channel Logout 1.0: `typ` `logout+jwt`; `jti`, `events` with the logout event,
+    /// `sid` or `sub`, and no `nonce`.
+    LogoutToken,
 }
+
+/// The `events` member that marks a back-channel logout token.
+pub(crate) const BACKCHANNEL_LOGOUT_EVENT: &str =
+    "http://schemas.openid.net/event/backchannel-logout";
 
 pub(crate) struct Expect<'a> {
     pub issuer: &'a str,
@@ -269,15 +287,19 @@ pub(crate) fn check_header(
             typ.eq_ignore_ascii_case("at+jwt") || typ.eq_ignore_ascii_case("application/at+jwt")
         }
         Kind::IdToken => typ.is_empty() || typ.eq_ignore_ascii_case("JWT"),
+        Kind::LogoutToken => {
+            typ.eq_ignore_ascii_case("logout+jwt")
+                || typ.eq_ignore_ascii_case("application/logout+jwt")
+        }
     };
     if ok {
         Ok(())
     } else {
         Err(TokenError::WrongType {
-            expected: if kind == Kind::AccessToken {
-                "at+jwt"
-            } else {
-                "JWT"
+            expected: match kind {
+                Kind::AccessToken => "at+jwt",
+                Kind::IdToken => "JWT",
+                Kind::LogoutToken => "logout+jwt",
             },
             got: typ.chars().take(64).collect(),
         })
@@ -317,7 +339,7 @@ pub(crate) fn check_claims(
     if iat > e.now.saturating_add(leeway) {
         return Err(TokenError::IssuedInFuture { iat, now: e.now });
     }
-    if c.sub.as_deref().is_none_or(str::is_empty) {
+    if e.kind != Kind::LogoutToken && c.sub.as_deref().is_none_or(str::is_empty) {
         return Err(TokenError::MissingClaim("sub"));
     }
     match e.kind {
@@ -332,6 +354,33 @@ pub(crate) fn check_claims(
         Kind::IdToken => {
             if (aud.len() > 1 || c.azp.is_some()) && c.azp.as_deref() != Some(e.audience) {
                 return Err(TokenError::AzpMismatch);
+            }
+        }
+        Kind::LogoutToken => {
+            use crate::error::LogoutTokenError as L;
+            if c.jti
+                .as_deref()
+                .is_none_or(|j| j.is_empty() || j.len() > 256)
+            {
+                return Err(TokenError::MissingClaim("jti"));
+            }
+            let events = c
+                .events
+                .as_ref()
+                .ok_or(TokenError::MissingClaim("events"))?;
+            if !events
+                .get(BACKCHANNEL_LOGOUT_EVENT)
+                .is_some_and(serde_json::Value::is_object)
+            {
+                return Err(TokenError::Logout(L::MissingEvent));
+            }
+            if c.sid.as_deref().is_none_or(str::is_empty)
+                && c.sub.as_deref().is_none_or(str::is_empty)
+            {
+                return Err(TokenError::Logout(L::NoSubjectOrSession));
+            }
+            if c.nonce.is_some() {
+                return Err(TokenError::Logout(L::NoncePresent));
             }
         }
     }
@@ -731,7 +780,9 @@ pub fn verify_dpop_proof(
     if (iat - now).abs() > 60 + leeway {
         return Err(DpopError::Stale);
     }
-    let ath = b64e(ring::digest::digest(&ring::digest::SHA256, access_token.as_bytes()).as_ref());
+    let ath = b64e(
+        aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, access_token.as_bytes()).as_ref(),
+    );
     if p.ath.as_deref() != Some(ath.as_str()) || key.thumbprint() != jkt {
         return Err(DpopError::WrongKey);
     }

@@ -19,13 +19,18 @@
 //!
 //! Every failure is a distinct [`Error`] variant; nothing malformed ever passes.
 //!
+//! Signing (leaf) and log keys may be ECDSA P-256/P-384, RSA 2048-8192 (PKCS#1 v1.5 or PSS,
+//! SHA-256) or Ed25519 (over the artifact or the DSSE PAE); CA certificate signatures are ECDSA.
+//!
 //! Not covered: signed certificate timestamps (CT log SCTs) and RFC 3161 timestamps are
-//! not verified; keys are ECDSA P-256/P-384 (what Fulcio and Rekor use), not Ed25519/RSA.
+//! not verified.
 //!
 //! ## Dependencies
 //! - `x509-cert`/`der`/`spki` (RustCrypto): maintained, pure-Rust DER and X.509 parsing
 //!   with typed extensions, so no hand-written ASN.1 for certificates.
 //! - `p256`/`p384` (RustCrypto): ECDSA verification for the curves Fulcio and Rekor use.
+//! - `aws-lc-rs`: RSA (PKCS#1 v1.5 and PSS, SHA-256, 2048-8192 bits) and Ed25519 signing keys;
+//!   the crypto library palisade-auth already uses, so no second RSA implementation.
 //! - `sha2`, `base64`, `hex`: digests and the encodings of the bundle format.
 //! - `serde_json`, `serde-saphyr`: the bundle/trusted-root JSON and the YAML policy.
 //! - `regex`: `--identity-regex`.
@@ -460,8 +465,13 @@ pub fn verify(
         }
         let sig = b64(&ms["signature"], "messageSignature.signature", mb)?;
         check_hashedrekord(&body, &digest_hex, &sig, &leaf_der)?;
-        cert::verify_prehash_with_spki(&leaf.spki_der, &digest, &sig)
-            .map_err(Error::BadSignature)?;
+        // Ed25519 signs the artifact itself (its digest was checked just above).
+        if cert::is_ed25519(&leaf.spki_der) {
+            cert::verify_with_spki(&leaf.spki_der, artifact, &sig)
+        } else {
+            cert::verify_prehash_with_spki(&leaf.spki_der, &digest, &sig)
+        }
+        .map_err(Error::BadSignature)?;
         None
     } else if let Some(env) = b.get("dsseEnvelope") {
         let payload = b64(&env["payload"], "dsseEnvelope.payload", mb)?;

@@ -218,6 +218,70 @@ pub struct Fx {
     pub log_key: p256::ecdsa::SigningKey,
 }
 
+/// The leaf (signing) key type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LeafKey {
+    P256,
+    /// RSA 2048, PKCS#1 v1.5 with SHA-256.
+    RsaPkcs1,
+    /// RSA 2048, PSS with SHA-256.
+    RsaPss,
+    Ed25519,
+}
+
+/// Signs a message, returning the signature bytes.
+type SignFn = Box<dyn Fn(&[u8]) -> Vec<u8>>;
+
+/// A generated leaf key: its SPKI and a signer over messages.
+struct LeafSigner {
+    spki_der: Vec<u8>,
+    sign: SignFn,
+}
+
+fn leaf_signer(kind: LeafKey, seed: u8) -> LeafSigner {
+    use aws_lc_rs::encoding::AsDer;
+    use aws_lc_rs::signature::KeyPair as _;
+    match kind {
+        LeafKey::P256 => {
+            let k = p256_key(seed);
+            LeafSigner {
+                spki_der: p256_spki(&k).to_der().expect("der"),
+                sign: Box::new(move |m| {
+                    let s: p256::ecdsa::Signature = k.sign(m);
+                    s.to_der().as_bytes().to_vec()
+                }),
+            }
+        }
+        LeafKey::RsaPkcs1 | LeafKey::RsaPss => {
+            let k = aws_lc_rs::signature::RsaKeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048)
+                .expect("rsa");
+            let spki_der = k.public_key().as_der().expect("der").as_ref().to_vec();
+            let enc: &'static dyn aws_lc_rs::signature::RsaEncoding = if kind == LeafKey::RsaPss {
+                &aws_lc_rs::signature::RSA_PSS_SHA256
+            } else {
+                &aws_lc_rs::signature::RSA_PKCS1_SHA256
+            };
+            LeafSigner {
+                spki_der,
+                sign: Box::new(move |m| {
+                    let mut sig = vec![0; k.public_modulus_len()];
+                    k.sign(enc, &aws_lc_rs::rand::SystemRandom::new(), m, &mut sig)
+                        .expect("sign");
+                    sig
+                }),
+            }
+        }
+        LeafKey::Ed25519 => {
+            let k = aws_lc_rs::signature::Ed25519KeyPair::generate().expect("ed25519");
+            let spki_der = k.public_key().as_der().expect("der").as_ref().to_vec();
+            LeafSigner {
+                spki_der,
+                sign: Box::new(move |m| k.sign(m).as_ref().to_vec()),
+            }
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Opts {
     pub version: &'static str,
@@ -234,6 +298,8 @@ pub struct Opts {
     pub rogue_ca: bool,
     pub leaf_index: usize,
     pub tree_size: usize,
+    /// The leaf certificate's key type.
+    pub leaf_key: LeafKey,
 }
 
 impl Default for Opts {
@@ -249,6 +315,7 @@ impl Default for Opts {
             rogue_ca: false,
             leaf_index: 5,
             tree_size: 7,
+            leaf_key: LeafKey::P256,
         }
     }
 }
@@ -307,8 +374,9 @@ impl Fx {
     }
 
     pub fn bundle(&self, o: &Opts) -> Value {
-        let leaf_key = p256_key(3);
-        let leaf_spki = p256_spki(&leaf_key);
+        use der::Decode as _;
+        let leaf = leaf_signer(o.leaf_key, 3);
+        let leaf_spki = SubjectPublicKeyInfoOwned::from_der(&leaf.spki_der).expect("spki");
         let leaf_der = if o.rogue_ca {
             let rogue = Signer_::P384(p384_key(4));
             make_cert(
@@ -332,17 +400,16 @@ impl Fx {
             )
         };
         let signing = if o.wrong_signing_key {
-            p256_key(5)
+            leaf_signer(o.leaf_key, 5)
         } else {
-            leaf_key
+            leaf
         };
         let pem_b64 = B64.encode(crate::cert_pem(&leaf_der));
 
         let (content_key, content, body) = if let Some(st) = &o.dsse {
             let payload = serde_json::to_vec(st).expect("json");
             let ptype = "application/vnd.in-toto+json";
-            let sig: p256::ecdsa::Signature = signing.sign(&crate::pae(ptype, &payload));
-            let sig = sig.to_der().as_bytes().to_vec();
+            let sig = (signing.sign)(&crate::pae(ptype, &payload));
             let env = json!({"payload": B64.encode(&payload), "payloadType": ptype, "signatures": [{"sig": B64.encode(&sig), "keyid": ""}]});
             let body = json!({"apiVersion": "0.0.1", "kind": "dsse", "spec": {
                 "envelopeHash": {"algorithm": "sha256", "value": hex::encode(Sha256::digest(serde_json::to_vec(&env).expect("json")))},
@@ -351,8 +418,7 @@ impl Fx {
             ("dsseEnvelope", env, body)
         } else {
             let digest = Sha256::digest(ARTIFACT);
-            let sig: p256::ecdsa::Signature = signing.sign(ARTIFACT);
-            let sig = sig.to_der().as_bytes().to_vec();
+            let sig = (signing.sign)(ARTIFACT);
             let ms = json!({"messageDigest": {"algorithm": "SHA2_256", "digest": B64.encode(digest)}, "signature": B64.encode(&sig)});
             let body = json!({"apiVersion": "0.0.1", "kind": "hashedrekord", "spec": {
                 "data": {"hash": {"algorithm": "sha256", "value": hex::encode(Sha256::digest(o.logged_artifact))}},

@@ -547,3 +547,40 @@ fn certificate_authority_validity_window_is_enforced() {
         assert!(matches!(e, Error::MalformedTrustedRoot(_)), "{e}");
     }
 }
+
+/// RSA (PKCS#1 v1.5 and PSS) and Ed25519 leaf keys, for message signatures and DSSE envelopes;
+/// a signature by another key of the same type is refused.
+#[test]
+fn rsa_and_ed25519_leaf_keys_verify_and_foreign_signatures_do_not() {
+    let fx = Fx::new();
+    let st = statement(
+        &artifact_hex(),
+        "https://github.com/actions/runner/github-hosted",
+        "https://github.com/org/repo",
+        "refs/heads/main",
+    );
+    for leaf_key in [LeafKey::RsaPkcs1, LeafKey::RsaPss, LeafKey::Ed25519] {
+        for dsse in [None, Some(st.clone())] {
+            let what = format!("{leaf_key:?} dsse={}", dsse.is_some());
+            let good = fx.bundle(&Opts {
+                leaf_key,
+                dsse: dsse.clone(),
+                ..Opts::default()
+            });
+            let root = TrustedRoot::from_json(&fx.trusted_root()).expect("root");
+            let bytes = serde_json::to_vec(&good).expect("json");
+            palisade_verify::verify(ARTIFACT, &bytes, &root, &strict())
+                .unwrap_or_else(|e| panic!("{what}: {e}"));
+            let bad = fx.bundle(&Opts {
+                leaf_key,
+                dsse,
+                wrong_signing_key: true,
+                ..Opts::default()
+            });
+            let bytes = serde_json::to_vec(&bad).expect("json");
+            let err = palisade_verify::verify(ARTIFACT, &bytes, &root, &strict())
+                .expect_err("a foreign signature must not verify");
+            assert!(matches!(err, Error::BadSignature(_)), "{what}: {err}");
+        }
+    }
+}

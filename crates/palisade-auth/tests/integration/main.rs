@@ -1,5 +1,6 @@
 //! palisade-auth's one integration-test binary.
 
+mod backchannel;
 mod flow;
 mod negative;
 mod random;

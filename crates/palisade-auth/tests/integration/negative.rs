@@ -322,8 +322,8 @@ async fn hs256_signed_with_the_providers_rsa_public_key_is_refused() {
         b64(claims.to_string().as_bytes())
     );
     // The classic confusion attack: the public key (as published) used as the HMAC secret.
-    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, rsa.to_string().as_bytes());
-    let tag = ring::hmac::sign(&key, input.as_bytes());
+    let key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, rsa.to_string().as_bytes());
+    let tag = aws_lc_rs::hmac::sign(&key, input.as_bytes());
     let forged = format!("{input}.{}", b64(tag.as_ref()));
     let v = AccessTokenValidator::discover(&p.issuer, RESOURCE, SecurityMode::DevelopmentLoopback)
         .await

@@ -19,6 +19,9 @@ pub struct Provider {
     child: Child,
     pub issuer: String,
     pub client_key_der: Vec<u8>,
+    /// Bound before the provider starts: `bcl-client`'s `backchannel_logout_uri` points here
+    /// (`/backchannel-logout`). Taken by the one test that serves it.
+    pub backchannel_listener: std::sync::Mutex<Option<std::net::TcpListener>>,
 }
 
 impl Drop for Provider {
@@ -45,9 +48,12 @@ fn start() -> Result<Provider, String> {
         ));
     }
     let (key, der) = SigningKey::generate_es256(Some("client-key-1".into())).unwrap();
+    let bcl = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    let bcl_uri = format!("http://{}/backchannel-logout", bcl.local_addr().unwrap());
     let config = serde_json::json!({
         "redirect_uris": [REDIRECT, APP_REDIRECT],
         "client_jwks": { "keys": [key.public_jwk()] },
+        "backchannel_logout_uri": bcl_uri,
     });
     let port = free_port();
     let mut child = Command::new("node")
@@ -75,6 +81,7 @@ fn start() -> Result<Provider, String> {
             child,
             issuer,
             client_key_der: der,
+            backchannel_listener: std::sync::Mutex::new(Some(bcl)),
         }),
         Err(_) => {
             let _ = child.kill();

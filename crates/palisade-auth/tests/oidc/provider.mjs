@@ -3,7 +3,7 @@
 // Listens on 127.0.0.1:$PORT only. Configuration comes from the JSON in $PALISADE_OIDC_CONFIG:
 //   { "redirect_uris": ["..."], "client_jwks": { "keys": [...] } }
 // PKCE is required with S256 only, RFC 9207 `iss` is in every authorization response, PAR and
-// DPoP (with server nonces) are on, and access tokens for the test resource are RFC 9068 JWTs.
+// DPoP (with server nonces) and back-channel logout are on, and access tokens for the test resource are RFC 9068 JWTs.
 // Login is scripted: GET /interaction/:uid logs in "alice" without a form, so the Rust tests
 // can drive the flow with plain HTTP requests. Prints "READY <issuer>" when listening.
 import crypto from 'node:crypto';
@@ -31,6 +31,11 @@ const configuration = {
     { ...common, client_id: 'basic-client', client_secret: 'basic-client-secret-for-tests-only', token_endpoint_auth_method: 'client_secret_basic' },
     { ...common, client_id: 'jwt-client', token_endpoint_auth_method: 'private_key_jwt', token_endpoint_auth_signing_alg: 'ES256', jwks: cfg.client_jwks },
     { ...common, client_id: 'public-client', token_endpoint_auth_method: 'none' },
+    // Back-channel logout: the test's RP listens at cfg.backchannel_logout_uri.
+    ...(cfg.backchannel_logout_uri ? [{
+      ...common, client_id: 'bcl-client', token_endpoint_auth_method: 'none',
+      backchannel_logout_uri: cfg.backchannel_logout_uri, backchannel_logout_session_required: true,
+    }] : []),
   ],
   jwks: {
     keys: [
@@ -49,6 +54,7 @@ const configuration = {
     revocation: { enabled: true },
     userinfo: { enabled: true },
     rpInitiatedLogout: { enabled: true },
+    backchannelLogout: { enabled: true },
     resourceIndicators: {
       enabled: true,
       defaultResource: (ctx, client, oneOf) => oneOf,
