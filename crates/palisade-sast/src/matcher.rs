@@ -214,6 +214,20 @@ impl<'t, 's> Cx<'t, 's> {
                 false
             }
             PNode::AnyString => n.string,
+            PNode::StrMeta(name) => {
+                if !n.string {
+                    return false;
+                }
+                let full = tree.text_str(t);
+                let v = tree.string_value(t);
+                let off = (v.as_ptr() as usize).saturating_sub(full.as_ptr() as usize) as u32;
+                let b = Binding {
+                    start: n.start + off,
+                    end: n.start + off + v.len() as u32,
+                    node: None,
+                };
+                self.bind(env, name, b)
+            }
             PNode::Str(v) => n.string && tree.string_value(t) == v,
             PNode::StrRegex(re) => n.string && re.is_match(tree.string_value(t)),
             PNode::Dotted(d, inner) => {

@@ -25,6 +25,8 @@ pub enum PNode {
     Any(Vec<PNode>),
     /// `"..."`
     AnyString,
+    /// `"$X"`: any string literal, `$X` bound to its value (without quotes).
+    StrMeta(Arc<str>),
     Str(String),
     /// `"=~/regex/"`: a string literal whose value matches.
     StrRegex(regex::Regex),
@@ -130,11 +132,28 @@ pub fn preprocess(lang: Lang, pat: &str) -> String {
             } else if matches!(b[j], b'"' | b'\'' | b'`')
                 && let Some(close) = closing_quote(b, j)
             {
-                // String literals are copied as written; only `"..."` is special.
-                if &line[j + 1..close] == "..." {
-                    out.push(b[j] as char);
+                // String literals are copied as written; `"..."` and `"$X"` are special,
+                // and in an interpolated string (`"...${$X}..."`, `f"{$X}"`) metavariables
+                // and `...` become placeholders.
+                let inner = &line[j + 1..close];
+                let q = b[j] as char;
+                if inner == "..." {
+                    out.push(q);
                     out.push_str(ELL);
-                    out.push(b[j] as char);
+                    out.push(q);
+                } else if let Some(name) = inner.strip_prefix('$')
+                    && !name.is_empty()
+                    && is_mv_start(name.as_bytes()[0])
+                    && name.bytes().all(is_mv_char)
+                {
+                    out.push(q);
+                    out.push_str(MV);
+                    out.push_str(name);
+                    out.push(q);
+                } else if inner.contains('{') && inner.contains('$') {
+                    out.push(q);
+                    out.push_str(&interpolated_body(inner, dollar));
+                    out.push(q);
                 } else {
                     out.push_str(&line[j..=close]);
                 }
@@ -147,6 +166,33 @@ pub fn preprocess(lang: Lang, pat: &str) -> String {
                 out.push(ch);
                 j += ch.len_utf8();
             }
+        }
+    }
+    out
+}
+
+/// The inside of an interpolated string pattern: `$X` and `...` as placeholders.
+fn interpolated_body(inner: &str, dollar: &str) -> String {
+    let b = inner.as_bytes();
+    let mut out = String::with_capacity(inner.len() + 16);
+    let mut j = 0;
+    while j < b.len() {
+        if inner[j..].starts_with("...") {
+            out.push_str(ELL);
+            j += 3;
+        } else if b[j] == b'$' && b.len() > j + 1 && is_mv_start(b[j + 1]) {
+            let mut k = j + 1;
+            while k < b.len() && is_mv_char(b[k]) {
+                k += 1;
+            }
+            out.push_str(dollar);
+            out.push_str(MV);
+            out.push_str(&inner[j + 1..k]);
+            j = k;
+        } else {
+            let ch = inner[j..].chars().next().unwrap_or(' ');
+            out.push(ch);
+            j += ch.len_utf8();
         }
     }
     out
@@ -401,6 +447,12 @@ fn compile_node(t: &Tree<'_>, id: Id) -> PNode {
             && let Ok(re) = regex::RegexBuilder::new(re).size_limit(1 << 20).build()
         {
             return PNode::StrRegex(re);
+        }
+        if let Some(name) = v.strip_prefix(MV)
+            && !name.is_empty()
+            && name.bytes().all(is_mv_char)
+        {
+            return PNode::StrMeta(format!("${name}").into());
         }
         return if v == ELL {
             PNode::AnyString
