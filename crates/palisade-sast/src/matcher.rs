@@ -214,6 +214,17 @@ impl<'t, 's> Cx<'t, 's> {
                 false
             }
             PNode::AnyString => n.string,
+            PNode::Typed(name, ty) => {
+                if !self.has_type(t, ty) {
+                    return false;
+                }
+                let b = Binding {
+                    start: n.start,
+                    end: n.end,
+                    node: Some(t),
+                };
+                self.bind(env, name, b)
+            }
             PNode::StrMeta(name) => {
                 if !n.string {
                     return false;
@@ -252,6 +263,101 @@ impl<'t, 's> Cx<'t, 's> {
                 self.seq(kids, tk, 0, true, env).is_some()
             }
         }
+    }
+
+    /// Whether target `t` is of type `ty`: `new T(...)`, `(T) x`, or a name declared with
+    /// `T` (a local, parameter or field in an enclosing scope; `var x = new T()`).
+    fn has_type(&self, t: Id, ty: &str) -> bool {
+        let tree = self.tree;
+        let n = tree.node(t);
+        match n.kind {
+            "object_creation_expression" | "cast_expression" => {
+                return tree.kids(t).iter().any(|&k| {
+                    let kind = tree.node(k).kind;
+                    (kind.contains("type") || kind == "identifier" || kind == "qualified_name")
+                        && same_type(tree.text_str(k), ty)
+                });
+            }
+            "identifier" => {}
+            _ => return false,
+        }
+        let name = tree.text(t);
+        let mut a = t;
+        let mut steps = 0;
+        while a != 0 && steps < 256 {
+            a = tree.parent[a as usize];
+            steps += 1;
+            let mut stack: Vec<Id> = tree.kids(a).to_vec();
+            while let Some(k) = stack.pop() {
+                let kind = tree.node(k).kind;
+                match kind {
+                    "formal_parameters" | "parameter_list" | "variable_declaration"
+                    | "local_declaration_statement" | "field_declaration" => {
+                        stack.extend(tree.kids(k).iter().copied());
+                        if kind != "field_declaration" {
+                            continue;
+                        }
+                    }
+                    _ => {}
+                }
+                if !matches!(
+                    kind,
+                    "local_variable_declaration"
+                        | "field_declaration"
+                        | "formal_parameter"
+                        | "parameter"
+                        | "variable_declaration"
+                ) {
+                    continue;
+                }
+                if let Some(found) = self.declared_type(k, name) {
+                    return same_type(found, ty);
+                }
+            }
+        }
+        false
+    }
+
+    /// The type text a declaration gives `name`, if it declares it.
+    fn declared_type(&self, d: Id, name: &[u8]) -> Option<&'s str> {
+        let tree = self.tree;
+        let kids = tree.kids(d);
+        let mut ty: Option<Id> = None;
+        for &k in kids {
+            let kn = tree.node(k);
+            match kn.kind {
+                "modifiers" | "modifier" | "attribute_list" | "annotation" => {}
+                "variable_declarator" => {
+                    let dk = tree.kids(k);
+                    if dk.first().is_some_and(|&i| tree.text(i) == name) {
+                        let ty = ty?;
+                        let text = tree.text_str(ty);
+                        if text == "var" {
+                            // `var x = new T(...)`: the constructed type
+                            let init = dk.iter().copied().find(|&i| {
+                                tree.node(i).kind == "object_creation_expression"
+                            })?;
+                            return tree
+                                .kids(init)
+                                .iter()
+                                .copied()
+                                .find(|&i| {
+                                    let kind = tree.node(i).kind;
+                                    kind.contains("type") || kind == "identifier"
+                                })
+                                .map(|i| tree.text_str(i));
+                        }
+                        return Some(text);
+                    }
+                }
+                "identifier" if ty.is_some() && tree.text(k) == name => {
+                    return ty.map(|i| tree.text_str(i));
+                }
+                _ if ty.is_none() => ty = Some(k),
+                _ => {}
+            }
+        }
+        None
     }
 
     fn dotted_eq(&self, t: Id, want: &str) -> bool {
@@ -389,6 +495,21 @@ impl<'t, 's> Cx<'t, 's> {
         let pp: Vec<PNode> = pp.into_iter().cloned().collect();
         self.seq(&pp, &tp, 0, true, env).is_some()
     }
+}
+
+/// `java.util.List<String>` is a `List`: generics dropped, the last dotted segment
+/// compared when only one side is qualified.
+fn same_type(have: &str, want: &str) -> bool {
+    let base = |s: &str| -> String {
+        let s = s.split('<').next().unwrap_or(s);
+        s.chars().filter(|c| !c.is_whitespace()).collect()
+    };
+    let (h, w) = (base(have), base(want));
+    if h == w {
+        return true;
+    }
+    let last = |s: &str| s.rsplit('.').next().unwrap_or("").to_string();
+    (!h.contains('.') || !w.contains('.')) && last(&h) == last(&w)
 }
 
 const KEYWORD_KINDS: &[&str] = &[

@@ -25,6 +25,8 @@ pub enum PNode {
     Any(Vec<PNode>),
     /// `"..."`
     AnyString,
+    /// `(T $X)` (Java, C#): `$X` whose declared type (or `new T(...)`) is `T`.
+    Typed(Arc<str>, Arc<str>),
     /// `"$X"`: any string literal, `$X` bound to its value (without quotes).
     StrMeta(Arc<str>),
     Str(String),
@@ -224,6 +226,74 @@ pub struct PatternError {
 
 /// Parses and compiles a pattern for a language.
 pub fn compile(lang: Lang, pat: &str) -> Result<Pattern, PatternError> {
+    let (untyped, typed_mvs) = typed_metavariables(lang, pat.trim());
+    let mut p = compile_untyped(lang, &untyped).map_err(|_| PatternError {
+        lang: lang.name(),
+        pattern: pat.trim().to_string(),
+    })?;
+    if !typed_mvs.is_empty() {
+        match &mut p {
+            Pattern::One(n) => retype(n, &typed_mvs),
+            Pattern::Seq(ns) => ns.iter_mut().for_each(|n| retype(n, &typed_mvs)),
+        }
+    }
+    Ok(p)
+}
+
+/// `(T $X)` in an expression (not a parameter list: no name right before the `(`) is a
+/// typed metavariable in Java and C#: the pattern without the types, and `($X, T)`s.
+fn typed_metavariables(lang: Lang, pat: &str) -> (String, Vec<(String, String)>) {
+    let mut typed = Vec::new();
+    if !matches!(lang, Lang::Java | Lang::CSharp) || !pat.contains('(') {
+        return (pat.to_string(), typed);
+    }
+    let b = pat.as_bytes();
+    let mut out = String::with_capacity(pat.len());
+    let mut j = 0;
+    while j < b.len() {
+        if b[j] == b'('
+            && !pat[..j]
+                .trim_end()
+                .ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '>')
+            && let Some(close) = pat[j..].find(')').map(|c| c + j)
+            && let Some((ty, mv)) = pat[j + 1..close].trim().rsplit_once(' ')
+            && let Some(name) = mv.strip_prefix('$')
+            && !name.is_empty()
+            && is_mv_start(name.as_bytes()[0])
+            && name.bytes().all(is_mv_char)
+            && !ty.is_empty()
+            && ty
+                .trim()
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'<' | b'>' | b'[' | b']'))
+        {
+            out.push_str(mv);
+            typed.push((mv.to_string(), ty.trim().to_string()));
+            j = close + 1;
+            continue;
+        }
+        let ch = pat[j..].chars().next().unwrap_or(' ');
+        out.push(ch);
+        j += ch.len_utf8();
+    }
+    (out, typed)
+}
+
+/// Every `$X` of the typed list becomes [`PNode::Typed`].
+fn retype(p: &mut PNode, typed: &[(String, String)]) {
+    match p {
+        PNode::Meta(name) => {
+            if let Some((_, ty)) = typed.iter().find(|(n, _)| **n == **name) {
+                *p = PNode::Typed(name.clone(), ty.as_str().into());
+            }
+        }
+        PNode::Deep(inner) | PNode::Dotted(_, inner) => retype(inner, typed),
+        PNode::Any(ps) | PNode::Node(_, ps) => ps.iter_mut().for_each(|k| retype(k, typed)),
+        _ => {}
+    }
+}
+
+fn compile_untyped(lang: Lang, pat: &str) -> Result<Pattern, PatternError> {
     let body = preprocess(lang, pat.trim());
     let err = || PatternError {
         lang: lang.name(),
