@@ -253,16 +253,118 @@ impl<'t, 's> Cx<'t, 's> {
                     && tree.text(t) == text.as_bytes()
             }
             PNode::Node(kind, kids) => {
+                let lang = tree.lang;
+                let chain = lang.is_chain_kind(kind) && lang.is_chain_kind(n.kind);
                 if n.kind != *kind {
-                    return false;
+                    return self.equivalent(p, kind, kids, t, env)
+                        || (chain && self.alias_chain(p, t, env));
                 }
                 let tk = tree.kids(t);
                 if has_keyword_args(tree.lang, kids) {
                     return self.keyword_args(kids, tk, env);
                 }
-                self.seq(kids, tk, 0, true, env).is_some()
+                let save = env.len();
+                if self.seq(kids, tk, 0, true, env).is_some() {
+                    return true;
+                }
+                env.truncate(save);
+                chain && self.alias_chain(p, t, env)
             }
         }
+    }
+
+    /// Equivalences between node kinds: in JavaScript/TypeScript `$X = E` also matches a
+    /// declaration `const x = E` (as in Semgrep).
+    fn equivalent(&mut self, _p: &PNode, kind: &str, kids: &[PNode], t: Id, env: &mut Env) -> bool {
+        let tree = self.tree;
+        if !matches!(tree.lang, Lang::JavaScript | Lang::TypeScript | Lang::Tsx) {
+            return false;
+        }
+        let tkind = tree.node(t).kind;
+        match (kind, tkind) {
+            ("assignment_expression", "variable_declarator") => {
+                let tk = tree.kids(t);
+                self.seq(kids, tk, 0, true, env).is_some()
+            }
+            ("expression_statement", "lexical_declaration" | "variable_declaration") => {
+                let [inner @ PNode::Node("assignment_expression", _)] = kids else {
+                    return false;
+                };
+                let decls: Vec<Id> = tree
+                    .kids(t)
+                    .iter()
+                    .copied()
+                    .filter(|&k| tree.node(k).kind == "variable_declarator")
+                    .collect();
+                match decls[..] {
+                    [d] => self.m(inner, d, env),
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
+    }
+
+    /// A dotted pattern with metavariables (`child_process.$F`, `Crypto.Cipher.$A.new`)
+    /// against a name reached through an import alias (`exec` from
+    /// `import { exec } from "child_process"`). A metavariable binds only to a segment
+    /// written in the target.
+    fn alias_chain(&mut self, p: &PNode, t: Id, env: &mut Env) -> bool {
+        if self.aliases.is_empty() {
+            return false;
+        }
+        let tree = self.tree;
+        let text = tree.text_str(t);
+        let head = text.split('.').next().unwrap_or("");
+        let Some(full) = self.aliases.get(head) else {
+            return false;
+        };
+        if text.len() > 256 || text.bytes().any(|b| b.is_ascii_whitespace()) {
+            return false;
+        }
+        let mut pat = Vec::new();
+        if !flatten_chain(tree.lang, p, &mut pat) || pat.len() < 2 {
+            return false;
+        }
+        let start = tree.node(t).start;
+        let segs: Vec<&str> = text.split('.').collect();
+        // (segment, its range in the target when written there)
+        let mut expanded: Vec<(&str, Option<(u32, u32)>)> = Vec::new();
+        let fsegs: Vec<&str> = full.split('.').collect();
+        for (i, f) in fsegs.iter().enumerate() {
+            let here = i + 1 == fsegs.len() && *f == segs[0];
+            expanded.push((f, here.then_some((start, start + segs[0].len() as u32))));
+        }
+        let mut at = start + segs[0].len() as u32 + 1;
+        for s in &segs[1..] {
+            expanded.push((s, Some((at, at + s.len() as u32))));
+            at += s.len() as u32 + 1;
+        }
+        if expanded.len() != pat.len() {
+            return false;
+        }
+        let save = env.len();
+        for ((seg, range), want) in expanded.iter().zip(&pat) {
+            let ok = match want {
+                ChainSeg::Lit(l) => l == seg,
+                ChainSeg::Meta(name) => match range {
+                    Some((s, e)) => {
+                        let b = Binding {
+                            start: *s,
+                            end: *e,
+                            node: None,
+                        };
+                        self.bind(env, name, b)
+                    }
+                    None => false,
+                },
+            };
+            if !ok {
+                env.truncate(save);
+                return false;
+            }
+        }
+        true
     }
 
     /// Whether target `t` is of type `ty`: `new T(...)`, `(T) x`, or a name declared with
@@ -494,6 +596,40 @@ impl<'t, 's> Cx<'t, 's> {
         }
         let pp: Vec<PNode> = pp.into_iter().cloned().collect();
         self.seq(&pp, &tp, 0, true, env).is_some()
+    }
+}
+
+enum ChainSeg {
+    Lit(String),
+    Meta(Arc<str>),
+}
+
+/// A pattern dotted name as segments; false when it is not one.
+fn flatten_chain(lang: Lang, p: &PNode, out: &mut Vec<ChainSeg>) -> bool {
+    match p {
+        PNode::Dotted(d, _) => {
+            out.extend(d.split('.').map(|s| ChainSeg::Lit(s.to_string())));
+            true
+        }
+        PNode::Meta(n) => {
+            out.push(ChainSeg::Meta(n.clone()));
+            true
+        }
+        PNode::Leaf(_, text) if text == "." || text == "?." => true,
+        PNode::Leaf(_, text) => {
+            let ok = !text.is_empty()
+                && text
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$');
+            if ok {
+                out.push(ChainSeg::Lit(text.clone()));
+            }
+            ok
+        }
+        PNode::Node(kind, kids) if lang.is_chain_kind(kind) || kind.ends_with("identifier") => {
+            kids.iter().all(|k| flatten_chain(lang, k, out))
+        }
+        _ => false,
     }
 }
 
