@@ -88,7 +88,14 @@ impl<'t, 's> Cx<'t, 's> {
                     }
                     m
                 });
-                index.get(k).cloned().unwrap_or_default()
+                let mut ids = index.get(k).cloned().unwrap_or_default();
+                if let Some(also) = equivalent_root(tree.lang, k)
+                    && let Some(more) = index.get(also)
+                {
+                    ids.extend(more);
+                    ids.sort_unstable();
+                }
+                ids
             }
             None => (0..n).collect(),
         };
@@ -104,6 +111,7 @@ impl<'t, 's> Cx<'t, 's> {
             }
             if let Some(k) = root_kind
                 && node.kind != k
+                && equivalent_root(tree.lang, k) != Some(node.kind)
             {
                 continue;
             }
@@ -134,6 +142,13 @@ impl<'t, 's> Cx<'t, 's> {
                         if let Some(end) = self.seq(ps, kids, i, false, &mut env)
                             && end > i
                         {
+                            // A trailing `...` reaches the end of the block (the range a
+                            // `pattern-inside` covers), as in Semgrep.
+                            let end = if matches!(ps.last(), Some(PNode::Ellipsis)) {
+                                kids.len()
+                            } else {
+                                end
+                            };
                             let s = self.tree.node(kids[i]).start;
                             let e = self.tree.node(kids[end - 1]).end;
                             if seen.insert((s, e)) {
@@ -596,6 +611,16 @@ impl<'t, 's> Cx<'t, 's> {
         }
         let pp: Vec<PNode> = pp.into_iter().cloned().collect();
         self.seq(&pp, &tp, 0, true, env).is_some()
+    }
+}
+
+/// A node kind that a pattern rooted at `kind` may also match ([`Cx::equivalent`]).
+fn equivalent_root(lang: Lang, kind: &str) -> Option<&'static str> {
+    match (lang, kind) {
+        (Lang::JavaScript | Lang::TypeScript | Lang::Tsx, "assignment_expression") => {
+            Some("variable_declarator")
+        }
+        _ => None,
     }
 }
 
