@@ -1,0 +1,14 @@
+from Crypto.Cipher import DES, AES
+import Crypto.Cipher
+
+# ruleid: py-alias-metavariable-chain
+DES.new(key, DES.MODE_CBC)
+# ruleid: py-alias-metavariable-chain
+Crypto.Cipher.ARC4.new(key)
+# ok: py-alias-metavariable-chain
+AES.new(key, AES.MODE_GCM)
+
+# ruleid: py-fstring-metavariable
+cur.execute(f"SELECT * FROM t WHERE id = {user_id}")
+# ok: py-fstring-metavariable
+cur.execute("SELECT * FROM t")
