@@ -12,3 +12,10 @@ AES.new(key, AES.MODE_GCM)
 cur.execute(f"SELECT * FROM t WHERE id = {user_id}")
 # ok: py-fstring-metavariable
 cur.execute("SELECT * FROM t")
+
+# ruleid: py-any-fstring
+cur.execute(f"SELECT * FROM t WHERE id = {user_id}")
+# ruleid: py-any-fstring
+cur.execute(f"SELECT 1")
+# ok: py-any-fstring
+cur.execute("SELECT * FROM t WHERE name = $name")

@@ -229,6 +229,9 @@ impl<'t, 's> Cx<'t, 's> {
                 false
             }
             PNode::AnyString => n.string,
+            PNode::AnyFString => {
+                n.kind == "string" && crate::pattern::lang_prefix_has_f(tree.lang, tree.text_str(t))
+            }
             PNode::Typed(name, ty) => {
                 if !self.has_type(t, ty) {
                     return false;

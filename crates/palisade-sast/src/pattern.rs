@@ -27,6 +27,8 @@ pub enum PNode {
     AnyString,
     /// `(T $X)` (Java, C#): `$X` whose declared type (or `new T(...)`) is `T`.
     Typed(Arc<str>, Arc<str>),
+    /// `f"..."` (Python): any f-string, with or without interpolation.
+    AnyFString,
     /// `"$X"`: any string literal, `$X` bound to its value (without quotes).
     StrMeta(Arc<str>),
     Str(String),
@@ -490,6 +492,15 @@ fn placeholder(text: &str) -> Option<(&str, &str)> {
     (t == ELL).then_some((ELL, ""))
 }
 
+/// A Python string literal's prefix (`f`, `rf`, `F`...) makes it an f-string.
+pub fn lang_prefix_has_f(lang: Lang, text: &str) -> bool {
+    lang == Lang::Python
+        && text
+            .split(['"', '\''])
+            .next()
+            .is_some_and(|p| p.contains(['f', 'F']))
+}
+
 fn is_dotted(s: &str) -> bool {
     !s.is_empty()
         && s.split('.').all(|p| {
@@ -523,6 +534,9 @@ fn compile_node(t: &Tree<'_>, id: Id) -> PNode {
             && name.bytes().all(is_mv_char)
         {
             return PNode::StrMeta(format!("${name}").into());
+        }
+        if v == ELL && lang_prefix_has_f(t.lang, text) {
+            return PNode::AnyFString;
         }
         return if v == ELL {
             PNode::AnyString
