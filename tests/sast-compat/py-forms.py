@@ -14,8 +14,8 @@ cur.execute(f"SELECT * FROM t WHERE id = {user_id}")
 cur.execute("SELECT * FROM t")
 
 # ruleid: py-any-fstring
-cur.execute(f"SELECT * FROM t WHERE id = {user_id}")
+cur.executemany(f"SELECT * FROM t WHERE id = {user_id}")
 # ruleid: py-any-fstring
-cur.execute(f"SELECT 1")
+cur.executemany(f"SELECT 1")
 # ok: py-any-fstring
-cur.execute("SELECT * FROM t WHERE name = $name")
+cur.executemany("SELECT * FROM t WHERE name = $name")
