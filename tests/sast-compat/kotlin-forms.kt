@@ -4,3 +4,12 @@ fun find(st: Statement, name: String) {
     // ok: kotlin-template-metavariable
     st.executeQuery("SELECT * FROM users")
 }
+
+fun cookies() {
+    // ruleid: kotlin-named-argument
+    Cookie(secure = false, name = "sid", value = v)
+    // ruleid: kotlin-named-argument
+    Cookie(name = "sid", secure = false)
+    // ok: kotlin-named-argument
+    Cookie(name = "sid", secure = true)
+}

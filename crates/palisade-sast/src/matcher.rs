@@ -584,9 +584,7 @@ impl<'t, 's> Cx<'t, 's> {
     fn keyword_args(&mut self, ps: &[PNode], ts: &[Id], env: &mut Env) -> bool {
         let tree = self.tree;
         let (pk, pp): (Vec<&PNode>, Vec<&PNode>) = ps.iter().partition(|p| is_keyword(p));
-        let (tk, tp): (Vec<Id>, Vec<Id>) = ts
-            .iter()
-            .partition(|&&t| KEYWORD_KINDS.contains(&tree.node(t).kind));
+        let (tk, tp): (Vec<Id>, Vec<Id>) = ts.iter().partition(|&&t| target_is_keyword(tree, t));
         let open = pp
             .iter()
             .any(|p| matches!(p, PNode::Ellipsis | PNode::MetaSeq(_)));
@@ -683,10 +681,33 @@ const KEYWORD_KINDS: &[&str] = &[
     "value_argument_named",
 ];
 
+/// Argument kinds that are named when their second element is `=` (Kotlin) or `:` (C#,
+/// PHP): `f(name = v)`, `F(name: v)`.
+const NAMED_ARGUMENT_KINDS: &[&str] = &["value_argument", "argument"];
+
 fn is_keyword(p: &PNode) -> bool {
-    matches!(p, PNode::Node(k, _) if KEYWORD_KINDS.contains(k))
+    match p {
+        PNode::Node(k, kids) => {
+            KEYWORD_KINDS.contains(k)
+                || (NAMED_ARGUMENT_KINDS.contains(k)
+                    && matches!(kids.get(1), Some(PNode::Leaf(_, t)) if t == "=" || t == ":"))
+        }
+        _ => false,
+    }
 }
 
-fn has_keyword_args(lang: Lang, kids: &[PNode]) -> bool {
-    matches!(lang, Lang::Python) && kids.iter().any(is_keyword)
+fn target_is_keyword(tree: &Tree<'_>, t: Id) -> bool {
+    let kind = tree.node(t).kind;
+    KEYWORD_KINDS.contains(&kind)
+        || (NAMED_ARGUMENT_KINDS.contains(&kind)
+            && tree.kids(t).get(1).is_some_and(|&s| {
+                let n = tree.node(s);
+                !n.named && matches!(tree.text(s), b"=" | b":")
+            }))
+}
+
+/// Keyword (named) arguments match in any order, in every language that has them
+/// (Python, Kotlin, C#, PHP, Ruby keyword arguments and hash pairs).
+fn has_keyword_args(_lang: Lang, kids: &[PNode]) -> bool {
+    kids.iter().any(is_keyword)
 }
