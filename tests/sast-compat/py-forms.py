@@ -19,3 +19,10 @@ cur.executemany(f"SELECT * FROM t WHERE id = {user_id}")
 cur.executemany(f"SELECT 1")
 # ok: py-any-fstring
 cur.executemany("SELECT * FROM t WHERE name = $name")
+
+# ruleid: py-field-chain-ellipsis
+User.objects.raw(q)
+# ruleid: py-field-chain-ellipsis
+User.objects.using("replica").filter(a=1).raw(q)
+# ok: py-field-chain-ellipsis
+User.manager.raw(q)

@@ -153,7 +153,10 @@ impl RuleSet {
             langs,
             rules,
             metas,
-            filters: Lang::ALL.iter().map(|_| std::sync::OnceLock::new()).collect(),
+            filters: Lang::ALL
+                .iter()
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
         }
     }
 
@@ -184,7 +187,8 @@ impl RuleSet {
 
 /// The SAST engine.
 pub struct SastEngine {
-    pub set: RuleSet,
+    /// Shared: the built-in set is loaded once per process however many engines use it.
+    pub set: Arc<RuleSet>,
     stats: Arc<Stats>,
     /// Time allowed per file (parse and match).
     pub timeout: Duration,
@@ -324,12 +328,24 @@ pub fn builtin_rules() -> Result<RuleSet, Error> {
 impl SastEngine {
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
-    /// The built-in rules.
+    /// The built-in rules (loaded once per process, then shared).
     pub fn builtin() -> Result<SastEngine, LoadError> {
-        Ok(SastEngine::new(builtin_rules()?))
+        static BUILTIN: std::sync::OnceLock<Arc<RuleSet>> = std::sync::OnceLock::new();
+        let set = match BUILTIN.get() {
+            Some(s) => s.clone(),
+            None => {
+                let loaded = Arc::new(builtin_rules()?);
+                BUILTIN.get_or_init(|| loaded).clone()
+            }
+        };
+        Ok(SastEngine::with_set(set))
     }
 
     pub fn new(set: RuleSet) -> SastEngine {
+        SastEngine::with_set(Arc::new(set))
+    }
+
+    fn with_set(set: Arc<RuleSet>) -> SastEngine {
         SastEngine {
             set,
             stats: Arc::new(Stats::default()),

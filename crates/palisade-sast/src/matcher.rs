@@ -275,7 +275,8 @@ impl<'t, 's> Cx<'t, 's> {
                 let chain = lang.is_chain_kind(kind) && lang.is_chain_kind(n.kind);
                 if n.kind != *kind {
                     return self.equivalent(p, kind, kids, t, env)
-                        || (chain && self.alias_chain(p, t, env));
+                        || (chain && self.alias_chain(p, t, env))
+                        || self.empty_chain_ellipsis(kids, t, env);
                 }
                 let tk = tree.kids(t);
                 if has_keyword_args(tree.lang, kids) {
@@ -286,9 +287,42 @@ impl<'t, 's> Cx<'t, 's> {
                     return true;
                 }
                 env.truncate(save);
-                chain && self.alias_chain(p, t, env)
+                (chain && self.alias_chain(p, t, env)) || self.empty_chain_ellipsis(kids, t, env)
             }
         }
+    }
+
+    /// `$X. ... .f()`: the `...` of a field chain stands for any run of fields and calls,
+    /// none included: `$X . ...` matches `t` when `$X` matches `t` or a receiver inside it
+    /// (`a.b(1).c` -> `a.b(1)` -> `a.b` -> `a`).
+    fn empty_chain_ellipsis(&mut self, kids: &[PNode], t: Id, env: &mut Env) -> bool {
+        let [obj, PNode::Leaf(_, dot), PNode::Ellipsis] = kids else {
+            return false;
+        };
+        if dot != "." && dot != "->" {
+            return false;
+        }
+        let tree = self.tree;
+        let mut cur = t;
+        for _ in 0..64 {
+            let save = env.len();
+            if self.m(obj, cur, env) {
+                return true;
+            }
+            env.truncate(save);
+            let kind = tree.node(cur).kind;
+            let receiver = tree.lang.is_chain_kind(kind)
+                || kind.contains("call")
+                || matches!(
+                    kind,
+                    "method_invocation" | "invocation_expression" | "member_access_expression"
+                );
+            match tree.kids(cur) {
+                [first, _, ..] if receiver => cur = *first,
+                _ => return false,
+            }
+        }
+        false
     }
 
     /// Equivalences between node kinds: in JavaScript/TypeScript `$X = E` also matches a
@@ -411,8 +445,11 @@ impl<'t, 's> Cx<'t, 's> {
             while let Some(k) = stack.pop() {
                 let kind = tree.node(k).kind;
                 match kind {
-                    "formal_parameters" | "parameter_list" | "variable_declaration"
-                    | "local_declaration_statement" | "field_declaration" => {
+                    "formal_parameters"
+                    | "parameter_list"
+                    | "variable_declaration"
+                    | "local_declaration_statement"
+                    | "field_declaration" => {
                         stack.extend(tree.kids(k).iter().copied());
                         if kind != "field_declaration" {
                             continue;
@@ -454,9 +491,10 @@ impl<'t, 's> Cx<'t, 's> {
                         let text = tree.text_str(ty);
                         if text == "var" {
                             // `var x = new T(...)`: the constructed type
-                            let init = dk.iter().copied().find(|&i| {
-                                tree.node(i).kind == "object_creation_expression"
-                            })?;
+                            let init = dk
+                                .iter()
+                                .copied()
+                                .find(|&i| tree.node(i).kind == "object_creation_expression")?;
                             return tree
                                 .kids(init)
                                 .iter()

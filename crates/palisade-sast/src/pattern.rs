@@ -264,10 +264,9 @@ fn typed_metavariables(lang: Lang, pat: &str) -> (String, Vec<(String, String)>)
             && is_mv_start(name.as_bytes()[0])
             && name.bytes().all(is_mv_char)
             && !ty.is_empty()
-            && ty
-                .trim()
-                .bytes()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'<' | b'>' | b'[' | b']'))
+            && ty.trim().bytes().all(|c| {
+                c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'<' | b'>' | b'[' | b']')
+            })
         {
             out.push_str(mv);
             typed.push((mv.to_string(), ty.trim().to_string()));

@@ -318,7 +318,10 @@ fn parse_rule(r: &Value, cx: &Ctx<'_>) -> Result<Rule, RuleError> {
         Some(p) => (globs(p.get("include"), cx)?, globs(p.get("exclude"), cx)?),
         None => (None, None),
     };
-    let present = FORMULA_KEYS.iter().filter(|k| obj.contains_key(**k)).count();
+    let present = FORMULA_KEYS
+        .iter()
+        .filter(|k| obj.contains_key(**k))
+        .count();
     if present == 0 {
         return Err(cx.err(
             "id",
