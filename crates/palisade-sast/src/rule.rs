@@ -105,6 +105,13 @@ impl Rule {
         )
     }
 
+    /// Whether the formula for `lang` has been compiled yet.
+    pub fn is_compiled(&self, lang: Lang) -> bool {
+        self.formulas
+            .iter()
+            .any(|(l, cell)| *l == lang && cell.get().is_some())
+    }
+
     /// Compiles the formula of every language now: the first error.
     pub fn compile_all(&self) -> Result<(), RuleError> {
         for &(lang, _) in &self.formulas {
