@@ -3,6 +3,7 @@
 //!
 //! `sast-bench RULES_DIR|builtin PATH...` scans every file under PATH with one thread and
 //! prints the findings count and the load and scan times.
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -47,11 +48,13 @@ fn main() -> Result<(), String> {
             findings += found.len();
         }
     }
-    println!(
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
         "{} file(s), {findings} finding(s); load {:.1} ms, total {:.1} ms",
         files.len(),
         load.as_secs_f64() * 1e3,
         t0.elapsed().as_secs_f64() * 1e3
-    );
-    Ok(())
+    )
+    .map_err(|e| e.to_string())
 }
