@@ -42,6 +42,14 @@ fn main() {
         ));
     }
     code.push_str("];\n");
+    // An empty rules directory (a checkout without it) must not build a SAST engine
+    // that silently has no rules.
+    if !files
+        .iter()
+        .any(|f| f.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+    {
+        panic!("no rule files under {}", root.display());
+    }
     let out =
         PathBuf::from(std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into())).join("builtin.rs");
     if let Err(e) = std::fs::write(&out, code) {

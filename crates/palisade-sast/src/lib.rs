@@ -88,31 +88,40 @@ impl From<Error> for LoadError {
     }
 }
 
-/// A set of rules with its prefilter.
+/// A set of rules; each language's patterns and prefilter are built on first use.
 pub struct RuleSet {
     pub rules: Vec<Rule>,
     pub metas: Vec<RuleMeta>,
-    ac: Option<AhoCorasick>,
-    /// Per rule: clauses of literal indices (one of each clause must occur).
-    clauses: Vec<Vec<Vec<usize>>>,
-    nlits: usize,
+    /// Per language (index in [`Lang::ALL`]): its prefilter, built on first use.
+    filters: Vec<std::sync::OnceLock<LangFilter>>,
     /// Every language some rule applies to.
     pub langs: Vec<Lang>,
 }
 
-impl RuleSet {
-    pub fn new(rules: Vec<Rule>, metas: Vec<RuleMeta>) -> RuleSet {
+/// One language's prefilter over the rules that apply to it.
+struct LangFilter {
+    ac: Option<AhoCorasick>,
+    /// (rule index, clauses of literal indices: one of each clause must occur).
+    rules: Vec<(usize, Vec<Vec<usize>>)>,
+    nlits: usize,
+}
+
+impl LangFilter {
+    fn build(rules: &[Rule], lang: Lang) -> LangFilter {
         let mut lits: Vec<String> = Vec::new();
-        let mut clauses = Vec::new();
-        for r in &rules {
+        let mut out = Vec::new();
+        for (i, r) in rules.iter().enumerate() {
+            if !r.langs.contains(&lang) {
+                continue;
+            }
             let mut cs = Vec::new();
-            for clause in &r.required {
+            for clause in r.required(lang) {
                 let mut ids = Vec::new();
                 for l in clause {
-                    let i = match lits.iter().position(|x| x == l) {
+                    let i = match lits.iter().position(|x| *x == l) {
                         Some(i) => i,
                         None => {
-                            lits.push(l.clone());
+                            lits.push(l);
                             lits.len() - 1
                         }
                     };
@@ -120,54 +129,66 @@ impl RuleSet {
                 }
                 cs.push(ids);
             }
-            clauses.push(cs);
+            out.push((i, cs));
         }
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
             .ascii_case_insensitive(true)
             .build(&lits)
             .ok();
-        let mut langs: Vec<Lang> = rules
-            .iter()
-            .flat_map(|r| r.formulas.iter().map(|(l, _)| *l))
-            .collect();
+        LangFilter {
+            ac,
+            rules: out,
+            nlits: lits.len(),
+        }
+    }
+}
+
+impl RuleSet {
+    pub fn new(rules: Vec<Rule>, metas: Vec<RuleMeta>) -> RuleSet {
+        let mut langs: Vec<Lang> = rules.iter().flat_map(|r| r.langs.clone()).collect();
         langs.sort();
         langs.dedup();
         RuleSet {
             langs,
             rules,
             metas,
-            ac,
-            clauses,
-            nlits: lits.len(),
+            filters: Lang::ALL
+                .iter()
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
         }
     }
 
     /// Indices of the rules that can match a file of `lang` at `path` with this content.
     fn candidates(&self, lang: Lang, path: &str, content: &[u8]) -> Vec<usize> {
-        let mut present = vec![false; self.nlits];
-        if let Some(ac) = &self.ac {
+        let Some(slot) = Lang::ALL.iter().position(|l| *l == lang) else {
+            return Vec::new();
+        };
+        let f = self.filters[slot].get_or_init(|| LangFilter::build(&self.rules, lang));
+        let mut present = vec![false; f.nlits];
+        if let Some(ac) = &f.ac {
             for m in ac.find_overlapping_iter(content) {
                 present[m.pattern().as_usize()] = true;
             }
         }
-        (0..self.rules.len())
-            .filter(|&i| {
-                let r = &self.rules[i];
-                r.formulas.iter().any(|(l, _)| *l == lang)
-                    && r.include.as_ref().is_none_or(|g| g.is_match(path))
+        f.rules
+            .iter()
+            .filter(|(i, clauses)| {
+                let r = &self.rules[*i];
+                r.include.as_ref().is_none_or(|g| g.is_match(path))
                     && !r.exclude.as_ref().is_some_and(|g| g.is_match(path))
-                    && self.clauses[i]
-                        .iter()
-                        .all(|c| c.iter().any(|&l| present[l]))
+                    && clauses.iter().all(|c| c.iter().any(|&l| present[l]))
             })
+            .map(|(i, _)| *i)
             .collect()
     }
 }
 
 /// The SAST engine.
 pub struct SastEngine {
-    pub set: RuleSet,
+    /// Shared: the built-in set is loaded once per process however many engines use it.
+    pub set: Arc<RuleSet>,
     stats: Arc<Stats>,
     /// Time allowed per file (parse and match).
     pub timeout: Duration,
@@ -224,8 +245,17 @@ fn title(id: &str) -> String {
 }
 
 /// Loads rules from `(origin, yaml)` sources, with sibling test files from `files`
-/// (`(path, content)`) becoming their examples.
+/// (`(path, content)`) becoming their examples. Every pattern compiles now, so a bad one
+/// is refused at load.
 pub fn load(sources: &[(String, String)], files: &[(String, String)]) -> Result<RuleSet, Error> {
+    load_with(sources, files, true)
+}
+
+fn load_with(
+    sources: &[(String, String)],
+    files: &[(String, String)],
+    eager: bool,
+) -> Result<RuleSet, Error> {
     let mut rules = Vec::new();
     let mut metas = Vec::new();
     for (origin, text) in sources {
@@ -234,7 +264,12 @@ pub fn load(sources: &[(String, String)], files: &[(String, String)]) -> Result<
             .iter()
             .filter(|(p, _)| p.rsplit_once('.').is_some_and(|(s, _)| s == stem) && !is_rule_file(p))
             .collect();
-        for r in rule::parse_file(text, origin)? {
+        let parsed = if eager {
+            rule::parse_file(text, origin)?
+        } else {
+            rule::parse_file_lazy(text, origin)?
+        };
+        for r in parsed {
             let mut examples = Vec::new();
             for (path, content) in &tests {
                 if let Some(lang) = Lang::from_path(path) {
@@ -274,7 +309,8 @@ pub fn load(sources: &[(String, String)], files: &[(String, String)]) -> Result<
     Ok(RuleSet::new(rules, metas))
 }
 
-/// The built-in rules, embedded at build time from `rules/`.
+/// The built-in rules, embedded at build time from `rules/`. Their patterns compile on
+/// first use per language (the registry test compiles and runs all of them).
 pub fn builtin_rules() -> Result<RuleSet, Error> {
     let sources: Vec<(String, String)> = builtin::BUILTIN
         .iter()
@@ -286,18 +322,30 @@ pub fn builtin_rules() -> Result<RuleSet, Error> {
         .filter(|(p, _)| !is_rule_file(p))
         .map(|(p, t)| ((*p).to_string(), (*t).to_string()))
         .collect();
-    load(&sources, &files)
+    load_with(&sources, &files, false)
 }
 
 impl SastEngine {
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
-    /// The built-in rules.
+    /// The built-in rules (loaded once per process, then shared).
     pub fn builtin() -> Result<SastEngine, LoadError> {
-        Ok(SastEngine::new(builtin_rules()?))
+        static BUILTIN: std::sync::OnceLock<Arc<RuleSet>> = std::sync::OnceLock::new();
+        let set = match BUILTIN.get() {
+            Some(s) => s.clone(),
+            None => {
+                let loaded = Arc::new(builtin_rules()?);
+                BUILTIN.get_or_init(|| loaded).clone()
+            }
+        };
+        Ok(SastEngine::with_set(set))
     }
 
     pub fn new(set: RuleSet) -> SastEngine {
+        SastEngine::with_set(Arc::new(set))
+    }
+
+    fn with_set(set: Arc<RuleSet>) -> SastEngine {
         SastEngine {
             set,
             stats: Arc::new(Stats::default()),
@@ -362,8 +410,10 @@ impl SastEngine {
         let mut out = Vec::new();
         for i in candidates {
             let rule = &self.set.rules[i];
-            let Some((_, formula)) = rule.formulas.iter().find(|(l, _)| *l == lang) else {
-                continue;
+            let formula = match rule.formula(lang) {
+                Some(Ok(f)) => f,
+                Some(Err(e)) => return Err(EngineError::Other(e.to_string())),
+                None => continue,
             };
             let mut matches = eval::eval(&mut cx, formula);
             if cx.timed_out {

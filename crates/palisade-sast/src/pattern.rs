@@ -25,6 +25,12 @@ pub enum PNode {
     Any(Vec<PNode>),
     /// `"..."`
     AnyString,
+    /// `(T $X)` (Java, C#): `$X` whose declared type (or `new T(...)`) is `T`.
+    Typed(Arc<str>, Arc<str>),
+    /// `f"..."` (Python): any f-string, with or without interpolation.
+    AnyFString,
+    /// `"$X"`: any string literal, `$X` bound to its value (without quotes).
+    StrMeta(Arc<str>),
     Str(String),
     /// `"=~/regex/"`: a string literal whose value matches.
     StrRegex(regex::Regex),
@@ -130,11 +136,28 @@ pub fn preprocess(lang: Lang, pat: &str) -> String {
             } else if matches!(b[j], b'"' | b'\'' | b'`')
                 && let Some(close) = closing_quote(b, j)
             {
-                // String literals are copied as written; only `"..."` is special.
-                if &line[j + 1..close] == "..." {
-                    out.push(b[j] as char);
+                // String literals are copied as written; `"..."` and `"$X"` are special,
+                // and in an interpolated string (`"...${$X}..."`, `f"{$X}"`) metavariables
+                // and `...` become placeholders.
+                let inner = &line[j + 1..close];
+                let q = b[j] as char;
+                if inner == "..." {
+                    out.push(q);
                     out.push_str(ELL);
-                    out.push(b[j] as char);
+                    out.push(q);
+                } else if let Some(name) = inner.strip_prefix('$')
+                    && !name.is_empty()
+                    && is_mv_start(name.as_bytes()[0])
+                    && name.bytes().all(is_mv_char)
+                {
+                    out.push(q);
+                    out.push_str(MV);
+                    out.push_str(name);
+                    out.push(q);
+                } else if inner.contains('{') && inner.contains('$') {
+                    out.push(q);
+                    out.push_str(&interpolated_body(inner, dollar));
+                    out.push(q);
                 } else {
                     out.push_str(&line[j..=close]);
                 }
@@ -147,6 +170,33 @@ pub fn preprocess(lang: Lang, pat: &str) -> String {
                 out.push(ch);
                 j += ch.len_utf8();
             }
+        }
+    }
+    out
+}
+
+/// The inside of an interpolated string pattern: `$X` and `...` as placeholders.
+fn interpolated_body(inner: &str, dollar: &str) -> String {
+    let b = inner.as_bytes();
+    let mut out = String::with_capacity(inner.len() + 16);
+    let mut j = 0;
+    while j < b.len() {
+        if inner[j..].starts_with("...") {
+            out.push_str(ELL);
+            j += 3;
+        } else if b[j] == b'$' && b.len() > j + 1 && is_mv_start(b[j + 1]) {
+            let mut k = j + 1;
+            while k < b.len() && is_mv_char(b[k]) {
+                k += 1;
+            }
+            out.push_str(dollar);
+            out.push_str(MV);
+            out.push_str(&inner[j + 1..k]);
+            j = k;
+        } else {
+            let ch = inner[j..].chars().next().unwrap_or(' ');
+            out.push(ch);
+            j += ch.len_utf8();
         }
     }
     out
@@ -178,6 +228,73 @@ pub struct PatternError {
 
 /// Parses and compiles a pattern for a language.
 pub fn compile(lang: Lang, pat: &str) -> Result<Pattern, PatternError> {
+    let (untyped, typed_mvs) = typed_metavariables(lang, pat.trim());
+    let mut p = compile_untyped(lang, &untyped).map_err(|_| PatternError {
+        lang: lang.name(),
+        pattern: pat.trim().to_string(),
+    })?;
+    if !typed_mvs.is_empty() {
+        match &mut p {
+            Pattern::One(n) => retype(n, &typed_mvs),
+            Pattern::Seq(ns) => ns.iter_mut().for_each(|n| retype(n, &typed_mvs)),
+        }
+    }
+    Ok(p)
+}
+
+/// `(T $X)` in an expression (not a parameter list: no name right before the `(`) is a
+/// typed metavariable in Java and C#: the pattern without the types, and `($X, T)`s.
+fn typed_metavariables(lang: Lang, pat: &str) -> (String, Vec<(String, String)>) {
+    let mut typed = Vec::new();
+    if !matches!(lang, Lang::Java | Lang::CSharp) || !pat.contains('(') {
+        return (pat.to_string(), typed);
+    }
+    let b = pat.as_bytes();
+    let mut out = String::with_capacity(pat.len());
+    let mut j = 0;
+    while j < b.len() {
+        if b[j] == b'('
+            && !pat[..j]
+                .trim_end()
+                .ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '>')
+            && let Some(close) = pat[j..].find(')').map(|c| c + j)
+            && let Some((ty, mv)) = pat[j + 1..close].trim().rsplit_once(' ')
+            && let Some(name) = mv.strip_prefix('$')
+            && !name.is_empty()
+            && is_mv_start(name.as_bytes()[0])
+            && name.bytes().all(is_mv_char)
+            && !ty.is_empty()
+            && ty.trim().bytes().all(|c| {
+                c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'<' | b'>' | b'[' | b']')
+            })
+        {
+            out.push_str(mv);
+            typed.push((mv.to_string(), ty.trim().to_string()));
+            j = close + 1;
+            continue;
+        }
+        let ch = pat[j..].chars().next().unwrap_or(' ');
+        out.push(ch);
+        j += ch.len_utf8();
+    }
+    (out, typed)
+}
+
+/// Every `$X` of the typed list becomes [`PNode::Typed`].
+fn retype(p: &mut PNode, typed: &[(String, String)]) {
+    match p {
+        PNode::Meta(name) => {
+            if let Some((_, ty)) = typed.iter().find(|(n, _)| **n == **name) {
+                *p = PNode::Typed(name.clone(), ty.as_str().into());
+            }
+        }
+        PNode::Deep(inner) | PNode::Dotted(_, inner) => retype(inner, typed),
+        PNode::Any(ps) | PNode::Node(_, ps) => ps.iter_mut().for_each(|k| retype(k, typed)),
+        _ => {}
+    }
+}
+
+fn compile_untyped(lang: Lang, pat: &str) -> Result<Pattern, PatternError> {
     let body = preprocess(lang, pat.trim());
     let err = || PatternError {
         lang: lang.name(),
@@ -374,6 +491,15 @@ fn placeholder(text: &str) -> Option<(&str, &str)> {
     (t == ELL).then_some((ELL, ""))
 }
 
+/// A Python string literal's prefix (`f`, `rf`, `F`...) makes it an f-string.
+pub fn lang_prefix_has_f(lang: Lang, text: &str) -> bool {
+    lang == Lang::Python
+        && text
+            .split(['"', '\''])
+            .next()
+            .is_some_and(|p| p.contains(['f', 'F']))
+}
+
 fn is_dotted(s: &str) -> bool {
     !s.is_empty()
         && s.split('.').all(|p| {
@@ -401,6 +527,15 @@ fn compile_node(t: &Tree<'_>, id: Id) -> PNode {
             && let Ok(re) = regex::RegexBuilder::new(re).size_limit(1 << 20).build()
         {
             return PNode::StrRegex(re);
+        }
+        if let Some(name) = v.strip_prefix(MV)
+            && !name.is_empty()
+            && name.bytes().all(is_mv_char)
+        {
+            return PNode::StrMeta(format!("${name}").into());
+        }
+        if v == ELL && lang_prefix_has_f(t.lang, text) {
+            return PNode::AnyFString;
         }
         return if v == ELL {
             PNode::AnyString

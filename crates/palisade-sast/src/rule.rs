@@ -1,6 +1,7 @@
 //! Semgrep-syntax rule files: parsed into [`Rule`]s, refusing what is not supported.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use palisade_engine::finding::{Confidence, Severity};
@@ -60,17 +61,77 @@ pub struct Rule {
     pub description: String,
     pub fix: Option<String>,
     pub langs: Vec<Lang>,
-    /// One formula per language.
-    pub formulas: Vec<(Lang, Formula)>,
+    /// One formula per language, compiled on first use: a scan parses the patterns of
+    /// the languages it meets only (start-up cost).
+    formulas: Vec<(Lang, OnceLock<Result<Formula, RuleError>>)>,
     pub include: Option<GlobSet>,
     pub exclude: Option<GlobSet>,
-    /// Prefilter: identifiers the file must contain (any one of each inner list).
-    pub required: Vec<Vec<String>>,
     /// The rule file, for messages.
     pub origin: String,
+    /// What the formulas compile from.
+    source: RuleSource,
 }
 
-#[derive(Debug, thiserror::Error)]
+/// The rule's YAML (and its file's text, for error lines), kept for lazy compilation.
+#[derive(Debug)]
+struct RuleSource {
+    value: Value,
+    text: Arc<str>,
+    rule_line: usize,
+}
+
+impl Rule {
+    /// The rule's formula for `lang` (compiled on first call); `None` when the rule does
+    /// not apply to `lang`.
+    pub fn formula(&self, lang: Lang) -> Option<Result<&Formula, &RuleError>> {
+        let (_, cell) = self.formulas.iter().find(|(l, _)| *l == lang)?;
+        Some(
+            cell.get_or_init(|| {
+                let cx = Ctx {
+                    origin: &self.origin,
+                    text: &self.source.text,
+                    rule: self.id.clone(),
+                    rule_line: self.source.rule_line,
+                    in_metavariable: false,
+                };
+                let obj = self
+                    .source
+                    .value
+                    .as_object()
+                    .ok_or_else(|| cx.err("id", "a rule must be a mapping"))?;
+                top_formula(obj, lang, &cx)
+            })
+            .as_ref(),
+        )
+    }
+
+    /// Whether the formula for `lang` has been compiled yet.
+    pub fn is_compiled(&self, lang: Lang) -> bool {
+        self.formulas
+            .iter()
+            .any(|(l, cell)| *l == lang && cell.get().is_some())
+    }
+
+    /// Compiles the formula of every language now: the first error.
+    pub fn compile_all(&self) -> Result<(), RuleError> {
+        for &(lang, _) in &self.formulas {
+            if let Some(Err(e)) = self.formula(lang) {
+                return Err(e.clone());
+            }
+        }
+        Ok(())
+    }
+
+    /// Prefilter for `lang`: identifiers a file must contain (any one of each inner list).
+    pub fn required(&self, lang: Lang) -> Vec<Vec<String>> {
+        match self.formula(lang) {
+            Some(Ok(f)) => crate::prefilter::required(f),
+            _ => Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("{origin}:{line}: rule `{rule}`: {message}")]
 pub struct RuleError {
     pub origin: String,
@@ -113,8 +174,17 @@ impl Ctx<'_> {
     }
 }
 
-/// Parses a rule file (`rules: [...]`).
+/// Parses a rule file (`rules: [...]`), compiling every pattern (errors now).
 pub fn parse_file(text: &str, origin: &str) -> Result<Vec<Rule>, RuleError> {
+    let rules = parse_file_lazy(text, origin)?;
+    for r in &rules {
+        r.compile_all()?;
+    }
+    Ok(rules)
+}
+
+/// Parses a rule file (`rules: [...]`); patterns compile on first use per language.
+pub fn parse_file_lazy(text: &str, origin: &str) -> Result<Vec<Rule>, RuleError> {
     let top_err = |message: String| RuleError {
         origin: origin.to_string(),
         line: 1,
@@ -127,6 +197,7 @@ pub fn parse_file(text: &str, origin: &str) -> Result<Vec<Rule>, RuleError> {
         .get("rules")
         .and_then(Value::as_array)
         .ok_or_else(|| top_err("expected a top-level `rules:` list".into()))?;
+    let shared: Arc<str> = Arc::from(text);
     let mut out = Vec::new();
     for r in rules {
         let id = r
@@ -145,7 +216,9 @@ pub fn parse_file(text: &str, origin: &str) -> Result<Vec<Rule>, RuleError> {
             rule_line,
             in_metavariable: false,
         };
-        out.push(parse_rule(r, &cx)?);
+        let mut rule = parse_rule(r, &cx)?;
+        rule.source.text = shared.clone();
+        out.push(rule);
     }
     Ok(out)
 }
@@ -252,14 +325,17 @@ fn parse_rule(r: &Value, cx: &Ctx<'_>) -> Result<Rule, RuleError> {
         Some(p) => (globs(p.get("include"), cx)?, globs(p.get("exclude"), cx)?),
         None => (None, None),
     };
-    let mut formulas = Vec::new();
-    for &lang in &langs {
-        formulas.push((lang, top_formula(obj, lang, cx)?));
+    let present = FORMULA_KEYS
+        .iter()
+        .filter(|k| obj.contains_key(**k))
+        .count();
+    if present == 0 {
+        return Err(cx.err(
+            "id",
+            "no `pattern`, `patterns`, `pattern-either` or `pattern-regex`",
+        ));
     }
-    let required = formulas
-        .first()
-        .map(|(_, f)| crate::prefilter::required(f))
-        .unwrap_or_default();
+    let formulas = langs.iter().map(|&l| (l, OnceLock::new())).collect();
     Ok(Rule {
         id: cx.rule.clone(),
         message,
@@ -274,8 +350,12 @@ fn parse_rule(r: &Value, cx: &Ctx<'_>) -> Result<Rule, RuleError> {
         formulas,
         include,
         exclude,
-        required,
         origin: cx.origin.to_string(),
+        source: RuleSource {
+            value: r.clone(),
+            text: Arc::from(""),
+            rule_line: cx.rule_line,
+        },
     })
 }
 

@@ -23,7 +23,8 @@ fn builtin_rules_pass_their_tests() {
     let problems: Vec<String> = results.iter().flat_map(|r| r.problems.clone()).collect();
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     let set = builtin_rules().expect("builtin");
-    assert!(set.rules.len() >= 4);
+    // Issue #4: at least 250 built-in rules.
+    assert!(set.rules.len() >= 250, "{} rules", set.rules.len());
 }
 
 #[test]
@@ -116,4 +117,37 @@ fn message_interpolation_fix_and_parse_error_count() {
             .load(std::sync::atomic::Ordering::Relaxed),
         1
     );
+}
+
+/// Built-in patterns compile on first use, per language: a Python scan compiles no Java
+/// pattern. Rule files loaded by path compile at load, so a bad pattern is refused there.
+#[test]
+fn builtin_patterns_compile_lazily_per_language() {
+    let e = SastEngine::builtin().expect("builtin");
+    let py = e
+        .set
+        .rules
+        .iter()
+        .find(|r| r.langs == [Lang::Python])
+        .expect("a python rule");
+    let java = e
+        .set
+        .rules
+        .iter()
+        .find(|r| r.langs == [Lang::Java])
+        .expect("a java rule");
+    assert!(!java.is_compiled(Lang::Java));
+    e.scan_source("app.py", b"import hashlib\nhashlib.md5(b'x')\n")
+        .expect("scan");
+    assert!(py.is_compiled(Lang::Python));
+    assert!(!java.is_compiled(Lang::Java));
+    // the same set is shared by every builtin engine of the process
+    let again = SastEngine::builtin().expect("builtin");
+    assert!(Arc::ptr_eq(&e.set, &again.set));
+
+    let bad = "rules:\n  - id: t\n    languages: [python]\n    message: m\n    severity: ERROR\n    pattern: foo(\n";
+    let err = load(&[("t.yaml".into(), bad.into())], &[])
+        .err()
+        .expect("refused");
+    assert!(err.to_string().contains("cannot parse pattern"), "{err}");
 }
