@@ -405,6 +405,7 @@ impl Engine for IacEngine {
                         snippet: None,
                         fix: None,
                         owners: Vec::new(),
+                        trace: Vec::new(),
                     });
                 }
                 if found.errors.is_empty() {
@@ -591,6 +592,7 @@ impl IacEngine {
                 snippet: Some(snippet),
                 fix: None,
                 owners: Vec::new(),
+                trace: Vec::new(),
             });
         }
     }
@@ -755,6 +757,7 @@ impl IacEngine {
                 snippet: Some(snippet),
                 fix: None,
                 owners: Vec::new(),
+                trace: Vec::new(),
             });
         }
         Ok(())
@@ -835,6 +838,7 @@ impl IacEngine {
                     snippet: Some(snippet),
                     fix: None,
                     owners: Vec::new(),
+                    trace: Vec::new(),
                 });
             }
         }

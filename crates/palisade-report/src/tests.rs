@@ -63,6 +63,7 @@ fn findings() -> Vec<Finding> {
         }),
         fix: None,
         owners: vec!["@org/platform".into()],
+        trace: Vec::new(),
     }]
 }
 

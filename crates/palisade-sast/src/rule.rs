@@ -60,8 +60,10 @@ pub struct Rule {
     pub description: String,
     pub fix: Option<String>,
     pub langs: Vec<Lang>,
-    /// One formula per language.
+    /// One formula per language (for a taint rule: its sinks, used by the prefilter).
     pub formulas: Vec<(Lang, Formula)>,
+    /// `mode: taint`: one specification per language (empty for a search rule).
+    pub taint: Vec<(Lang, crate::taint::spec::Spec)>,
     pub include: Option<GlobSet>,
     pub exclude: Option<GlobSet>,
     /// Prefilter: identifiers the file must contain (any one of each inner list).
@@ -80,7 +82,7 @@ pub struct RuleError {
 }
 
 #[derive(Clone)]
-struct Ctx<'a> {
+pub(crate) struct Ctx<'a> {
     origin: &'a str,
     text: &'a str,
     rule: String,
@@ -103,7 +105,7 @@ impl Ctx<'_> {
             })
             .map_or(self.rule_line, |(i, _)| i + 1)
     }
-    fn err(&self, key: &str, message: impl Into<String>) -> RuleError {
+    pub(crate) fn err(&self, key: &str, message: impl Into<String>) -> RuleError {
         RuleError {
             origin: self.origin.to_string(),
             line: self.line_of(key),
@@ -150,7 +152,8 @@ pub fn parse_file(text: &str, origin: &str) -> Result<Vec<Rule>, RuleError> {
     Ok(out)
 }
 
-const FORMULA_KEYS: &[&str] = &["pattern", "patterns", "pattern-either", "pattern-regex"];
+pub(crate) const FORMULA_KEYS: &[&str] =
+    &["pattern", "patterns", "pattern-either", "pattern-regex"];
 
 fn parse_rule(r: &Value, cx: &Ctx<'_>) -> Result<Rule, RuleError> {
     let obj = r
@@ -171,18 +174,34 @@ fn parse_rule(r: &Value, cx: &Ctx<'_>) -> Result<Rule, RuleError> {
             "options",
             "min-version",
             "max-version",
+            "mode",
         ];
-        if !known.contains(&key.as_str()) && !FORMULA_KEYS.contains(&key.as_str()) {
+        let known_taint = crate::taint::spec::TAINT_KEYS;
+        if !known.contains(&key.as_str())
+            && !FORMULA_KEYS.contains(&key.as_str())
+            && !known_taint.contains(&key.as_str())
+        {
             return Err(cx.err(
                 key,
                 format!("unsupported key `{key}` (palisade does not implement it yet)"),
             ));
         }
     }
-    if let Some(mode) = obj.get("mode").and_then(Value::as_str)
-        && mode != "search"
+    let taint_mode = match obj.get("mode") {
+        None => false,
+        Some(Value::String(m)) if m == "search" => false,
+        Some(Value::String(m)) if m == "taint" => true,
+        Some(other) => {
+            let m = other.as_str().unwrap_or("?");
+            return Err(cx.err("mode", format!("unsupported `mode: {m}`")));
+        }
+    };
+    if !taint_mode
+        && let Some(k) = crate::taint::spec::TAINT_KEYS
+            .iter()
+            .find(|k| obj.contains_key(**k))
     {
-        return Err(cx.err("mode", format!("unsupported `mode: {mode}`")));
+        return Err(cx.err(k, format!("`{k}` needs `mode: taint`")));
     }
     let message = obj
         .get("message")
@@ -253,8 +272,16 @@ fn parse_rule(r: &Value, cx: &Ctx<'_>) -> Result<Rule, RuleError> {
         None => (None, None),
     };
     let mut formulas = Vec::new();
+    let mut taint = Vec::new();
     for &lang in &langs {
-        formulas.push((lang, top_formula(obj, lang, cx)?));
+        if taint_mode {
+            let (spec, sinks) = crate::taint::spec::parse(obj, lang, cx)?;
+            // The prefilter needs a sink: no finding is possible in a file without one.
+            formulas.push((lang, sinks));
+            taint.push((lang, spec));
+        } else {
+            formulas.push((lang, top_formula(obj, lang, cx)?));
+        }
     }
     let required = formulas
         .first()
@@ -272,6 +299,7 @@ fn parse_rule(r: &Value, cx: &Ctx<'_>) -> Result<Rule, RuleError> {
         fix: obj.get("fix").and_then(Value::as_str).map(str::to_string),
         langs,
         formulas,
+        taint,
         include,
         exclude,
         required,
@@ -339,7 +367,12 @@ fn regex(s: &str, key: &str, cx: &Ctx<'_>) -> Result<Regex, RuleError> {
         .map_err(|e| cx.err(key, format!("invalid regex: {e}")))
 }
 
-fn formula(key: &str, v: &Value, lang: Lang, cx: &Ctx<'_>) -> Result<Formula, RuleError> {
+pub(crate) fn formula(
+    key: &str,
+    v: &Value,
+    lang: Lang,
+    cx: &Ctx<'_>,
+) -> Result<Formula, RuleError> {
     match key {
         "pattern" => {
             let p = as_str(v, key, cx)?;
@@ -489,7 +522,7 @@ fn field<'v>(v: &'v Value, name: &str, key: &str, cx: &Ctx<'_>) -> Result<&'v st
         .ok_or_else(|| cx.err(key, format!("`{key}` needs `{name}`")))
 }
 
-fn single_key<'v>(
+pub(crate) fn single_key<'v>(
     item: &'v Value,
     key: &str,
     cx: &Ctx<'_>,
