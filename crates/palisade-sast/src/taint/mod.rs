@@ -898,6 +898,10 @@ impl<'a, 's> An<'a, 's> {
                 }
                 v
             }
+            K::Member(_, f) if matches!(self.text(f), "length" | "size") => {
+                // A length is a number: clean.
+                Val::clean()
+            }
             K::Member(obj, _) | K::Index(obj, _) => {
                 if let Some(p) = self.path(n, st)
                     && st.knows(&p)
