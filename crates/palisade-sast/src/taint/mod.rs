@@ -903,7 +903,15 @@ impl<'a, 's> An<'a, 's> {
                 Val::clean()
             }
             K::Member(obj, _) | K::Index(obj, _) => {
-                if let Some(p) = self.path(n, st)
+                // A source inside (`req.query` in `req.query.name`) is read through the object.
+                let (ns, ne) = range(n);
+                let src_inside = self
+                    .maps
+                    .source_ranges
+                    .iter()
+                    .any(|(s, e, _)| *s >= ns && *e <= ne);
+                if !src_inside
+                    && let Some(p) = self.path(n, st)
                     && st.knows(&p)
                 {
                     let mut v = st.whole(&p).unwrap_or_default();
