@@ -2,6 +2,8 @@
 //! single-threaded, and prints files, lines, findings and wall time.
 //! `cargo run --release -p palisade-sast --example taint_cost -- RULES.yaml DIR`
 
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use std::path::{Path, PathBuf};
 
 fn walk(d: &Path, out: &mut Vec<PathBuf>) {
@@ -35,7 +37,9 @@ fn main() {
     let start = std::time::Instant::now();
     let (mut lines, mut findings, mut skipped) = (0usize, 0usize, 0usize);
     for f in &files {
-        let Ok(content) = std::fs::read(f) else { continue };
+        let Ok(content) = std::fs::read(f) else {
+            continue;
+        };
         lines += content.iter().filter(|b| **b == b'\n').count();
         match engine.scan_source(&f.to_string_lossy(), &content) {
             Ok(v) => findings += v.len(),

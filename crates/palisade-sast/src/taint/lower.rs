@@ -833,10 +833,8 @@ pub fn body<'t>(_lang: Lang, n: Node<'t>) -> Option<Node<'t>> {
     if n.parent().is_none() {
         return Some(n);
     }
-    field(n, "body").or_else(|| {
-        // Ruby methods and a few grammars keep statements as direct children.
-        Some(n)
-    })
+    // Ruby methods and a few grammars keep statements as direct children.
+    field(n, "body").or(Some(n))
 }
 
 /// Whether a unit's body is an expression (arrow functions and lambdas without a block).

@@ -337,6 +337,9 @@ impl Summary {
     }
 }
 
+/// A byte range.
+type Range = (u32, u32);
+
 /// The rule's matches, indexed by range.
 struct Maps {
     sources: HashMap<(u32, u32), Vec<u16>>,
@@ -346,7 +349,7 @@ struct Maps {
     sink_targets: HashMap<(u32, u32), Vec<usize>>,
     sinks: Vec<(Match, Option<spec::Req>)>,
     /// Propagator match range -> (from, to) ranges.
-    props: HashMap<(u32, u32), Vec<((u32, u32), (u32, u32))>>,
+    props: HashMap<Range, Vec<(Range, Range)>>,
 }
 
 pub struct Unit<'t> {
@@ -717,7 +720,7 @@ impl<'a, 's> An<'a, 's> {
                     lower::Kind::Ident
                 );
                 if is_ident {
-                    st.alias.remove(&self.text(lhs).to_string());
+                    st.alias.remove(self.text(lhs));
                 }
                 let p = if is_ident {
                     self.text(lhs).to_string()
