@@ -134,6 +134,7 @@ pub(crate) fn finding_keyed(
         }),
         fix: None,
         owners: Vec::new(),
+        trace: Vec::new(),
     }
 }
 

@@ -272,6 +272,17 @@ pub struct Finding {
     /// Code owners of the primary location, filled in by post-processing.
     #[serde(default)]
     pub owners: Vec<String>,
+    /// How the data got there (taint findings): source first, sink last. Empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trace: Vec<TraceStep>,
+}
+
+/// One step of a data-flow trace.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TraceStep {
+    pub location: Location,
+    /// What happens here: `source`, `` `q` assigned ``, `call to `f``, `sink`.
+    pub message: String,
 }
 
 impl Finding {

@@ -453,6 +453,7 @@ impl Engine for IacEngine {
                         snippet: None,
                         fix: None,
                         owners: Vec::new(),
+                        trace: Vec::new(),
                     });
                 }
                 if found.errors.is_empty() {
@@ -648,6 +649,7 @@ impl IacEngine {
                 snippet: Some(snippet),
                 fix: None,
                 owners: Vec::new(),
+                trace: Vec::new(),
             });
         }
     }
@@ -812,6 +814,7 @@ impl IacEngine {
                 snippet: Some(snippet),
                 fix: None,
                 owners: Vec::new(),
+                trace: Vec::new(),
             });
         }
         // What this kustomization itself could not render (notes of the bases it includes
@@ -910,6 +913,7 @@ impl IacEngine {
                     snippet: Some(snippet),
                     fix: None,
                     owners: Vec::new(),
+                    trace: Vec::new(),
                 });
             }
         }

@@ -42,6 +42,15 @@ pub struct JsonFinding {
     pub owners: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
+    /// Taint findings: the data flow, source first, sink last.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub trace: Vec<JsonTraceStep>,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct JsonTraceStep {
+    pub message: String,
+    pub location: JsonLocation,
 }
 
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
@@ -193,6 +202,14 @@ pub(crate) fn finding(r: &Report<'_>, f: &Finding) -> JsonFinding {
         }),
         owners: f.owners.clone(),
         fix: f.fix.as_ref().map(|x| x.description.clone()),
+        trace: f
+            .trace
+            .iter()
+            .map(|t| JsonTraceStep {
+                message: t.message.clone(),
+                location: location(&t.location),
+            })
+            .collect(),
     }
 }
 

@@ -180,6 +180,19 @@ fn result(f: &Finding, rule_index: Option<usize>) -> Value {
     if !related.is_empty() {
         r["relatedLocations"] = json!(related);
     }
+    if !f.trace.is_empty() {
+        // SARIF 2.1.0 §3.36: one code flow, one thread flow, the steps in order.
+        let steps: Vec<Value> = f
+            .trace
+            .iter()
+            .map(|t| {
+                let mut l = location(&t.location, None);
+                l["message"] = json!({ "text": t.message });
+                json!({ "location": l })
+            })
+            .collect();
+        r["codeFlows"] = json!([{ "threadFlows": [{ "locations": steps }] }]);
+    }
     if !f.owners.is_empty() {
         r["properties"]["owners"] = json!(f.owners);
     }

@@ -63,6 +63,7 @@ fn findings() -> Vec<Finding> {
         }),
         fix: None,
         owners: vec!["@org/platform".into()],
+        trace: Vec::new(),
     }]
 }
 
@@ -330,3 +331,64 @@ fn group_by_owner_lists_a_finding_under_each_owner_and_unowned_last() {
 
 #[path = "tests_limits.rs"]
 mod limits;
+
+/// A taint finding's trace: SARIF `codeFlows`, JSON `trace`, text "data flow".
+#[test]
+fn taint_trace_in_sarif_json_and_text() {
+    use palisade_engine::finding::TraceStep;
+    let m = meta();
+    let mut fs = findings();
+    fs[0].owners.clear();
+    fs[0].trace = vec![
+        TraceStep {
+            location: Location::file("app.py", span(3, 9, 20)),
+            message: "source".into(),
+        },
+        TraceStep {
+            location: Location::file("app.py", span(4, 5, 1)),
+            message: "`q` assigned".into(),
+        },
+        TraceStep {
+            location: Location::file("app.py", span(5, 16, 1)),
+            message: "sink".into(),
+        },
+    ];
+    let mut rules = BTreeMap::new();
+    rules.insert(m.id.as_str(), &m);
+    let report = Report {
+        tool_version: "0.0.0-test",
+        findings: &fs,
+        diagnostics: &[],
+        rules,
+        summary: Summary::default(),
+        not_audited: &[],
+    };
+    let out = |format| {
+        let mut out = Vec::new();
+        report
+            .render(format, TextOptions::default(), &mut out)
+            .expect("render");
+        String::from_utf8(out).expect("utf-8")
+    };
+    let sarif: serde_json::Value = serde_json::from_str(&out(Format::Sarif)).expect("json");
+    let steps = &sarif["runs"][0]["results"][0]["codeFlows"][0]["threadFlows"][0]["locations"];
+    assert_eq!(steps.as_array().map(Vec::len), Some(3));
+    assert_eq!(steps[1]["location"]["message"]["text"], "`q` assigned");
+    assert_eq!(
+        steps[2]["location"]["physicalLocation"]["region"]["startLine"],
+        5
+    );
+    let json: serde_json::Value = serde_json::from_str(&out(Format::Json)).expect("json");
+    assert_eq!(json["findings"][0]["trace"][0]["message"], "source");
+    assert_eq!(json["findings"][0]["trace"][2]["location"]["start_line"], 5);
+    let text = out(Format::Text);
+    assert!(
+        text.contains("  = data flow:\n      1. app.py:3:9 source\n      2. app.py:4:5 `q` assigned\n      3. app.py:5:16 sink\n"),
+        "{text}"
+    );
+    // Findings without a trace serialise as before (no `trace` key).
+    let plain = serde_json::to_value(&findings()[0]).expect("ser");
+    assert!(plain.get("trace").is_none());
+    let back: Finding = serde_json::from_value(plain).expect("old JSON still reads");
+    assert!(back.trace.is_empty());
+}

@@ -35,6 +35,7 @@ fn many(n: usize) -> Vec<Finding> {
                 } else {
                     Vec::new()
                 },
+                trace: Vec::new(),
             }
         })
         .collect()

@@ -105,6 +105,18 @@ fn render_finding(f: &Finding, st: &Style, out: &mut dyn Write) -> Result<(), Re
     if !f.owners.is_empty() {
         writeln!(out, "  = owners: {}", f.owners.join(", "))?;
     }
+    if !f.trace.is_empty() {
+        writeln!(out, "  = data flow:")?;
+        for (i, t) in f.trace.iter().enumerate() {
+            writeln!(
+                out,
+                "      {}. {} {}",
+                i + 1,
+                location_label(&t.location),
+                t.message
+            )?;
+        }
+    }
     let others = &f.locations[1.min(f.locations.len())..];
     if !others.is_empty() {
         writeln!(out, "  = also at {} more location(s):", others.len())?;

@@ -37,6 +37,7 @@ pub mod matcher;
 pub mod pattern;
 pub mod prefilter;
 pub mod rule;
+pub mod taint;
 pub mod testing;
 pub mod tree;
 
@@ -46,7 +47,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use palisade_engine::finding::{Finding, Fix, Location, RuleId};
+use palisade_engine::finding::{Finding, Fix, Location, RuleId, TraceStep};
 use palisade_engine::{
     Engine, EngineError, Example, FileKind, Input, LineIndex, LoadError, RuleMeta, ScanCx, Sink,
     fingerprint, snippet_around,
@@ -397,7 +398,10 @@ impl SastEngine {
             return Err(skipped("parsing"));
         };
         let tree = tree::Tree::build(lang, content, &ts);
-        drop(ts);
+        let needs_ts = candidates
+            .iter()
+            .any(|&i| self.set.rules[i].taint.iter().any(|(l, _)| *l == lang));
+        let ts = needs_ts.then_some(ts);
         self.stats.files_parsed.fetch_add(1, Ordering::Relaxed);
         if tree.has_errors {
             self.stats
@@ -415,12 +419,22 @@ impl SastEngine {
                 Some(Err(e)) => return Err(EngineError::Other(e.to_string())),
                 None => continue,
             };
-            let mut matches = eval::eval(&mut cx, formula);
+            let mut matches: Vec<(matcher::Match, Vec<taint::Step>)> =
+                match (rule.taint.iter().find(|(l, _)| *l == lang), &ts) {
+                    (Some((_, spec)), Some(ts)) => taint::run(&mut cx, ts, spec)
+                        .into_iter()
+                        .map(|h| (h.sink, h.trace))
+                        .collect(),
+                    _ => eval::eval(&mut cx, formula)
+                        .into_iter()
+                        .map(|m| (m, Vec::new()))
+                        .collect(),
+                };
             if cx.timed_out {
                 return Err(skipped("matching"));
             }
-            matches.sort_by_key(|m| (m.start, m.end));
-            for m in matches {
+            matches.sort_by_key(|(m, _)| (m.start, m.end));
+            for (m, trace) in matches {
                 let span = index.span(m.start as usize, m.end as usize);
                 if has_nosemgrep && suppressed_nosemgrep(content, &index, span.start_line, &rule.id)
                 {
@@ -456,6 +470,16 @@ impl SastEngine {
                         replacement: Some(interp(f)),
                     }),
                     owners: Vec::new(),
+                    trace: trace
+                        .iter()
+                        .map(|s| TraceStep {
+                            location: Location::file(
+                                path,
+                                index.span(s.start as usize, s.end as usize),
+                            ),
+                            message: s.note.clone(),
+                        })
+                        .collect(),
                 });
             }
         }

@@ -62,8 +62,11 @@ pub struct Rule {
     pub fix: Option<String>,
     pub langs: Vec<Lang>,
     /// One formula per language, compiled on first use: a scan parses the patterns of
-    /// the languages it meets only (start-up cost).
+    /// the languages it meets only (start-up cost). For a taint rule: its sinks, used by
+    /// the prefilter (compiled at load with the rest of the specification).
     formulas: Vec<(Lang, OnceLock<Result<Formula, RuleError>>)>,
+    /// `mode: taint`: one specification per language (empty for a search rule).
+    pub taint: Vec<(Lang, crate::taint::spec::Spec)>,
     pub include: Option<GlobSet>,
     pub exclude: Option<GlobSet>,
     /// The rule file, for messages.
@@ -141,7 +144,7 @@ pub struct RuleError {
 }
 
 #[derive(Clone)]
-struct Ctx<'a> {
+pub(crate) struct Ctx<'a> {
     origin: &'a str,
     text: &'a str,
     rule: String,
@@ -164,7 +167,7 @@ impl Ctx<'_> {
             })
             .map_or(self.rule_line, |(i, _)| i + 1)
     }
-    fn err(&self, key: &str, message: impl Into<String>) -> RuleError {
+    pub(crate) fn err(&self, key: &str, message: impl Into<String>) -> RuleError {
         RuleError {
             origin: self.origin.to_string(),
             line: self.line_of(key),
@@ -223,7 +226,8 @@ pub fn parse_file_lazy(text: &str, origin: &str) -> Result<Vec<Rule>, RuleError>
     Ok(out)
 }
 
-const FORMULA_KEYS: &[&str] = &["pattern", "patterns", "pattern-either", "pattern-regex"];
+pub(crate) const FORMULA_KEYS: &[&str] =
+    &["pattern", "patterns", "pattern-either", "pattern-regex"];
 
 fn parse_rule(r: &Value, cx: &Ctx<'_>) -> Result<Rule, RuleError> {
     let obj = r
@@ -244,18 +248,34 @@ fn parse_rule(r: &Value, cx: &Ctx<'_>) -> Result<Rule, RuleError> {
             "options",
             "min-version",
             "max-version",
+            "mode",
         ];
-        if !known.contains(&key.as_str()) && !FORMULA_KEYS.contains(&key.as_str()) {
+        let known_taint = crate::taint::spec::TAINT_KEYS;
+        if !known.contains(&key.as_str())
+            && !FORMULA_KEYS.contains(&key.as_str())
+            && !known_taint.contains(&key.as_str())
+        {
             return Err(cx.err(
                 key,
                 format!("unsupported key `{key}` (palisade does not implement it yet)"),
             ));
         }
     }
-    if let Some(mode) = obj.get("mode").and_then(Value::as_str)
-        && mode != "search"
+    let taint_mode = match obj.get("mode") {
+        None => false,
+        Some(Value::String(m)) if m == "search" => false,
+        Some(Value::String(m)) if m == "taint" => true,
+        Some(other) => {
+            let m = other.as_str().unwrap_or("?");
+            return Err(cx.err("mode", format!("unsupported `mode: {m}`")));
+        }
+    };
+    if !taint_mode
+        && let Some(k) = crate::taint::spec::TAINT_KEYS
+            .iter()
+            .find(|k| obj.contains_key(**k))
     {
-        return Err(cx.err("mode", format!("unsupported `mode: {mode}`")));
+        return Err(cx.err(k, format!("`{k}` needs `mode: taint`")));
     }
     let message = obj
         .get("message")
@@ -325,17 +345,29 @@ fn parse_rule(r: &Value, cx: &Ctx<'_>) -> Result<Rule, RuleError> {
         Some(p) => (globs(p.get("include"), cx)?, globs(p.get("exclude"), cx)?),
         None => (None, None),
     };
-    let present = FORMULA_KEYS
-        .iter()
-        .filter(|k| obj.contains_key(**k))
-        .count();
-    if present == 0 {
-        return Err(cx.err(
-            "id",
-            "no `pattern`, `patterns`, `pattern-either` or `pattern-regex`",
-        ));
-    }
-    let formulas = langs.iter().map(|&l| (l, OnceLock::new())).collect();
+    let mut taint = Vec::new();
+    let formulas = if taint_mode {
+        let mut formulas = Vec::new();
+        for &lang in &langs {
+            let (spec, sinks) = crate::taint::spec::parse(obj, lang, cx)?;
+            // The prefilter needs a sink: no finding is possible in a file without one.
+            formulas.push((lang, OnceLock::from(Ok(sinks))));
+            taint.push((lang, spec));
+        }
+        formulas
+    } else {
+        let present = FORMULA_KEYS
+            .iter()
+            .filter(|k| obj.contains_key(**k))
+            .count();
+        if present == 0 {
+            return Err(cx.err(
+                "id",
+                "no `pattern`, `patterns`, `pattern-either` or `pattern-regex`",
+            ));
+        }
+        langs.iter().map(|&l| (l, OnceLock::new())).collect()
+    };
     Ok(Rule {
         id: cx.rule.clone(),
         message,
@@ -348,6 +380,7 @@ fn parse_rule(r: &Value, cx: &Ctx<'_>) -> Result<Rule, RuleError> {
         fix: obj.get("fix").and_then(Value::as_str).map(str::to_string),
         langs,
         formulas,
+        taint,
         include,
         exclude,
         origin: cx.origin.to_string(),
@@ -419,7 +452,12 @@ fn regex(s: &str, key: &str, cx: &Ctx<'_>) -> Result<Regex, RuleError> {
         .map_err(|e| cx.err(key, format!("invalid regex: {e}")))
 }
 
-fn formula(key: &str, v: &Value, lang: Lang, cx: &Ctx<'_>) -> Result<Formula, RuleError> {
+pub(crate) fn formula(
+    key: &str,
+    v: &Value,
+    lang: Lang,
+    cx: &Ctx<'_>,
+) -> Result<Formula, RuleError> {
     match key {
         "pattern" => {
             let p = as_str(v, key, cx)?;
@@ -569,7 +607,7 @@ fn field<'v>(v: &'v Value, name: &str, key: &str, cx: &Ctx<'_>) -> Result<&'v st
         .ok_or_else(|| cx.err(key, format!("`{key}` needs `{name}`")))
 }
 
-fn single_key<'v>(
+pub(crate) fn single_key<'v>(
     item: &'v Value,
     key: &str,
     cx: &Ctx<'_>,

@@ -29,11 +29,11 @@ fn builtin_rules_pass_their_tests() {
 
 #[test]
 fn unsupported_operator_is_refused_with_rule_file_and_line() {
-    let yaml = "rules:\n  - id: t\n    languages: [python]\n    message: m\n    severity: ERROR\n    mode: taint\n    pattern-sources:\n      - pattern: x\n";
+    let yaml = "rules:\n  - id: t\n    languages: [python]\n    message: m\n    severity: ERROR\n    mode: join\n    pattern: x\n";
     let err = rule::parse_file(yaml, "r.yaml").expect_err("refused");
     let msg = err.to_string();
     assert!(
-        msg.starts_with("r.yaml:6: rule `t`: unsupported key `mode`"),
+        msg.starts_with("r.yaml:6: rule `t`: unsupported `mode: join`"),
         "{msg}"
     );
     let yaml = "rules:\n  - id: u\n    languages: [python]\n    message: m\n    severity: ERROR\n    patterns:\n      - pattern: x\n      - pattern-where-python: y\n";

@@ -324,6 +324,7 @@ fn finding(pkg: &Package, version: &str, v: &Vulnerability) -> Finding {
             replacement: None,
         }),
         owners: Vec::new(),
+        trace: Vec::new(),
     }
 }
 

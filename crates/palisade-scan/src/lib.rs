@@ -288,6 +288,7 @@ mod tests {
             snippet: None,
             fix: None,
             owners: Vec::new(),
+            trace: Vec::new(),
         }
     }
 

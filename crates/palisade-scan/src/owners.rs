@@ -138,6 +138,7 @@ mod tests {
             snippet: None,
             fix: None,
             owners: Vec::new(),
+            trace: Vec::new(),
         }
     }
 

@@ -611,6 +611,7 @@ impl Engine for SecretsEngine {
                 snippet: Some(snippet),
                 fix: None,
                 owners: Vec::new(),
+                trace: Vec::new(),
             });
         }
         Ok(())

@@ -385,6 +385,7 @@ mod tests {
             snippet: None,
             fix: None,
             owners: Vec::new(),
+            trace: Vec::new(),
         }
     }
 

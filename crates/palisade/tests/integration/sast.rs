@@ -75,7 +75,7 @@ fn sast_scan_with_custom_rules() {
         .arg(&src));
     assert_ne!(r.code, 0);
     assert!(
-        r.stderr.contains("rule `t`") && r.stderr.contains("`mode`"),
+        r.stderr.contains("rule `t`") && r.stderr.contains("needs `pattern-sinks`"),
         "{}",
         r.stderr
     );

@@ -1,0 +1,21 @@
+import javax.servlet.http.HttpServletRequest;
+
+public class Case_list_remove_1_real {
+    static class Box { String user; String role; }
+
+    static String passthrough(String x) { return x.trim(); }
+
+    static String constant(String x) { return "guest"; }
+
+    static void log(String x) { System.out.println(x); }
+
+    public void handle(HttpServletRequest request, java.sql.Connection conn, java.sql.Statement stmt, Runtime rt) throws Exception {
+        String p = request.getParameter("q");
+        java.util.List<String> items = new java.util.ArrayList<String>();
+        items.add("guest");
+        items.add(p);
+        items.add("admin");
+        items.remove(0);
+        new ProcessBuilder(items.get(0)).start();
+    }
+}

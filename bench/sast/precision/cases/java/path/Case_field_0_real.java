@@ -1,0 +1,19 @@
+import javax.servlet.http.HttpServletRequest;
+
+public class Case_field_0_real {
+    static class Box { String user; String role; }
+
+    static String passthrough(String x) { return x.trim(); }
+
+    static String constant(String x) { return "guest"; }
+
+    static void log(String x) { System.out.println(x); }
+
+    public void handle(HttpServletRequest request, java.sql.Connection conn, java.sql.Statement stmt, Runtime rt) throws Exception {
+        String p = request.getParameter("q");
+        Box b = new Box();
+        b.user = p;
+        b.role = "guest";
+        new java.io.File(b.user);
+    }
+}

@@ -1,0 +1,19 @@
+import javax.servlet.http.HttpServletRequest;
+
+public class Case_list_index_1_safe {
+    static class Box { String user; String role; }
+
+    static String passthrough(String x) { return x.trim(); }
+
+    static String constant(String x) { return "guest"; }
+
+    static void log(String x) { System.out.println(x); }
+
+    public void handle(HttpServletRequest request, java.sql.Connection conn, java.sql.Statement stmt, Runtime rt) throws Exception {
+        String p = request.getParameter("q");
+        java.util.List<String> items = new java.util.ArrayList<String>();
+        items.add("guest");
+        items.add(p);
+        new java.io.FileInputStream(items.get(0));
+    }
+}

@@ -1,0 +1,19 @@
+import javax.servlet.http.HttpServletRequest;
+
+public class Case_map_key_2_safe {
+    static class Box { String user; String role; }
+
+    static String passthrough(String x) { return x.trim(); }
+
+    static String constant(String x) { return "guest"; }
+
+    static void log(String x) { System.out.println(x); }
+
+    public void handle(HttpServletRequest request, java.sql.Connection conn, java.sql.Statement stmt, Runtime rt) throws Exception {
+        String p = request.getParameter("q");
+        java.util.Map<String, String> m = new java.util.HashMap<String, String>();
+        m.put("user", p);
+        m.put("role", "guest");
+        java.nio.file.Paths.get(m.get("role"));
+    }
+}

@@ -1,0 +1,19 @@
+const child_process = require("child_process");
+const { exec } = require("child_process");
+const fs = require("fs");
+const path = require("path");
+const shellQuote = require("shell-quote");
+
+function passthrough(x) { return x.trim(); }
+
+function constant(x) { return "guest"; }
+
+function log(x) { console.log(x); }
+
+app.get("/item", (req, res) => {
+  const p = req.query.q;
+  const items = ["guest", p, "admin"];
+  items.shift();
+  child_process.exec(items[0]);
+  res.send("ok");
+});

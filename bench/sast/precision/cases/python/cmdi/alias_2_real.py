@@ -1,0 +1,26 @@
+import os
+import shlex
+import subprocess
+from flask import request, send_file
+
+
+def passthrough(x):
+    return x.strip()
+
+
+def constant(x):
+    return "guest"
+
+
+def log(x):
+    print(x)
+
+
+def handler(cursor, conn, db):
+    p = request.args.get("q")
+    class Box:
+        pass
+    b = Box()
+    b.user = p
+    a = b
+    subprocess.call("ls " + a.user, shell=True)

@@ -1,0 +1,29 @@
+import os
+import shlex
+import subprocess
+from flask import request, send_file
+
+
+def passthrough(x):
+    return x.strip()
+
+
+def constant(x):
+    return "guest"
+
+
+def log(x):
+    print(x)
+
+
+def handler(cursor, conn, db):
+    p = request.args.get("q")
+    kind = "a"
+    match kind:
+        case "a":
+            v = "guest"
+        case "b":
+            v = p
+        case _:
+            v = "x"
+    send_file(v)

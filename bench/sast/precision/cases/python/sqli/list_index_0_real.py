@@ -1,0 +1,24 @@
+import os
+import shlex
+import subprocess
+from flask import request, send_file
+
+
+def passthrough(x):
+    return x.strip()
+
+
+def constant(x):
+    return "guest"
+
+
+def log(x):
+    print(x)
+
+
+def handler(cursor, conn, db):
+    p = request.args.get("q")
+    items = []
+    items.append("guest")
+    items.append(p)
+    cursor.execute("SELECT * FROM users WHERE name = '" + items[1] + "'")
