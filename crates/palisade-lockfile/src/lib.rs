@@ -145,6 +145,15 @@ pub struct Package {
     /// Dependency edges, where the file gives a graph: `(name, version)`, the version
     /// resolved when the file pins it, otherwise the requirement as written.
     pub dependencies: Vec<(String, String)>,
+    /// The SPDX license expression the file records for the package (package-lock v2/v3
+    /// `license`, composer.lock `license`, an SBOM's licenses); `None` when it says none.
+    pub license: Option<String>,
+    /// Where the package was resolved from, as the file records it (package-lock
+    /// `resolved`, Cargo.lock `source`); `None` when it does not say.
+    pub resolved: Option<String>,
+    /// The package runs an install script (`preinstall`, `install`, `postinstall`) when
+    /// installed: package-lock v2/v3 `hasInstallScript`.
+    pub install_script: bool,
 }
 
 /// A problem with part of a file that did not stop the rest from being read.
@@ -422,5 +431,8 @@ pub(crate) fn pkg(
         file: String::new(),
         line,
         dependencies: Vec::new(),
+        license: None,
+        resolved: None,
+        install_script: false,
     }
 }

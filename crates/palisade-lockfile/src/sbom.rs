@@ -49,7 +49,7 @@ fn components(
         let segs: Vec<&str> = path.iter().map(String::as_str).collect();
         let line = lines.get(&segs);
         match c.get("purl").and_then(Value::as_str) {
-            Some(purl) => add(cx, purl, line, inv),
+            Some(purl) => add(cx, purl, line, cdx_license(c), inv),
             None => {
                 let name = c.get("name").and_then(Value::as_str).unwrap_or("?");
                 inv.diagnostics
@@ -90,7 +90,7 @@ pub(crate) fn spdx(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, LockfileErr
             .find(|r| r.get("referenceType").and_then(Value::as_str) == Some("purl"))
             .and_then(|r| r.get("referenceLocator").and_then(Value::as_str));
         match purl {
-            Some(purl) => add(cx, purl, line, &mut inv),
+            Some(purl) => add(cx, purl, line, spdx_license(p), &mut inv),
             None => {
                 let name = p.get("name").and_then(Value::as_str).unwrap_or("?");
                 inv.diagnostics
@@ -101,11 +101,64 @@ pub(crate) fn spdx(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, LockfileErr
     Ok(inv)
 }
 
-fn add(cx: &Cx<'_>, purl: &str, line: Option<u32>, inv: &mut Inventory) {
+/// A CycloneDX component's licenses as one SPDX expression: `expression` entries and
+/// `license.id`s, several joined with `AND` (CycloneDX lists every license that applies);
+/// free-text `license.name`s are not SPDX and are left out.
+fn cdx_license(c: &Value) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    for l in c
+        .get("licenses")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(e) = l.get("expression").and_then(Value::as_str) {
+            parts.push(e.trim().to_owned());
+        } else if let Some(id) = l
+            .get("license")
+            .and_then(|x| x.get("id"))
+            .and_then(Value::as_str)
+        {
+            parts.push(id.trim().to_owned());
+        }
+    }
+    parts.retain(|p| !p.is_empty() && p.len() <= crate::MAX_FIELD);
+    match parts.len() {
+        0 => None,
+        1 => parts.pop(),
+        _ => Some(
+            parts
+                .iter()
+                .map(|p| format!("({p})"))
+                .collect::<Vec<_>>()
+                .join(" AND "),
+        ),
+    }
+}
+
+/// An SPDX package's concluded license, else its declared one (`NOASSERTION` and `NONE`
+/// say nothing).
+fn spdx_license(p: &Value) -> Option<String> {
+    ["licenseConcluded", "licenseDeclared"]
+        .iter()
+        .filter_map(|k| p.get(*k).and_then(Value::as_str))
+        .map(str::trim)
+        .find(|l| {
+            !l.is_empty()
+                && l.len() <= crate::MAX_FIELD
+                && !l.eq_ignore_ascii_case("NOASSERTION")
+                && !l.eq_ignore_ascii_case("NONE")
+        })
+        .map(str::to_owned)
+}
+
+fn add(cx: &Cx<'_>, purl: &str, line: Option<u32>, license: Option<String>, inv: &mut Inventory) {
     match from_purl(purl) {
         Some((eco, name, version)) => {
             let canonical = crate::purl::for_ecosystem(&eco, &name, version.as_deref());
-            inv.packages.push(pkg(&eco, name, version, canonical, line));
+            let mut p = pkg(&eco, name, version, canonical, line);
+            p.license = license;
+            inv.packages.push(p);
         }
         None => inv.diagnostics.push(cx.diag(
             line,

@@ -21,6 +21,13 @@
 //! the same `palisade_osv::match_advisories` the store uses; it is for examples and tests
 //! only and is never used to scan a tree.
 
+mod hygiene;
+
+pub use hygiene::{
+    DEPENDENCY_CONFUSION, HygienePolicy, INSTALL_SCRIPT, LICENSE_POLICY, TYPOSQUATTING, UNPINNED,
+};
+pub use palisade_hygiene::LicensePolicy;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -108,6 +115,7 @@ pub struct ScaEngine {
     source: Source,
     rules: Vec<RuleMeta>,
     stats: Arc<AuditStats>,
+    hygiene: HygienePolicy,
 }
 
 impl std::fmt::Debug for ScaEngine {
@@ -162,7 +170,17 @@ impl ScaEngine {
                 path: "palisade-sca/src/examples.json".to_owned(),
                 message: e.to_string(),
             })?;
-        Ok(ScaEngine::from_source(Source::Examples(advisories)))
+        let mut engine = ScaEngine::from_source(Source::Examples(advisories));
+        engine.hygiene = HygienePolicy::examples();
+        Ok(engine)
+    }
+
+    /// The engine with `[deps]`'s hygiene settings (internal prefixes, typosquat allow
+    /// list, license policy).
+    #[must_use]
+    pub fn with_hygiene(mut self, policy: HygienePolicy) -> ScaEngine {
+        self.hygiene = policy;
+        self
     }
 
     fn from_source(source: Source) -> ScaEngine {
@@ -170,6 +188,7 @@ impl ScaEngine {
             source,
             rules: rules(),
             stats: Arc::new(AuditStats::default()),
+            hygiene: HygienePolicy::default(),
         }
     }
 
@@ -195,7 +214,7 @@ pub fn rules() -> Vec<RuleMeta> {
             "version = 4\n\n[[package]]\nname = \"openssl\"\nversion = \"{version}\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n"
         ),
     };
-    vec![RuleMeta {
+    let mut out = vec![RuleMeta {
         id: RULE_ID.to_owned(),
         name: "Dependency with a known vulnerability".to_owned(),
         severity: FindingSeverity::High,
@@ -219,7 +238,9 @@ reported as not audited, never as clean: refresh it with `palisade db import`."
         ],
         examples: vec![lock("0.8.0")],
         negative_examples: vec![lock("0.9.0")],
-    }]
+    }];
+    out.extend(hygiene::rules());
+    out
 }
 
 fn severity_of(v: &Vulnerability) -> FindingSeverity {
@@ -401,11 +422,34 @@ impl Engine for ScaEngine {
 
     fn wants(&self, path: &Path, _kind: &FileKind) -> bool {
         let p: PathBuf = path.into();
-        palisade_lockfile::detect(&p.to_string_lossy(), b"").is_some()
+        let p = p.to_string_lossy();
+        palisade_lockfile::detect(&p, b"").is_some()
+            || hygiene::is_package_json(&p)
+            || self.wants_binary(path)
+    }
+
+    /// The RPM package databases (Berkeley DB `Packages`, `rpmdb.sqlite`) are binary.
+    fn wants_binary(&self, path: &Path) -> bool {
+        let p = path.to_string_lossy();
+        let base = p.rsplit(['/', '\\']).next().unwrap_or(&p);
+        base.eq_ignore_ascii_case("rpmdb.sqlite")
+            || matches!(
+                palisade_lockfile::detect(&p, b""),
+                Some(palisade_lockfile::Format::RpmBdb | palisade_lockfile::Format::RpmSqlite)
+            )
     }
 
     fn scan(&self, input: &Input<'_>, cx: &ScanCx, sink: &mut dyn Sink) -> Result<(), EngineError> {
         let Some(format) = palisade_lockfile::detect(input.path, input.content) else {
+            if hygiene::is_package_json(input.path) {
+                hygiene::check_package_json(
+                    &self.hygiene,
+                    &self.rules,
+                    input.path,
+                    input.content,
+                    &mut |f| sink.emit(f),
+                );
+            }
             return Ok(());
         };
         let inventory = match &cx.files_root {
@@ -417,6 +461,15 @@ impl Engine for ScaEngine {
             None => palisade_lockfile::parse(format, input.path, input.content),
         }
         .map_err(|e| EngineError::Parse(e.to_string()))?;
+        hygiene::check_inventory(
+            &self.hygiene,
+            &self.rules,
+            format,
+            input.path,
+            input.content,
+            &inventory,
+            &mut |f| sink.emit(f),
+        );
         let mut audited = 0;
         let mut unpinned = 0;
         let mut no_data: BTreeMap<String, usize> = BTreeMap::new();

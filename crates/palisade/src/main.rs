@@ -3,6 +3,7 @@
 mod cli;
 mod commands;
 mod db;
+mod deps_hygiene;
 mod diff;
 mod git;
 mod iac;

@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod db_update;
 mod deps;
+mod deps_hygiene;
 mod diff;
 mod git;
 mod iac;
