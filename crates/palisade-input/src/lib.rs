@@ -128,15 +128,15 @@ pub fn walk<F>(opts: &WalkOptions, visit: F) -> Result<(), InputError>
 where
     F: Fn(Event) + Sync,
 {
-    walk_with(opts, &|_: &str| false, visit)
+    walk_with(opts, &|_: &str, _: &[u8]| false, visit)
 }
 
-/// [`walk`], reading the binary files `keep_binary` names (by display path) instead of
-/// skipping them: the engines that parse a binary format (an RPM package database) ask
-/// for their files; every other binary file is skipped as before.
+/// [`walk`], reading the binary files `keep_binary` accepts (by display path and first
+/// 8 KiB) instead of skipping them: the engines that parse a binary format (an RPM package
+/// database) ask for their files; every other binary file is skipped as before.
 pub fn walk_with<F>(
     opts: &WalkOptions,
-    keep_binary: &(dyn Fn(&str) -> bool + Sync),
+    keep_binary: &(dyn Fn(&str, &[u8]) -> bool + Sync),
     visit: F,
 ) -> Result<(), InputError>
 where
@@ -209,8 +209,7 @@ where
             if !ft.is_file() {
                 return WalkState::Continue;
             }
-            let keep = keep_binary(&display);
-            visit(load_file(path, display, max, keep));
+            visit(load_file(path, display, max, keep_binary));
             WalkState::Continue
         })
     });
@@ -219,16 +218,18 @@ where
 
 /// Reads and classifies one file, or says why not.
 pub fn load(path: &Path, display_path: String, max_file_size: u64) -> Event {
-    load_file(path, display_path, max_file_size, false)
+    load_file(path, display_path, max_file_size, &|_: &str, _: &[u8]| {
+        false
+    })
 }
 
-/// [`load`]; with `keep_binary`, a binary file is returned (`kind.is_text` false) rather
-/// than skipped.
+/// [`load`]; a binary file that `keep_binary` accepts (given the display path and the
+/// first 8 KiB) is returned (`kind.is_text` false) rather than skipped.
 pub fn load_file(
     path: &Path,
     display_path: String,
     max_file_size: u64,
-    keep_binary: bool,
+    keep_binary: &(dyn Fn(&str, &[u8]) -> bool + Sync),
 ) -> Event {
     let fail = |level, msg: String| Event::Diagnostic(Diagnostic::new(level, &display_path, msg));
     let mut file = match File::open(path) {
@@ -267,7 +268,7 @@ pub fn load_file(
         );
     }
     let kind = classify(&display_path, &content);
-    if !kind.is_text && !keep_binary {
+    if !kind.is_text && !keep_binary(&display_path, &content[..content.len().min(8192)]) {
         return fail(
             DiagnosticLevel::Skip,
             "binary file (NUL byte in the first 8 KiB)".into(),

@@ -88,6 +88,12 @@ const KNOWN_NEIGHBOURS: &[(&str, &str)] = &[
     ("crates.io", "rings"),
     ("crates.io", "hyper"),
     ("crates.io", "tokio"),
+    ("crates.io", "mime"),
+    ("npm", "dargs"),
+    ("npm", "gaxios"),
+    ("npm", "tslint"),
+    ("npm", "enquirer"),
+    ("npm", "colord"),
 ];
 
 fn is_known_neighbour(eco: &str, name: &str) -> bool {
@@ -149,18 +155,18 @@ is intended, add it to `typosquat-allow` under `[deps]` in palisade.toml.",
             FindingSeverity::High,
             Confidence::Medium,
             427,
-            "A package whose name looks internal (one of `internal-prefixes` in palisade.toml's \
-`[deps]`, or words such as `internal`, `corp`, `private`) was resolved from the public \
-registry, or the lockfile records no registry for it.\n\nWhy it matters: anyone can publish \
+            "A package whose name is internal (it starts with one of `internal-prefixes` in \
+palisade.toml's `[deps]`) was resolved from the public registry or has no registry recorded \
+or pinned (high severity); or, with no prefix configured, an unscoped name with a segment \
+such as `internal`, `corp` or `private` has no registry recorded (low severity; not for Go, \
+Maven or NuGet names, npm scopes, or packages the lockfile says came from the public \
+registry).\n\nWhy it matters: anyone can publish \
 that name on the public registry with a higher version, and a resolver that consults both \
 registries installs theirs (dependency confusion).\n\nHow to fix: pin the scope or package to \
 your private registry (`.npmrc` `@acme:registry=`, pip `--index-url` rather than \
 `--extra-index-url`, Cargo `registry = \"acme\"`), regenerate the lockfile, and reserve the \
 names on the public registry.",
-            vec![lock(
-                "acme-internal-auth",
-                ",\n      \"resolved\": \"https://registry.npmjs.org/acme-internal-auth/-/acme-internal-auth-1.0.0.tgz\"",
-            )],
+            vec![lock("acme-internal-auth", "")],
             vec![lock(
                 "acme-internal-auth",
                 ",\n      \"resolved\": \"https://npm.acme.example/acme-internal-auth/-/acme-internal-auth-1.0.0.tgz\"",
@@ -408,18 +414,42 @@ fn check_package(
     // Pinned: resolved from somewhere that is not the public registry (a private registry,
     // a git repository, a local path), or a requirements file with a private index.
     let pinned = public == Some(false) || index_pinned;
-    if let Some(why) = palisade_hygiene::dependency_confusion(&pkg.name, prefixes, pinned) {
-        let whence = match public {
-            Some(true) => "it was resolved from the public registry",
-            _ => "no private registry is recorded or pinned for it",
+    let lower = pkg.name.to_ascii_lowercase();
+    let configured = prefixes
+        .iter()
+        .any(|p| !p.is_empty() && lower.starts_with(&p.to_ascii_lowercase()));
+    // Without a configured prefix, the name words alone decide, and only where a name can
+    // be claimed by anyone: not Go modules (paths under a host), Maven groups or NuGet's
+    // reserved prefixes, not npm scopes (owned by an organisation), and not a package the
+    // lockfile says came from the public registry (it is a public package).
+    let words_apply = !configured
+        && public.is_none()
+        && !matches!(pkg.ecosystem.as_str(), "Go" | "Maven" | "NuGet")
+        && !(pkg.ecosystem == "npm" && pkg.name.starts_with('@'));
+    if (configured || words_apply)
+        && let Some(why) = palisade_hygiene::dependency_confusion(&pkg.name, prefixes, pinned)
+    {
+        let (severity, whence) = match public {
+            Some(true) => (
+                FindingSeverity::High,
+                "it was resolved from the public registry: check that the installed package is yours",
+            ),
+            _ if configured => (
+                FindingSeverity::High,
+                "no private registry is recorded or pinned for it, so a public package of that name can take its place",
+            ),
+            _ => (
+                FindingSeverity::Low,
+                "no private registry is recorded or pinned for it, so a public package of that name can take its place",
+            ),
         };
         emit(finding(
             rules,
             DEPENDENCY_CONFUSION,
-            None,
+            Some(severity),
             pkg,
             "",
-            format!("{why}: {whence}, so a public package of that name can take its place"),
+            format!("{why}: {whence}"),
         ));
     }
     if (!policy.licenses.allow.is_empty() || !policy.licenses.deny.is_empty())

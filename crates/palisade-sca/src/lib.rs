@@ -348,6 +348,21 @@ fn finding(pkg: &Package, version: &str, v: &Vulnerability) -> Finding {
     }
 }
 
+/// A file whose name says nothing but whose content may be an SBOM (`inventory.json`,
+/// `export.xml`, `sbom.txt`).
+fn sbom_candidate(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [".json", ".xml", ".txt"].iter().any(|e| lower.ends_with(e))
+}
+
+fn is_sbom(f: palisade_lockfile::Format) -> bool {
+    use palisade_lockfile::Format;
+    matches!(
+        f,
+        Format::CycloneDxJson | Format::SpdxJson | Format::CycloneDxXml | Format::SpdxTagValue
+    )
+}
+
 /// Most sibling files (includes, parent POMs) read for one scanned file.
 const MAX_SIBLING_READS: usize = 64;
 
@@ -420,27 +435,37 @@ impl Engine for ScaEngine {
         &self.rules
     }
 
-    fn wants(&self, path: &Path, _kind: &FileKind) -> bool {
+    fn wants(&self, path: &Path, kind: &FileKind) -> bool {
         let p: PathBuf = path.into();
         let p = p.to_string_lossy();
+        // A binary file reaches this engine only after `wants_binary` accepted it; JSON,
+        // XML and text files may be SBOMs whatever their name (recognised by content).
         palisade_lockfile::detect(&p, b"").is_some()
             || hygiene::is_package_json(&p)
-            || self.wants_binary(path)
+            || !kind.is_text
+            || sbom_candidate(&p)
     }
 
-    /// The RPM package databases (Berkeley DB `Packages`, `rpmdb.sqlite`) are binary.
-    fn wants_binary(&self, path: &Path) -> bool {
+    /// The RPM package databases (Berkeley DB `Packages`, `rpmdb.sqlite`) are binary:
+    /// known by their place in a root file system or by their magic bytes.
+    fn wants_binary(&self, path: &Path, head: &[u8]) -> bool {
         let p = path.to_string_lossy();
-        let base = p.rsplit(['/', '\\']).next().unwrap_or(&p);
-        base.eq_ignore_ascii_case("rpmdb.sqlite")
-            || matches!(
-                palisade_lockfile::detect(&p, b""),
-                Some(palisade_lockfile::Format::RpmBdb | palisade_lockfile::Format::RpmSqlite)
-            )
+        matches!(
+            palisade_lockfile::detect(&p, head),
+            Some(palisade_lockfile::Format::RpmBdb | palisade_lockfile::Format::RpmSqlite)
+        )
     }
 
     fn scan(&self, input: &Input<'_>, cx: &ScanCx, sink: &mut dyn Sink) -> Result<(), EngineError> {
-        let Some(format) = palisade_lockfile::detect(input.path, input.content) else {
+        let by_name = palisade_lockfile::detect(input.path, b"");
+        let format = match by_name {
+            Some(f) => Some(f),
+            None => palisade_lockfile::detect(input.path, input.content).filter(|f| {
+                // A file wanted only as a possible SBOM counts only as an SBOM.
+                !sbom_candidate(input.path) || is_sbom(*f) || !input.kind.is_text
+            }),
+        };
+        let Some(format) = format else {
             if hygiene::is_package_json(input.path) {
                 hygiene::check_package_json(
                     &self.hygiene,

@@ -77,7 +77,8 @@ impl Scanner<'_> {
         let path = std::path::Path::new(input.path);
         for engine in &self.engines {
             if !engine.wants(path, input.kind)
-                || (!input.kind.is_text && !engine.wants_binary(path))
+                || (!input.kind.is_text
+                    && !engine.wants_binary(path, &input.content[..input.content.len().min(8192)]))
             {
                 continue;
             }
@@ -122,9 +123,9 @@ impl Scanner<'_> {
         let findings = Mutex::new(Vec::new());
         let diagnostics = Mutex::new(Vec::new());
         let suppressed = AtomicU64::new(0);
-        let keep_binary = |p: &str| {
+        let keep_binary = |p: &str, head: &[u8]| {
             let path = std::path::Path::new(p);
-            self.engines.iter().any(|e| e.wants_binary(path))
+            self.engines.iter().any(|e| e.wants_binary(path, head))
         };
         palisade_input::walk_with(walk, &keep_binary, |event| match event {
             Event::File(file) => {

@@ -211,3 +211,101 @@ fn a_bad_license_policy_key_is_an_error_naming_it() {
     assert_eq!(r.code, 3, "{}\n{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("alow"), "{}", r.stderr);
 }
+
+/// `deps` over a tree whose SBOMs have names that say nothing: recognised by content
+/// (CycloneDX JSON and XML, SPDX tag-value), licenses included; and a binary RPM database
+/// (SQLite) read where the scanner skips binary files for every other engine.
+#[test]
+fn sboms_by_content_and_binary_rpm_databases_in_a_tree() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = db(dir.path());
+    let proj = dir.path().join("proj");
+    fs::create_dir_all(proj.join("exports")).expect("mkdir");
+    fs::write(
+        proj.join("exports/inventory.json"),
+        r#"{"bomFormat":"CycloneDX","specVersion":"1.5","components":[{"type":"library","name":"openssl","version":"0.8.0","purl":"pkg:cargo/openssl@0.8.0","licenses":[{"license":{"id":"AGPL-3.0-only"}}]}]}"#,
+    )
+    .expect("write");
+    fs::write(
+        proj.join("exports/export.xml"),
+        "<?xml version=\"1.0\"?>\n<bom xmlns=\"http://cyclonedx.org/schema/bom/1.5\" version=\"1\">\n  <components>\n    <component type=\"library\">\n      <name>openssl</name>\n      <purl>pkg:cargo/openssl@0.8.0</purl>\n    </component>\n  </components>\n</bom>\n",
+    )
+    .expect("write");
+    fs::write(
+        proj.join("exports/sbom.txt"),
+        "SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\n\nPackageName: openssl\nPackageLicenseConcluded: Apache-2.0\nExternalRef: PACKAGE-MANAGER purl pkg:cargo/openssl@0.8.0\n",
+    )
+    .expect("write");
+    // Not an SBOM and not a lockfile by name: ignored, no error.
+    fs::write(
+        proj.join("exports/notes.json"),
+        r#"{"lockfileVersion": "no"}"#,
+    )
+    .expect("write");
+    fs::write(proj.join("exports/readme.txt"), "hello\n").expect("write");
+    let rpm = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../palisade-lockfile/tests/fixtures/rootfs/var/lib/rpm/rpmdb.sqlite");
+    fs::create_dir_all(proj.join("rootfs/var/lib/rpm")).expect("mkdir");
+    fs::copy(&rpm, proj.join("rootfs/var/lib/rpm/rpmdb.sqlite")).expect("copy");
+    fs::write(
+        proj.join("palisade.toml"),
+        "[deps.licenses]\ndeny = [\"AGPL-3.0-only\"]\n",
+    )
+    .expect("write");
+    let r = run(bin()
+        .args([
+            "deps",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "-v",
+            "--db",
+        ])
+        .arg(&db)
+        .arg(&proj));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let found = ids_and_messages(&v);
+    let text: Vec<String> = found
+        .iter()
+        .map(|(id, m, locs)| format!("{id} [{locs}] {}", m.chars().take(60).collect::<String>()))
+        .collect();
+    assert_eq!(
+        text,
+        vec![
+            "deps/license-policy [exports/inventory.json:1] openssl 0.8.0 is licensed `AGPL-3.0-only`: denied by the lic",
+            "deps/vulnerable-dependency [exports/export.xml:4 exports/inventory.json:1 exports/sbom.txt:4] openssl 0.8.0 has GHSA-34p9-f4q3-c4r7 (CVE-2016-10931, RUSTS",
+        ],
+        "{}",
+        r.stdout
+    );
+    // The RPM database was read (its packages are counted, not skipped as binary).
+    let diags = serde_json::to_string(&v["diagnostics"]).unwrap_or_default();
+    assert!(!diags.contains("rpmdb.sqlite"), "{diags}");
+    assert!(r.stderr.contains("Red Hat"), "{}", r.stderr);
+
+    // `--sbom` accepts a file recognised by content.
+    let r = run(bin()
+        .args([
+            "deps",
+            "--no-config",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--db",
+        ])
+        .arg(&db)
+        .arg("--sbom")
+        .arg(proj.join("exports/export.xml")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("RUSTSEC-2016-0001"), "{}", r.stdout);
+    let r = run(bin()
+        .args(["deps", "--db"])
+        .arg(&db)
+        .arg("--sbom")
+        .arg(proj.join("exports/readme.txt")));
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("not a CycloneDX"), "{}", r.stderr);
+}
