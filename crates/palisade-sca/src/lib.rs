@@ -116,6 +116,7 @@ pub struct ScaEngine {
     rules: Vec<RuleMeta>,
     stats: Arc<AuditStats>,
     hygiene: HygienePolicy,
+    forced: Option<palisade_lockfile::Format>,
 }
 
 impl std::fmt::Debug for ScaEngine {
@@ -175,6 +176,13 @@ impl ScaEngine {
         Ok(engine)
     }
 
+    /// The engine reading every file it is given as `format` (`palisade deps --type`).
+    #[must_use]
+    pub fn with_forced_format(mut self, format: Option<palisade_lockfile::Format>) -> ScaEngine {
+        self.forced = format;
+        self
+    }
+
     /// The engine with `[deps]`'s hygiene settings (internal prefixes, typosquat allow
     /// list, license policy).
     #[must_use]
@@ -189,6 +197,7 @@ impl ScaEngine {
             rules: rules(),
             stats: Arc::new(AuditStats::default()),
             hygiene: HygienePolicy::default(),
+            forced: None,
         }
     }
 
@@ -438,6 +447,9 @@ impl Engine for ScaEngine {
     fn wants(&self, path: &Path, kind: &FileKind) -> bool {
         let p: PathBuf = path.into();
         let p = p.to_string_lossy();
+        if self.forced.is_some() {
+            return true;
+        }
         // A binary file reaches this engine only after `wants_binary` accepted it; JSON,
         // XML and text files may be SBOMs whatever their name (recognised by content).
         palisade_lockfile::detect(&p, b"").is_some()
@@ -449,6 +461,9 @@ impl Engine for ScaEngine {
     /// The RPM package databases (Berkeley DB `Packages`, `rpmdb.sqlite`) are binary:
     /// known by their place in a root file system or by their magic bytes.
     fn wants_binary(&self, path: &Path, head: &[u8]) -> bool {
+        if self.forced.is_some() {
+            return true;
+        }
         let p = path.to_string_lossy();
         matches!(
             palisade_lockfile::detect(&p, head),
@@ -457,7 +472,9 @@ impl Engine for ScaEngine {
     }
 
     fn scan(&self, input: &Input<'_>, cx: &ScanCx, sink: &mut dyn Sink) -> Result<(), EngineError> {
-        let by_name = palisade_lockfile::detect(input.path, b"");
+        let by_name = self
+            .forced
+            .or_else(|| palisade_lockfile::detect(input.path, b""));
         let format = match by_name {
             Some(f) => Some(f),
             None => palisade_lockfile::detect(input.path, input.content).filter(|f| {

@@ -75,9 +75,10 @@ pub fn build_with(
             }
             "deps" => {
                 let engine = match db {
-                    AdvisoryDb::Path(p) => {
-                        ScaEngine::open(p).map(|e| e.with_hygiene(hygiene.clone()))
-                    }
+                    AdvisoryDb::Path(p) => ScaEngine::open(p).map(|e| {
+                        e.with_hygiene(hygiene.clone())
+                            .with_forced_format(crate::deps_hygiene::forced_format())
+                    }),
                     AdvisoryDb::Examples => ScaEngine::with_examples(),
                 };
                 engine.map(|e| {

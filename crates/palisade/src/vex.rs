@@ -289,6 +289,17 @@ pub fn apply(statements: &[Statement], findings: &mut Vec<Finding>) -> Vec<Diagn
 /// `palisade deps` with its SBOM inputs and VEX documents.
 pub fn deps_command(args: &DepsArgs) -> Result<ExitCode> {
     let mut scan = args.scan.clone();
+    if let Some(t) = &args.format_type {
+        let format = palisade_lockfile::Format::from_name(t)?;
+        if let Some(d) = scan.paths.iter().find(|p| p.is_dir()) {
+            bail!(
+                "--type reads every file it is given as {}: name files, not the directory {}",
+                format.name(),
+                d.display()
+            );
+        }
+        crate::deps_hygiene::force_format(format);
+    }
     if !args.sbom.is_empty() {
         for s in &args.sbom {
             let name = s.to_string_lossy();

@@ -309,3 +309,48 @@ fn sboms_by_content_and_binary_rpm_databases_in_a_tree() {
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("not a CycloneDX"), "{}", r.stderr);
 }
+
+/// `--type FORMAT` reads a file whatever its name; refused for a directory and for an
+/// unknown format.
+#[test]
+fn type_forces_the_format_of_named_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = db(dir.path());
+    let f = dir.path().join("deps-snapshot.txt");
+    fs::write(
+        &f,
+        "[[package]]\nname = \"openssl\"\nversion = \"0.8.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n",
+    )
+    .expect("write");
+    let r = run(bin()
+        .args(["deps", "--no-config", "--fail-on", "never", "--db"])
+        .arg(&db)
+        .arg(&f));
+    assert!(!r.stdout.contains("RUSTSEC-2016-0001"), "{}", r.stdout);
+    let r = run(bin()
+        .args([
+            "deps",
+            "--type",
+            "cargo",
+            "--no-config",
+            "--fail-on",
+            "never",
+            "--db",
+        ])
+        .arg(&db)
+        .arg(&f));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("RUSTSEC-2016-0001"), "{}", r.stdout);
+    let r = run(bin()
+        .args(["deps", "--type", "cargo", "--db"])
+        .arg(&db)
+        .arg(dir.path()));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("name files"), "{}", r.stderr);
+    let r = run(bin()
+        .args(["deps", "--type", "nonsense", "--db"])
+        .arg(&db)
+        .arg(&f));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("nonsense"), "{}", r.stderr);
+}
