@@ -422,10 +422,9 @@ fn check_package(
     // be claimed by anyone: not Go modules (paths under a host), Maven groups or NuGet's
     // reserved prefixes, not npm scopes (owned by an organisation), and not a package the
     // lockfile says came from the public registry (it is a public package).
-    let words_apply = !configured
-        && public.is_none()
-        && !matches!(pkg.ecosystem.as_str(), "Go" | "Maven" | "NuGet")
-        && !(pkg.ecosystem == "npm" && pkg.name.starts_with('@'));
+    let namespaced = matches!(pkg.ecosystem.as_str(), "Go" | "Maven" | "NuGet")
+        || (pkg.ecosystem == "npm" && pkg.name.starts_with('@'));
+    let words_apply = !configured && public.is_none() && !namespaced;
     if (configured || words_apply)
         && let Some(why) = palisade_hygiene::dependency_confusion(&pkg.name, prefixes, pinned)
     {
