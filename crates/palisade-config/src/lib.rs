@@ -15,6 +15,12 @@
 //!
 //! [deps]
 //! max-db-age = "7d"              # warn when the advisory data is older (`0` never warns)
+//! internal-prefixes = ["@acme/", "acme-"]   # names only your private registry serves
+//! typosquat-allow = ["lodahs"]   # names that look like a typo of a popular one, on purpose
+//!
+//! [deps.licenses]                # license policy (SPDX ids; no lists: no license findings)
+//! allow = ["MIT", "Apache-2.0", "BSD-3-Clause", "ISC"]
+//! deny = ["AGPL-3.0-only", "GPL-3.0-or-later"]
 //! ```
 //!
 //! Unknown keys are errors: a typo must not silently turn a check off. Errors name the
@@ -144,6 +150,27 @@ pub struct DepsConfig {
     /// duration such as `7d`, `36h` or `90m`; `0` never warns. Default
     /// [`DEFAULT_MAX_DB_AGE_SECS`].
     pub max_db_age: Option<String>,
+    /// Name prefixes (`acme-`) and npm scopes (`@acme/`) of internal packages: such a
+    /// package resolved without a pinned private registry is a dependency-confusion risk.
+    #[serde(default)]
+    pub internal_prefixes: Vec<String>,
+    /// Names not to report as typosquats.
+    #[serde(default)]
+    pub typosquat_allow: Vec<String>,
+    /// `[deps.licenses]`: the license policy.
+    #[serde(default)]
+    pub licenses: LicensesConfig,
+}
+
+/// `[deps.licenses]`: SPDX license ids allowed and denied (`GPL-2.0+` also matches
+/// `GPL-2.0-or-later`). With an allow list, a license on neither list is reported too.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LicensesConfig {
+    #[serde(default)]
+    pub allow: Vec<String>,
+    #[serde(default)]
+    pub deny: Vec<String>,
 }
 
 /// `[advisory]`: the disclosure policy of `palisade advisory` (unset: the defaults).

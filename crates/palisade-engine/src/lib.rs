@@ -148,6 +148,13 @@ pub trait Engine: Send + Sync {
     fn rules(&self) -> &[RuleMeta];
     /// Whether this engine wants to look at the file.
     fn wants(&self, path: &Path, kind: &FileKind) -> bool;
+    /// Whether this engine reads the file at `path`, whose first bytes are `head`, even
+    /// though it is binary (a NUL byte in its first 8 KiB). Binary files are skipped unless
+    /// an engine accepts them here, and only the engines that do see them: an engine
+    /// parsing a binary format (an RPM package database) says so; the default is no.
+    fn wants_binary(&self, _path: &Path, _head: &[u8]) -> bool {
+        false
+    }
     /// Scan one input; findings go to the sink.
     fn scan(&self, input: &Input<'_>, cx: &ScanCx, sink: &mut dyn Sink) -> Result<(), EngineError>;
 }

@@ -172,13 +172,13 @@ pub fn dependency_confusion(
             "`{name}` has the internal prefix `{p}` but no pinned registry"
         ));
     }
-    let words = ["internal", "corp", "private", "intranet", "-priv-"];
-    words.iter().find(|w| lower.contains(*w)).map(|w| {
-        format!(
-            "`{name}` looks internal (`{}`) but no registry is pinned",
-            w.trim_matches('-')
-        )
-    })
+    // Whole name segments only: `hashicorp` is not `corp`, `serde_derive_internals` is
+    // not `internal`.
+    let words = ["internal", "corp", "private", "intranet", "priv"];
+    lower
+        .split(['-', '_', '.', '/', '@', ':'])
+        .find(|seg| words.contains(seg))
+        .map(|w| format!("`{name}` looks internal (`{w}`) but no registry is pinned"))
 }
 
 // ------------------------------------------------------------------ SPDX license policy

@@ -53,6 +53,10 @@ fn dependency_confusion_heuristics() {
     assert!(dependency_confusion("acme-billing", &["acme-"], true).is_none());
     assert!(dependency_confusion("payments-internal-sdk", &[], false).is_some());
     assert!(dependency_confusion("lodash", &["acme-"], false).is_none());
+    // Whole segments only.
+    assert!(dependency_confusion("github.com/hashicorp/hcl", &[], false).is_none());
+    assert!(dependency_confusion("serde_derive_internals", &[], false).is_none());
+    assert!(dependency_confusion("acme.corp.billing", &[], false).is_some());
 }
 
 #[test]

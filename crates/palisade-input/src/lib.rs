@@ -128,6 +128,20 @@ pub fn walk<F>(opts: &WalkOptions, visit: F) -> Result<(), InputError>
 where
     F: Fn(Event) + Sync,
 {
+    walk_with(opts, &|_: &str, _: &[u8]| false, visit)
+}
+
+/// [`walk`], reading the binary files `keep_binary` accepts (by display path and first
+/// 8 KiB) instead of skipping them: the engines that parse a binary format (an RPM package
+/// database) ask for their files; every other binary file is skipped as before.
+pub fn walk_with<F>(
+    opts: &WalkOptions,
+    keep_binary: &(dyn Fn(&str, &[u8]) -> bool + Sync),
+    visit: F,
+) -> Result<(), InputError>
+where
+    F: Fn(Event) + Sync,
+{
     let mut roots_canon = Vec::with_capacity(1 + opts.extra_roots.len());
     for r in std::iter::once(&opts.root).chain(&opts.extra_roots) {
         roots_canon.push(r.canonicalize().map_err(|source| InputError::Root {
@@ -195,7 +209,7 @@ where
             if !ft.is_file() {
                 return WalkState::Continue;
             }
-            visit(load(path, display, max));
+            visit(load_file(path, display, max, keep_binary));
             WalkState::Continue
         })
     });
@@ -204,6 +218,19 @@ where
 
 /// Reads and classifies one file, or says why not.
 pub fn load(path: &Path, display_path: String, max_file_size: u64) -> Event {
+    load_file(path, display_path, max_file_size, &|_: &str, _: &[u8]| {
+        false
+    })
+}
+
+/// [`load`]; a binary file that `keep_binary` accepts (given the display path and the
+/// first 8 KiB) is returned (`kind.is_text` false) rather than skipped.
+pub fn load_file(
+    path: &Path,
+    display_path: String,
+    max_file_size: u64,
+    keep_binary: &(dyn Fn(&str, &[u8]) -> bool + Sync),
+) -> Event {
     let fail = |level, msg: String| Event::Diagnostic(Diagnostic::new(level, &display_path, msg));
     let mut file = match File::open(path) {
         Ok(f) => f,
@@ -241,7 +268,7 @@ pub fn load(path: &Path, display_path: String, max_file_size: u64) -> Event {
         );
     }
     let kind = classify(&display_path, &content);
-    if !kind.is_text {
+    if !kind.is_text && !keep_binary(&display_path, &content[..content.len().min(8192)]) {
         return fail(
             DiagnosticLevel::Skip,
             "binary file (NUL byte in the first 8 KiB)".into(),

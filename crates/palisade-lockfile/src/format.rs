@@ -114,6 +114,10 @@ formats! {
     CycloneDxJson = "cyclonedx", ["bom.json", ".cdx.json"];
     /// An SPDX 2.x JSON SBOM (`*.spdx.json`, or by content): packages' purl references.
     SpdxJson = "spdx", [".spdx.json"];
+    /// A CycloneDX XML SBOM (`bom.xml`, `*.cdx.xml`, or by content): components' purls.
+    CycloneDxXml = "cyclonedx-xml", ["bom.xml", ".cdx.xml"];
+    /// An SPDX 2.x tag-value SBOM (`*.spdx`, or by content): packages' purl references.
+    SpdxTagValue = "spdx-tag-value", [".spdx"];
 }
 
 impl Format {
@@ -246,6 +250,8 @@ fn by_name(path: &str, base: &str) -> Option<Format> {
                 | Format::DepsJson
                 | Format::CycloneDxJson
                 | Format::SpdxJson
+                | Format::CycloneDxXml
+                | Format::SpdxTagValue
         ) {
             continue;
         }
@@ -258,6 +264,16 @@ fn by_name(path: &str, base: &str) -> Option<Format> {
     }
     if lower.ends_with(".spdx.json") {
         return Some(Format::SpdxJson);
+    }
+    if lower.ends_with(".spdx") {
+        return Some(Format::SpdxTagValue);
+    }
+    if lower.ends_with(".cdx.xml")
+        || ["bom.xml", "sbom.xml", "cyclonedx.xml"]
+            .iter()
+            .any(|n| ends_with_name(&lower, n))
+    {
+        return Some(Format::CycloneDxXml);
     }
     if lower.ends_with(".cdx.json")
         || ["bom.json", "sbom.json", "cyclonedx.json"]
@@ -345,6 +361,13 @@ fn sniff(base: &str, head: &[u8]) -> Option<Format> {
     }
     if has("\"spdxVersion\"") && has("\"SPDX-") {
         return Some(Format::SpdxJson);
+    }
+    if starts("<") && has("<bom") && has("cyclonedx.org/schema/bom") {
+        return Some(Format::CycloneDxXml);
+    }
+    if t.trim_start().starts_with("SPDXVersion:") || (has("\nSPDXVersion:") && has("DataLicense:"))
+    {
+        return Some(Format::SpdxTagValue);
     }
     if has("\"runtimeTarget\"") {
         return Some(Format::DepsJson);

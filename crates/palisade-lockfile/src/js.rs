@@ -79,6 +79,13 @@ struct NpmEntry {
     dev_dependencies: BTreeMap<String, String>,
     #[serde(default)]
     peer_dependencies: BTreeMap<String, String>,
+    #[serde(default)]
+    has_install_script: bool,
+    #[serde(default)]
+    resolved: Option<String>,
+    /// A string (SPDX expression) in npm's lockfile; older tools wrote objects: ignored.
+    #[serde(default)]
+    license: Option<Value>,
 }
 
 #[derive(Deserialize, Default)]
@@ -161,6 +168,14 @@ fn lock_v2(cx: &Cx<'_>, packages: BTreeMap<String, Value>, lines: &JsonLines, in
         }
         let mut p = npm_pkg(name, version, *line);
         p.dev = Some(e.dev || e.dev_optional);
+        p.install_script = e.has_install_script;
+        p.resolved = e.resolved.clone().filter(|r| r.len() <= crate::MAX_FIELD);
+        p.license = e
+            .license
+            .as_ref()
+            .and_then(Value::as_str)
+            .filter(|l| !l.is_empty() && l.len() <= crate::MAX_FIELD)
+            .map(str::to_owned);
         let top_level =
             path.matches("node_modules/").count() == 1 && path.starts_with("node_modules/");
         p.direct = Some(top_level && (direct.contains(dir_name) || direct_dev.contains(dir_name)));

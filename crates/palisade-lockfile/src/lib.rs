@@ -39,7 +39,7 @@
 //! | Maven | `pom.xml` (properties, `dependencyManagement`, `${project.*}`, local parent POMs); `gradle.lockfile`; Gradle `verification-metadata.xml`; `libs.versions.toml`; `build.gradle(.kts)` (literal coordinates only) |
 //! | NuGet | `packages.lock.json`; `packages.config`; `*.deps.json`; `*.csproj`/`*.fsproj`/`*.vbproj`; `paket.lock` |
 //! | others | `mix.lock` (Hex), `pubspec.lock` (Pub), `Podfile.lock` (CocoaPods), `Package.resolved` v1-v3 (SwiftURL), `conan.lock` 0.4 and 0.5 (ConanCenter), `renv.lock` (CRAN, Bioconductor), `stack.yaml.lock` and `cabal.project.freeze` (Hackage), `Manifest.toml` formats 1 and 2 (Julia) |
-//! | SBOM | CycloneDX JSON (`bom.json`, `*.cdx.json`) and SPDX 2.x JSON (`*.spdx.json`): each component's purl mapped back to its ecosystem ([`from_purl`]) |
+//! | SBOM | CycloneDX JSON (`bom.json`, `*.cdx.json`) and XML (`bom.xml`, `*.cdx.xml`), SPDX 2.x JSON (`*.spdx.json`) and tag-value (`*.spdx`), each also recognised by content: each component's purl mapped back to its ecosystem ([`from_purl`]), with its licenses |
 //! | OS | dpkg `status` (Debian; opkg's for OpenWrt), apk `installed` (Alpine), RPM `Packages` (Berkeley DB) and `rpmdb.sqlite`; [`os_release::OsRelease`] adds the release (`Debian:12`) |
 //!
 //! Not done: container images (a later step), Gradle and Maven files whose versions come
@@ -145,6 +145,15 @@ pub struct Package {
     /// Dependency edges, where the file gives a graph: `(name, version)`, the version
     /// resolved when the file pins it, otherwise the requirement as written.
     pub dependencies: Vec<(String, String)>,
+    /// The SPDX license expression the file records for the package (package-lock v2/v3
+    /// `license`, composer.lock `license`, an SBOM's licenses); `None` when it says none.
+    pub license: Option<String>,
+    /// Where the package was resolved from, as the file records it (package-lock
+    /// `resolved`, Cargo.lock `source`); `None` when it does not say.
+    pub resolved: Option<String>,
+    /// The package runs an install script (`preinstall`, `install`, `postinstall`) when
+    /// installed: package-lock v2/v3 `hasInstallScript`.
+    pub install_script: bool,
 }
 
 /// A problem with part of a file that did not stop the rest from being read.
@@ -318,6 +327,8 @@ pub fn parse_with_loader(
         Format::RpmSqlite => os::rpm_sqlite(&cx, content),
         Format::CycloneDxJson => sbom::cyclonedx(&cx, content),
         Format::SpdxJson => sbom::spdx(&cx, content),
+        Format::CycloneDxXml => sbom::cyclonedx_xml(&cx, content),
+        Format::SpdxTagValue => sbom::spdx_tag_value(&cx, content),
     }?;
     for pkg in &mut inv.packages {
         if pkg.file.is_empty() {
@@ -422,5 +433,8 @@ pub(crate) fn pkg(
         file: String::new(),
         line,
         dependencies: Vec::new(),
+        license: None,
+        resolved: None,
+        install_script: false,
     }
 }

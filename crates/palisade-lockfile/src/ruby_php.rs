@@ -101,6 +101,9 @@ struct ComposerPackage {
     version: String,
     #[serde(default)]
     require: HashMap<String, String>,
+    /// SPDX ids; several mean a choice (Composer's documented semantics).
+    #[serde(default)]
+    license: Vec<String>,
 }
 
 pub(crate) fn composer_lock(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, LockfileError> {
@@ -140,6 +143,17 @@ pub(crate) fn composer_lock(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, Lo
             line,
         );
         pk.dev = Some(dev);
+        let ids: Vec<&str> = p
+            .license
+            .iter()
+            .map(|l| l.trim())
+            .filter(|l| !l.is_empty() && l.len() <= crate::MAX_FIELD)
+            .collect();
+        pk.license = match ids.len() {
+            0 => None,
+            1 => Some(ids[0].to_owned()),
+            _ => Some(format!("({})", ids.join(" OR "))),
+        };
         let mut deps: Vec<(String, String)> = p
             .require
             .into_iter()

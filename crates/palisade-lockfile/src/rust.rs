@@ -88,6 +88,7 @@ pub(crate) fn cargo_lock(cx: &Cx<'_>, content: &[u8]) -> Result<Inventory, Lockf
             );
         }
         pk.direct = Some(direct.contains(&(p.name.clone(), p.version.clone())));
+        pk.resolved = Some(source.clone());
         pk.dependencies = p.dependencies.iter().map(|d| resolve(d)).collect();
         inv.packages.push(pk);
     }

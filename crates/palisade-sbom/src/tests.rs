@@ -11,6 +11,9 @@ fn pkg(eco: &str, name: &str, version: &str, purl: &str) -> Package {
         file: "Cargo.lock".to_owned(),
         line: Some(1),
         dependencies: Vec::new(),
+        license: None,
+        resolved: None,
+        install_script: false,
     }
 }
 

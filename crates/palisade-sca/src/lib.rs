@@ -21,6 +21,13 @@
 //! the same `palisade_osv::match_advisories` the store uses; it is for examples and tests
 //! only and is never used to scan a tree.
 
+mod hygiene;
+
+pub use hygiene::{
+    DEPENDENCY_CONFUSION, HygienePolicy, INSTALL_SCRIPT, LICENSE_POLICY, TYPOSQUATTING, UNPINNED,
+};
+pub use palisade_hygiene::LicensePolicy;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -108,6 +115,8 @@ pub struct ScaEngine {
     source: Source,
     rules: Vec<RuleMeta>,
     stats: Arc<AuditStats>,
+    hygiene: HygienePolicy,
+    forced: Option<palisade_lockfile::Format>,
 }
 
 impl std::fmt::Debug for ScaEngine {
@@ -162,7 +171,24 @@ impl ScaEngine {
                 path: "palisade-sca/src/examples.json".to_owned(),
                 message: e.to_string(),
             })?;
-        Ok(ScaEngine::from_source(Source::Examples(advisories)))
+        let mut engine = ScaEngine::from_source(Source::Examples(advisories));
+        engine.hygiene = HygienePolicy::examples();
+        Ok(engine)
+    }
+
+    /// The engine reading every file it is given as `format` (`palisade deps --type`).
+    #[must_use]
+    pub fn with_forced_format(mut self, format: Option<palisade_lockfile::Format>) -> ScaEngine {
+        self.forced = format;
+        self
+    }
+
+    /// The engine with `[deps]`'s hygiene settings (internal prefixes, typosquat allow
+    /// list, license policy).
+    #[must_use]
+    pub fn with_hygiene(mut self, policy: HygienePolicy) -> ScaEngine {
+        self.hygiene = policy;
+        self
     }
 
     fn from_source(source: Source) -> ScaEngine {
@@ -170,6 +196,8 @@ impl ScaEngine {
             source,
             rules: rules(),
             stats: Arc::new(AuditStats::default()),
+            hygiene: HygienePolicy::default(),
+            forced: None,
         }
     }
 
@@ -195,7 +223,7 @@ pub fn rules() -> Vec<RuleMeta> {
             "version = 4\n\n[[package]]\nname = \"openssl\"\nversion = \"{version}\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n"
         ),
     };
-    vec![RuleMeta {
+    let mut out = vec![RuleMeta {
         id: RULE_ID.to_owned(),
         name: "Dependency with a known vulnerability".to_owned(),
         severity: FindingSeverity::High,
@@ -219,7 +247,9 @@ reported as not audited, never as clean: refresh it with `palisade db import`."
         ],
         examples: vec![lock("0.8.0")],
         negative_examples: vec![lock("0.9.0")],
-    }]
+    }];
+    out.extend(hygiene::rules());
+    out
 }
 
 fn severity_of(v: &Vulnerability) -> FindingSeverity {
@@ -328,6 +358,21 @@ fn finding(pkg: &Package, version: &str, v: &Vulnerability) -> Finding {
     }
 }
 
+/// A file whose name says nothing but whose content may be an SBOM (`inventory.json`,
+/// `export.xml`, `sbom.txt`).
+fn sbom_candidate(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [".json", ".xml", ".txt"].iter().any(|e| lower.ends_with(e))
+}
+
+fn is_sbom(f: palisade_lockfile::Format) -> bool {
+    use palisade_lockfile::Format;
+    matches!(
+        f,
+        Format::CycloneDxJson | Format::SpdxJson | Format::CycloneDxXml | Format::SpdxTagValue
+    )
+}
+
 /// Most sibling files (includes, parent POMs) read for one scanned file.
 const MAX_SIBLING_READS: usize = 64;
 
@@ -400,13 +445,54 @@ impl Engine for ScaEngine {
         &self.rules
     }
 
-    fn wants(&self, path: &Path, _kind: &FileKind) -> bool {
+    fn wants(&self, path: &Path, kind: &FileKind) -> bool {
         let p: PathBuf = path.into();
-        palisade_lockfile::detect(&p.to_string_lossy(), b"").is_some()
+        let p = p.to_string_lossy();
+        if self.forced.is_some() {
+            return true;
+        }
+        // A binary file reaches this engine only after `wants_binary` accepted it; JSON,
+        // XML and text files may be SBOMs whatever their name (recognised by content).
+        palisade_lockfile::detect(&p, b"").is_some()
+            || hygiene::is_package_json(&p)
+            || !kind.is_text
+            || sbom_candidate(&p)
+    }
+
+    /// The RPM package databases (Berkeley DB `Packages`, `rpmdb.sqlite`) are binary:
+    /// known by their place in a root file system or by their magic bytes.
+    fn wants_binary(&self, path: &Path, head: &[u8]) -> bool {
+        if self.forced.is_some() {
+            return true;
+        }
+        let p = path.to_string_lossy();
+        matches!(
+            palisade_lockfile::detect(&p, head),
+            Some(palisade_lockfile::Format::RpmBdb | palisade_lockfile::Format::RpmSqlite)
+        )
     }
 
     fn scan(&self, input: &Input<'_>, cx: &ScanCx, sink: &mut dyn Sink) -> Result<(), EngineError> {
-        let Some(format) = palisade_lockfile::detect(input.path, input.content) else {
+        let by_name = self
+            .forced
+            .or_else(|| palisade_lockfile::detect(input.path, b""));
+        let format = match by_name {
+            Some(f) => Some(f),
+            None => palisade_lockfile::detect(input.path, input.content).filter(|f| {
+                // A file wanted only as a possible SBOM counts only as an SBOM.
+                !sbom_candidate(input.path) || is_sbom(*f) || !input.kind.is_text
+            }),
+        };
+        let Some(format) = format else {
+            if hygiene::is_package_json(input.path) {
+                hygiene::check_package_json(
+                    &self.hygiene,
+                    &self.rules,
+                    input.path,
+                    input.content,
+                    &mut |f| sink.emit(f),
+                );
+            }
             return Ok(());
         };
         let inventory = match &cx.files_root {
@@ -418,6 +504,15 @@ impl Engine for ScaEngine {
             None => palisade_lockfile::parse(format, input.path, input.content),
         }
         .map_err(|e| EngineError::Parse(e.to_string()))?;
+        hygiene::check_inventory(
+            &self.hygiene,
+            &self.rules,
+            format,
+            input.path,
+            input.content,
+            &inventory,
+            &mut |f| sink.emit(f),
+        );
         let mut audited = 0;
         let mut unpinned = 0;
         let mut no_data: BTreeMap<String, usize> = BTreeMap::new();

@@ -76,7 +76,10 @@ impl Scanner<'_> {
         let mut findings = Vec::new();
         let path = std::path::Path::new(input.path);
         for engine in &self.engines {
-            if !engine.wants(path, input.kind) {
+            if !engine.wants(path, input.kind)
+                || (!input.kind.is_text
+                    && !engine.wants_binary(path, &input.content[..input.content.len().min(8192)]))
+            {
                 continue;
             }
             if let Err(e) = engine.scan(input, &self.cx, &mut findings) {
@@ -120,14 +123,18 @@ impl Scanner<'_> {
         let findings = Mutex::new(Vec::new());
         let diagnostics = Mutex::new(Vec::new());
         let suppressed = AtomicU64::new(0);
-        palisade_input::walk(walk, |event| match event {
+        let keep_binary = |p: &str, head: &[u8]| {
+            let path = std::path::Path::new(p);
+            self.engines.iter().any(|e| e.wants_binary(path, head))
+        };
+        palisade_input::walk_with(walk, &keep_binary, |event| match event {
             Event::File(file) => {
                 progress.files.fetch_add(1, Ordering::Relaxed);
                 progress
                     .bytes
                     .fetch_add(file.content.len() as u64, Ordering::Relaxed);
                 let mut diags = Vec::new();
-                if !file.kind.is_utf8 {
+                if file.kind.is_text && !file.kind.is_utf8 {
                     diags.push(Diagnostic::new(
                         DiagnosticLevel::Skip,
                         &file.display_path,

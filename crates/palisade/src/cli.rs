@@ -298,6 +298,10 @@ pub struct DepsArgs {
     /// (shown with -v and in JSON diagnostics, with the justification). Repeatable.
     #[arg(long)]
     pub vex: Vec<PathBuf>,
+    /// Read every file named on the command line as this format, whatever its name
+    /// (`cargo`, `npm`, `yarn`, `pip`, `poetry`, `Cargo.lock`, `cyclonedx`...).
+    #[arg(long = "type", value_name = "FORMAT")]
+    pub format_type: Option<String>,
 }
 
 /// What the walk reads: shared by every command that walks a tree.

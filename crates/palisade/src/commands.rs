@@ -132,6 +132,7 @@ pub(crate) fn prepare(args: &ScanArgs, force_engines: Option<&[&str]>) -> Result
         &selected,
         &rule_files,
         &iac,
+        &crate::deps_hygiene::policy(&config),
         registry::AdvisoryDb::Path(db_path.as_deref()),
     )?;
     for (engine, why) in &built.skipped {

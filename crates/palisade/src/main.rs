@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod dast;
 mod db;
+mod deps_hygiene;
 mod diff;
 mod git;
 mod iac;

@@ -34,7 +34,13 @@ pub struct Built {
 /// Builds the selected engines. `rule_files` are extra rule files (secrets: palisade
 /// YAML or gitleaks TOML).
 pub fn build(selected: &[String], rule_files: &[PathBuf], db: AdvisoryDb<'_>) -> Result<Built> {
-    build_with(selected, rule_files, &crate::iac::Options::default(), db)
+    build_with(
+        selected,
+        rule_files,
+        &crate::iac::Options::default(),
+        &palisade_sca::HygienePolicy::default(),
+        db,
+    )
 }
 
 /// [`build`], with the IaC engine's policies and scan roots.
@@ -42,6 +48,7 @@ pub fn build_with(
     selected: &[String],
     rule_files: &[PathBuf],
     iac: &crate::iac::Options,
+    hygiene: &palisade_sca::HygienePolicy,
     db: AdvisoryDb<'_>,
 ) -> Result<Built> {
     for s in selected {
@@ -68,7 +75,10 @@ pub fn build_with(
             }
             "deps" => {
                 let engine = match db {
-                    AdvisoryDb::Path(p) => ScaEngine::open(p),
+                    AdvisoryDb::Path(p) => ScaEngine::open(p).map(|e| {
+                        e.with_hygiene(hygiene.clone())
+                            .with_forced_format(crate::deps_hygiene::forced_format())
+                    }),
                     AdvisoryDb::Examples => ScaEngine::with_examples(),
                 };
                 engine.map(|e| {

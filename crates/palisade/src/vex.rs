@@ -289,30 +289,51 @@ pub fn apply(statements: &[Statement], findings: &mut Vec<Finding>) -> Vec<Diagn
 /// `palisade deps` with its SBOM inputs and VEX documents.
 pub fn deps_command(args: &DepsArgs) -> Result<ExitCode> {
     let mut scan = args.scan.clone();
+    if let Some(t) = &args.format_type {
+        let format = palisade_lockfile::Format::from_name(t)?;
+        if let Some(d) = scan.paths.iter().find(|p| p.is_dir()) {
+            bail!(
+                "--type reads every file it is given as {}: name files, not the directory {}",
+                format.name(),
+                d.display()
+            );
+        }
+        crate::deps_hygiene::force_format(format);
+    }
     if !args.sbom.is_empty() {
         for s in &args.sbom {
             let name = s.to_string_lossy();
             let head = std::fs::read(s)
                 .with_context(|| format!("cannot read the SBOM {}", s.display()))?;
-            match palisade_lockfile::detect(&name, &[]) {
-                Some(
-                    palisade_lockfile::Format::CycloneDxJson | palisade_lockfile::Format::SpdxJson,
-                ) => {}
-                _ => {
-                    let kind = palisade_lockfile::detect("sbom.input", &head);
-                    let hint = match kind {
-                        Some(palisade_lockfile::Format::CycloneDxJson) => "a CycloneDX SBOM",
-                        Some(palisade_lockfile::Format::SpdxJson) => "an SPDX SBOM",
-                        _ => bail!(
-                            "{}: not a CycloneDX or SPDX JSON SBOM (no \"bomFormat\": \"CycloneDX\" or \"spdxVersion\")",
-                            s.display()
-                        ),
-                    };
-                    bail!(
-                        "{}: {hint}, but palisade finds SBOMs by name: name it *.cdx.json, bom.json or sbom.json (CycloneDX), or *.spdx.json (SPDX)",
-                        s.display()
-                    );
-                }
+            use palisade_lockfile::Format;
+            let sbom = |f: Option<Format>| {
+                matches!(
+                    f,
+                    Some(
+                        Format::CycloneDxJson
+                            | Format::SpdxJson
+                            | Format::CycloneDxXml
+                            | Format::SpdxTagValue
+                    )
+                )
+            };
+            if sbom(palisade_lockfile::detect(&name, &[])) {
+                continue;
+            }
+            // Recognised by content: scanned when its name ends in .json, .xml or .txt.
+            let lower = name.to_ascii_lowercase();
+            let by_content = sbom(palisade_lockfile::detect("sbom.input", &head));
+            if !by_content {
+                bail!(
+                    "{}: not a CycloneDX (JSON or XML) or SPDX (JSON or tag-value) SBOM (no \"bomFormat\": \"CycloneDX\", <bom xmlns=\"http://cyclonedx.org/schema/bom/...\">, \"spdxVersion\" or SPDXVersion:)",
+                    s.display()
+                );
+            }
+            if ![".json", ".xml", ".txt"].iter().any(|e| lower.ends_with(e)) {
+                bail!(
+                    "{}: an SBOM by its content, but palisade reads SBOMs named *.json, *.xml, *.txt or *.spdx: rename it",
+                    s.display()
+                );
             }
         }
         // The SBOMs replace the default `.`; explicit paths are scanned too.

@@ -8,6 +8,7 @@ mod common;
 mod dast;
 mod db_update;
 mod deps;
+mod deps_hygiene;
 mod diff;
 mod git;
 mod iac;

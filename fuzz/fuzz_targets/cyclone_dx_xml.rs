@@ -1,0 +1,5 @@
+#![no_main]
+//! `palisade_lockfile::parse` as CycloneDxXml: any bytes give an inventory or an error, never a panic.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    palisade_lockfile_fuzz::run(palisade_lockfile::Format::CycloneDxXml, data);
+});
