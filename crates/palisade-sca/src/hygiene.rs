@@ -283,6 +283,7 @@ fn finding(
         snippet: None,
         fix: None,
         owners: Vec::new(),
+        trace: Vec::new(),
     }
 }
 
