@@ -10,9 +10,9 @@ public class TransferController : Controller {
     [ValidateAntiForgeryToken]
     public IActionResult SendSafe(Transfer t) { return Ok(); }
 
-    [HttpPost]
     // ruleid: csharp-ignore-antiforgery-token
-    [IgnoreAntiforgeryToken(Order = 1001)]
+    [IgnoreAntiforgeryToken]
+    [HttpPost]
     public IActionResult Close(int id) { return Ok(); }
 }
 
