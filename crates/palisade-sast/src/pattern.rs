@@ -78,6 +78,11 @@ impl Pattern {
     }
 }
 
+/// PHP superglobals: written like metavariables (`$_GET`) but matched literally in PHP patterns.
+const PHP_SUPERGLOBALS: &[&str] = &[
+    "_GET", "_POST", "_REQUEST", "_COOKIE", "_FILES", "_SERVER", "_SESSION", "_ENV",
+];
+
 fn is_mv_start(b: u8) -> bool {
     b.is_ascii_uppercase() || b == b'_'
 }
@@ -128,6 +133,12 @@ pub fn preprocess(lang: Lang, pat: &str) -> String {
                 let mut k = j + 1;
                 while k < b.len() && is_mv_char(b[k]) {
                     k += 1;
+                }
+                if lang == Lang::Php && PHP_SUPERGLOBALS.contains(&&line[j + 1..k]) {
+                    // `$_GET`, `$_SESSION`, ... are PHP variables, not metavariables (as in Semgrep).
+                    out.push_str(&line[j..k]);
+                    j = k;
+                    continue;
                 }
                 out.push_str(dollar);
                 out.push_str(MV);

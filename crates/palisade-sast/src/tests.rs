@@ -119,6 +119,19 @@ fn message_interpolation_fix_and_parse_error_count() {
     );
 }
 
+/// PHP superglobals in a pattern are the variables themselves, not metavariables: `$_GET[...]`
+/// matches `$_GET['q']` but not `$pages['q']`, and a bare `$_POST` is not "any expression".
+#[test]
+fn php_superglobals_are_literal_in_patterns() {
+    let e = engine(
+        "rules:\n  - id: t\n    languages: [php]\n    message: m\n    severity: ERROR\n    patterns:\n      - pattern: include $X;\n      - metavariable-pattern:\n          metavariable: $X\n          pattern-either:\n            - pattern: $_GET[...]\n            - pattern: $_POST\n",
+    );
+    let src = b"<?php\ninclude $pages[$p];\ninclude 'a/' . $_GET['page'];\ninclude $cfg;\ninclude $_POST;\n";
+    let found = e.scan_source("a.php", src).expect("scan");
+    let lines: Vec<u32> = found.iter().map(|f| f.line()).collect();
+    assert_eq!(lines, vec![3, 5]);
+}
+
 /// Built-in patterns compile on first use, per language: a Python scan compiles no Java
 /// pattern. Rule files loaded by path compile at load, so a bad pattern is refused there.
 #[test]
