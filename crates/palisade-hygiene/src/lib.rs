@@ -92,12 +92,65 @@ fn within_one_edit(a: &[char], b: &[char]) -> bool {
     d[n][m] == 1
 }
 
-/// Does `name` look like a popular package of `ecosystem` (`npm`, `PyPI`, `crates.io`) that
-/// it is not? Names shorter than 4 characters are not judged (too many neighbours).
+/// Go's major-version suffix (`/v2`, `/v10`) names another major of the same module.
+fn strip_go_major(s: &str) -> &str {
+    match s.rsplit_once("/v") {
+        Some((base, v)) if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) => base,
+        _ => s,
+    }
+}
+
+/// The owned namespace of a name: an npm scope, a Packagist vendor, a Maven groupId, a Go
+/// module's path above its last element. `None` for flat names.
+fn namespace(s: &str) -> Option<&str> {
+    s.rfind([':', '/']).map(|i| &s[..i])
+}
+
+/// Two same-length names that differ only in digits (`sha1`/`sha2`, `jdk15on`/`jdk18on`,
+/// `php80`/`php81`): versions of one family, not a slip.
+fn digit_variant(a: &[char], b: &[char]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| x == y || (x.is_ascii_digit() && y.is_ascii_digit()))
+}
+
+/// A family or sibling rather than a slip: one name is the other plus a trailing digit
+/// (`through`/`through2`), or the candidate is the popular name plus a plural `s`
+/// (`buffers`; but `expres` for `express` is still a slip). Real ones abound.
+fn suffix_variant(popular: &[char], name: &[char]) -> bool {
+    let extends =
+        |short: &[char], long: &[char]| long.len() == short.len() + 1 && long.starts_with(short);
+    (extends(popular, name) && name.last().is_some_and(|c| c.is_ascii_digit() || *c == 's'))
+        || (extends(name, popular) && popular.last().is_some_and(char::is_ascii_digit))
+}
+
+/// Does `name` look like a popular package of `ecosystem` (`npm`, `PyPI`, `crates.io`,
+/// `RubyGems`, `Packagist`, `Maven`, `NuGet`, `Go`) that it is not?
+///
+/// Precision rules, so that real neighbours of popular names stay quiet:
+/// - names shorter than 4 characters are not judged, and popular names shorter than 5 are
+///   matched only by separators and look-alike characters, not by edits (`glob`, `mime`,
+///   `yaml` have many real one-edit neighbours);
+/// - a name that is itself on the list is popular, not a squat;
+/// - a case-only difference is the same package, and so is a separator-only difference
+///   where the registry normalises them (PyPI, crates.io);
+/// - a name in the same owned namespace (npm scope, Packagist vendor, Maven groupId, Go
+///   module path) as the popular one comes from the same publisher;
+/// - names differing only in digits are versions of one family (`sha1`/`sha2`), and a
+///   trailing digit or plural `s` makes a sibling (`through2`, `buffers`);
+/// - Go major-version suffixes (`/v2`) are ignored.
 pub fn typosquat(ecosystem: &str, name: &str) -> Option<Typosquat> {
     let list = popular::for_ecosystem(ecosystem);
+    let is_go = ecosystem.eq_ignore_ascii_case("go") || ecosystem.eq_ignore_ascii_case("golang");
+    let name = if is_go { strip_go_major(name) } else { name };
     let n = normalise(name);
-    if n.len() < 4 || list.contains(&name) {
+    if n.len() < 4
+        || list.iter().any(|p| {
+            let p = if is_go { strip_go_major(p) } else { p };
+            p.eq_ignore_ascii_case(name)
+        })
+    {
         return None;
     }
     // PyPI normalises separators and case itself, and crates.io refuses names differing only
@@ -105,17 +158,25 @@ pub fn typosquat(ecosystem: &str, name: &str) -> Option<Typosquat> {
     let same_project = ecosystem.eq_ignore_ascii_case("pypi")
         || ecosystem.eq_ignore_ascii_case("crates.io")
         || ecosystem.eq_ignore_ascii_case("cargo");
-    for p in list {
-        let pn = normalise(p);
-        if pn == n {
+    let ns = namespace(&n).map(str::to_owned);
+    let candidates = list.iter().filter_map(|p| {
+        let base = if is_go { strip_go_major(p) } else { p };
+        let pn = normalise(base);
+        let same_ns = ns.is_some() && namespace(&pn) == ns.as_deref();
+        (!same_ns).then_some((*p, pn))
+    });
+    let candidates: Vec<(&'static str, String)> = candidates.collect();
+    for (p, pn) in &candidates {
+        if *pn == n {
             return (!same_project).then_some(Typosquat {
                 popular: p,
                 resemblance: Resemblance::Separator,
             });
         }
     }
-    for p in list {
-        if deglyph(p) == deglyph(name) {
+    let dn = deglyph(name);
+    for (p, pn) in &candidates {
+        if deglyph(pn) == dn && pn.len() >= 4 {
             return Some(Typosquat {
                 popular: p,
                 resemblance: Resemblance::Homoglyph,
@@ -123,9 +184,9 @@ pub fn typosquat(ecosystem: &str, name: &str) -> Option<Typosquat> {
         }
     }
     let nc: Vec<char> = n.chars().collect();
-    for p in list {
-        let pc: Vec<char> = normalise(p).chars().collect();
-        if pc.len() < 4 {
+    for (p, pn) in &candidates {
+        let pc: Vec<char> = pn.chars().collect();
+        if pc.len() < 5 || digit_variant(&pc, &nc) || suffix_variant(&pc, &nc) {
             continue;
         }
         if pc.len() == nc.len() {
