@@ -2,6 +2,8 @@
 //! - [`typosquat`]: a name one edit, one adjacent-key slip, a homoglyph or a separator away
 //!   from a popular package of the same ecosystem ([`popular`]);
 //! - [`dependency_confusion`]: internal-looking names resolved from a public registry;
+//! - [`parse_npmrc`], [`pip_conf_pins`]: registry pinning evidence from `.npmrc` and
+//!   `pip.conf`/`pip.ini`;
 //! - [`LicensePolicy`]: SPDX license expressions (`AND`, `OR`, `WITH`, `+`, parentheses)
 //!   against allow and deny lists.
 //!
@@ -139,6 +141,7 @@ fn suffix_variant(popular: &[char], name: &[char]) -> bool {
 ///   module path) as the popular one comes from the same publisher;
 /// - names differing only in digits are versions of one family (`sha1`/`sha2`), and a
 ///   trailing digit or plural `s` makes a sibling (`through2`, `buffers`);
+/// - a plain edit must keep the first character (keyboard slips and look-alikes need not);
 /// - Go major-version suffixes (`/v2`) are ignored.
 pub fn typosquat(ecosystem: &str, name: &str) -> Option<Typosquat> {
     let list = popular::for_ecosystem(ecosystem);
@@ -203,7 +206,10 @@ pub fn typosquat(ecosystem: &str, name: &str) -> Option<Typosquat> {
                 });
             }
         }
-        if within_one_edit(&pc, &nc) {
+        // An edit of the first character makes too many real words (`attrs`/`cattrs`,
+        // `notify`/`inotify`, `bcrypt`/`scrypt`); slips there are still caught as adjacent
+        // keys and look-alikes.
+        if pc.first() == nc.first() && within_one_edit(&pc, &nc) {
             return Some(Typosquat {
                 popular: p,
                 resemblance: Resemblance::EditDistance,
@@ -240,6 +246,111 @@ pub fn dependency_confusion(
         .split(['-', '_', '.', '/', '@', ':'])
         .find(|seg| words.contains(seg))
         .map(|w| format!("`{name}` looks internal (`{w}`) but no registry is pinned"))
+}
+
+// ------------------------------------------------------------------ registry pinning
+
+/// Is `url` the public npm registry?
+pub fn is_public_npm_registry(url: &str) -> bool {
+    let u = url.trim().to_ascii_lowercase();
+    let host = u
+        .strip_prefix("https://")
+        .or_else(|| u.strip_prefix("http://"))
+        .unwrap_or(&u);
+    host.starts_with("registry.npmjs.org") || host.starts_with("registry.yarnpkg.com")
+}
+
+/// Is `url` the public Python package index?
+pub fn is_public_pypi_index(url: &str) -> bool {
+    let u = url.trim().to_ascii_lowercase();
+    u.contains("://pypi.org")
+        || u.contains("://pypi.python.org")
+        || u.contains("://files.pythonhosted.org")
+}
+
+/// What an `.npmrc` pins: `registry=` (every unscoped package) and `@scope:registry=` lines
+/// (the scope's packages), keeping only registries other than the public one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NpmrcPins {
+    /// A private default registry: every package comes from there.
+    pub default_private: bool,
+    /// Scopes (`@acme`, lowercase) pinned to a private registry.
+    pub private_scopes: Vec<String>,
+}
+
+impl NpmrcPins {
+    /// Is the npm package `name` pinned to a private registry by this file?
+    pub fn pins(&self, name: &str) -> bool {
+        if let Some((scope, _)) = name.split_once('/')
+            && scope.starts_with('@')
+        {
+            let scope = scope.to_ascii_lowercase();
+            if self.private_scopes.contains(&scope) {
+                return true;
+            }
+        }
+        self.default_private
+    }
+}
+
+/// Reads the registry lines of an `.npmrc` (ini syntax; `;` and `#` comments; values may
+/// be quoted). Unknown keys and malformed lines are ignored: npm ignores them too.
+pub fn parse_npmrc(text: &str) -> NpmrcPins {
+    let mut pins = NpmrcPins::default();
+    for line in text.lines().take(10_000) {
+        let line = line.trim();
+        if line.starts_with([';', '#']) {
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        let key = key.trim().to_ascii_lowercase();
+        let value = value.trim().trim_matches(['"', '\'']);
+        // An unexpanded `${VAR}` is still a deliberate, non-public registry.
+        if value.is_empty() || is_public_npm_registry(value) {
+            continue;
+        }
+        if key == "registry" {
+            pins.default_private = true;
+        } else if let Some(scope) = key.strip_suffix(":registry")
+            && scope.starts_with('@')
+            && scope.len() > 1
+            && !pins.private_scopes.iter().any(|s| s == scope)
+        {
+            pins.private_scopes.push(scope.to_owned());
+        }
+    }
+    pins
+}
+
+/// Does a `pip.conf`/`pip.ini` set `index-url` (in `[global]` or `[install]`) to an index
+/// other than PyPI? `extra-index-url` pins nothing: pip consults both indexes.
+pub fn pip_conf_pins(text: &str) -> bool {
+    let mut section = String::new();
+    for line in text.lines().take(10_000) {
+        let line = line.trim();
+        if line.starts_with([';', '#']) {
+            continue;
+        }
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            section = name.trim().to_ascii_lowercase();
+            continue;
+        }
+        let Some((key, value)) = line.split_once(['=', ':']) else {
+            continue;
+        };
+        let key = key.trim().to_ascii_lowercase().replace('_', "-");
+        let value = value.trim();
+        if (section == "global" || section == "install")
+            && key == "index-url"
+            && !value.is_empty()
+            && !is_public_pypi_index(value)
+        {
+            return true;
+        }
+    }
+    false
 }
 
 // ------------------------------------------------------------------ SPDX license policy

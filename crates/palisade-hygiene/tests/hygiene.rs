@@ -1,5 +1,6 @@
 use palisade_hygiene::{
-    LicenseDecision, LicensePolicy, Resemblance, dependency_confusion, parse_spdx, typosquat,
+    LicenseDecision, LicensePolicy, Resemblance, dependency_confusion, parse_npmrc, parse_spdx,
+    pip_conf_pins, typosquat,
 };
 
 #[test]
@@ -189,4 +190,71 @@ fn popular_lists_are_clean_data() {
         for_ecosystem("crates.io").len()
     );
     assert!(for_ecosystem("Hex").is_empty());
+}
+
+/// Noise measurement, not a check: `HYGIENE_NAMES=file.tsv cargo test -p palisade-hygiene
+/// -- --ignored --nocapture noise` prints every `ecosystem<TAB>name` line of the file that
+/// `typosquat` reports (docs/deps-hygiene.md records the figures on the shared lockfiles).
+#[test]
+#[ignore = "measurement over a names file given in HYGIENE_NAMES"]
+fn noise_over_names_file() {
+    let Ok(path) = std::env::var("HYGIENE_NAMES") else {
+        eprintln!("skipped: HYGIENE_NAMES is not set");
+        return;
+    };
+    let text = std::fs::read_to_string(&path).expect("names file");
+    let (mut judged, mut hits) = (0, 0);
+    for line in text.lines() {
+        let Some((eco, name)) = line.split_once('\t') else {
+            continue;
+        };
+        judged += 1;
+        if let Some(t) = typosquat(eco, name) {
+            hits += 1;
+            eprintln!("{eco}\t{name}\t{}\t{:?}", t.popular, t.resemblance);
+        }
+    }
+    eprintln!("{hits} hit(s) among {judged} name(s)");
+}
+
+#[test]
+fn npmrc_and_pip_conf_pin_registries() {
+    let pins = parse_npmrc(
+        "; comment\n@acme:registry=https://npm.acme.example/\n@public:registry=https://registry.npmjs.org/\n//npm.acme.example/:_authToken=${NPM_TOKEN}\nalways-auth=true\n",
+    );
+    assert!(!pins.default_private);
+    assert_eq!(pins.private_scopes, vec!["@acme".to_owned()]);
+    assert!(pins.pins("@acme/billing"));
+    assert!(pins.pins("@ACME/billing"));
+    assert!(!pins.pins("@public/x"));
+    assert!(!pins.pins("acme-billing"));
+    let all = parse_npmrc("registry = \"https://artifactory.acme.example/api/npm/npm/\"\n");
+    assert!(all.default_private && all.pins("anything"));
+    assert_eq!(
+        parse_npmrc("registry=https://registry.npmjs.org/\n"),
+        Default::default()
+    );
+    assert_eq!(
+        parse_npmrc("# registry=https://npm.acme.example/\n"),
+        Default::default()
+    );
+
+    assert!(pip_conf_pins(
+        "[global]\nindex-url = https://pypi.acme.example/simple\n"
+    ));
+    assert!(pip_conf_pins(
+        "[install]\nindex_url=https://pypi.acme.example/simple\n"
+    ));
+    assert!(!pip_conf_pins(
+        "[global]\nextra-index-url = https://pypi.acme.example/simple\n"
+    ));
+    assert!(!pip_conf_pins(
+        "[global]\nindex-url = https://pypi.org/simple\n"
+    ));
+    assert!(!pip_conf_pins(
+        "[freeze]\nindex-url = https://pypi.acme.example/simple\n"
+    ));
+    assert!(!pip_conf_pins(
+        "index-url = https://pypi.acme.example/simple\n"
+    ));
 }

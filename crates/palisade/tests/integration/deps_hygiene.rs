@@ -199,6 +199,75 @@ fn a_private_registry_pins_internal_names_and_allow_lists_quiet_typos() {
 }
 
 #[test]
+fn npmrc_and_pip_conf_in_the_tree_pin_registries() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = db(dir.path());
+    let proj = dir.path().join("proj");
+    for sub in ["web", "py/pinned", "py/open"] {
+        fs::create_dir_all(proj.join(sub)).expect("mkdir");
+    }
+    fs::write(
+        proj.join("palisade.toml"),
+        "[deps]\ninternal-prefixes = [\"acme-\", \"@acme/\"]\n",
+    )
+    .expect("write");
+    // The root `.npmrc` pins the `@acme` scope only; the unscoped `acme-tools` stays open.
+    fs::write(
+        proj.join(".npmrc"),
+        "@acme:registry=https://npm.acme.example/\n//npm.acme.example/:_authToken=${NPM_TOKEN}\n",
+    )
+    .expect("write");
+    fs::write(
+        proj.join("web/package.json"),
+        r#"{ "name": "web", "dependencies": { "@acme/billing": "^1.0.0", "acme-tools": "^1.0.0" } }"#,
+    )
+    .expect("write");
+    fs::write(
+        proj.join("py/pinned/pip.conf"),
+        "[global]\nindex-url = https://pypi.acme.example/simple\n",
+    )
+    .expect("write");
+    fs::write(proj.join("py/pinned/requirements.txt"), "acme-sdk==1.0\n").expect("write");
+    fs::write(
+        proj.join("py/open/pip.conf"),
+        "[global]\nextra-index-url = https://pypi.acme.example/simple\n",
+    )
+    .expect("write");
+    fs::write(proj.join("py/open/requirements.txt"), "acme-sdk==1.0\n").expect("write");
+    let r = run(bin()
+        .args([
+            "deps",
+            "--no-ignore",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--db",
+        ])
+        .arg(&db)
+        .arg(&proj));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let found: Vec<(String, String)> = ids_and_messages(&v)
+        .into_iter()
+        .filter(|(id, _, _)| id == "deps/dependency-confusion")
+        .map(|(_, m, locs)| (m, locs))
+        .collect();
+    let about = |needle: &str, file: &str| {
+        found
+            .iter()
+            .any(|(m, locs)| m.contains(needle) && locs.contains(file))
+    };
+    assert!(about("acme-tools", "web/package.json"), "{found:?}");
+    assert!(!about("@acme/billing", "web/package.json"), "{found:?}");
+    assert!(about("acme-sdk", "py/open/requirements.txt"), "{found:?}");
+    assert!(
+        !about("acme-sdk", "py/pinned/requirements.txt"),
+        "{found:?}"
+    );
+}
+
+#[test]
 fn a_bad_license_policy_key_is_an_error_naming_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = db(dir.path());
