@@ -10,7 +10,9 @@
 //! - `deps/dependency-confusion`: an internal-looking name (`[deps] internal-prefixes`,
 //!   or words like `internal`) resolved from the public registry, or with no registry
 //!   recorded at all. A package resolved from another registry (package-lock `resolved`,
-//!   Cargo.lock `source`, a requirements file's `--index-url`) is pinned and quiet.
+//!   Cargo.lock `source`, a requirements file's `--index-url`) is pinned and quiet, and so
+//!   is one whose lockfile records no registry when the nearest `.npmrc` or `pip.conf` in
+//!   the tree pins a private one ([`RegistryPins`]).
 //! - `deps/install-script`: an npm package that runs a script when installed
 //!   (package-lock v2/v3 `hasInstallScript`, or `scripts.preinstall`/`install`/
 //!   `postinstall` in `node_modules/*/package.json` when the tree has them).
@@ -183,8 +185,8 @@ Maven or NuGet names, npm scopes, or packages the lockfile says came from the pu
 registry).\n\nWhy it matters: anyone can publish \
 that name on the public registry with a higher version, and a resolver that consults both \
 registries installs theirs (dependency confusion).\n\nHow to fix: pin the scope or package to \
-your private registry (`.npmrc` `@acme:registry=`, pip `--index-url` rather than \
-`--extra-index-url`, Cargo `registry = \"acme\"`), regenerate the lockfile, and reserve the \
+your private registry (`.npmrc` `@acme:registry=`, pip `--index-url` or `pip.conf` \
+`index-url` rather than `--extra-index-url`, Cargo `registry = \"acme\"`), regenerate the lockfile, and reserve the \
 names on the public registry.",
             vec![lock("acme-internal-auth", "")],
             vec![lock(
