@@ -144,14 +144,19 @@ fn suffix_variant(popular: &[char], name: &[char]) -> bool {
 /// - a plain edit must keep the first character (keyboard slips and look-alikes need not);
 /// - Go major-version suffixes (`/v2`) are ignored.
 pub fn typosquat(ecosystem: &str, name: &str) -> Option<Typosquat> {
-    let list = popular::for_ecosystem(ecosystem);
+    let list = popular::entries(ecosystem);
     let is_go = ecosystem.eq_ignore_ascii_case("go") || ecosystem.eq_ignore_ascii_case("golang");
     let name = if is_go { strip_go_major(name) } else { name };
     let n = normalise(name);
+    let lower = name.to_ascii_lowercase();
     if n.len() < 4
-        || list.iter().any(|p| {
-            let p = if is_go { strip_go_major(p) } else { p };
-            p.eq_ignore_ascii_case(name)
+        || list.iter().any(|e| {
+            let p = if is_go {
+                strip_go_major(e.name)
+            } else {
+                e.name
+            };
+            p.eq_ignore_ascii_case(&lower)
         })
     {
         return None;
@@ -161,47 +166,41 @@ pub fn typosquat(ecosystem: &str, name: &str) -> Option<Typosquat> {
     let same_project = ecosystem.eq_ignore_ascii_case("pypi")
         || ecosystem.eq_ignore_ascii_case("crates.io")
         || ecosystem.eq_ignore_ascii_case("cargo");
-    let ns = namespace(&n).map(str::to_owned);
-    let candidates = list.iter().filter_map(|p| {
-        let base = if is_go { strip_go_major(p) } else { p };
-        let pn = normalise(base);
-        let same_ns = ns.is_some() && namespace(&pn) == ns.as_deref();
-        (!same_ns).then_some((*p, pn))
-    });
-    let candidates: Vec<(&'static str, String)> = candidates.collect();
-    for (p, pn) in &candidates {
-        if *pn == n {
-            return (!same_project).then_some(Typosquat {
-                popular: p,
-                resemblance: Resemblance::Separator,
-            });
-        }
+    let ns = namespace(&n);
+    let candidates = || {
+        list.iter()
+            .filter(move |e| ns.is_none() || e.ns.as_deref() != ns)
+    };
+    if let Some(e) = candidates().find(|e| e.norm == n) {
+        return (!same_project).then_some(Typosquat {
+            popular: e.name,
+            resemblance: Resemblance::Separator,
+        });
     }
-    let dn = deglyph(name);
-    for (p, pn) in &candidates {
-        if deglyph(pn) == dn && pn.len() >= 4 {
-            return Some(Typosquat {
-                popular: p,
-                resemblance: Resemblance::Homoglyph,
-            });
-        }
+    let dn = deglyph(&n);
+    if let Some(e) = candidates().find(|e| e.glyph == dn && e.norm.len() >= 4) {
+        return Some(Typosquat {
+            popular: e.name,
+            resemblance: Resemblance::Homoglyph,
+        });
     }
     let nc: Vec<char> = n.chars().collect();
-    for (p, pn) in &candidates {
-        let pc: Vec<char> = pn.chars().collect();
-        if pc.len() < 5 || digit_variant(&pc, &nc) || suffix_variant(&pc, &nc) {
+    for e in candidates() {
+        let pc = &e.chars;
+        if pc.len() < 5
+            || pc.len().abs_diff(nc.len()) > 1
+            || digit_variant(pc, &nc)
+            || suffix_variant(pc, &nc)
+        {
             continue;
         }
         if pc.len() == nc.len() {
-            let diffs: Vec<(char, char)> = pc
-                .iter()
-                .zip(&nc)
-                .filter(|(a, b)| a != b)
-                .map(|(a, b)| (*a, *b))
-                .collect();
-            if diffs.len() == 1 && adjacent(diffs[0].0, diffs[0].1) {
+            let mut diffs = pc.iter().zip(&nc).filter(|(a, b)| a != b);
+            if let (Some((a, b)), None) = (diffs.next(), diffs.next())
+                && adjacent(*a, *b)
+            {
                 return Some(Typosquat {
-                    popular: p,
+                    popular: e.name,
                     resemblance: Resemblance::Keyboard,
                 });
             }
@@ -209,9 +208,9 @@ pub fn typosquat(ecosystem: &str, name: &str) -> Option<Typosquat> {
         // An edit of the first character makes too many real words (`attrs`/`cattrs`,
         // `notify`/`inotify`, `bcrypt`/`scrypt`); slips there are still caught as adjacent
         // keys and look-alikes.
-        if pc.first() == nc.first() && within_one_edit(&pc, &nc) {
+        if pc.first() == nc.first() && within_one_edit(pc, &nc) {
             return Some(Typosquat {
-                popular: p,
+                popular: e.name,
                 resemblance: Resemblance::EditDistance,
             });
         }

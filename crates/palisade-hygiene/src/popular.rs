@@ -39,6 +39,51 @@ fn cached(
     cell.get_or_init(|| parse(text))
 }
 
+/// A popular name with the forms the typosquat check compares, computed once per list.
+pub(crate) struct Entry {
+    pub name: &'static str,
+    /// Lowercase, `_`/`.` as `-`, Go `/vN` suffix removed.
+    pub norm: String,
+    /// `norm` with look-alike characters mapped.
+    pub glyph: String,
+    pub chars: Vec<char>,
+    /// The owned namespace of `norm` (scope, vendor, groupId, module path).
+    pub ns: Option<String>,
+}
+
+/// The entries of `ecosystem`'s list (empty without one).
+pub(crate) fn entries(ecosystem: &str) -> &'static [Entry] {
+    static CELLS: [OnceLock<Vec<Entry>>; 8] = [const { OnceLock::new() }; 8];
+    let list = for_ecosystem(ecosystem);
+    let Some(i) = ECOSYSTEMS
+        .iter()
+        .position(|e| for_ecosystem(e).as_ptr() == list.as_ptr())
+        .filter(|_| !list.is_empty())
+    else {
+        return &[];
+    };
+    let is_go = i == 7;
+    CELLS[i].get_or_init(|| {
+        list.iter()
+            .map(|name| {
+                let base = if is_go {
+                    crate::strip_go_major(name)
+                } else {
+                    name
+                };
+                let norm = crate::normalise(base);
+                Entry {
+                    name,
+                    glyph: crate::deglyph(&norm),
+                    chars: norm.chars().collect(),
+                    ns: crate::namespace(&norm).map(str::to_owned),
+                    norm,
+                }
+            })
+            .collect()
+    })
+}
+
 /// The popular names of `ecosystem` (case-insensitive; `cargo` is crates.io, `golang` is
 /// Go); empty for an ecosystem without a list.
 pub fn for_ecosystem(ecosystem: &str) -> &'static [&'static str] {
