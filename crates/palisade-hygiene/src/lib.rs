@@ -256,15 +256,32 @@ pub fn is_public_npm_registry(url: &str) -> bool {
         .strip_prefix("https://")
         .or_else(|| u.strip_prefix("http://"))
         .unwrap_or(&u);
-    host.starts_with("registry.npmjs.org") || host.starts_with("registry.yarnpkg.com")
+    // Mirrors of the public registry serve its names too: no protection.
+    [
+        "registry.npmjs.org",
+        "registry.yarnpkg.com",
+        "registry.npmmirror.com",
+        "registry.npm.taobao.org",
+    ]
+    .iter()
+    .any(|h| host.starts_with(h))
 }
 
 /// Is `url` the public Python package index?
 pub fn is_public_pypi_index(url: &str) -> bool {
     let u = url.trim().to_ascii_lowercase();
-    u.contains("://pypi.org")
-        || u.contains("://pypi.python.org")
-        || u.contains("://files.pythonhosted.org")
+    // PyPI and widely used public mirrors of it (they serve its names too).
+    [
+        "://pypi.org",
+        "://pypi.python.org",
+        "://files.pythonhosted.org",
+        "://mirrors.aliyun.com/pypi",
+        "://pypi.tuna.tsinghua.edu.cn",
+        "://pypi.doubanio.com",
+        "://mirrors.cloud.tencent.com/pypi",
+    ]
+    .iter()
+    .any(|h| u.contains(h))
 }
 
 /// What an `.npmrc` pins: `registry=` (every unscoped package) and `@scope:registry=` lines

@@ -336,9 +336,7 @@ fn requirements_index_pinned(text: &str) -> bool {
             .strip_prefix("--index-url")
             .or_else(|| l.strip_prefix("-i "))
             .map(|u| u.trim_start_matches(['=', ' ']).trim());
-        url.is_some_and(|u| {
-            !u.is_empty() && !u.contains("pypi.org") && !u.contains("pypi.python.org")
-        })
+        url.is_some_and(|u| !u.is_empty() && !palisade_hygiene::is_public_pypi_index(u))
     })
 }
 
