@@ -2,6 +2,8 @@
 //! - [`typosquat`]: a name one edit, one adjacent-key slip, a homoglyph or a separator away
 //!   from a popular package of the same ecosystem ([`popular`]);
 //! - [`dependency_confusion`]: internal-looking names resolved from a public registry;
+//! - [`parse_npmrc`], [`pip_conf_pins`]: registry pinning evidence from `.npmrc` and
+//!   `pip.conf`/`pip.ini`;
 //! - [`LicensePolicy`]: SPDX license expressions (`AND`, `OR`, `WITH`, `+`, parentheses)
 //!   against allow and deny lists.
 //!
@@ -92,12 +94,71 @@ fn within_one_edit(a: &[char], b: &[char]) -> bool {
     d[n][m] == 1
 }
 
-/// Does `name` look like a popular package of `ecosystem` (`npm`, `PyPI`, `crates.io`) that
-/// it is not? Names shorter than 4 characters are not judged (too many neighbours).
+/// Go's major-version suffix (`/v2`, `/v10`) names another major of the same module.
+fn strip_go_major(s: &str) -> &str {
+    match s.rsplit_once("/v") {
+        Some((base, v)) if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) => base,
+        _ => s,
+    }
+}
+
+/// The owned namespace of a name: an npm scope, a Packagist vendor, a Maven groupId, a Go
+/// module's path above its last element. `None` for flat names.
+fn namespace(s: &str) -> Option<&str> {
+    s.rfind([':', '/']).map(|i| &s[..i])
+}
+
+/// Two same-length names that differ only in digits (`sha1`/`sha2`, `jdk15on`/`jdk18on`,
+/// `php80`/`php81`): versions of one family, not a slip.
+fn digit_variant(a: &[char], b: &[char]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| x == y || (x.is_ascii_digit() && y.is_ascii_digit()))
+}
+
+/// A family or sibling rather than a slip: one name is the other plus a trailing digit
+/// (`through`/`through2`), or the candidate is the popular name plus a plural `s`
+/// (`buffers`; but `expres` for `express` is still a slip). Real ones abound.
+fn suffix_variant(popular: &[char], name: &[char]) -> bool {
+    let extends =
+        |short: &[char], long: &[char]| long.len() == short.len() + 1 && long.starts_with(short);
+    (extends(popular, name) && name.last().is_some_and(|c| c.is_ascii_digit() || *c == 's'))
+        || (extends(name, popular) && popular.last().is_some_and(char::is_ascii_digit))
+}
+
+/// Does `name` look like a popular package of `ecosystem` (`npm`, `PyPI`, `crates.io`,
+/// `RubyGems`, `Packagist`, `Maven`, `NuGet`, `Go`) that it is not?
+///
+/// Precision rules, so that real neighbours of popular names stay quiet:
+/// - names shorter than 4 characters are not judged, and popular names shorter than 5 are
+///   matched only by separators and look-alike characters, not by edits (`glob`, `mime`,
+///   `yaml` have many real one-edit neighbours);
+/// - a name that is itself on the list is popular, not a squat;
+/// - a case-only difference is the same package, and so is a separator-only difference
+///   where the registry normalises them (PyPI, crates.io);
+/// - a name in the same owned namespace (npm scope, Packagist vendor, Maven groupId, Go
+///   module path) as the popular one comes from the same publisher;
+/// - names differing only in digits are versions of one family (`sha1`/`sha2`), and a
+///   trailing digit or plural `s` makes a sibling (`through2`, `buffers`);
+/// - a plain edit must keep the first character (keyboard slips and look-alikes need not);
+/// - Go major-version suffixes (`/v2`) are ignored.
 pub fn typosquat(ecosystem: &str, name: &str) -> Option<Typosquat> {
-    let list = popular::for_ecosystem(ecosystem);
+    let list = popular::entries(ecosystem);
+    let is_go = ecosystem.eq_ignore_ascii_case("go") || ecosystem.eq_ignore_ascii_case("golang");
+    let name = if is_go { strip_go_major(name) } else { name };
     let n = normalise(name);
-    if n.len() < 4 || list.contains(&name) {
+    let lower = name.to_ascii_lowercase();
+    if n.len() < 4
+        || list.iter().any(|e| {
+            let p = if is_go {
+                strip_go_major(e.name)
+            } else {
+                e.name
+            };
+            p.eq_ignore_ascii_case(&lower)
+        })
+    {
         return None;
     }
     // PyPI normalises separators and case itself, and crates.io refuses names differing only
@@ -105,46 +166,51 @@ pub fn typosquat(ecosystem: &str, name: &str) -> Option<Typosquat> {
     let same_project = ecosystem.eq_ignore_ascii_case("pypi")
         || ecosystem.eq_ignore_ascii_case("crates.io")
         || ecosystem.eq_ignore_ascii_case("cargo");
-    for p in list {
-        let pn = normalise(p);
-        if pn == n {
-            return (!same_project).then_some(Typosquat {
-                popular: p,
-                resemblance: Resemblance::Separator,
-            });
-        }
+    let ns = namespace(&n);
+    let candidates = || {
+        list.iter()
+            .filter(move |e| ns.is_none() || e.ns.as_deref() != ns)
+    };
+    if let Some(e) = candidates().find(|e| e.norm == n) {
+        return (!same_project).then_some(Typosquat {
+            popular: e.name,
+            resemblance: Resemblance::Separator,
+        });
     }
-    for p in list {
-        if deglyph(p) == deglyph(name) {
-            return Some(Typosquat {
-                popular: p,
-                resemblance: Resemblance::Homoglyph,
-            });
-        }
+    let dn = deglyph(&n);
+    if let Some(e) = candidates().find(|e| e.glyph == dn && e.norm.len() >= 4) {
+        return Some(Typosquat {
+            popular: e.name,
+            resemblance: Resemblance::Homoglyph,
+        });
     }
     let nc: Vec<char> = n.chars().collect();
-    for p in list {
-        let pc: Vec<char> = normalise(p).chars().collect();
-        if pc.len() < 4 {
+    for e in candidates() {
+        let pc = &e.chars;
+        if pc.len() < 5
+            || pc.len().abs_diff(nc.len()) > 1
+            || digit_variant(pc, &nc)
+            || suffix_variant(pc, &nc)
+        {
             continue;
         }
         if pc.len() == nc.len() {
-            let diffs: Vec<(char, char)> = pc
-                .iter()
-                .zip(&nc)
-                .filter(|(a, b)| a != b)
-                .map(|(a, b)| (*a, *b))
-                .collect();
-            if diffs.len() == 1 && adjacent(diffs[0].0, diffs[0].1) {
+            let mut diffs = pc.iter().zip(&nc).filter(|(a, b)| a != b);
+            if let (Some((a, b)), None) = (diffs.next(), diffs.next())
+                && adjacent(*a, *b)
+            {
                 return Some(Typosquat {
-                    popular: p,
+                    popular: e.name,
                     resemblance: Resemblance::Keyboard,
                 });
             }
         }
-        if within_one_edit(&pc, &nc) {
+        // An edit of the first character makes too many real words (`attrs`/`cattrs`,
+        // `notify`/`inotify`, `bcrypt`/`scrypt`); slips there are still caught as adjacent
+        // keys and look-alikes.
+        if pc.first() == nc.first() && within_one_edit(pc, &nc) {
             return Some(Typosquat {
-                popular: p,
+                popular: e.name,
                 resemblance: Resemblance::EditDistance,
             });
         }
@@ -179,6 +245,128 @@ pub fn dependency_confusion(
         .split(['-', '_', '.', '/', '@', ':'])
         .find(|seg| words.contains(seg))
         .map(|w| format!("`{name}` looks internal (`{w}`) but no registry is pinned"))
+}
+
+// ------------------------------------------------------------------ registry pinning
+
+/// Is `url` the public npm registry?
+pub fn is_public_npm_registry(url: &str) -> bool {
+    let u = url.trim().to_ascii_lowercase();
+    let host = u
+        .strip_prefix("https://")
+        .or_else(|| u.strip_prefix("http://"))
+        .unwrap_or(&u);
+    // Mirrors of the public registry serve its names too: no protection.
+    [
+        "registry.npmjs.org",
+        "registry.yarnpkg.com",
+        "registry.npmmirror.com",
+        "registry.npm.taobao.org",
+    ]
+    .iter()
+    .any(|h| host.starts_with(h))
+}
+
+/// Is `url` the public Python package index?
+pub fn is_public_pypi_index(url: &str) -> bool {
+    let u = url.trim().to_ascii_lowercase();
+    // PyPI and widely used public mirrors of it (they serve its names too).
+    [
+        "://pypi.org",
+        "://pypi.python.org",
+        "://files.pythonhosted.org",
+        "://mirrors.aliyun.com/pypi",
+        "://pypi.tuna.tsinghua.edu.cn",
+        "://pypi.doubanio.com",
+        "://mirrors.cloud.tencent.com/pypi",
+    ]
+    .iter()
+    .any(|h| u.contains(h))
+}
+
+/// What an `.npmrc` pins: `registry=` (every unscoped package) and `@scope:registry=` lines
+/// (the scope's packages), keeping only registries other than the public one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NpmrcPins {
+    /// A private default registry: every package comes from there.
+    pub default_private: bool,
+    /// Scopes (`@acme`, lowercase) pinned to a private registry.
+    pub private_scopes: Vec<String>,
+}
+
+impl NpmrcPins {
+    /// Is the npm package `name` pinned to a private registry by this file?
+    pub fn pins(&self, name: &str) -> bool {
+        if let Some((scope, _)) = name.split_once('/')
+            && scope.starts_with('@')
+        {
+            let scope = scope.to_ascii_lowercase();
+            if self.private_scopes.contains(&scope) {
+                return true;
+            }
+        }
+        self.default_private
+    }
+}
+
+/// Reads the registry lines of an `.npmrc` (ini syntax; `;` and `#` comments; values may
+/// be quoted). Unknown keys and malformed lines are ignored: npm ignores them too.
+pub fn parse_npmrc(text: &str) -> NpmrcPins {
+    let mut pins = NpmrcPins::default();
+    for line in text.lines().take(10_000) {
+        let line = line.trim();
+        if line.starts_with([';', '#']) {
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        let key = key.trim().to_ascii_lowercase();
+        let value = value.trim().trim_matches(['"', '\'']);
+        // An unexpanded `${VAR}` is still a deliberate, non-public registry.
+        if value.is_empty() || is_public_npm_registry(value) {
+            continue;
+        }
+        if key == "registry" {
+            pins.default_private = true;
+        } else if let Some(scope) = key.strip_suffix(":registry")
+            && scope.starts_with('@')
+            && scope.len() > 1
+            && !pins.private_scopes.iter().any(|s| s == scope)
+        {
+            pins.private_scopes.push(scope.to_owned());
+        }
+    }
+    pins
+}
+
+/// Does a `pip.conf`/`pip.ini` set `index-url` (in `[global]` or `[install]`) to an index
+/// other than PyPI? `extra-index-url` pins nothing: pip consults both indexes.
+pub fn pip_conf_pins(text: &str) -> bool {
+    let mut section = String::new();
+    for line in text.lines().take(10_000) {
+        let line = line.trim();
+        if line.starts_with([';', '#']) {
+            continue;
+        }
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            section = name.trim().to_ascii_lowercase();
+            continue;
+        }
+        let Some((key, value)) = line.split_once(['=', ':']) else {
+            continue;
+        };
+        let key = key.trim().to_ascii_lowercase().replace('_', "-");
+        let value = value.trim();
+        if (section == "global" || section == "install")
+            && key == "index-url"
+            && !value.is_empty()
+            && !is_public_pypi_index(value)
+        {
+            return true;
+        }
+    }
+    false
 }
 
 // ------------------------------------------------------------------ SPDX license policy

@@ -10,7 +10,9 @@
 //! - `deps/dependency-confusion`: an internal-looking name (`[deps] internal-prefixes`,
 //!   or words like `internal`) resolved from the public registry, or with no registry
 //!   recorded at all. A package resolved from another registry (package-lock `resolved`,
-//!   Cargo.lock `source`, a requirements file's `--index-url`) is pinned and quiet.
+//!   Cargo.lock `source`, a requirements file's `--index-url`) is pinned and quiet, and so
+//!   is one whose lockfile records no registry when the nearest `.npmrc` or `pip.conf` in
+//!   the tree pins a private one ([`RegistryPins`]).
 //! - `deps/install-script`: an npm package that runs a script when installed
 //!   (package-lock v2/v3 `hasInstallScript`, or `scripts.preinstall`/`install`/
 //!   `postinstall` in `node_modules/*/package.json` when the tree has them).
@@ -24,7 +26,7 @@ use palisade_engine::finding::{
     Confidence, Finding, Location, RuleId, Severity as FindingSeverity, Span,
 };
 use palisade_engine::{Example, RuleMeta, fingerprint};
-use palisade_hygiene::{LicenseDecision, LicensePolicy, Resemblance};
+use palisade_hygiene::{LicenseDecision, LicensePolicy, NpmrcPins, Resemblance};
 use palisade_lockfile::{Format, Inventory, Package};
 use serde_json::Value;
 
@@ -55,6 +57,26 @@ impl HygienePolicy {
                 deny: vec!["AGPL-3.0-only".to_owned(), "AGPL-3.0-or-later".to_owned()],
             },
             ..HygienePolicy::default()
+        }
+    }
+}
+
+/// Registry configuration found beside a lockfile (the nearest `.npmrc`, `pip.conf` or
+/// `pip.ini` in its directory or above, within the scanned tree): evidence that packages
+/// come from a private registry when the lockfile does not record where they came from.
+#[derive(Debug, Clone, Default)]
+pub struct RegistryPins {
+    pub npmrc: NpmrcPins,
+    /// A `pip.conf`/`pip.ini` sets `index-url` to a private index.
+    pub pip_index: bool,
+}
+
+impl RegistryPins {
+    fn pins(&self, pkg: &Package) -> bool {
+        match pkg.ecosystem.as_str() {
+            "npm" => self.npmrc.pins(&pkg.name),
+            "PyPI" => self.pip_index,
+            _ => false,
         }
     }
 }
@@ -163,8 +185,8 @@ Maven or NuGet names, npm scopes, or packages the lockfile says came from the pu
 registry).\n\nWhy it matters: anyone can publish \
 that name on the public registry with a higher version, and a resolver that consults both \
 registries installs theirs (dependency confusion).\n\nHow to fix: pin the scope or package to \
-your private registry (`.npmrc` `@acme:registry=`, pip `--index-url` rather than \
-`--extra-index-url`, Cargo `registry = \"acme\"`), regenerate the lockfile, and reserve the \
+your private registry (`.npmrc` `@acme:registry=`, pip `--index-url` or `pip.conf` \
+`index-url` rather than `--extra-index-url`, Cargo `registry = \"acme\"`), regenerate the lockfile, and reserve the \
 names on the public registry.",
             vec![lock("acme-internal-auth", "")],
             vec![lock(
@@ -314,9 +336,7 @@ fn requirements_index_pinned(text: &str) -> bool {
             .strip_prefix("--index-url")
             .or_else(|| l.strip_prefix("-i "))
             .map(|u| u.trim_start_matches(['=', ' ']).trim());
-        url.is_some_and(|u| {
-            !u.is_empty() && !u.contains("pypi.org") && !u.contains("pypi.python.org")
-        })
+        url.is_some_and(|u| !u.is_empty() && !palisade_hygiene::is_public_pypi_index(u))
     })
 }
 
@@ -330,9 +350,11 @@ fn resemblance_text(r: Resemblance) -> &'static str {
 }
 
 /// Runs every hygiene rule over one file's inventory.
+#[allow(clippy::too_many_arguments)]
 pub fn check_inventory(
     policy: &HygienePolicy,
     rules: &[RuleMeta],
+    pins: &RegistryPins,
     format: Format,
     path: &str,
     content: &[u8],
@@ -347,7 +369,7 @@ pub fn check_inventory(
         .map(String::as_str)
         .collect();
     for pkg in &inv.packages {
-        check_package(policy, rules, &prefixes, index_pinned, pkg, emit);
+        check_package(policy, rules, &prefixes, index_pinned, pins, pkg, emit);
         if pkg.install_script && pkg.ecosystem == "npm" {
             emit(finding(
                 rules,
@@ -385,6 +407,7 @@ fn check_package(
     rules: &[RuleMeta],
     prefixes: &[&str],
     index_pinned: bool,
+    pins: &RegistryPins,
     pkg: &Package,
     emit: &mut dyn FnMut(Finding),
 ) {
@@ -413,8 +436,10 @@ fn check_package(
     }
     let public = from_public_registry(&pkg.ecosystem, pkg.resolved.as_deref());
     // Pinned: resolved from somewhere that is not the public registry (a private registry,
-    // a git repository, a local path), or a requirements file with a private index.
-    let pinned = public == Some(false) || index_pinned;
+    // a git repository, a local path), or a requirements file with a private index, or,
+    // when the lockfile does not say where it came from, a private registry in `.npmrc`
+    // or `pip.conf` (a lockfile that says "public registry" outweighs the configuration).
+    let pinned = public == Some(false) || index_pinned || (public.is_none() && pins.pins(pkg));
     let lower = pkg.name.to_ascii_lowercase();
     let configured = prefixes
         .iter()
@@ -567,6 +592,7 @@ fn floating_spec(spec: &str) -> Option<&'static str> {
 pub fn check_package_json(
     policy: &HygienePolicy,
     rules: &[RuleMeta],
+    pins: &RegistryPins,
     path: &str,
     content: &[u8],
     emit: &mut dyn FnMut(Finding),
@@ -632,8 +658,8 @@ pub fn check_package_json(
             let mut p = npm_package(name, None, path, line);
             p.direct = Some(true);
             p.dev = Some(section == "devDependencies");
-            // Registry unknown from a manifest: `.npmrc` decides. Judge the name only.
-            check_package(policy, rules, &prefixes, false, &p, emit);
+            // Registry unknown from a manifest: `.npmrc` decides.
+            check_package(policy, rules, &prefixes, false, pins, &p, emit);
             if let Some(why) = floating_spec(spec) {
                 let shown: String = spec.chars().take(120).collect();
                 emit(finding(

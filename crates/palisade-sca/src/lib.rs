@@ -436,6 +436,47 @@ impl SiblingBudget {
     }
 }
 
+/// The deepest directories searched upward for `.npmrc` and `pip.conf`.
+const MAX_CONFIG_DEPTH: usize = 16;
+
+/// The registry configuration nearest to `path` (its directory, then each parent up to the
+/// scan root): the first `.npmrc` when `npm`, the first `pip.conf`/`pip.ini` when `pip`.
+fn registry_pins(
+    root: &Path,
+    path: &str,
+    max_file: u64,
+    npm: bool,
+    pip: bool,
+) -> hygiene::RegistryPins {
+    let budget = SiblingBudget::new(max_file.min(1024 * 1024));
+    let mut pins = hygiene::RegistryPins::default();
+    let (mut want_npm, mut want_pip) = (npm, pip);
+    let mut dir = Path::new(path).parent();
+    let mut depth = 0;
+    while let Some(d) = dir {
+        if !(want_npm || want_pip) || depth > MAX_CONFIG_DEPTH {
+            break;
+        }
+        if want_npm && let Some(bytes) = budget.read(root, &d.join(".npmrc")) {
+            pins.npmrc = palisade_hygiene::parse_npmrc(&String::from_utf8_lossy(&bytes));
+            want_npm = false;
+        }
+        if want_pip {
+            for name in ["pip.conf", "pip.ini"] {
+                if let Some(bytes) = budget.read(root, &d.join(name)) {
+                    pins.pip_index =
+                        palisade_hygiene::pip_conf_pins(&String::from_utf8_lossy(&bytes));
+                    want_pip = false;
+                    break;
+                }
+            }
+        }
+        dir = d.parent();
+        depth += 1;
+    }
+    pins
+}
+
 impl Engine for ScaEngine {
     fn id(&self) -> &'static str {
         "deps"
@@ -485,9 +526,16 @@ impl Engine for ScaEngine {
         };
         let Some(format) = format else {
             if hygiene::is_package_json(input.path) {
+                let pins = match &cx.files_root {
+                    Some(root) if !input.path.contains("node_modules/") => {
+                        registry_pins(root, input.path, cx.limits.max_file_size, true, false)
+                    }
+                    _ => hygiene::RegistryPins::default(),
+                };
                 hygiene::check_package_json(
                     &self.hygiene,
                     &self.rules,
+                    &pins,
                     input.path,
                     input.content,
                     &mut |f| sink.emit(f),
@@ -504,9 +552,23 @@ impl Engine for ScaEngine {
             None => palisade_lockfile::parse(format, input.path, input.content),
         }
         .map_err(|e| EngineError::Parse(e.to_string()))?;
+        let pins = match &cx.files_root {
+            Some(root) => {
+                let has = |eco: &str| inventory.packages.iter().any(|p| p.ecosystem == eco);
+                registry_pins(
+                    root,
+                    input.path,
+                    cx.limits.max_file_size,
+                    has("npm"),
+                    has("PyPI"),
+                )
+            }
+            None => hygiene::RegistryPins::default(),
+        };
         hygiene::check_inventory(
             &self.hygiene,
             &self.rules,
+            &pins,
             format,
             input.path,
             input.content,

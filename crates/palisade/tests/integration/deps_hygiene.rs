@@ -199,6 +199,177 @@ fn a_private_registry_pins_internal_names_and_allow_lists_quiet_typos() {
 }
 
 #[test]
+fn npmrc_and_pip_conf_in_the_tree_pin_registries() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = db(dir.path());
+    let proj = dir.path().join("proj");
+    for sub in ["web", "py/pinned", "py/open"] {
+        fs::create_dir_all(proj.join(sub)).expect("mkdir");
+    }
+    fs::write(
+        proj.join("palisade.toml"),
+        "[deps]\ninternal-prefixes = [\"acme-\", \"@acme/\"]\n",
+    )
+    .expect("write");
+    // The root `.npmrc` pins the `@acme` scope only; the unscoped `acme-tools` stays open.
+    fs::write(
+        proj.join(".npmrc"),
+        "@acme:registry=https://npm.acme.example/\n//npm.acme.example/:_authToken=${NPM_TOKEN}\n",
+    )
+    .expect("write");
+    fs::write(
+        proj.join("web/package.json"),
+        r#"{ "name": "web", "dependencies": { "@acme/billing": "^1.0.0", "acme-tools": "^1.0.0" } }"#,
+    )
+    .expect("write");
+    fs::write(
+        proj.join("py/pinned/pip.conf"),
+        "[global]\nindex-url = https://pypi.acme.example/simple\n",
+    )
+    .expect("write");
+    fs::write(proj.join("py/pinned/requirements.txt"), "acme-sdk==1.0\n").expect("write");
+    fs::write(
+        proj.join("py/open/pip.conf"),
+        "[global]\nextra-index-url = https://pypi.acme.example/simple\n",
+    )
+    .expect("write");
+    fs::write(proj.join("py/open/requirements.txt"), "acme-sdk==1.0\n").expect("write");
+    let r = run(bin()
+        .args([
+            "deps",
+            "--no-ignore",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--db",
+        ])
+        .arg(&db)
+        .arg(&proj));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let found: Vec<(String, String)> = ids_and_messages(&v)
+        .into_iter()
+        .filter(|(id, _, _)| id == "deps/dependency-confusion")
+        .map(|(_, m, locs)| (m, locs))
+        .collect();
+    let about = |needle: &str, file: &str| {
+        found
+            .iter()
+            .any(|(m, locs)| m.contains(needle) && locs.contains(file))
+    };
+    assert!(about("acme-tools", "web/package.json"), "{found:?}");
+    assert!(!about("@acme/billing", "web/package.json"), "{found:?}");
+    assert!(about("acme-sdk", "py/open/requirements.txt"), "{found:?}");
+    assert!(
+        !about("acme-sdk", "py/pinned/requirements.txt"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn typosquats_in_go_ruby_php_maven_and_nuget_direct_dependencies() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = db(dir.path());
+    let proj = dir.path().join("proj");
+    fs::create_dir_all(&proj).expect("mkdir");
+    fs::write(
+        proj.join("go.mod"),
+        r#"module example.com/app
+
+go 1.22
+
+require (
+	github.com/siruspen/logrus v1.9.3
+	github.com/stretchr/testify v1.9.0
+	github.com/gin-gonic/gin v1.10.0
+	github.com/strechr/objx v0.5.2 // indirect
+)
+"#,
+    )
+    .expect("write");
+    fs::write(
+        proj.join("Gemfile.lock"),
+        r#"GEM
+  remote: https://rubygems.org/
+  specs:
+    nokogri (1.16.0)
+    rails (7.1.0)
+
+PLATFORMS
+  ruby
+
+DEPENDENCIES
+  nokogri
+  rails
+
+BUNDLED WITH
+   2.5.0
+"#,
+    )
+    .expect("write");
+    fs::write(proj.join("packages.lock.json"), r#"{
+  "version": 1,
+  "dependencies": {
+    "net8.0": {
+      "Newtonsoft.Jsin": { "type": "Direct", "requested": "[13.0.3, )", "resolved": "13.0.3", "contentHash": "x" },
+      "Serilog": { "type": "Direct", "requested": "[3.1.1, )", "resolved": "3.1.1", "contentHash": "x" },
+      "Serilgo.Sinks": { "type": "Transitive", "resolved": "1.0.0", "contentHash": "x" }
+    }
+  }
+}
+"#).expect("write");
+    fs::write(proj.join("composer.lock"), r#"{ "packages": [ { "name": "monologg/monolog", "version": "3.5.0" }, { "name": "monolog/monolog", "version": "3.5.0" } ], "packages-dev": [] }
+"#).expect("write");
+    fs::write(
+        proj.join("pom.xml"),
+        r#"<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>com.example</groupId>
+  <artifactId>app</artifactId>
+  <version>1.0.0</version>
+  <dependencies>
+    <dependency>
+      <groupId>org.sl4fj</groupId>
+      <artifactId>slf4j-api</artifactId>
+      <version>2.0.13</version>
+    </dependency>
+    <dependency>
+      <groupId>com.google.guava</groupId>
+      <artifactId>guava</artifactId>
+      <version>33.0.0-jre</version>
+    </dependency>
+  </dependencies>
+</project>
+"#,
+    )
+    .expect("write");
+    let r = run(bin()
+        .args([
+            "deps",
+            "--no-config",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--db",
+        ])
+        .arg(&db)
+        .arg(&proj));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let found: Vec<String> = ids_and_messages(&v)
+        .into_iter()
+        .filter(|(id, _, _)| id == "deps/typosquatting")
+        .map(|(_, m, locs)| format!("[{locs}] {m}"))
+        .collect();
+    // One squat per ecosystem; the popular names and the indirect/transitive look-alikes
+    // (`github.com/strechr/objx`, `Serilgo.Sinks`) stay quiet.
+    insta::assert_snapshot!(found.join("\n"));
+    assert_eq!(found.len(), 5, "{found:?}");
+}
+
+#[test]
 fn a_bad_license_policy_key_is_an_error_naming_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = db(dir.path());
