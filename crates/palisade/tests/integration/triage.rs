@@ -585,9 +585,46 @@ fn repository_and_branch_from_git() {
     assert_eq!(json["findings"][0]["repo"], "git.example.com/acme/demo");
 }
 
+/// A PostgreSQL database created for one test and dropped after it.
+struct OwnDatabase {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl OwnDatabase {
+    fn create(base: &str) -> Self {
+        let name = format!("palisade_cli_{}", std::process::id());
+        let mut c =
+            postgres::Client::connect(base, postgres::NoTls).expect("connect to PostgreSQL");
+        // One statement per call: neither may run inside the implicit transaction of a batch.
+        c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .expect("drop a leftover test database");
+        c.batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("create the test database (the role needs CREATEDB)");
+        let (head, _) = base.rsplit_once('/').expect("URL with a database");
+        Self {
+            admin: base.to_owned(),
+            url: format!("{head}/{name}"),
+            name,
+        }
+    }
+}
+
+impl Drop for OwnDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
+            let _ = c.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
+}
+
 #[test]
 fn postgres_store_from_the_command_line() {
-    let Some(url) = std::env::var("PALISADE_TEST_POSTGRES")
+    let Some(base) = std::env::var("PALISADE_TEST_POSTGRES")
         .ok()
         .filter(|u| !u.is_empty())
     else {
@@ -598,8 +635,12 @@ fn postgres_store_from_the_command_line() {
         eprintln!("skipped: PALISADE_TEST_POSTGRES is not set (run .ci/setup-store.sh)");
         return;
     };
+    // A database of its own: the shared one may hold a store of another schema version
+    // (a run of a newer branch migrates it, and this binary then rightly refuses it).
+    let db = OwnDatabase::create(&base);
+    let url = db.url.clone();
     let env = setup();
-    // A repository name of its own in the shared database.
+    // A repository name of its own as well.
     let repo = format!(
         "cli-test/{}-{}",
         std::process::id(),
