@@ -693,10 +693,12 @@ fn ignored_by_peer_comment(
                 lines
                     .iter()
                     .any(|l| comment_lists(l, "kics-scan disable=", '\n', id))
-                    || first.checked_sub(1).and_then(|i| lines.get(i)).is_some_and(|l| {
-                        l.trim_start().starts_with('#')
-                            && l.split_once("kics-scan ignore-line").is_some()
-                    })
+                    || first
+                        .checked_sub(1)
+                        .and_then(|i| lines.get(i))
+                        .is_some_and(|l| {
+                            l.trim_start().starts_with('#') && l.contains("kics-scan ignore-line")
+                        })
             }
             _ => false,
         };

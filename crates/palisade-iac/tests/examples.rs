@@ -136,7 +136,9 @@ fn peer_tool_suppression_comments_are_honoured() {
             .iter()
             .any(|r| r == "iac/k8s-privileged-container")
     );
-    let disabled = format!("# kics-scan disable=611ab018-c4aa-4ba2-b0f6-a448337509a6,dd29336b-fe57-445b-a26e-e6aa867ae609\n{pod}");
+    let disabled = format!(
+        "# kics-scan disable=611ab018-c4aa-4ba2-b0f6-a448337509a6,dd29336b-fe57-445b-a26e-e6aa867ae609\n{pod}"
+    );
     let found = rules("pod.yaml", &disabled);
     assert!(
         !found.iter().any(|r| r == "iac/k8s-privileged-container"),
@@ -155,11 +157,21 @@ fn peer_tool_suppression_comments_are_honoured() {
         !found.iter().any(|r| r == "iac/k8s-privileged-container"),
         "{found:?}"
     );
-    let docker = "FROM alpine:3.20\nUSER 1\nHEALTHCHECK CMD true\n# kics-scan ignore-line\nRUN sudo true\n";
+    let docker =
+        "FROM alpine:3.20\nUSER 1\nHEALTHCHECK CMD true\n# kics-scan ignore-line\nRUN sudo true\n";
     let found = rules("Dockerfile", docker);
-    assert!(!found.iter().any(|r| r == "iac/dockerfile-sudo"), "{found:?}");
-    let found = rules("Dockerfile", &docker.replace("# kics-scan ignore-line\n", ""));
-    assert!(found.iter().any(|r| r == "iac/dockerfile-sudo"), "{found:?}");
+    assert!(
+        !found.iter().any(|r| r == "iac/dockerfile-sudo"),
+        "{found:?}"
+    );
+    let found = rules(
+        "Dockerfile",
+        &docker.replace("# kics-scan ignore-line\n", ""),
+    );
+    assert!(
+        found.iter().any(|r| r == "iac/dockerfile-sudo"),
+        "{found:?}"
+    );
 }
 
 #[test]
