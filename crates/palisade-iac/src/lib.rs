@@ -657,7 +657,8 @@ impl IacEngine {
 
 /// Whether the suppression comment of the tool a user migrates from covers this hit:
 /// `# zizmor: ignore[id]` on a line of the finding, `# hadolint ignore=DLxxxx` on the line
-/// before the instruction, `# checkov:skip=CKV_...` anywhere in the file.
+/// before the instruction, `# checkov:skip=CKV_...` anywhere in the file, KICS's
+/// `# kics-scan disable=<uuid>` anywhere in the file or `# kics-scan ignore-line` just above.
 fn ignored_by_peer_comment(
     lines: &[&str],
     format: Format,
@@ -686,6 +687,19 @@ fn ignored_by_peer_comment(
                     rest.split([':', ' ', ',']).next() == Some(id.as_str())
                 })
             }),
+            // KICS: `# kics-scan disable=<query id>,...` anywhere in the file, or
+            // `# kics-scan ignore-line` on the line just above the finding.
+            "kics" => {
+                lines
+                    .iter()
+                    .any(|l| comment_lists(l, "kics-scan disable=", '\n', id))
+                    || first
+                        .checked_sub(1)
+                        .and_then(|i| lines.get(i))
+                        .is_some_and(|l| {
+                            l.trim_start().starts_with('#') && l.contains("kics-scan ignore-line")
+                        })
+            }
             _ => false,
         };
         if hit {

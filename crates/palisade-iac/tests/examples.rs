@@ -127,6 +127,51 @@ fn peer_tool_suppression_comments_are_honoured() {
             .iter()
             .any(|r| r == "iac/k8s-privileged-container")
     );
+
+    // KICS: `kics-scan disable=<query uuid>` for the whole file, `kics-scan ignore-line`
+    // for the next line; both only for checks that name a KICS equivalent.
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: a\n      image: a:1\n      securityContext: {privileged: true}\n";
+    assert!(
+        rules("pod.yaml", pod)
+            .iter()
+            .any(|r| r == "iac/k8s-privileged-container")
+    );
+    let disabled = format!(
+        "# kics-scan disable=611ab018-c4aa-4ba2-b0f6-a448337509a6,dd29336b-fe57-445b-a26e-e6aa867ae609\n{pod}"
+    );
+    let found = rules("pod.yaml", &disabled);
+    assert!(
+        !found.iter().any(|r| r == "iac/k8s-privileged-container"),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().any(|r| r == "iac/k8s-image-digest"),
+        "only the listed queries are disabled: {found:?}"
+    );
+    let ignored = pod.replace(
+        "      securityContext:",
+        "      # kics-scan ignore-line\n      securityContext:",
+    );
+    let found = rules("pod.yaml", &ignored);
+    assert!(
+        !found.iter().any(|r| r == "iac/k8s-privileged-container"),
+        "{found:?}"
+    );
+    let docker =
+        "FROM alpine:3.20\nUSER 1\nHEALTHCHECK CMD true\n# kics-scan ignore-line\nRUN sudo true\n";
+    let found = rules("Dockerfile", docker);
+    assert!(
+        !found.iter().any(|r| r == "iac/dockerfile-sudo"),
+        "{found:?}"
+    );
+    let found = rules(
+        "Dockerfile",
+        &docker.replace("# kics-scan ignore-line\n", ""),
+    );
+    assert!(
+        found.iter().any(|r| r == "iac/dockerfile-sudo"),
+        "{found:?}"
+    );
 }
 
 #[test]

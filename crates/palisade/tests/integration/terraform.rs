@@ -199,6 +199,19 @@ fn terraform_checks_are_listed_and_explained() {
     let r = run(bin().args(["explain", "iac/aws-s3-bucket-public-acl"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("CKV_AWS_20"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("KICS `38c5ee0d-7f22-4260-ab72-5073048df100`"),
+        "{}",
+        r.stdout
+    );
+    let r = run(bin().args(["explain", "iac/k8s-privileged-container"]));
+    assert!(
+        r.stdout
+            .contains("kics:dd29336b-fe57-445b-a26e-e6aa867ae609"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
