@@ -299,6 +299,30 @@ pub fn deps_command(args: &DepsArgs) -> Result<ExitCode> {
             );
         }
         crate::deps_hygiene::force_format(format);
+    } else if let [only] = scan.paths.as_slice()
+        && only.is_file()
+        && !palisade_image::is_image(only)
+    {
+        // One file (not a container image) named on the command line under a name that
+        // says nothing (`deps-snapshot`, `x.lock`): recognised by its content, or refused,
+        // never read as nothing.
+        let name = only.to_string_lossy();
+        let by_name = palisade_lockfile::detect(&name, b"").is_some()
+            || only.file_name().is_some_and(|n| n == "package.json");
+        if !by_name {
+            use std::io::Read;
+            let mut head = Vec::with_capacity(8192);
+            std::fs::File::open(only)
+                .and_then(|f| f.take(8192).read_to_end(&mut head))
+                .with_context(|| format!("cannot read {}", only.display()))?;
+            match palisade_lockfile::detect(&name, &head) {
+                Some(format) => crate::deps_hygiene::force_format(format),
+                None => bail!(
+                    "{}: not a lockfile, manifest or SBOM palisade recognises, by name or by content; `--type FORMAT` forces one",
+                    only.display()
+                ),
+            }
+        }
     }
     if !args.sbom.is_empty() {
         for s in &args.sbom {

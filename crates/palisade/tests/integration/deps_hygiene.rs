@@ -481,8 +481,8 @@ fn sboms_by_content_and_binary_rpm_databases_in_a_tree() {
     assert!(r.stderr.contains("not a CycloneDX"), "{}", r.stderr);
 }
 
-/// `--type FORMAT` reads a file whatever its name; refused for a directory and for an
-/// unknown format.
+/// A named file is recognised by its content; `--type FORMAT` reads a file whatever its
+/// name and content; refused for a directory and for an unknown format.
 #[test]
 fn type_forces_the_format_of_named_files() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -493,11 +493,26 @@ fn type_forces_the_format_of_named_files() {
         "[[package]]\nname = \"openssl\"\nversion = \"0.8.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n",
     )
     .expect("write");
+    // One file named on the command line: recognised by its content when its name says
+    // nothing, refused when neither says what it is (never read as nothing).
     let r = run(bin()
         .args(["deps", "--no-config", "--fail-on", "never", "--db"])
         .arg(&db)
         .arg(&f));
-    assert!(!r.stdout.contains("RUSTSEC-2016-0001"), "{}", r.stdout);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("RUSTSEC-2016-0001"), "{}", r.stdout);
+    let junk = dir.path().join("notes.dat");
+    fs::write(&junk, "nothing to see here\n").expect("write");
+    let r = run(bin()
+        .args(["deps", "--no-config", "--fail-on", "never", "--db"])
+        .arg(&db)
+        .arg(&junk));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("notes.dat") && r.stderr.contains("--type"),
+        "{}",
+        r.stderr
+    );
     let r = run(bin()
         .args([
             "deps",
