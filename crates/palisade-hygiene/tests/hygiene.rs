@@ -192,31 +192,6 @@ fn popular_lists_are_clean_data() {
     assert!(for_ecosystem("Hex").is_empty());
 }
 
-/// Noise measurement, not a check: `HYGIENE_NAMES=file.tsv cargo test -p palisade-hygiene
-/// -- --ignored --nocapture noise` prints every `ecosystem<TAB>name` line of the file that
-/// `typosquat` reports (docs/deps-hygiene.md records the figures on the shared lockfiles).
-#[test]
-#[ignore = "measurement over a names file given in HYGIENE_NAMES"]
-fn noise_over_names_file() {
-    let Ok(path) = std::env::var("HYGIENE_NAMES") else {
-        eprintln!("skipped: HYGIENE_NAMES is not set");
-        return;
-    };
-    let text = std::fs::read_to_string(&path).expect("names file");
-    let (mut judged, mut hits) = (0, 0);
-    for line in text.lines() {
-        let Some((eco, name)) = line.split_once('\t') else {
-            continue;
-        };
-        judged += 1;
-        if let Some(t) = typosquat(eco, name) {
-            hits += 1;
-            eprintln!("{eco}\t{name}\t{}\t{:?}", t.popular, t.resemblance);
-        }
-    }
-    eprintln!("{hits} hit(s) among {judged} name(s)");
-}
-
 #[test]
 fn npmrc_and_pip_conf_pin_registries() {
     let pins = parse_npmrc(
